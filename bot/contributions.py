@@ -1,0 +1,251 @@
+"""Contributions: the verbs people use, replies to prompts, and a teller's choices on a story."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from sqlmodel import col, select
+
+from bot.core import answer_here, circle_or_default
+from bot.errors import InputError
+from bot.events import ButtonPress, Command, DirectMessage, InboundEvent, Reply, Started
+from bot.messages import Body, Button, Outgoing
+from bot.models import Consent, Entry, Identity, OutboxMessage, PromptRun
+from bot.people import circles_of, join
+from bot.router import Context, Router
+
+VERB_KINDS = {
+    "learned": "learning",
+    "blocker": "blocker",
+    "celebrate": "celebration",
+    "story": "story",
+    "experiment": "experiment_update",
+    "reflect": "reflection",
+    "question": "question",
+}
+
+VERB_DESCRIPTIONS = {
+    "learned": "share something we learned",
+    "blocker": "name something that is blocking us",
+    "celebrate": "celebrate something that went well",
+    "story": "tell a short story of change (you choose who sees it)",
+    "experiment": "give an update on an experiment",
+    "reflect": "add a reflection",
+    "question": "suggest a question for our next huddle",
+}
+
+STORY_SHARING = {
+    "circle": "Share it with the circle",
+    "stewards": "Stewards only",
+    "private": "Only me",
+}
+STORY_NAMING = {"named": "Use my name", "anonymous": "Keep me anonymous"}
+
+
+def checked_text(ctx: Context, text: str, *, verb: str) -> str:
+    """The text of a contribution, or an InputError with a kind explanation."""
+    text = text.strip()
+    if not text:
+        raise InputError("replies/empty", verb=verb)
+    limit = ctx.config.partnership.max_entry_chars
+    if len(text) > limit:
+        raise InputError("replies/too_long", limit=limit, length=len(text), text=text)
+    return text
+
+
+async def save_entry(
+    ctx: Context,
+    event: InboundEvent,
+    *,
+    kind: str,
+    text: str,
+    prompt_run: PromptRun | None = None,
+) -> list[Outgoing]:
+    """Store one contribution and answer its author."""
+    if prompt_run is not None:
+        circle_id = prompt_run.circle_id
+    else:
+        circle_id = circle_or_default(ctx, await circles_of(ctx.session, ctx.who.person_id)).id
+    await join(ctx.session, ctx.who.person_id, circle_id, now=ctx.now)
+    is_story = kind == "story"
+    entry = Entry(
+        circle_id=circle_id,
+        person_id=ctx.who.person_id,
+        prompt_run_id=prompt_run.id if prompt_run else None,
+        kind=kind,
+        text=text,
+        # until a teller chooses, the safest choice holds for a story
+        visibility="stewards" if is_story else "circle",
+        anonymous=is_story,
+        platform=event.platform,
+        source_ref=event.dedup_key,
+        created_at=ctx.now,
+    )
+    ctx.session.add(entry)
+    await ctx.session.flush()
+    key = f"saved:{event.platform}:{event.dedup_key}"
+    title = ctx.library.prompt(prompt_run.prompt_id).title if prompt_run else None
+    if is_story:
+        buttons = tuple(
+            Button("story_share", f"{entry.id}:{choice}", label)
+            for choice, label in STORY_SHARING.items()
+        ) + tuple(
+            Button("story_name", f"{entry.id}:{choice}", label)
+            for choice, label in STORY_NAMING.items()
+        )
+        care = ctx.config.partnership.care_note
+        body = Body("replies/story_saved", {"care_note": care})
+        return [replace(answer_here(event, body, key=key), buttons=buttons)]
+    body = Body("replies/saved", {"kind_label": ctx.library.kind_label(kind), "prompt_title": title})
+    return [answer_here(event, body, key=key)]
+
+
+async def on_verb(ctx: Context, event: Command) -> list[Outgoing]:
+    verb = event.verb.lower()
+    text = checked_text(ctx, event.args, verb=verb)
+    return await save_entry(ctx, event, kind=VERB_KINDS[verb], text=text)
+
+
+async def _run_for_reply(ctx: Context, event: Reply) -> PromptRun | None:
+    query = select(OutboxMessage.prompt_run_id).where(
+        OutboxMessage.platform == event.platform,
+        OutboxMessage.chat == event.chat,
+        OutboxMessage.sent_ref == event.in_reply_to,
+        col(OutboxMessage.prompt_run_id).is_not(None),
+    )
+    run_id = (await ctx.session.exec(query)).first()
+    return None if run_id is None else await ctx.session.get(PromptRun, run_id)
+
+
+async def _answer_run(
+    ctx: Context, event: InboundEvent, run: PromptRun, text: str
+) -> list[Outgoing]:
+    prompt = ctx.library.prompt(run.prompt_id)
+    text = checked_text(ctx, text, verb=_verb_for(prompt.entry_kind))
+    if ctx.now >= run.closes_at:
+        saved = await save_entry(ctx, event, kind=prompt.entry_kind, text=text)
+        body = Body("replies/prompt_closed", {"prompt_title": prompt.title})
+        return [answer_here(event, body, key=f"closed:{event.platform}:{event.dedup_key}"), *saved]
+    return await save_entry(ctx, event, kind=prompt.entry_kind, text=text, prompt_run=run)
+
+
+def _verb_for(kind: str) -> str:
+    return next((verb for verb, k in VERB_KINDS.items() if k == kind), "reflect")
+
+
+async def on_reply(ctx: Context, event: Reply) -> list[Outgoing]:
+    run = await _run_for_reply(ctx, event)
+    if run is None:
+        return []  # a reply to one of the bot's other messages: nothing to keep
+    return await _answer_run(ctx, event, run, event.text)
+
+
+async def on_direct(ctx: Context, event: DirectMessage) -> list[Outgoing]:
+    """A private message answers the newest open prompt sent privately to this person."""
+    await _remember_private_chat(ctx, event)
+    query = (
+        select(PromptRun)
+        .join(OutboxMessage, col(OutboxMessage.prompt_run_id) == col(PromptRun.id))
+        .where(
+            OutboxMessage.person_id == ctx.who.person_id,
+            OutboxMessage.kind == "prompt",
+            col(PromptRun.closes_at) > ctx.now,
+        )
+        .order_by(col(PromptRun.opened_at).desc())
+    )
+    run = (await ctx.session.exec(query)).first()
+    if run is not None:
+        return await _answer_run(ctx, event, run, event.text)
+    first, _, rest = event.text.strip().partition(" ")
+    if first.lower() in VERB_KINDS:
+        text = checked_text(ctx, rest, verb=first.lower())
+        return await save_entry(ctx, event, kind=VERB_KINDS[first.lower()], text=text)
+    body = Body("replies/nothing_open", {"verbs": list(VERB_KINDS)})
+    return [answer_here(event, body, key=f"open:{event.platform}:{event.dedup_key}")]
+
+
+async def _remember_private_chat(ctx: Context, event: InboundEvent) -> None:
+    identity = await ctx.session.get_one(Identity, ctx.who.identity_id)
+    if identity.dm_chat != event.chat or not identity.dm_active:
+        identity.dm_chat = event.chat
+        identity.dm_active = True
+        ctx.session.add(identity)
+
+
+async def on_started(ctx: Context, event: Started) -> list[Outgoing]:
+    """`/start <circle>`: the person can now be reached privately, and joins that circle."""
+    await _remember_private_chat(ctx, event)
+    circle = next((c for c in ctx.config.circles if c.id == event.payload.strip()), None)
+    if circle is not None:
+        await join(ctx.session, ctx.who.person_id, circle.id, now=ctx.now)
+    body = Body("replies/welcome", {"circle": {"id": circle.id, "name": circle.name} if circle else None})
+    return [answer_here(event, body, key=f"welcome:{event.platform}:{event.dedup_key}", private=False)]
+
+
+async def _own_story(ctx: Context, value: str) -> tuple[Entry, str]:
+    entry_id, _, choice = value.partition(":")
+    entry = await ctx.session.get(Entry, int(entry_id)) if entry_id.isdigit() else None
+    if entry is None or entry.kind != "story":
+        raise InputError("replies/story_gone")
+    if entry.person_id != ctx.who.person_id:
+        raise InputError("replies/not_yours")
+    return entry, choice
+
+
+async def on_story_share(ctx: Context, event: ButtonPress) -> list[Outgoing]:
+    entry, choice = await _own_story(ctx, event.value)
+    if choice not in STORY_SHARING:
+        raise InputError("replies/story_gone")
+    entry.visibility = choice
+    return await _record_choice(ctx, event, entry, STORY_SHARING[choice])
+
+
+async def on_story_name(ctx: Context, event: ButtonPress) -> list[Outgoing]:
+    entry, choice = await _own_story(ctx, event.value)
+    if choice not in STORY_NAMING:
+        raise InputError("replies/story_gone")
+    entry.anonymous = choice == "anonymous"
+    return await _record_choice(ctx, event, entry, STORY_NAMING[choice])
+
+
+async def _record_choice(
+    ctx: Context, event: ButtonPress, entry: Entry, wording: str
+) -> list[Outgoing]:
+    ctx.session.add(entry)
+    ctx.session.add(
+        Consent(
+            entry_id=entry.id or 0,
+            person_id=ctx.who.person_id,
+            visibility=entry.visibility,
+            anonymous=entry.anonymous,
+            wording=wording,
+            chosen_at=ctx.now,
+        )
+    )
+    body = Body(
+        "replies/choice_saved",
+        {"visibility": STORY_SHARING[entry.visibility], "anonymous": entry.anonymous},
+    )
+    return [answer_here(event, body, key=f"choice:{event.platform}:{event.dedup_key}")]
+
+
+def register(router: Router) -> None:
+    """Put the contribution verbs, reply handling and story choices on `router`."""
+    for verb, description in VERB_DESCRIPTIONS.items():
+        router.command(verb, on_verb, description=description)
+
+    async def on_help(ctx: Context, event: Command) -> list[Outgoing]:
+        verbs = [
+            {"verb": v.verb, "description": v.description}
+            for v in router.verbs.values()
+            if not v.operator
+        ]
+        body = Body("replies/help", {"verbs": verbs, "platform_hint": ""})
+        return [answer_here(event, body, key=f"help:{event.platform}:{event.dedup_key}")]
+
+    router.command("help", on_help, description="show what you can do")
+    router.on(Reply, on_reply)
+    router.on(DirectMessage, on_direct)
+    router.on(Started, on_started)
+    router.button("story_share", on_story_share)
+    router.button("story_name", on_story_name)

@@ -1,0 +1,156 @@
+"""The core: takes each inbound event once, lets its handler decide, and queues the answer.
+
+One transaction holds an event's whole effect: the record that it was seen, what its handler
+stored, and the outgoing messages. A redelivered event finds its record and changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from sqlalchemy.exc import OperationalError
+
+from bot.clock import Clock
+from bot.config import CircleConfig, Config
+from bot.database import SessionFactory
+from bot.errors import InputError
+from bot.events import ButtonPress, Command, InboundEvent
+from bot.messages import Body, Outgoing, ToRoom
+from bot.models import SeenEvent
+from bot.outbox import Outbox
+from bot.people import circles_of, join, resolve
+from bot.prompts import PromptLibrary
+from bot.router import Context, Router
+from bot.sql import insert_ignore
+
+log = logging.getLogger(__name__)
+
+
+def answer_here(event: InboundEvent, body: Body, *, key: str, private: bool = True) -> Outgoing:
+    """A message back to where `event` happened, shown only to its sender where possible."""
+    thread = getattr(event, "thread_ref", None)
+    in_reply_to = getattr(event, "in_reply_to", None)
+    return Outgoing(
+        to=ToRoom(event.platform, event.chat, event.topic, thread or in_reply_to),
+        body=body,
+        key=key,
+        ephemeral_to=event.sender.user_id if private else None,
+    )
+
+
+class Core:
+    """Handles inbound events: deduplicate, resolve the person, route, store, queue replies."""
+
+    def __init__(
+        self,
+        *,
+        config: Config,
+        sessions: SessionFactory,
+        outbox: Outbox,
+        router: Router,
+        library: PromptLibrary,
+        clock: Clock,
+        wake: Callable[[], None] = lambda: None,
+    ) -> None:
+        self._config = config
+        self._sessions = sessions
+        self._outbox = outbox
+        self._router = router
+        self._library = library
+        self._clock = clock
+        self._wake = wake
+
+    async def handle(self, event: InboundEvent) -> None:
+        """Store the effect of `event` once. Safe to call again with the same event."""
+        try:
+            queued = await self._handle(event)
+        except OperationalError:
+            # the database is unavailable: let the platform deliver the event again later
+            raise
+        except Exception:
+            log.exception(
+                "could not handle a %s event from %s (%s); it was skipped",
+                type(event).__name__,
+                event.platform,
+                event.dedup_key,
+            )
+            return
+        if queued:
+            self._wake()
+
+    async def _handle(self, event: InboundEvent) -> int:
+        now = self._clock.now()
+        async with self._sessions.begin() as session:
+            seen = await insert_ignore(
+                session,
+                SeenEvent,
+                {"platform": event.platform, "dedup_key": event.dedup_key, "seen_at": now},
+            )
+            if seen is None:
+                log.debug("%s event %s already handled", event.platform, event.dedup_key)
+                return 0
+            who = await resolve(session, event.sender, now=now)
+            circle = self._config.circle_for_room(event.platform, event.chat, event.topic)
+            if circle is not None:
+                await join(session, who.person_id, circle.id, now=now)
+            ctx = Context(
+                session=session,
+                now=now,
+                who=who,
+                circle=circle,
+                config=self._config,
+                library=self._library,
+            )
+            try:
+                outgoing = await self._route(ctx, event)
+            except InputError as problem:
+                outgoing = [
+                    answer_here(
+                        event,
+                        Body(problem.template, problem.context),
+                        key=f"answer:{event.platform}:{event.dedup_key}",
+                    )
+                ]
+            return await self._outbox.enqueue(session, outgoing, now=now)
+
+    async def _route(self, ctx: Context, event: InboundEvent) -> list[Outgoing]:
+        if isinstance(event, Command):
+            verb = self._router.verbs.get(event.verb.lower())
+            if verb is None:
+                raise InputError(
+                    "replies/unknown_verb", verb=event.verb, verbs=self.public_verbs()
+                )
+            if verb.operator and not await self._is_operator(ctx, event):
+                raise InputError("replies/stewards_only", verb=event.verb)
+            return await verb.handler(ctx, event)
+        if isinstance(event, ButtonPress):
+            handler = self._router.buttons.get(event.action)
+            if handler is None:
+                log.warning("a button with unknown action %r was pressed; ignored", event.action)
+                return []
+            return await handler(ctx, event)
+        handler = self._router.kinds.get(type(event))
+        if handler is None:
+            return []
+        return await handler(ctx, event)
+
+    def public_verbs(self) -> list[str]:
+        return [v.verb for v in self._router.verbs.values() if not v.operator]
+
+    async def _is_operator(self, ctx: Context, event: InboundEvent) -> bool:
+        if event.platform == "console":
+            return True  # whoever runs the console runs the bot
+        stewards = {c.id for c in self._config.circles if c.kind == "stewards"}
+        return bool(stewards.intersection(await circles_of(ctx.session, ctx.who.person_id)))
+
+
+def circle_or_default(ctx: Context, circles: list[str]) -> CircleConfig:
+    """The circle an entry belongs to: the room's, else the person's first, else the first one."""
+    if ctx.circle is not None:
+        return ctx.circle
+    for circle_id in circles:
+        for circle in ctx.config.circles:
+            if circle.id == circle_id:
+                return circle
+    return ctx.config.circles[0]

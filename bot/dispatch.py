@@ -1,0 +1,211 @@
+"""The dispatcher: sends stored outbox parts through each platform's adapter.
+
+Parts for the same place go out one at a time, in the order they were stored; different places
+go out side by side. A part is claimed (status `sending`) in its own committed transaction before
+the adapter is called and marked `sent` right after, so a crash never sends a part twice: a part
+found still `sending` at start-up is marked `in_doubt` and left for a person to look at, while parts
+never claimed are sent as usual.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import timedelta
+
+from sqlalchemy import update
+from sqlmodel import col, select
+
+from bot.clock import Clock
+from bot.database import SessionFactory
+from bot.errors import RateLimited, TransientError, Undeliverable
+from bot.models import OutboxMessage
+from bot.outbox import to_delivery
+from bot.platform import Adapter
+
+log = logging.getLogger(__name__)
+
+UndeliverableHandler = Callable[[OutboxMessage, Undeliverable], Awaitable[None]]
+
+MAX_ATTEMPTS = 8
+BATCH = 1000
+
+
+class Dispatcher:
+    """Sends what the outbox holds; `drain()` sends everything due now."""
+
+    def __init__(
+        self,
+        sessions: SessionFactory,
+        adapters: Mapping[str, Adapter],
+        *,
+        clock: Clock,
+        on_undeliverable: UndeliverableHandler | None = None,
+        concurrency: int = 64,
+    ) -> None:
+        self._sessions = sessions
+        self._adapters = adapters
+        self._clock = clock
+        self._on_undeliverable = on_undeliverable
+        self._limit = asyncio.Semaphore(concurrency)
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """Tell a running dispatcher that there is something new to send."""
+        self._wake.set()
+
+    async def recover(self) -> int:
+        """At start-up: parts caught mid-send by a crash are marked in doubt, never resent."""
+        async with self._sessions.begin() as session:
+            result = await session.exec(  # type: ignore[call-overload]
+                update(OutboxMessage)
+                .where(col(OutboxMessage.status) == "sending")
+                .values(status="in_doubt", error="the bot stopped while sending this part")
+            )
+        count = int(result.rowcount or 0)
+        if count:
+            log.warning(
+                "%d outgoing part(s) were being sent when the bot stopped; they are marked "
+                "in_doubt and will not be resent, so nothing is posted twice",
+                count,
+            )
+        return count
+
+    async def drain(self) -> int:
+        """Send every part that is due now; returns how many were sent."""
+        sent_total = 0
+        while True:
+            lanes = await self._due_lanes()
+            if not lanes:
+                return sent_total
+            results = await asyncio.gather(*(self._run_lane(ids) for ids in lanes.values()))
+            sent = sum(results)
+            sent_total += sent
+            if sent == 0:
+                return sent_total
+
+    async def run(self) -> None:
+        """Send forever: after each drain, sleep until woken or until the next part is due."""
+        while True:
+            self._wake.clear()
+            try:
+                await self.drain()
+            except Exception:
+                log.exception("the dispatcher hit an unexpected error; it will try again shortly")
+            timeout = await self._seconds_until_next_due()
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=timeout)
+            except TimeoutError:
+                pass
+
+    async def _seconds_until_next_due(self) -> float:
+        async with self._sessions() as session:
+            query = select(OutboxMessage.not_before).where(OutboxMessage.status == "pending")
+            query = query.order_by(col(OutboxMessage.not_before)).limit(1)
+            first = (await session.exec(query)).first()
+        if first is None:
+            return 60.0
+        return max(0.05, min(60.0, (first - self._clock.now()).total_seconds()))
+
+    async def _due_lanes(self) -> dict[tuple[str, str, str], list[int]]:
+        now = self._clock.now()
+        async with self._sessions() as session:
+            query = (
+                select(OutboxMessage)
+                .where(OutboxMessage.status == "pending")
+                .order_by(col(OutboxMessage.id))
+                .limit(BATCH)
+            )
+            rows = (await session.exec(query)).all()
+        lanes: dict[tuple[str, str, str], list[int]] = {}
+        blocked: set[tuple[str, str, str]] = set()
+        for row in rows:
+            lane = (row.platform, row.chat, row.topic)
+            if lane in blocked:
+                continue
+            if row.not_before > now or row.platform not in self._adapters:
+                blocked.add(lane)  # keep order: nothing after a waiting part goes first
+                continue
+            assert row.id is not None
+            lanes.setdefault(lane, []).append(row.id)
+        return lanes
+
+    async def _run_lane(self, ids: list[int]) -> int:
+        sent = 0
+        async with self._limit:
+            for row_id in ids:
+                outcome = await self._send_one(row_id)
+                if outcome is None:
+                    continue
+                if not outcome:
+                    break
+                sent += 1
+        return sent
+
+    async def _send_one(self, row_id: int) -> bool | None:
+        """True when sent, False when the lane must stop, None when the part was not ours."""
+        async with self._sessions.begin() as session:
+            claimed = await session.exec(  # type: ignore[call-overload]
+                update(OutboxMessage)
+                .where(col(OutboxMessage.id) == row_id, col(OutboxMessage.status) == "pending")
+                .values(status="sending", attempts=OutboxMessage.attempts + 1)
+            )
+            if not claimed.rowcount:
+                return None
+            row = await session.get_one(OutboxMessage, row_id)
+        adapter = self._adapters[row.platform]
+        try:
+            ref = await adapter.send(to_delivery(row))
+        except RateLimited as exc:
+            await self._defer(row_id, seconds=exc.retry_after, error=str(exc))
+            return False
+        except Undeliverable as exc:
+            await self._give_up(row, exc)
+            return False
+        except TransientError as exc:
+            if row.attempts >= MAX_ATTEMPTS:
+                await self._mark(row_id, status="failed", error=str(exc))
+                log.error("gave up on %s after %d tries: %s", row.key, row.attempts, exc)
+                return False
+            await self._defer(row_id, seconds=min(2.0**row.attempts, 300.0), error=str(exc))
+            return False
+        except Exception as exc:
+            # An adapter bug must not take the dispatcher down or resend in a loop.
+            log.exception("sending %s failed unexpectedly; it is marked failed", row.key)
+            await self._mark(row_id, status="failed", error=f"unexpected: {exc!r}")
+            return False
+        await self._mark(row_id, status="sent", sent_ref=ref, sent_at=self._clock.now())
+        return True
+
+    async def _defer(self, row_id: int, *, seconds: float, error: str) -> None:
+        later = self._clock.now() + timedelta(seconds=seconds)
+        await self._mark(row_id, status="pending", not_before=later, error=error)
+
+    async def _mark(self, row_id: int, **values: object) -> None:
+        async with self._sessions.begin() as session:
+            await session.exec(  # type: ignore[call-overload]
+                update(OutboxMessage).where(col(OutboxMessage.id) == row_id).values(**values)
+            )
+
+    async def _give_up(self, row: OutboxMessage, exc: Undeliverable) -> None:
+        log.warning(
+            "cannot deliver to %s %s: %s%s",
+            row.platform,
+            row.chat,
+            exc.reason,
+            f" ({exc.hint})" if exc.hint else "",
+        )
+        await self._mark(row.id or 0, status="failed", error=str(exc))
+        async with self._sessions.begin() as session:
+            await session.exec(  # type: ignore[call-overload]
+                update(OutboxMessage)
+                .where(
+                    col(OutboxMessage.status) == "pending",
+                    col(OutboxMessage.platform) == row.platform,
+                    col(OutboxMessage.chat) == row.chat,
+                )
+                .values(status="skipped", error=f"destination unreachable: {exc.reason}")
+            )
+        if self._on_undeliverable is not None:
+            await self._on_undeliverable(row, exc)

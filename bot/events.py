@@ -1,0 +1,99 @@
+"""Inbound events: what adapters hand the core, platform-neutral and frozen.
+
+Every event carries a `dedup_key`, stable across redeliveries of the same platform event (Slack's
+event id, Telegram's chat and message ids), so the core stores each event's effect once.
+The raw platform payload rides along for logging only: it is kept out of `repr` and equality.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Sender:
+    """Who sent an event, as the platform knows them."""
+
+    platform: str
+    user_id: str
+    display_name: str = ""
+    team_id: str = ""
+    """The workspace or tenant the identity belongs to (Slack team id); empty where not applicable."""
+    dm_chat: str = ""
+    """Where the bot may write to this person privately without waiting for them to write first
+    (a Slack user id); empty where the platform does not allow it (Telegram before `/start`)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Inbound:
+    """Fields every inbound event has."""
+
+    platform: str
+    dedup_key: str
+    sender: Sender
+    chat: str
+    """The platform's address of the room or private chat the event happened in."""
+    received_at: datetime
+    topic: str | None = None
+    """A sub-room inside `chat` (a Telegram forum topic); None for none."""
+    raw: Mapping[str, Any] | None = field(default=None, repr=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Message(Inbound):
+    """A message in a room that is not a reply to one of the bot's messages."""
+
+    text: str
+    message_ref: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reply(Inbound):
+    """A reply to one of the bot's messages: in its thread (Slack) or as a reply to it (Telegram)."""
+
+    text: str
+    message_ref: str
+    in_reply_to: str
+    """The platform's reference of the bot message replied to (Slack thread ts, Telegram id)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DirectMessage(Inbound):
+    """A message in a private chat between one person and the bot."""
+
+    text: str
+    message_ref: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Command(Inbound):
+    """A command verb (`learned`, `blocker`, ...) with the rest of the line as `args`."""
+
+    verb: str
+    args: str
+    private: bool = False
+    """True when the command came from a private chat with the bot."""
+    thread_ref: str | None = None
+    """Where the command was given inside a room, when the platform threads (Slack thread ts)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ButtonPress(Inbound):
+    """A press on a button the bot sent: `action` names what the button does, `value` its choice."""
+
+    action: str
+    value: str
+    message_ref: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Started(Inbound):
+    """A person opened a private chat with the bot (Telegram `/start`), perhaps with a payload."""
+
+    payload: str = ""
+
+
+InboundEvent = Message | Reply | DirectMessage | Command | ButtonPress | Started

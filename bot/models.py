@@ -1,0 +1,217 @@
+"""The stored records. Times are stored in UTC and always come back time-zone aware."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(sa.types.TypeDecorator[datetime]):
+    """A timestamp that refuses naive values and always returns UTC-aware ones."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; use time-zone aware UTC")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def _when(*, nullable: bool = False, index: bool = False) -> Any:
+    return Field(sa_column=sa.Column(UTCDateTime(), nullable=nullable, index=index))
+
+
+class Circle(SQLModel, table=True):
+    __tablename__ = "circles"
+
+    id: str = Field(primary_key=True, max_length=64)
+    name: str
+    kind: str = Field(max_length=20)
+    timezone: str = Field(max_length=64)
+
+
+class Room(SQLModel, table=True):
+    __tablename__ = "rooms"
+    __table_args__ = (sa.UniqueConstraint("platform", "chat", "topic", name="uq_room_address"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    circle_id: str = Field(foreign_key="circles.id", index=True)
+    platform: str = Field(max_length=32)
+    chat: str = Field(max_length=128)
+    topic: str = Field(default="", max_length=64)
+    active: bool = True
+    inactive_reason: str = ""
+    configured: bool = True
+
+
+class Person(SQLModel, table=True):
+    __tablename__ = "people"
+
+    id: int | None = Field(default=None, primary_key=True)
+    display_name: str = ""
+    created_at: datetime = _when()
+    erased_at: datetime | None = _when(nullable=True)
+
+
+class Identity(SQLModel, table=True):
+    """A person as one platform knows them. `team_id` lets one platform hold several workspaces."""
+
+    __tablename__ = "identities"
+    __table_args__ = (
+        sa.UniqueConstraint("platform", "team_id", "user_id", name="uq_identity"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="people.id", index=True)
+    platform: str = Field(max_length=32)
+    team_id: str = Field(default="", max_length=64)
+    user_id: str = Field(max_length=128)
+    display_name: str = ""
+    dm_chat: str = Field(default="", max_length=128)
+    """Where the bot can write to this person privately; empty until the platform allows it."""
+    dm_active: bool = True
+
+
+class Membership(SQLModel, table=True):
+    __tablename__ = "memberships"
+    __table_args__ = (sa.UniqueConstraint("person_id", "circle_id", name="uq_membership"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="people.id", index=True)
+    circle_id: str = Field(foreign_key="circles.id", index=True)
+    joined_at: datetime = _when()
+
+
+class PromptRun(SQLModel, table=True):
+    """One firing of a ritual: a prompt asked of a circle, open for replies until `closes_at`."""
+
+    __tablename__ = "prompt_runs"
+    __table_args__ = (
+        sa.UniqueConstraint("circle_id", "ritual_id", "scheduled_for", name="uq_prompt_run"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    circle_id: str = Field(foreign_key="circles.id", index=True)
+    ritual_id: str = Field(max_length=64)
+    prompt_id: str = Field(max_length=64)
+    private: bool = False
+    scheduled_for: datetime = _when()
+    opened_at: datetime = _when()
+    closes_at: datetime = _when()
+    remind_at: datetime | None = _when(nullable=True)
+    reminded_at: datetime | None = _when(nullable=True)
+
+
+class Entry(SQLModel, table=True):
+    """One contribution: a learning, blocker, celebration, story, experiment update, reflection."""
+
+    __tablename__ = "entries"
+
+    id: int | None = Field(default=None, primary_key=True)
+    circle_id: str = Field(foreign_key="circles.id", index=True)
+    person_id: int | None = Field(default=None, foreign_key="people.id", index=True)
+    prompt_run_id: int | None = Field(default=None, foreign_key="prompt_runs.id", index=True)
+    kind: str = Field(max_length=32, index=True)
+    text: str
+    visibility: str = Field(default="circle", max_length=16)
+    """circle | stewards | private: how far the author chose to share it."""
+    anonymous: bool = False
+    platform: str = Field(default="", max_length=32)
+    source_ref: str = Field(default="", max_length=256)
+    created_at: datetime = Field(
+        sa_column=sa.Column(UTCDateTime(), nullable=False, index=True)
+    )
+
+
+class Consent(SQLModel, table=True):
+    """A teller's choice about their story: who may see it and whether it carries their name."""
+
+    __tablename__ = "consents"
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="entries.id", index=True)
+    person_id: int | None = Field(default=None, foreign_key="people.id")
+    visibility: str = Field(max_length=16)
+    anonymous: bool
+    wording: str
+    """The words of the choice as the teller saw them."""
+    chosen_at: datetime = _when()
+
+
+class OutboxMessage(SQLModel, table=True):
+    """One part of an outgoing message, stored before it is sent."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        sa.Index("ix_outbox_sent_ref", "platform", "chat", "sent_ref"),
+        sa.Index("ix_outbox_due", "status", "not_before"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=400, sa_column_kwargs={"unique": True})
+    kind: str = Field(default="reply", max_length=16)
+    platform: str = Field(max_length=32, index=True)
+    chat: str = Field(max_length=128)
+    topic: str = Field(default="", max_length=64)
+    thread_ref: str = Field(default="", max_length=128)
+    ephemeral_to: str = Field(default="", max_length=128)
+    text: str
+    buttons: str = "[]"
+    part: int = 1
+    parts: int = 1
+    prompt_run_id: int | None = Field(default=None, foreign_key="prompt_runs.id", index=True)
+    person_id: int | None = Field(default=None, foreign_key="people.id")
+    status: str = Field(default="pending", max_length=16)
+    """pending | sending | sent | failed | in_doubt | skipped"""
+    attempts: int = 0
+    not_before: datetime = _when()
+    created_at: datetime = _when()
+    sent_at: datetime | None = _when(nullable=True)
+    sent_ref: str = Field(default="", max_length=128)
+    error: str = ""
+
+
+class SeenEvent(SQLModel, table=True):
+    """An inbound event already handled; its effect is never stored twice."""
+
+    __tablename__ = "seen_events"
+    __table_args__ = (sa.UniqueConstraint("platform", "dedup_key", name="uq_seen_event"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=32)
+    dedup_key: str = Field(max_length=256)
+    seen_at: datetime = _when()
+
+
+class Digest(SQLModel, table=True):
+    """An archived digest: one per circle and period."""
+
+    __tablename__ = "digests"
+    __table_args__ = (
+        sa.UniqueConstraint("circle_id", "kind", "period_end", name="uq_digest_period"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    circle_id: str = Field(foreign_key="circles.id", index=True)
+    kind: str = Field(default="huddle", max_length=16)
+    period_start: datetime = _when()
+    period_end: datetime = _when()
+    created_at: datetime = _when()
+    markdown: str = ""
+    people: int = 0
+    entries: int = 0

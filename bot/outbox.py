@@ -1,0 +1,160 @@
+"""The persistent outbox: every outgoing message is rendered, split and stored before it is sent.
+
+Each stored part has an idempotency key built from the message's key and its destination, so a
+message written twice (a job firing twice, an event redelivered) is stored, and so sent, once.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.formatting import split_message
+from bot.messages import Button, Delivery, Outgoing, ToCircle, ToPerson, ToRoom
+from bot.models import OutboxMessage, Room
+from bot.people import private_address
+from bot.platform import Limits, TextFormat
+from bot.sql import insert_ignore
+
+log = logging.getLogger(__name__)
+
+
+class Renderer(Protocol):
+    def render(self, template: str, context: Mapping[str, Any], fmt: TextFormat) -> str: ...
+
+
+class PlatformInfo(Protocol):
+    """What the outbox needs to know of a platform to prepare its messages."""
+
+    text_format: TextFormat
+    limits: Limits
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    platform: str
+    chat: str
+    topic: str
+    thread_ref: str
+    person_id: int | None = None
+
+
+def row_key(outgoing_key: str, place: _Place, part: int) -> str:
+    where = f"{place.platform}:{place.chat}:{place.topic}:{place.thread_ref}"
+    return f"{outgoing_key}|{where}|{part}"
+
+
+def to_delivery(row: OutboxMessage) -> Delivery:
+    buttons = tuple(Button(**b) for b in json.loads(row.buttons))
+    return Delivery(
+        key=row.key,
+        platform=row.platform,
+        chat=row.chat,
+        text=row.text,
+        topic=row.topic or None,
+        thread_ref=row.thread_ref or None,
+        ephemeral_to=row.ephemeral_to or None,
+        buttons=buttons,
+        kind=row.kind,
+        part=row.part,
+        parts=row.parts,
+    )
+
+
+class Outbox:
+    """Writes outgoing messages as stored parts, ready for the dispatcher."""
+
+    def __init__(
+        self, *, renderer: Renderer, platforms: Mapping[str, PlatformInfo]
+    ) -> None:
+        self._renderer = renderer
+        self._platforms = platforms
+
+    async def _places(self, session: AsyncSession, outgoing: Outgoing) -> list[_Place]:
+        target = outgoing.to
+        if isinstance(target, ToCircle):
+            query = select(Room).where(Room.circle_id == target.circle_id, Room.active == True)  # noqa: E712
+            rooms = (await session.exec(query.order_by(Room.id))).all()  # type: ignore[arg-type]
+            return [_Place(r.platform, r.chat, r.topic, "") for r in rooms]
+        if isinstance(target, ToRoom):
+            room = (
+                await session.exec(
+                    select(Room).where(
+                        Room.platform == target.platform,
+                        Room.chat == target.chat,
+                        Room.topic == (target.topic or ""),
+                    )
+                )
+            ).first()
+            if room is not None and not room.active:
+                log.info("not writing to %s room %s: it is inactive", target.platform, target.chat)
+                return []
+            return [
+                _Place(target.platform, target.chat, target.topic or "", target.thread_ref or "")
+            ]
+        assert isinstance(target, ToPerson)
+        identity = await private_address(session, target.person_id)
+        if identity is None:
+            log.info("person %s cannot be reached privately yet", target.person_id)
+            return []
+        return [_Place(identity.platform, identity.dm_chat, "", "", target.person_id)]
+
+    async def enqueue(
+        self, session: AsyncSession, outgoing: Iterable[Outgoing], *, now: datetime
+    ) -> int:
+        """Store every part of every message; returns how many parts were new."""
+        written = 0
+        for message in outgoing:
+            for place in await self._places(session, message):
+                info = self._platforms.get(place.platform)
+                if info is None:
+                    log.warning(
+                        "no adapter is running for %s, so a message to %s was not queued; "
+                        "set that platform's tokens to reach it",
+                        place.platform,
+                        place.chat,
+                    )
+                    continue
+                text = self._renderer.render(
+                    message.body.template, message.body.context, info.text_format
+                )
+                parts = split_message(text, info.limits) or [text]
+                buttons = json.dumps(
+                    [{"action": b.action, "value": b.value, "label": b.label} for b in message.buttons]
+                )
+                for number, part in enumerate(parts, start=1):
+                    new = await insert_ignore(
+                        session,
+                        OutboxMessage,
+                        {
+                            "key": row_key(message.key, place, number),
+                            "kind": message.kind,
+                            "platform": place.platform,
+                            "chat": place.chat,
+                            "topic": place.topic,
+                            "thread_ref": place.thread_ref,
+                            "ephemeral_to": message.ephemeral_to or "",
+                            "text": part,
+                            # buttons belong under the last part, where the reader ends up
+                            "buttons": buttons if number == len(parts) else "[]",
+                            "part": number,
+                            "parts": len(parts),
+                            "prompt_run_id": message.prompt_run_id,
+                            "person_id": place.person_id,
+                            "status": "pending",
+                            "attempts": 0,
+                            "not_before": now,
+                            "created_at": now,
+                            "sent_ref": "",
+                            "error": "",
+                        },
+                    )
+                    written += new is not None
+        return written

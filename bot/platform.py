@@ -1,0 +1,50 @@
+"""What the core needs of a platform adapter, and nothing more."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from starlette.routing import BaseRoute
+
+from bot.events import InboundEvent
+from bot.messages import Delivery
+
+TextFormat = Literal["slack", "telegram", "markdown", "plain"]
+
+EventSink = Callable[[InboundEvent], Awaitable[None]]
+"""Where an adapter hands each inbound event; returns once the event's effect is stored."""
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """How much one message may hold on a platform, after rendering."""
+
+    max_chars: int
+    max_paragraph_chars: int | None = None
+    max_paragraphs: int | None = None
+
+
+class Adapter(Protocol):
+    """A platform: receives events for the core and sends the core's deliveries."""
+
+    platform: str
+    text_format: TextFormat
+    limits: Limits
+
+    def routes(self) -> Sequence[BaseRoute]:
+        """HTTP routes to mount on the bot's web app (may be empty)."""
+        ...
+
+    def connect(self, sink: EventSink) -> AbstractAsyncContextManager[None]:
+        """Receive events and hand them to `sink` while the context is open."""
+        ...
+
+    async def send(self, delivery: Delivery) -> str:
+        """Send one part; return the platform's reference of the posted message.
+
+        Raises `RateLimited`, `Undeliverable` or `TransientError` from `bot.errors`.
+        """
+        ...

@@ -1,0 +1,67 @@
+"""Explicit registration of handlers on a router instance: verbs, buttons and event kinds."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.events import ButtonPress, Command
+from bot.messages import Outgoing
+from bot.people import Who
+
+if TYPE_CHECKING:
+    from bot.config import CircleConfig, Config
+    from bot.prompts import PromptLibrary
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a handler may use: one open transaction, the sender, their circle, the time."""
+
+    session: AsyncSession
+    now: datetime
+    who: Who
+    circle: CircleConfig | None
+    config: Config
+    library: PromptLibrary
+
+
+Handler = Callable[[Context, Any], Awaitable[list[Outgoing]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Verb:
+    verb: str
+    description: str
+    handler: Handler
+    operator: bool = False
+    """Only stewards (and the local console) may use it."""
+
+
+class Router:
+    """Maps what arrives to the function that answers it."""
+
+    def __init__(self) -> None:
+        self.verbs: dict[str, Verb] = {}
+        self.buttons: dict[str, Handler] = {}
+        self.kinds: dict[type[Any], Handler] = {}
+
+    def command(
+        self, verb: str, handler: Handler, *, description: str, operator: bool = False
+    ) -> None:
+        if verb in self.verbs:
+            raise ValueError(f"verb {verb!r} is registered twice")
+        self.verbs[verb] = Verb(verb, description, handler, operator)
+
+    def button(self, action: str, handler: Handler) -> None:
+        if action in self.buttons:
+            raise ValueError(f"button action {action!r} is registered twice")
+        self.buttons[action] = handler
+
+    def on(self, kind: type[Any], handler: Handler) -> None:
+        if kind in (Command, ButtonPress):
+            raise ValueError("register commands with .command() and buttons with .button()")
+        self.kinds[kind] = handler
