@@ -1,0 +1,548 @@
+"""A fake Telegram Bot API for tests: an aiohttp server on 127.0.0.1, port 0.
+
+Run the real python-telegram-bot against it with `TelegramAdapter(token=TOKEN, api_url=fake.url)`.
+It serves `/bot<token>/<method>`, reads parameters form-encoded (JSON-encoded values), as JSON or
+as a query string, and checks every request against the Bot API spec (`telegram_spec`): a request
+the real API would refuse is answered 400 and recorded in `violations`, so
+`assert_no_violations()` fails the test. Message text sent with `parse_mode=HTML` is read the way
+Telegram reads it (`telegram_html`): broken HTML or text over 4,096 characters is a 400, as there.
+
+What a test can do with it:
+
+- build realistic updates (`message_update`, `callback_update`; ids, dates and entities filled in)
+  and `push` them for `getUpdates`, which honours `offset`, `limit`, `timeout` (waiting on an event,
+  never sleeping) and `allowed_updates`;
+- read what the bot did: `requests` (every call in order), `calls(method)`, `sent(chat)`;
+- inject failures: `fail(...)` answers the next calls of a method (to a chat) with a 429 and
+  `retry_after`, a 403, a 400, a 500 or a malformed body;
+- `enforce_limits()`: answer sendMessage with 429 whenever Telegram's flood limits (30 a second
+  overall, 20 a minute per group, one a second per chat) would be broken, counting each time in
+  `limit_violations`. Share a `VirtualTime` as `clock` with the adapter to run it in virtual time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import math
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from bot.events import InboundEvent
+from tests.fakes.telegram_html import HtmlError, parse_html
+from tests.fakes.telegram_spec import BotApiSpec, default_spec
+
+TOKEN = "123456789:AAH-fake-token-for-tests_0123456789"
+BOT_ID = 123456789
+BOT_USERNAME = "huddle_test_bot"
+MAX_TEXT = 4096
+DEFAULT_ALLOWED = frozenset(
+    {
+        "message",
+        "edited_message",
+        "channel_post",
+        "edited_channel_post",
+        "callback_query",
+        "my_chat_member",
+    }
+)
+
+Monotonic = Callable[[], float]
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """One request the fake received, and how it answered."""
+
+    method: str
+    params: Mapping[str, Any]
+    status: int
+    at: float
+
+
+@dataclass(slots=True)
+class _Failure:
+    method: str
+    chat: str | None
+    status: int
+    description: str
+    retry_after: int | None
+    malformed: bool
+    times: int
+
+
+@dataclass(slots=True)
+class _Limits:
+    per_second: int
+    per_group_minute: int
+    chat_interval: float
+    overall: deque[float] = field(default_factory=deque)
+    groups: dict[str, deque[float]] = field(default_factory=dict)
+    last: dict[str, float] = field(default_factory=dict)
+
+
+class VirtualTime:
+    """Time that moves only when someone sleeps; share it between the adapter and the fake."""
+
+    def __init__(self, start: float = 1_000.0) -> None:
+        self.now = start
+        self.slept: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        wake_at = self.now + max(seconds, 0.0)
+        await asyncio.sleep(0)
+        self.now = max(self.now, wake_at)
+
+
+class RecordingSink:
+    """An event sink that keeps every event; `wait_for(n)` waits until n have arrived."""
+
+    def __init__(self) -> None:
+        self.events: list[InboundEvent] = []
+        self._arrived = asyncio.Condition()
+
+    async def __call__(self, event: InboundEvent) -> None:
+        async with self._arrived:
+            self.events.append(event)
+            self._arrived.notify_all()
+
+    async def wait_for(self, count: int, *, deadline: float = 5.0) -> list[InboundEvent]:
+        async with asyncio.timeout(deadline), self._arrived:
+            await self._arrived.wait_for(lambda: len(self.events) >= count)
+        return self.events
+
+
+def user(
+    user_id: int = 1001, first_name: str = "Ada", last_name: str | None = "Okafor"
+) -> dict[str, Any]:
+    """A Telegram User object for a person."""
+    person: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
+    if last_name:
+        person["last_name"] = last_name
+    return person
+
+
+def chat(chat_id: int, *, title: str = "Partnership circle", forum: bool = False) -> dict[str, Any]:
+    """A Telegram Chat object: private for positive ids, a supergroup for -100… ids."""
+    if chat_id > 0:
+        return {"id": chat_id, "type": "private", "first_name": "Ada"}
+    kind = "supergroup" if str(chat_id).startswith("-100") else "group"
+    room: dict[str, Any] = {"id": chat_id, "type": kind, "title": title}
+    if forum:
+        room["is_forum"] = True
+    return room
+
+
+class FakeTelegramAPI:
+    """The fake Bot API server; an async context manager. See the module docstring."""
+
+    def __init__(
+        self,
+        *,
+        token: str = TOKEN,
+        bot_id: int = BOT_ID,
+        bot_username: str = BOT_USERNAME,
+        clock: Monotonic = time.monotonic,
+        spec: BotApiSpec | None = None,
+    ) -> None:
+        self.token = token
+        self.bot = {
+            "id": bot_id,
+            "is_bot": True,
+            "first_name": "Huddlebot",
+            "username": bot_username,
+        }
+        self._clock = clock
+        self._spec = spec or default_spec()
+        self.requests: list[Recorded] = []
+        self.violations: list[str] = []
+        self.limit_violations = 0
+        self.webhook: dict[str, Any] = {}
+        self.commands: list[dict[str, Any]] = []
+        self.answered_callbacks: list[str] = []
+        self.dropped_updates: list[dict[str, Any]] = []
+        self._updates: list[dict[str, Any]] = []
+        self._update_ids = itertools.count(1)
+        self._message_ids: dict[int, itertools.count[int]] = {}
+        self._callback_ids = itertools.count(1)
+        self._allowed: frozenset[str] = DEFAULT_ALLOWED
+        self._new_update = asyncio.Event()
+        self._closing = asyncio.Event()
+        self._failures: list[_Failure] = []
+        self._limits: _Limits | None = None
+        self._runner: web.AppRunner | None = None
+        self._port = 0
+
+    # ---- lifecycle
+
+    async def __aenter__(self) -> FakeTelegramAPI:
+        app = web.Application()
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=1.0)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self._port = self._runner.addresses[0][1]
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self._closing.set()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def url(self) -> str:
+        """The API root to give the adapter as `api_url`."""
+        return f"http://127.0.0.1:{self._port}"
+
+    # ---- building and queueing updates
+
+    def next_message_id(self, chat_id: int) -> int:
+        counter = self._message_ids.setdefault(chat_id, itertools.count(1))
+        return next(counter)
+
+    def message_update(
+        self,
+        chat_id: int,
+        text: str,
+        *,
+        sender: Mapping[str, Any] | None = None,
+        reply_to: Mapping[str, Any] | None = None,
+        topic: int | None = None,
+        message_id: int | None = None,
+        date: int = 1_790_000_000,
+    ) -> dict[str, Any]:
+        """An Update carrying a text message from a person (a command gets its entity)."""
+        message: dict[str, Any] = {
+            "message_id": message_id or self.next_message_id(chat_id),
+            "from": dict(sender or user()),
+            "date": date,
+            "chat": chat(chat_id, forum=topic is not None),
+            "text": text,
+        }
+        if text.startswith("/"):
+            length = len(text.split(maxsplit=1)[0])
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        if topic is not None:
+            message["message_thread_id"] = topic
+            message["is_topic_message"] = True
+        if reply_to is not None:
+            message["reply_to_message"] = dict(reply_to)
+        return {"update_id": next(self._update_ids), "message": message}
+
+    def callback_update(
+        self, message: Mapping[str, Any], data: str, *, sender: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """An Update for a press on a button under `message` (one the bot sent)."""
+        query = {
+            "id": f"cbq{next(self._callback_ids)}",
+            "from": dict(sender or user()),
+            "message": dict(message),
+            "chat_instance": "-4242",
+            "data": data,
+        }
+        return {"update_id": next(self._update_ids), "callback_query": query}
+
+    def push(self, update: Mapping[str, Any]) -> None:
+        """Queue an update for getUpdates; it must be a valid Update, as Telegram's are."""
+        problems = self._spec.check_object("Update", update)
+        if problems:
+            raise AssertionError(f"the test built an invalid Update: {problems}")
+        self._updates.append(dict(update))
+        self._new_update.set()
+
+    @property
+    def pending_updates(self) -> int:
+        return len(self._updates)
+
+    # ---- failures and limits
+
+    def fail(
+        self,
+        method: str = "sendMessage",
+        *,
+        chat: str | int | None = None,
+        status: int = 429,
+        retry_after: int | None = None,
+        description: str | None = None,
+        malformed: bool = False,
+        times: int = 1,
+    ) -> None:
+        """Answer the next `times` calls of `method` (to `chat`, if given) with a failure.
+
+        A 429 carries `parameters.retry_after` (1 second unless given); `malformed=True` answers a
+        body that is not JSON.
+        """
+        if status == 429 and retry_after is None:
+            retry_after = 1
+        self._failures.append(
+            _Failure(
+                method=method,
+                chat=None if chat is None else str(chat),
+                status=status,
+                description=description or _DESCRIPTIONS.get(status, "Internal Server Error"),
+                retry_after=retry_after,
+                malformed=malformed,
+                times=times,
+            )
+        )
+
+    def enforce_limits(
+        self, *, per_second: int = 30, per_group_minute: int = 20, chat_interval: float = 1.0
+    ) -> None:
+        """From now on answer 429 to any sendMessage that breaks Telegram's flood limits."""
+        self._limits = _Limits(per_second, per_group_minute, chat_interval)
+
+    # ---- reading what happened
+
+    def calls(self, method: str) -> list[Recorded]:
+        return [r for r in self.requests if r.method == method]
+
+    def sent(self, chat_id: int | str | None = None) -> list[Mapping[str, Any]]:
+        """Parameters of every sendMessage that succeeded (to `chat_id`, if given), in order."""
+        return [
+            r.params
+            for r in self.calls("sendMessage")
+            if r.status == 200 and (chat_id is None or str(r.params.get("chat_id")) == str(chat_id))
+        ]
+
+    def assert_no_violations(self) -> None:
+        if self.violations:
+            listed = "\n  ".join(self.violations)
+            raise AssertionError(f"requests the Bot API would refuse:\n  {listed}")
+
+    # ---- serving
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        params = await self._params(request, method)
+        if request.match_info["token"] != self.token:
+            return self._answer(method, params, 401, error="Unauthorized")
+        problems = self._spec.check_request(method, params)
+        if problems:
+            self.violations.extend(problems)
+            status = 400 if self._spec.knows(method) else 404
+            return self._answer(method, params, status, error="Bad Request: " + "; ".join(problems))
+        failure = self._take_failure(method, params)
+        if failure is not None:
+            return self._fail_with(method, params, failure)
+        handler = getattr(self, f"_api_{method}", None)
+        if handler is None:
+            self.violations.append(f"{method}: the fake does not implement this method")
+            return self._answer(method, params, 501, error="Not Implemented")
+        try:
+            result = await handler(params)
+        except _ApiError as exc:
+            return self._answer(method, params, exc.status, error=exc.description, extra=exc.extra)
+        return self._answer(method, params, 200, result=result)
+
+    async def _params(self, request: web.Request, method: str) -> dict[str, Any]:
+        params: dict[str, Any] = self._spec.decode_form(method, dict(request.query))
+        if request.content_type == "application/json":
+            body = await request.json()
+            params.update(body if isinstance(body, dict) else {})
+        elif request.can_read_body:
+            form = await request.post()
+            params.update(self._spec.decode_form(method, {k: str(v) for k, v in form.items()}))
+        return params
+
+    def _answer(
+        self,
+        method: str,
+        params: Mapping[str, Any],
+        status: int,
+        *,
+        result: Any = None,
+        error: str = "",
+        extra: Mapping[str, Any] | None = None,
+    ) -> web.Response:
+        self.requests.append(
+            Recorded(method=method, params=params, status=status, at=self._clock())
+        )
+        if status == 200:
+            return web.json_response({"ok": True, "result": result})
+        body: dict[str, Any] = {"ok": False, "error_code": status, "description": error}
+        body.update(extra or {})
+        return web.json_response(body, status=status)
+
+    def _take_failure(self, method: str, params: Mapping[str, Any]) -> _Failure | None:
+        target = str(params.get("chat_id")) if "chat_id" in params else None
+        for failure in self._failures:
+            if failure.method == method and failure.chat in (None, target) and failure.times > 0:
+                failure.times -= 1
+                return failure
+        return None
+
+    def _fail_with(self, method: str, params: Mapping[str, Any], failure: _Failure) -> web.Response:
+        if failure.malformed:
+            self.requests.append(Recorded(method, params, failure.status, self._clock()))
+            return web.Response(status=failure.status, text='{"ok": true, "result": {"mess')
+        extra = {}
+        if failure.retry_after is not None:
+            extra = {"parameters": {"retry_after": failure.retry_after}}
+        return self._answer(method, params, failure.status, error=failure.description, extra=extra)
+
+    # ---- methods
+
+    async def _api_getMe(self, params: Mapping[str, Any]) -> Any:
+        return {**self.bot, "can_join_groups": True, "can_read_all_group_messages": False}
+
+    async def _api_getUpdates(self, params: Mapping[str, Any]) -> Any:
+        if self.webhook.get("url"):
+            raise _ApiError(409, "Conflict: can't use getUpdates method while webhook is active")
+        if "allowed_updates" in params:
+            self._allowed = frozenset(params["allowed_updates"]) or DEFAULT_ALLOWED
+        offset = int(params.get("offset") or 0)
+        limit = int(params.get("limit") or 100)
+        timeout = float(params.get("timeout") or 0)
+        self._confirm(offset)
+        if not self._updates and timeout > 0 and not self._closing.is_set():
+            self._new_update.clear()
+            waiting = {asyncio.ensure_future(e.wait()) for e in (self._new_update, self._closing)}
+            _, pending = await asyncio.wait(waiting, timeout=timeout, return_when="FIRST_COMPLETED")
+            for task in pending:
+                task.cancel()
+            self._confirm(offset)
+        return self._updates[:limit]
+
+    def _confirm(self, offset: int) -> None:
+        """Forget updates below `offset`, and drop those of types the bot did not ask for."""
+        kept = []
+        for update in self._updates:
+            if update["update_id"] < offset:
+                continue
+            kind = next(k for k in update if k != "update_id")
+            if kind not in self._allowed:
+                self.dropped_updates.append(update)
+                continue
+            kept.append(update)
+        self._updates = kept
+
+    async def _api_deleteWebhook(self, params: Mapping[str, Any]) -> Any:
+        self.webhook = {}
+        if params.get("drop_pending_updates"):
+            self._updates.clear()
+        return True
+
+    async def _api_setWebhook(self, params: Mapping[str, Any]) -> Any:
+        if not str(params["url"]).startswith("https://"):
+            raise _ApiError(
+                400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook"
+            )
+        self.webhook = dict(params)
+        return True
+
+    async def _api_getWebhookInfo(self, params: Mapping[str, Any]) -> Any:
+        return {
+            "url": self.webhook.get("url", ""),
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._updates),
+        }
+
+    async def _api_setMyCommands(self, params: Mapping[str, Any]) -> Any:
+        for command in params["commands"]:
+            name, text = command["command"], command["description"]
+            if not (
+                1 <= len(name) <= 32 and name == name.lower() and name.replace("_", "").isalnum()
+            ):
+                raise _ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
+            if not 1 <= len(text) <= 256:
+                raise _ApiError(400, "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
+        self.commands = list(params["commands"])
+        return True
+
+    async def _api_answerCallbackQuery(self, params: Mapping[str, Any]) -> Any:
+        self.answered_callbacks.append(str(params["callback_query_id"]))
+        return True
+
+    async def _api_sendMessage(self, params: Mapping[str, Any]) -> Any:
+        text = str(params["text"])
+        visible = text
+        if str(params.get("parse_mode", "")).upper() == "HTML":
+            try:
+                visible = parse_html(text)
+            except HtmlError as exc:
+                raise _ApiError(400, f"Bad Request: {exc}") from exc
+        if not visible.strip():
+            raise _ApiError(400, "Bad Request: message text is empty")
+        if len(visible) > MAX_TEXT:
+            raise _ApiError(400, "Bad Request: message is too long")
+        markup = params.get("reply_markup")
+        if markup:
+            for row in markup.get("inline_keyboard", []):
+                for button in row:
+                    if len(str(button.get("callback_data", "")).encode()) > 64:
+                        raise _ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+        chat_id = int(params["chat_id"])
+        self._check_limits(str(chat_id))
+        message: dict[str, Any] = {
+            "message_id": self.next_message_id(chat_id),
+            "from": self.bot,
+            "date": 1_790_000_000,
+            "chat": chat(chat_id, forum="message_thread_id" in params),
+            "text": visible,
+        }
+        if "message_thread_id" in params:
+            message["message_thread_id"] = params["message_thread_id"]
+            message["is_topic_message"] = True
+        if markup:
+            message["reply_markup"] = markup
+        return message
+
+    def _check_limits(self, chat_id: str) -> None:
+        limits = self._limits
+        if limits is None:
+            return
+        now = self._clock()
+        waits = []
+        while limits.overall and limits.overall[0] <= now - 1.0:
+            limits.overall.popleft()
+        if len(limits.overall) >= limits.per_second:
+            waits.append(limits.overall[0] + 1.0 - now)
+        last = limits.last.get(chat_id)
+        if last is not None and now - last < limits.chat_interval:
+            waits.append(last + limits.chat_interval - now)
+        group = limits.groups.setdefault(chat_id, deque()) if chat_id.startswith("-") else None
+        if group is not None:
+            while group and group[0] <= now - 60.0:
+                group.popleft()
+            if len(group) >= limits.per_group_minute:
+                waits.append(group[0] + 60.0 - now)
+        if waits:
+            self.limit_violations += 1
+            retry_after = max(1, math.ceil(max(waits)))
+            raise _ApiError(
+                429,
+                f"Too Many Requests: retry after {retry_after}",
+                extra={"parameters": {"retry_after": retry_after}},
+            )
+        limits.overall.append(now)
+        limits.last[chat_id] = now
+        if group is not None:
+            group.append(now)
+
+
+class _ApiError(Exception):
+    def __init__(self, status: int, description: str, *, extra: Mapping[str, Any] | None = None):
+        super().__init__(description)
+        self.status = status
+        self.description = description
+        self.extra = extra or {}
+
+
+_DESCRIPTIONS = {
+    400: "Bad Request: chat not found",
+    403: "Forbidden: bot was blocked by the user",
+    429: "Too Many Requests: retry after 1",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+}
