@@ -1,0 +1,81 @@
+"""Slack SDK failures translated into `bot.errors` at the adapter's boundary.
+
+- HTTP 429, or the `ratelimited` error           -> RateLimited(retry_after)
+- errors only a person can fix (not invited, archived, revoked token, missing scope, a message
+  Slack refuses as built)                         -> Undeliverable(reason, hint=what to do)
+- 5xx, timeouts, connection failures, a body that is not JSON, anything else -> TransientError
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+
+import aiohttp
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from adapters.slack_pacing import retry_after
+from bot.errors import DeliveryError, RateLimited, TransientError, Undeliverable
+
+_REINSTALL = ("the bot token is not valid any more: reinstall the Slack app and set "
+              "SLACK_BOT_TOKEN to its new bot token")
+_BUG = "Slack refused the message as huddlebot built it; please report this as a bug"
+
+HINTS: Mapping[str, str] = {
+    "not_in_channel": "invite the bot with /invite @huddlebot in that channel",
+    "channel_not_found": ("the channel is private or was deleted: invite the bot there with "
+                          "/invite @huddlebot, or correct the room's channel id in huddlebot.toml"),
+    "is_archived": "the channel is archived: unarchive it, or point the circle's room at another",
+    "restricted_action": "a workspace admin has restricted posting in that channel",
+    "user_not_in_channel": "the person has left that channel",
+    "account_inactive": _REINSTALL,
+    "invalid_auth": _REINSTALL,
+    "not_authed": _REINSTALL,
+    "token_revoked": _REINSTALL,
+    "token_expired": _REINSTALL,
+    "no_permission": "reinstall the Slack app from slack/manifest.yml so it has every scope",
+    "missing_scope": "reinstall the Slack app from slack/manifest.yml so it has every scope",
+    "team_access_not_granted": "the app is not installed in that workspace",
+    "ekm_access_denied": "the workspace's key management refused access",
+    "invalid_blocks": _BUG,
+    "invalid_blocks_format": _BUG,
+    "invalid_arguments": _BUG,
+    "msg_too_long": _BUG,
+    "no_text": _BUG,
+    "too_many_attachments": _BUG,
+    "invalid_arg_name": _BUG,
+}
+"""Slack error codes that no retry will fix, with what a person should do."""
+
+
+def _status(error: SlackApiError) -> int | None:
+    response = error.response
+    for name in ("status_code", "status"):
+        value = getattr(response, name, None)
+        if isinstance(value, int):
+            return value
+    return None
+
+
+def _code(error: SlackApiError) -> str:
+    data = getattr(error.response, "data", None)
+    if isinstance(data, Mapping):
+        return str(data.get("error") or "")
+    return ""
+
+
+def translate(error: Exception) -> DeliveryError:
+    """The `bot.errors` value for a failure of a Web API call."""
+    if isinstance(error, SlackApiError):
+        status = _status(error)
+        code = _code(error)
+        if status == 429 or code == "ratelimited":
+            headers = getattr(error.response, "headers", None)
+            return RateLimited(retry_after(headers), "Slack asked us to slow down")
+        if code in HINTS:
+            return Undeliverable(code, hint=HINTS[code])
+        what = code or (f"HTTP {status}" if status else str(error))
+        return TransientError(f"Slack failed: {what}")
+    if isinstance(error, aiohttp.ClientError | asyncio.TimeoutError | SlackClientError):
+        return TransientError(f"could not reach Slack: {type(error).__name__}: {error}")
+    return TransientError(f"unexpected error talking to Slack: {type(error).__name__}: {error}")
