@@ -21,6 +21,7 @@ from bot.models import SeenEvent
 from bot.outbox import Outbox
 from bot.people import circles_of, join, resolve
 from bot.prompts import PromptLibrary
+from bot.reach import heard_from
 from bot.router import Context, Router
 from bot.sql import insert_ignore
 
@@ -94,6 +95,7 @@ class Core:
             circle = self._config.circle_for_room(event.platform, event.chat, event.topic)
             if circle is not None:
                 await join(session, who.person_id, circle.id, now=now)
+                await heard_from(session, event.platform, event.chat)
             ctx = Context(
                 session=session,
                 now=now,

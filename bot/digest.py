@@ -12,21 +12,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.config import CircleConfig
 from bot.messages import Body, Outgoing, ToCircle
 from bot.models import Digest, Entry, Person
-from bot.prompts import PromptLibrary
+from bot.prompts import KINDS, PromptLibrary
 from bot.sql import insert_ignore
 from bot.timing import local
 
 log = logging.getLogger(__name__)
 
-SECTION_ORDER = (
-    "learning",
-    "blocker",
-    "celebration",
-    "story",
-    "experiment_update",
-    "question",
-    "reflection",
-)
 
 
 async def digest_context(
@@ -49,7 +40,7 @@ async def digest_context(
         .order_by(col(Entry.created_at), col(Entry.id))
     )
     rows = (await session.exec(query)).all()
-    by_kind: dict[str, list[dict[str, Any]]] = {kind: [] for kind in SECTION_ORDER}
+    by_kind: dict[str, list[dict[str, Any]]] = {kind: [] for kind in KINDS}
     people: set[int] = set()
     count = 0
     for entry, person in rows:

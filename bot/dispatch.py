@@ -26,7 +26,7 @@ from bot.platform import Adapter
 
 log = logging.getLogger(__name__)
 
-UndeliverableHandler = Callable[[OutboxMessage, Undeliverable], Awaitable[None]]
+UndeliverableHandler = Callable[[OutboxMessage, Undeliverable], Awaitable[object]]
 
 MAX_ATTEMPTS = 8
 BATCH = 1000
@@ -47,9 +47,10 @@ class Dispatcher:
         self._sessions = sessions
         self._adapters = adapters
         self._clock = clock
-        self._on_undeliverable = on_undeliverable
+        self.on_undeliverable = on_undeliverable
         self._limit = asyncio.Semaphore(concurrency)
         self._wake = asyncio.Event()
+        self._draining = asyncio.Lock()
 
     def wake(self) -> None:
         """Tell a running dispatcher that there is something new to send."""
@@ -74,6 +75,10 @@ class Dispatcher:
 
     async def drain(self) -> int:
         """Send every part that is due now; returns how many were sent."""
+        async with self._draining:  # one drain at a time keeps each place's parts in order
+            return await self._drain()
+
+    async def _drain(self) -> int:
         sent_total = 0
         while True:
             lanes = await self._due_lanes()
@@ -207,5 +212,5 @@ class Dispatcher:
                 )
                 .values(status="skipped", error=f"destination unreachable: {exc.reason}")
             )
-        if self._on_undeliverable is not None:
-            await self._on_undeliverable(row, exc)
+        if self.on_undeliverable is not None:
+            await self.on_undeliverable(row, exc)

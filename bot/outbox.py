@@ -125,7 +125,7 @@ class Outbox:
                 text = self._renderer.render(
                     message.body.template, message.body.context, info.text_format
                 )
-                parts = split_message(text, info.limits) or [text]
+                parts = split_message(text, info.limits, fmt=info.text_format) or [text]
                 buttons = json.dumps(
                     [{"action": b.action, "value": b.value, "label": b.label} for b in message.buttons]
                 )

@@ -44,7 +44,7 @@ async def resolve(session: AsyncSession, sender: Sender, *, now: datetime) -> Wh
                 "team_id": sender.team_id,
                 "user_id": sender.user_id,
                 "display_name": sender.display_name,
-                "dm_chat": "",
+                "dm_chat": sender.dm_chat,
                 "dm_active": True,
             },
         )
@@ -53,9 +53,16 @@ async def resolve(session: AsyncSession, sender: Sender, *, now: datetime) -> Wh
             identity = (await session.exec(query)).one()
         else:
             identity = await session.get_one(Identity, identity_id)
-    elif sender.display_name and identity.display_name != sender.display_name:
-        identity.display_name = sender.display_name
-        session.add(identity)
+    else:
+        changed = False
+        if sender.display_name and identity.display_name != sender.display_name:
+            identity.display_name = sender.display_name
+            changed = True
+        if sender.dm_chat and not identity.dm_chat:
+            identity.dm_chat = sender.dm_chat
+            changed = True
+        if changed:
+            session.add(identity)
     person_row = await session.get_one(Person, identity.person_id)
     if sender.display_name and person_row.display_name != sender.display_name:
         person_row.display_name = sender.display_name

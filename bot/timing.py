@@ -18,7 +18,7 @@ def cron(expression: str, timezone: str) -> CronTrigger:
 
 def next_fire(trigger: BaseTrigger, after: datetime) -> datetime | None:
     """The first fire time strictly after `after`."""
-    return trigger.get_next_fire_time(None, after + _STEP)
+    return trigger.get_next_fire_time(after, after + _STEP)
 
 
 def latest_fire(trigger: BaseTrigger, now: datetime, *, lookback: timedelta) -> datetime | None:

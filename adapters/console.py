@@ -1,0 +1,182 @@
+"""The console: a terminal chat with the bot, for trying huddlebot with no accounts at all.
+
+Each line of input is one message. A line may start with `#room` to speak in another room and
+with `@name ` to speak as that member (the default speaker is `you`). Then:
+
+    /verb text      a command, e.g. `/learned we found the referral form puts people off`
+    /dm text        a private message to the bot
+    /start circle   open a private chat with the bot and join a circle
+    /press a v      press a button the bot offered (shown under its message)
+    anything else   a reply to the newest prompt in the room
+
+Everything the bot sends is printed as it is sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import uuid
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import IO
+
+from starlette.routing import BaseRoute
+
+from bot.clock import Clock
+from bot.events import ButtonPress, Command, DirectMessage, InboundEvent, Message, Reply, Sender, Started
+from bot.messages import Delivery
+from bot.platform import EventSink, Limits, TextFormat
+
+log = logging.getLogger(__name__)
+
+@dataclass(frozen=True, slots=True)
+class ConsoleRoom:
+    circle_id: str
+    chat: str
+
+
+class ConsoleAdapter:
+    """Reads lines, hands the core events, prints what the core sends."""
+
+    platform = "console"
+    text_format: TextFormat = "plain"
+    limits = Limits(max_chars=100_000)
+
+    def __init__(
+        self,
+        *,
+        rooms: Sequence[ConsoleRoom],
+        clock: Clock,
+        output: IO[str],
+        settle: Callable[[], object] | None = None,
+        run_id: str | None = None,
+        show_private: bool = True,
+    ) -> None:
+        if not rooms:
+            raise ValueError("the console needs at least one console room in the config")
+        self._rooms = {room.chat: room for room in rooms}
+        self._room = rooms[0].chat
+        self._clock = clock
+        self._out = output
+        self.settle = settle
+        self._show_private = show_private
+        self._run = run_id or uuid.uuid4().hex[:8]
+        self._count = 0
+        self._sent = 0
+        self._last_prompt: dict[str, str] = {}
+        self._sink: EventSink | None = None
+
+    def routes(self) -> Sequence[BaseRoute]:
+        return ()
+
+    @asynccontextmanager
+    async def connect(self, sink: EventSink) -> AsyncIterator[None]:
+        self._sink = sink
+        try:
+            yield
+        finally:
+            self._sink = None
+
+    # -- input --------------------------------------------------------------------------------
+
+    def parse(self, line: str) -> InboundEvent | None:
+        """The event one line of input stands for, or None for a blank or room-switch line."""
+        text = line.strip()
+        if text.startswith("#"):
+            room, _, text = text[1:].partition(" ")
+            if room not in self._rooms:
+                self._write(f"(no console room '{room}'; rooms: {', '.join(self._rooms)})")
+                return None
+            self._room = room
+            text = text.strip()
+        name = "you"
+        if text.startswith("@"):
+            name, _, text = text[1:].partition(" ")
+            text = text.strip()
+        if not text:
+            return None
+        self._count += 1
+        now = self._clock.now()
+        sender = Sender(
+            platform="console", user_id=name, display_name=name.capitalize(), dm_chat=f"@{name}"
+        )
+        common = {
+            "platform": "console",
+            "dedup_key": f"{self._run}:{self._count}",
+            "sender": sender,
+            "received_at": now,
+        }
+        ref = f"in-{self._run}-{self._count}"
+        if text.startswith("/"):
+            verb, _, args = text[1:].partition(" ")
+            verb = verb.lower()
+            if verb == "dm":
+                return DirectMessage(chat=f"@{name}", text=args, message_ref=ref, **common)
+            if verb == "press":
+                action, _, value = args.strip().partition(" ")
+                return ButtonPress(chat=self._room, action=action, value=value.strip(), **common)
+            if verb == "start":
+                return Started(chat=f"@{name}", payload=args.strip(), **common)
+            return Command(chat=self._room, verb=verb or "help", args=args, **common)
+        prompt = self._last_prompt.get(self._room)
+        if prompt is None:
+            return Message(chat=self._room, text=text, message_ref=ref, **common)
+        return Reply(chat=self._room, text=text, message_ref=ref, in_reply_to=prompt, **common)
+
+    async def say(self, line: str) -> None:
+        """Take one line of input as if typed, and wait until the bot has answered it."""
+        event = self.parse(line)
+        if event is None:
+            return
+        if self._sink is None:
+            raise RuntimeError("the console is not connected to the core")
+        await self._sink(event)
+        if self.settle is not None:
+            result = self.settle()
+            if asyncio.iscoroutine(result):
+                await result
+
+    async def read(self, stream: IO[str]) -> None:
+        """Take lines from `stream` until it ends (Ctrl-D in a terminal)."""
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[str | None] = asyncio.Queue()
+
+        def pump() -> None:  # a daemon thread, so a waiting terminal never blocks shutdown
+            for line in stream:
+                loop.call_soon_threadsafe(queue.put_nowait, line)
+            loop.call_soon_threadsafe(queue.put_nowait, None)
+
+        threading.Thread(target=pump, name="console-input", daemon=True).start()
+        while (line := await queue.get()) is not None:
+            if line.strip() in {"/quit", "/exit"}:
+                break
+            await self.say(line)
+
+    # -- output -------------------------------------------------------------------------------
+
+    async def send(self, delivery: Delivery) -> str:
+        self._sent += 1
+        ref = f"out-{self._run}-{self._sent}"
+        if delivery.chat.startswith("@"):
+            where = f"[{delivery.chat}, privately]"
+        elif delivery.ephemeral_to:
+            where = f"[#{delivery.chat}, only @{delivery.ephemeral_to} sees this]"
+        else:
+            where = f"[#{delivery.chat}]"
+        if delivery.kind == "prompt" and not delivery.chat.startswith("@"):
+            self._last_prompt[delivery.chat] = ref
+        if not self._show_private and (delivery.ephemeral_to or delivery.chat.startswith("@")):
+            return ref
+        part = f" ({delivery.part}/{delivery.parts})" if delivery.parts > 1 else ""
+        body = delivery.text.replace("\n", "\n    ")
+        self._write(f"{where} huddlebot{part}:\n    {body}")
+        for button in delivery.buttons:
+            self._write(f"    [{button.label}]  ->  /press {button.action} {button.value}")
+        return ref
+
+    def _write(self, text: str) -> None:
+        self._out.write(text + "\n")
+        self._out.flush()

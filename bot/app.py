@@ -1,0 +1,177 @@
+"""The composition root: builds the store, core, outbox, scheduler, adapters and web app, and
+tears them down in reverse order. Nothing here is global; everything is passed in."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlmodel import select
+
+from bot import contributions
+from bot.clock import Clock
+from bot.config import Config
+from bot.core import Core
+from bot.database import SessionFactory, open_database
+from bot.dispatch import Dispatcher
+from bot.errors import ConfigError
+from bot.huddle import Huddle
+from bot.models import Circle, Room
+from bot.outbox import Outbox
+from bot.platform import Adapter
+from bot.prompts import PromptLibrary
+from bot.reach import unreachable_handler
+from bot.router import Router
+from bot.scheduling import JobScheduler
+from bot.settings import Settings
+from bot.sql import insert_ignore
+from bot.tasks import Background
+from bot.web import WebServer, build_web_app
+
+log = logging.getLogger(__name__)
+
+PROMPTS_ROOT = Path(__file__).resolve().parent.parent / "prompts"
+
+
+@dataclass
+class Bot:
+    """Everything a running huddlebot is made of."""
+
+    config: Config
+    settings: Settings
+    sessions: SessionFactory
+    library: PromptLibrary
+    outbox: Outbox
+    dispatcher: Dispatcher
+    core: Core
+    huddle: Huddle
+    router: Router
+    adapters: dict[str, Adapter] = field(default_factory=dict)
+
+
+def check_prompts(config: Config, library: PromptLibrary) -> None:
+    known = {p.id for p in library.prompts()}
+    for c_index, circle in enumerate(config.circles):
+        for r_index, ritual in enumerate(circle.rituals):
+            if ritual.prompt not in known:
+                raise ConfigError(
+                    f"there is no prompt '{ritual.prompt}' in the prompt library",
+                    source=str(config.source),
+                    key=f"circles[{c_index}].rituals[{r_index}].prompt",
+                    fix=f"use one of: {', '.join(sorted(known))}",
+                )
+
+
+async def sync_circles(sessions: SessionFactory, config: Config) -> None:
+    """Make the stored circles and rooms match the configuration."""
+    async with sessions.begin() as session:
+        for circle in config.circles:
+            row = await session.get(Circle, circle.id)
+            if row is None:
+                session.add(
+                    Circle(id=circle.id, name=circle.name, kind=circle.kind, timezone=circle.timezone)
+                )
+            else:
+                row.name, row.kind, row.timezone = circle.name, circle.kind, circle.timezone
+                session.add(row)
+        await session.flush()
+        for circle in config.circles:
+            for room in circle.rooms:
+                values = {
+                    "circle_id": circle.id,
+                    "platform": room.platform,
+                    "chat": room.chat,
+                    "topic": room.topic or "",
+                    "active": True,
+                    "inactive_reason": "",
+                    "configured": True,
+                }
+                if await insert_ignore(session, Room, values) is None:
+                    existing = (
+                        await session.exec(
+                            select(Room).where(
+                                Room.platform == room.platform,
+                                Room.chat == room.chat,
+                                Room.topic == (room.topic or ""),
+                            )
+                        )
+                    ).one()
+                    existing.circle_id = circle.id
+                    if not existing.active:
+                        log.warning(
+                            "%s room %s is inactive (%s); it comes back when the bot hears "
+                            "from it again",
+                            room.platform, room.chat, existing.inactive_reason,
+                        )
+                    session.add(existing)
+
+
+@asynccontextmanager
+async def assembled(
+    config: Config,
+    settings: Settings,
+    *,
+    adapters: Sequence[Adapter],
+    clock: Clock,
+    scheduler: JobScheduler,
+    prompts_root: Path = PROMPTS_ROOT,
+) -> AsyncIterator[Bot]:
+    """Build a bot whose parts are ready but not yet running (no loops, no network)."""
+    library = PromptLibrary.load(prompts_root, config.partnership.language)
+    check_prompts(config, library)
+    async with open_database(settings.database_url) as sessions:
+        await sync_circles(sessions, config)
+        by_platform = {adapter.platform: adapter for adapter in adapters}
+        outbox = Outbox(renderer=library, platforms=by_platform)
+        router = Router()
+        dispatcher = Dispatcher(sessions, by_platform, clock=clock)
+        core = Core(
+            config=config, sessions=sessions, outbox=outbox, router=router, library=library,
+            clock=clock, wake=dispatcher.wake,
+        )
+        huddle = Huddle(
+            config=config, sessions=sessions, outbox=outbox, library=library, clock=clock,
+            scheduler=scheduler, wake=dispatcher.wake,
+        )
+        dispatcher.on_undeliverable = unreachable_handler(
+            config=config, sessions=sessions, outbox=outbox, clock=clock, wake=dispatcher.wake
+        )
+        contributions.register(router)
+        huddle.register(router)
+        await dispatcher.recover()
+        yield Bot(
+            config=config, settings=settings, sessions=sessions, library=library, outbox=outbox,
+            dispatcher=dispatcher, core=core, huddle=huddle, router=router, adapters=by_platform,
+        )
+
+
+@asynccontextmanager
+async def running(
+    bot: Bot, *, background: Background, serve_http: bool = True
+) -> AsyncIterator[WebServer | None]:
+    """Start the bot's loops: delivery, every adapter, the web app and the schedule."""
+    async with AsyncExitStack() as stack:
+        background.spawn(bot.dispatcher.run(), name="dispatcher")
+        for adapter in bot.adapters.values():
+            await stack.enter_async_context(adapter.connect(bot.core.handle))
+        server = None
+        if serve_http:
+            routes = [route for adapter in bot.adapters.values() for route in adapter.routes()]
+
+            async def health() -> dict[str, object]:
+                async with bot.sessions() as session:
+                    await session.exec(text("SELECT 1"))  # type: ignore[call-overload]
+                return {"platforms": sorted(bot.adapters)}
+
+            app = build_web_app(routes, health=health)
+            server = await stack.enter_async_context(
+                WebServer(
+                    app, host=bot.settings.host, port=bot.settings.port, background=background
+                )
+            )
+        await bot.huddle.start()
+        yield server

@@ -1,0 +1,220 @@
+"""The `huddlebot` command: run, demo, prompt, digest, db upgrade."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+import sys
+from collections.abc import Sequence
+from contextlib import AsyncExitStack
+from dataclasses import replace
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.app import assembled, running
+from bot.clock import SystemClock
+from bot.config import Config, find_config_path, load_config
+from bot.database import make_engine, upgrade
+from bot.errors import ConfigError, HuddlebotError
+from bot.scheduling import RealScheduler
+from bot.settings import Settings
+from bot.tasks import Background
+
+log = logging.getLogger("huddlebot")
+
+
+def _load(args: argparse.Namespace) -> tuple[Config, Settings]:
+    settings = Settings.from_env(os.environ, cwd=Path.cwd())
+    config = load_config(find_config_path(args.config, os.environ, Path.cwd()))
+    return config, settings
+
+
+def _platform_adapters(settings: Settings) -> list:  # type: ignore[type-arg]
+    from adapters.registry import platform_adapters
+
+    return platform_adapters(settings)
+
+
+def _console(config: Config, *, show_private: bool = True):  # type: ignore[no-untyped-def]
+    from adapters.console import ConsoleAdapter, ConsoleRoom
+
+    rooms = [
+        ConsoleRoom(circle.id, room.chat)
+        for circle in config.circles
+        for room in circle.rooms
+        if room.platform == "console"
+    ]
+    if not rooms:
+        raise ConfigError(
+            "no platform tokens are set and no circle has a console room",
+            source=str(config.source),
+            key="circles[].rooms",
+            fix='add { platform = "console", channel = "core" } to a circle\'s rooms, '
+            "or set SLACK_BOT_TOKEN or TELEGRAM_BOT_TOKEN",
+        )
+    return ConsoleAdapter(
+        rooms=rooms, clock=SystemClock(), output=sys.stdout, show_private=show_private
+    )
+
+
+async def _run(args: argparse.Namespace) -> int:
+    config, settings = _load(args)
+    adapters = _platform_adapters(settings)
+    console = None
+    if args.console or not adapters:
+        console = _console(config)
+        adapters.append(console)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    async with AsyncExitStack() as stack:
+        scheduler = await stack.enter_async_context(RealScheduler())
+        bot = await stack.enter_async_context(
+            assembled(config, settings, adapters=adapters, clock=SystemClock(), scheduler=scheduler)
+        )
+        background = await stack.enter_async_context(Background())
+        await stack.enter_async_context(running(bot, background=background))
+        log.info(
+            "huddlebot is running for %s with %s", config.partnership.name,
+            ", ".join(sorted(bot.adapters)),
+        )
+        waiters = [asyncio.create_task(stop.wait()), asyncio.create_task(background.failed.wait())]
+        if console is not None:
+            console.settle = bot.dispatcher.drain
+            print(
+                "huddlebot console: type a reply, /help, or /prompt learned; Ctrl-D to leave.",
+                flush=True,
+            )
+            waiters.append(asyncio.create_task(console.read(sys.stdin)))
+        done, pending = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        await bot.dispatcher.drain()
+    return 1 if background.failed.is_set() else 0
+
+
+async def _one_shot(args: argparse.Namespace) -> int:
+    """`prompt` and `digest`: do one thing through the real outbox, deliver it, and stop."""
+    config, settings = _load(args)
+    adapters = _platform_adapters(settings)
+    if not adapters:
+        adapters.append(_console(config))
+    async with AsyncExitStack() as stack:
+        scheduler = await stack.enter_async_context(RealScheduler())
+        bot = await stack.enter_async_context(
+            assembled(config, settings, adapters=adapters, clock=SystemClock(), scheduler=scheduler)
+        )
+        for adapter in bot.adapters.values():
+            await stack.enter_async_context(adapter.connect(bot.core.handle))
+        if args.command == "prompt":
+            run = await bot.huddle.send_prompt_now(args.circle, args.prompt)
+            if run is None:
+                print("That prompt was already sent to this circle just now.")
+        else:
+            circle = config.circle(args.circle)
+            zone = ZoneInfo(circle.timezone)
+            until = _day(args.until, zone, end=True) if args.until else datetime.now(UTC)
+            since = _day(args.since, zone, end=False) if args.since else None
+            if args.dry_run:
+                start = since or until - timedelta(days=7)
+                print(await bot.huddle.preview_digest(circle.id, start=start, end=until))
+                return 0
+            queued = await bot.huddle.post_digest(circle.id, end=until, start=since)
+            if not queued:
+                print("That digest was already posted; nothing was sent again.")
+        sent = await bot.dispatcher.drain()
+        log.info("sent %d message part(s)", sent)
+    return 0
+
+
+def _day(value: str, zone: ZoneInfo, *, end: bool) -> datetime:
+    try:
+        day = datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        raise ConfigError(
+            f"'{value}' is not a date", key="--since/--until", fix="write dates as YYYY-MM-DD"
+        ) from None
+    if end:
+        day += timedelta(days=1)  # --until includes the whole day
+    return datetime.combine(day, time(0, 0), tzinfo=zone).astimezone(UTC)
+
+
+async def _db_upgrade(_args: argparse.Namespace) -> int:
+    settings = Settings.from_env(os.environ, cwd=Path.cwd())
+    engine = make_engine(settings.database_url)
+    try:
+        await upgrade(engine)
+    finally:
+        await engine.dispose()
+    print("The database schema is up to date.")
+    return 0
+
+
+async def _demo(args: argparse.Namespace) -> int:
+    from bot.demo import run_demo
+
+    return await run_demo(output=sys.stdout, weeks=args.weeks)
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="huddlebot",
+        description="Reflective prompts, stories and huddle digests for systems-change "
+        "partnerships, in Slack, Telegram or a terminal.",
+    )
+    top.add_argument(
+        "--config", metavar="PATH",
+        help="the TOML configuration (default: $HUDDLEBOT_CONFIG, then ./huddlebot.toml)",
+    )
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    run = sub.add_parser("run", help="run the bot (the console when no platform tokens are set)")
+    run.add_argument("--console", action="store_true", help="also chat in this terminal")
+    demo = sub.add_parser("demo", help="watch a sample partnership live two weeks in seconds")
+    demo.add_argument("--weeks", type=int, default=2, help="how many weeks to simulate")
+    prompt = sub.add_parser("prompt", help="ask a circle one prompt now")
+    prompt.add_argument("--circle", required=True, help="circle id from the config")
+    prompt.add_argument("--prompt", required=True, help="prompt id from the prompt library")
+    digest = sub.add_parser("digest", help="build a circle's huddle digest, show it, post it")
+    digest.add_argument("--circle", required=True, help="circle id from the config")
+    digest.add_argument("--since", help="first day, YYYY-MM-DD (default: since the last digest)")
+    digest.add_argument("--until", help="last day, YYYY-MM-DD (default: now)")
+    digest.add_argument("--dry-run", action="store_true", help="show it without posting")
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_sub.add_parser("upgrade", help="apply database migrations")
+    return top
+
+
+COMMANDS = {
+    "run": _run,
+    "demo": _demo,
+    "prompt": _one_shot,
+    "digest": _one_shot,
+    "db": _db_upgrade,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(
+        level=os.environ.get("HUDDLEBOT_LOG_LEVEL", "INFO").upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        return asyncio.run(COMMANDS[args.command](args))
+    except HuddlebotError as problem:
+        print(f"huddlebot: {problem}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
