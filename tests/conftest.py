@@ -1,0 +1,162 @@
+"""Shared fixtures: a bot assembled on a real database with the console adapter and a manual clock.
+
+Storage tests run on SQLite always and on PostgreSQL when TEST_DATABASE_URL is set.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import textwrap
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from adapters.console import ConsoleAdapter, ConsoleRoom
+from bot.app import Bot, assembled
+from bot.clock import ManualClock
+from bot.config import Config, load_config
+from bot.platform import Adapter
+from bot.scheduling import SimulatedScheduler
+from bot.settings import Settings
+
+# A Sunday evening in London, before a Monday 09:00 ritual.
+SUNDAY = datetime(2026, 3, 8, 18, 0, tzinfo=UTC)
+
+CONFIG = """
+[partnership]
+name = "Riverside Partnership"
+timezone = "Europe/London"
+language = "en"
+max_entry_chars = 500
+
+[[circles]]
+id = "core"
+name = "Core partnership"
+kind = "partnership"
+rooms = [{ platform = "console", channel = "core" }]
+
+[[circles.rituals]]
+prompt = "learned"
+cron = "0 9 * * MON"
+window_hours = 48
+reminder = true
+reminder_after_hours = 24
+
+[circles.digest]
+cron = "0 16 * * THU"
+
+[[circles]]
+id = "stewards"
+name = "Stewards"
+kind = "stewards"
+rooms = [{ platform = "console", channel = "stewards" }]
+"""
+
+
+def _database_params() -> list[str]:
+    params = ["sqlite"]
+    if os.environ.get("TEST_DATABASE_URL"):
+        params.append("postgresql")
+    return params
+
+
+async def _fresh_postgres(url: str) -> None:
+    engine = create_async_engine(url)
+    async with engine.begin() as conn:
+        await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        await conn.execute(text("CREATE SCHEMA public"))
+    await engine.dispose()
+
+
+@pytest.fixture(params=_database_params())
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty database: a SQLite file, or the test PostgreSQL database emptied."""
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path}/huddlebot.db"
+    url = Settings.from_env(
+        {"DATABASE_URL": os.environ["TEST_DATABASE_URL"]}, cwd=tmp_path
+    ).database_url
+    await _fresh_postgres(url)
+    return url
+
+
+@pytest.fixture
+def config_file(tmp_path: Path) -> Path:
+    path = tmp_path / "huddlebot.toml"
+    path.write_text(textwrap.dedent(CONFIG))
+    return path
+
+
+@dataclass
+class Harness:
+    """A bot as a user meets it: lines typed into the console, what the console printed."""
+
+    bot: Bot
+    console: ConsoleAdapter
+    clock: ManualClock
+    scheduler: SimulatedScheduler
+    output: io.StringIO
+
+    async def say(self, line: str) -> None:
+        await self.console.say(line)
+
+    async def until(self, when: datetime) -> None:
+        await self.scheduler.run_until(when, after_each=self.bot.dispatcher.drain)
+        await self.bot.dispatcher.drain()
+
+    def printed(self) -> str:
+        return self.output.getvalue()
+
+    def take(self) -> str:
+        """What was printed since the last call."""
+        value = self.output.getvalue()
+        self.output.seek(0)
+        self.output.truncate()
+        return value
+
+
+HarnessFactory = Callable[..., Awaitable[Harness]]
+
+
+@asynccontextmanager
+async def open_harness(
+    config: Config,
+    database_url: str,
+    *,
+    start: datetime = SUNDAY,
+    extra_adapters: tuple[Adapter, ...] = (),
+    run_id: str = "t1",
+) -> AsyncIterator[Harness]:
+    clock = ManualClock(start)
+    scheduler = SimulatedScheduler(clock)
+    settings = replace(
+        Settings.from_env({}, cwd=Path("/nonexistent")), database_url=database_url, port=0
+    )
+    output = io.StringIO()
+    rooms = [
+        ConsoleRoom(circle.id, room.chat)
+        for circle in config.circles
+        for room in circle.rooms
+        if room.platform == "console"
+    ]
+    console = ConsoleAdapter(rooms=rooms, clock=clock, output=output, run_id=run_id)
+    async with assembled(
+        config, settings, adapters=[console, *extra_adapters], clock=clock, scheduler=scheduler
+    ) as bot, console.connect(bot.core.handle):
+        console.settle = bot.dispatcher.drain
+        await bot.huddle.start()
+        await bot.dispatcher.drain()
+        yield Harness(bot, console, clock, scheduler, output)
+
+
+@pytest.fixture
+async def harness(config_file: Path, database_url: str) -> AsyncIterator[Harness]:
+    async with open_harness(load_config(config_file), database_url) as h:
+        yield h
