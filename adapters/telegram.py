@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Sequence
@@ -100,6 +101,9 @@ class TelegramAdapter:
                 key="TELEGRAM_WEBHOOK_SECRET",
                 fix="set TELEGRAM_WEBHOOK_SECRET, or unset TELEGRAM_WEBHOOK_URL to use polling",
             )
+        # Opt in to PTB's coming behaviour (time periods as `timedelta`), which we handle; otherwise
+        # PTB warns about its own deprecation each time it builds a RetryAfter.
+        os.environ.setdefault("PTB_TIMEDELTA", "true")
         base = (api_url or DEFAULT_API_URL).rstrip("/")
         self._webhook_url = webhook_target(webhook_url) if webhook_url else None
         self._webhook_secret = webhook_secret or ""
@@ -137,7 +141,7 @@ class TelegramAdapter:
     async def connect(self, sink: EventSink) -> AsyncIterator[None]:
         app = self._application
         async with AsyncExitStack() as stack:
-            await _checked(app.initialize())
+            await _checked(app.initialize(), bot=app.bot)
             stack.push_async_callback(app.shutdown)
             me = BotIdentity(id=app.bot.id, username=app.bot.username)
             self._connection = _Connection(bot=app.bot, sink=sink, me=me)
@@ -249,7 +253,7 @@ class TelegramAdapter:
             yield connected
             return
         bot = self._application.bot
-        await _checked(bot.initialize())
+        await _checked(bot.initialize(), bot=bot)
         try:
             yield bot
         finally:
@@ -276,10 +280,14 @@ def from_settings(settings: TelegramSettings) -> TelegramAdapter | None:
     )
 
 
-async def _checked(start: Awaitable[None]) -> None:
+async def _checked(start: Awaitable[None], *, bot: Bot) -> None:
     """Start talking to Telegram (`getMe`), with its errors told in the core's terms."""
     try:
-        await start
+        try:
+            await start
+        except BaseException:
+            await bot.shutdown()  # close the connections opened before the failure
+            raise
     except InvalidToken as exc:
         raise ConfigError(
             "Telegram did not accept the bot token",

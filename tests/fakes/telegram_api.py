@@ -12,7 +12,8 @@ What a test can do with it:
 - build realistic updates (`message_update`, `callback_update`; ids, dates and entities filled in)
   and `push` them for `getUpdates`, which honours `offset`, `limit`, `timeout` (waiting on an event,
   never sleeping) and `allowed_updates`;
-- read what the bot did: `requests` (every call in order), `calls(method)`, `sent(chat)`;
+- read what the bot did: `requests` (every call in order), `calls(method)`, `sent(chat)`
+  (parameters of each message sent) and `sent_messages` (the Message objects answered);
 - inject failures: `fail(...)` answers the next calls of a method (to a chat) with a 429 and
   `retry_after`, a 403, a 400, a 500 or a malformed body;
 - `enforce_limits()`: answer sendMessage with 429 whenever Telegram's flood limits (30 a second
@@ -63,6 +64,8 @@ class Recorded:
     params: Mapping[str, Any]
     status: int
     at: float
+    malformed: bool = False
+    """True when the fake answered a body that is not JSON (the call's outcome is unknown)."""
 
 
 @dataclass(slots=True)
@@ -169,6 +172,8 @@ class FakeTelegramAPI:
         self.webhook: dict[str, Any] = {}
         self.commands: list[dict[str, Any]] = []
         self.answered_callbacks: list[str] = []
+        self.sent_messages: list[dict[str, Any]] = []
+        """The Message objects sendMessage answered with, in order."""
         self.dropped_updates: list[dict[str, Any]] = []
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
@@ -312,7 +317,9 @@ class FakeTelegramAPI:
         return [
             r.params
             for r in self.calls("sendMessage")
-            if r.status == 200 and (chat_id is None or str(r.params.get("chat_id")) == str(chat_id))
+            if r.status == 200
+            and not r.malformed
+            and (chat_id is None or str(r.params.get("chat_id")) == str(chat_id))
         ]
 
     def assert_no_violations(self) -> None:
@@ -384,7 +391,9 @@ class FakeTelegramAPI:
 
     def _fail_with(self, method: str, params: Mapping[str, Any], failure: _Failure) -> web.Response:
         if failure.malformed:
-            self.requests.append(Recorded(method, params, failure.status, self._clock()))
+            self.requests.append(
+                Recorded(method, params, failure.status, self._clock(), malformed=True)
+            )
             return web.Response(status=failure.status, text='{"ok": true, "result": {"mess')
         extra = {}
         if failure.retry_after is not None:
@@ -496,6 +505,7 @@ class FakeTelegramAPI:
             message["is_topic_message"] = True
         if markup:
             message["reply_markup"] = markup
+        self.sent_messages.append(message)
         return message
 
     def _check_limits(self, chat_id: str) -> None:
