@@ -21,16 +21,26 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
 from starlette.routing import BaseRoute
 
 from bot.clock import Clock
-from bot.events import ButtonPress, Command, DirectMessage, InboundEvent, Message, Reply, Sender, Started
+from bot.events import (
+    ButtonPress,
+    Command,
+    DirectMessage,
+    InboundEvent,
+    Message,
+    Reply,
+    Sender,
+    Started,
+)
 from bot.messages import Delivery
 from bot.platform import EventSink, Limits, TextFormat
 
 log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True, slots=True)
 class ConsoleRoom:
@@ -103,7 +113,7 @@ class ConsoleAdapter:
         sender = Sender(
             platform="console", user_id=name, display_name=name.capitalize(), dm_chat=f"@{name}"
         )
-        common = {
+        common: dict[str, Any] = {
             "platform": "console",
             "dedup_key": f"{self._run}:{self._count}",
             "sender": sender,

@@ -73,7 +73,9 @@ async def sync_circles(sessions: SessionFactory, config: Config) -> None:
             row = await session.get(Circle, circle.id)
             if row is None:
                 session.add(
-                    Circle(id=circle.id, name=circle.name, kind=circle.kind, timezone=circle.timezone)
+                    Circle(
+                        id=circle.id, name=circle.name, kind=circle.kind, timezone=circle.timezone
+                    )
                 )
             else:
                 row.name, row.kind, row.timezone = circle.name, circle.kind, circle.timezone
@@ -105,7 +107,9 @@ async def sync_circles(sessions: SessionFactory, config: Config) -> None:
                         log.warning(
                             "%s room %s is inactive (%s); it comes back when the bot hears "
                             "from it again",
-                            room.platform, room.chat, existing.inactive_reason,
+                            room.platform,
+                            room.chat,
+                            existing.inactive_reason,
                         )
                     session.add(existing)
 
@@ -130,12 +134,22 @@ async def assembled(
         router = Router()
         dispatcher = Dispatcher(sessions, by_platform, clock=clock)
         core = Core(
-            config=config, sessions=sessions, outbox=outbox, router=router, library=library,
-            clock=clock, wake=dispatcher.wake,
+            config=config,
+            sessions=sessions,
+            outbox=outbox,
+            router=router,
+            library=library,
+            clock=clock,
+            wake=dispatcher.wake,
         )
         huddle = Huddle(
-            config=config, sessions=sessions, outbox=outbox, library=library, clock=clock,
-            scheduler=scheduler, wake=dispatcher.wake,
+            config=config,
+            sessions=sessions,
+            outbox=outbox,
+            library=library,
+            clock=clock,
+            scheduler=scheduler,
+            wake=dispatcher.wake,
         )
         dispatcher.on_undeliverable = unreachable_handler(
             config=config, sessions=sessions, outbox=outbox, clock=clock, wake=dispatcher.wake
@@ -144,8 +158,16 @@ async def assembled(
         huddle.register(router)
         await dispatcher.recover()
         yield Bot(
-            config=config, settings=settings, sessions=sessions, library=library, outbox=outbox,
-            dispatcher=dispatcher, core=core, huddle=huddle, router=router, adapters=by_platform,
+            config=config,
+            settings=settings,
+            sessions=sessions,
+            library=library,
+            outbox=outbox,
+            dispatcher=dispatcher,
+            core=core,
+            huddle=huddle,
+            router=router,
+            adapters=by_platform,
         )
 
 

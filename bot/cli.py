@@ -10,7 +10,6 @@ import signal
 import sys
 from collections.abc import Sequence
 from contextlib import AsyncExitStack
-from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -80,7 +79,8 @@ async def _run(args: argparse.Namespace) -> int:
         background = await stack.enter_async_context(Background())
         await stack.enter_async_context(running(bot, background=background))
         log.info(
-            "huddlebot is running for %s with %s", config.partnership.name,
+            "huddlebot is running for %s with %s",
+            config.partnership.name,
             ", ".join(sorted(bot.adapters)),
         )
         waiters = [asyncio.create_task(stop.wait()), asyncio.create_task(background.failed.wait())]
@@ -91,7 +91,7 @@ async def _run(args: argparse.Namespace) -> int:
                 flush=True,
             )
             waiters.append(asyncio.create_task(console.read(sys.stdin)))
-        done, pending = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+        _done, pending = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
         for task in pending:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
@@ -169,7 +169,8 @@ def parser() -> argparse.ArgumentParser:
         "partnerships, in Slack, Telegram or a terminal.",
     )
     top.add_argument(
-        "--config", metavar="PATH",
+        "--config",
+        metavar="PATH",
         help="the TOML configuration (default: $HUDDLEBOT_CONFIG, then ./huddlebot.toml)",
     )
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")

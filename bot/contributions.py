@@ -96,7 +96,9 @@ async def save_entry(
         care = ctx.config.partnership.care_note
         body = Body("replies/story_saved", {"care_note": care})
         return [replace(answer_here(event, body, key=key), buttons=buttons)]
-    body = Body("replies/saved", {"kind_label": ctx.library.kind_label(kind), "prompt_title": title})
+    body = Body(
+        "replies/saved", {"kind_label": ctx.library.kind_label(kind), "prompt_title": title}
+    )
     return [answer_here(event, body, key=key)]
 
 
@@ -178,8 +180,12 @@ async def on_started(ctx: Context, event: Started) -> list[Outgoing]:
     circle = next((c for c in ctx.config.circles if c.id == event.payload.strip()), None)
     if circle is not None:
         await join(ctx.session, ctx.who.person_id, circle.id, now=ctx.now)
-    body = Body("replies/welcome", {"circle": {"id": circle.id, "name": circle.name} if circle else None})
-    return [answer_here(event, body, key=f"welcome:{event.platform}:{event.dedup_key}", private=False)]
+    body = Body(
+        "replies/welcome", {"circle": {"id": circle.id, "name": circle.name} if circle else None}
+    )
+    return [
+        answer_here(event, body, key=f"welcome:{event.platform}:{event.dedup_key}", private=False)
+    ]
 
 
 async def _own_story(ctx: Context, value: str) -> tuple[Entry, str]:

@@ -120,9 +120,7 @@ class Core:
         if isinstance(event, Command):
             verb = self._router.verbs.get(event.verb.lower())
             if verb is None:
-                raise InputError(
-                    "replies/unknown_verb", verb=event.verb, verbs=self.public_verbs()
-                )
+                raise InputError("replies/unknown_verb", verb=event.verb, verbs=self.public_verbs())
             if verb.operator and not await self._is_operator(ctx, event):
                 raise InputError("replies/stewards_only", verb=event.verb)
             return await verb.handler(ctx, event)

@@ -63,11 +63,17 @@ async def run_demo(*, output: IO[str], weeks: int = 2) -> int:
         settings = replace(settings, database_url=f"sqlite+aiosqlite:///{data}/demo.db")
         console = ConsoleAdapter(
             rooms=[ConsoleRoom("core", "core"), ConsoleRoom("stewards", "stewards")],
-            clock=clock, output=output, run_id="demo", show_private=False,
+            clock=clock,
+            output=output,
+            run_id="demo",
+            show_private=False,
         )
-        async with assembled(
-            config, settings, adapters=[console], clock=clock, scheduler=scheduler
-        ) as bot, console.connect(bot.core.handle):
+        async with (
+            assembled(
+                config, settings, adapters=[console], clock=clock, scheduler=scheduler
+            ) as bot,
+            console.connect(bot.core.handle),
+        ):
             console.settle = bot.dispatcher.drain
             output.write(
                 f"huddlebot demo: {config.partnership.name}, {weeks} week(s) from "

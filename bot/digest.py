@@ -19,7 +19,6 @@ from bot.timing import local
 log = logging.getLogger(__name__)
 
 
-
 async def digest_context(
     session: AsyncSession,
     *,
@@ -77,7 +76,9 @@ async def digest_context(
 async def previous_end(session: AsyncSession, circle_id: str, before: datetime) -> datetime | None:
     query = (
         select(Digest.period_end)
-        .where(Digest.circle_id == circle_id, Digest.kind == "huddle", col(Digest.period_end) < before)
+        .where(
+            Digest.circle_id == circle_id, Digest.kind == "huddle", col(Digest.period_end) < before
+        )
         .order_by(col(Digest.period_end).desc())
         .limit(1)
     )

@@ -80,15 +80,15 @@ class Dispatcher:
 
     async def _drain(self) -> int:
         sent_total = 0
-        while True:
+        # Each round settles every due part (sent, failed, or deferred to later); a round can
+        # queue new parts (a notice to stewards), so go on until a round finds nothing due.
+        for _round in range(100):
             lanes = await self._due_lanes()
             if not lanes:
-                return sent_total
+                break
             results = await asyncio.gather(*(self._run_lane(ids) for ids in lanes.values()))
-            sent = sum(results)
-            sent_total += sent
-            if sent == 0:
-                return sent_total
+            sent_total += sum(results)
+        return sent_total
 
     async def run(self) -> None:
         """Send forever: after each drain, sleep until woken or until the next part is due."""
@@ -137,6 +137,7 @@ class Dispatcher:
         return lanes
 
     async def _run_lane(self, ids: list[int]) -> int:
+        """Send a place's due parts in order, stopping at the first that must wait."""
         sent = 0
         async with self._limit:
             for row_id in ids:
@@ -163,7 +164,7 @@ class Dispatcher:
         try:
             ref = await adapter.send(to_delivery(row))
         except RateLimited as exc:
-            await self._defer(row_id, seconds=exc.retry_after, error=str(exc))
+            await self._defer(row_id, seconds=max(exc.retry_after, 1.0), error=str(exc))
             return False
         except Undeliverable as exc:
             await self._give_up(row, exc)

@@ -1,9 +1,9 @@
 """Every error huddlebot raises on purpose.
 
     HuddlebotError
-    ├── ConfigError          a configuration file or environment value is wrong (names file, key, fix)
+    ├── ConfigError          a config file or environment value is wrong (names file, key, fix)
     ├── TemplateError        a prompt template or catalog entry is broken (names file and line)
-    ├── InputError           a person's message cannot be taken as it is (empty, too long, unknown verb)
+    ├── InputError           a person's message cannot be taken as it is (empty, too long, ...)
     └── DeliveryError        an adapter could not deliver an outgoing message
         ├── RateLimited      the platform asked us to wait `retry_after` seconds; try again later
         ├── Undeliverable    the room or person cannot be reached (removed, blocked, not invited)

@@ -21,7 +21,7 @@ class Sender:
     user_id: str
     display_name: str = ""
     team_id: str = ""
-    """The workspace or tenant the identity belongs to (Slack team id); empty where not applicable."""
+    """The workspace the identity belongs to (Slack team id); empty where not applicable."""
     dm_chat: str = ""
     """Where the bot may write to this person privately without waiting for them to write first
     (a Slack user id); empty where the platform does not allow it (Telegram before `/start`)."""
@@ -52,12 +52,12 @@ class Message(Inbound):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Reply(Inbound):
-    """A reply to one of the bot's messages: in its thread (Slack) or as a reply to it (Telegram)."""
+    """A reply to one of the bot's messages: in its thread (Slack) or replying to it (Telegram)."""
 
     text: str
     message_ref: str
     in_reply_to: str
-    """The platform's reference of the bot message replied to (Slack thread ts, Telegram id)."""
+    """The platform's reference of the bot message replied to (Slack thread ts, Telegram id)"""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -22,7 +22,7 @@ from bot.platform import TextFormat
 from bot.prompts import PromptLibrary
 from bot.rituals import open_run, open_runs_needing_reminders, remind
 from bot.router import Context, Router
-from bot.scheduling import JobScheduler, JobSpec
+from bot.scheduling import JobFunc, JobScheduler, JobSpec
 from bot.timing import cron, latest_fire
 
 log = logging.getLogger(__name__)
@@ -90,7 +90,7 @@ class Huddle:
         for run in pending:
             self._schedule_reminder(run)
 
-    def _ritual_job(self, circle: CircleConfig, ritual: RitualConfig) -> Callable[[], object]:
+    def _ritual_job(self, circle: CircleConfig, ritual: RitualConfig) -> JobFunc:
         trigger = cron(ritual.cron, circle.timezone)
 
         async def job() -> None:
@@ -101,7 +101,7 @@ class Huddle:
 
         return job
 
-    def _digest_job(self, circle: CircleConfig) -> Callable[[], object]:
+    def _digest_job(self, circle: CircleConfig) -> JobFunc:
         assert circle.digest is not None
         trigger = cron(circle.digest.cron, circle.timezone)
 
@@ -131,7 +131,11 @@ class Huddle:
         now = self._clock.now()
         async with self._sessions.begin() as session:
             run, outgoing = await open_run(
-                session, circle=circle, ritual=ritual, scheduled_for=scheduled_for, now=now,
+                session,
+                circle=circle,
+                ritual=ritual,
+                scheduled_for=scheduled_for,
+                now=now,
                 library=self._library,
             )
             await self._outbox.enqueue(session, outgoing, now=now)
@@ -169,7 +173,11 @@ class Huddle:
         now = self._clock.now()
         async with self._sessions.begin() as session:
             outgoing = await post_digest(
-                session, circle=circle, end=end or now, start=start, now=now,
+                session,
+                circle=circle,
+                end=end or now,
+                start=start,
+                now=now,
                 library=self._library,
             )
             queued = await self._outbox.enqueue(session, outgoing, now=now)
@@ -208,8 +216,12 @@ class Huddle:
             RitualConfig(id=f"now-{prompt_id}", prompt=prompt_id, cron="0 9 * * MON"),
         )
         run, outgoing = await open_run(
-            ctx.session, circle=circle, ritual=ritual,
-            scheduled_for=ctx.now.replace(microsecond=0), now=ctx.now, library=self._library,
+            ctx.session,
+            circle=circle,
+            ritual=ritual,
+            scheduled_for=ctx.now.replace(microsecond=0),
+            now=ctx.now,
+            library=self._library,
         )
         if run is not None:
             self._schedule_reminder(run)

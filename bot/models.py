@@ -72,9 +72,7 @@ class Identity(SQLModel, table=True):
     """A person as one platform knows them. `team_id` lets one platform hold several workspaces."""
 
     __tablename__ = "identities"
-    __table_args__ = (
-        sa.UniqueConstraint("platform", "team_id", "user_id", name="uq_identity"),
-    )
+    __table_args__ = (sa.UniqueConstraint("platform", "team_id", "user_id", name="uq_identity"),)
 
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="people.id", index=True)
@@ -133,9 +131,7 @@ class Entry(SQLModel, table=True):
     anonymous: bool = False
     platform: str = Field(default="", max_length=32)
     source_ref: str = Field(default="", max_length=256)
-    created_at: datetime = Field(
-        sa_column=sa.Column(UTCDateTime(), nullable=False, index=True)
-    )
+    created_at: datetime = Field(sa_column=sa.Column(UTCDateTime(), nullable=False, index=True))
 
 
 class Consent(SQLModel, table=True):

@@ -71,9 +71,7 @@ def to_delivery(row: OutboxMessage) -> Delivery:
 class Outbox:
     """Writes outgoing messages as stored parts, ready for the dispatcher."""
 
-    def __init__(
-        self, *, renderer: Renderer, platforms: Mapping[str, PlatformInfo]
-    ) -> None:
+    def __init__(self, *, renderer: Renderer, platforms: Mapping[str, PlatformInfo]) -> None:
         self._renderer = renderer
         self._platforms = platforms
 
@@ -127,7 +125,10 @@ class Outbox:
                 )
                 parts = split_message(text, info.limits, fmt=info.text_format) or [text]
                 buttons = json.dumps(
-                    [{"action": b.action, "value": b.value, "label": b.label} for b in message.buttons]
+                    [
+                        {"action": b.action, "value": b.value, "label": b.label}
+                        for b in message.buttons
+                    ]
                 )
                 for number, part in enumerate(parts, start=1):
                     new = await insert_ignore(

@@ -53,8 +53,10 @@ def unreachable_handler(
             if not rooms.rowcount:
                 return  # a private chat, or a room already known to be unreachable
             log.warning(
-                "%s room %s is now inactive (%s); stewards have been told", row.platform,
-                row.chat, problem.reason,
+                "%s room %s is now inactive (%s); stewards have been told",
+                row.platform,
+                row.chat,
+                problem.reason,
             )
             body = Body(
                 "notices/room_unreachable",

@@ -82,14 +82,20 @@ async def open_run(
     if not ritual.private:
         return run, [
             Outgoing(
-                to=ToCircle(circle.id), body=body, key=f"prompt:{run_id}", kind="prompt",
+                to=ToCircle(circle.id),
+                body=body,
+                key=f"prompt:{run_id}",
+                kind="prompt",
                 prompt_run_id=run_id,
             )
         ]
     return run, [
         Outgoing(
-            to=ToPerson(person_id), body=body, key=f"prompt:{run_id}:person:{person_id}",
-            kind="prompt", prompt_run_id=run_id,
+            to=ToPerson(person_id),
+            body=body,
+            key=f"prompt:{run_id}:person:{person_id}",
+            kind="prompt",
+            prompt_run_id=run_id,
         )
         for person_id in await members(session, circle.id)
     ]
@@ -127,7 +133,9 @@ async def remind(
             continue
         outgoing.append(
             Outgoing(
-                to=ToPerson(person_id), body=body, key=f"reminder:{run_id}:person:{person_id}",
+                to=ToPerson(person_id),
+                body=body,
+                key=f"reminder:{run_id}:person:{person_id}",
                 kind="reminder",
             )
         )

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from bot.config import CircleConfig, Config
     from bot.prompts import PromptLibrary
 
+
 @dataclass(frozen=True, slots=True)
 class Context:
     """What a handler may use: one open transaction, the sender, their circle, the time."""

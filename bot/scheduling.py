@@ -97,7 +97,9 @@ class SimulatedScheduler:
         """Fire every job due up to `end`, earliest first; returns what fired when."""
         fired: list[tuple[str, datetime]] = []
         while True:
-            due = [(when, job_id) for job_id, (_, when) in self._jobs.items() if when and when <= end]
+            due = [
+                (when, job_id) for job_id, (_, when) in self._jobs.items() if when and when <= end
+            ]
             if not due:
                 break
             when, job_id = min(due)

@@ -147,9 +147,12 @@ async def open_harness(
         if room.platform == "console"
     ]
     console = ConsoleAdapter(rooms=rooms, clock=clock, output=output, run_id=run_id)
-    async with assembled(
-        config, settings, adapters=[console, *extra_adapters], clock=clock, scheduler=scheduler
-    ) as bot, console.connect(bot.core.handle):
+    async with (
+        assembled(
+            config, settings, adapters=[console, *extra_adapters], clock=clock, scheduler=scheduler
+        ) as bot,
+        console.connect(bot.core.handle),
+    ):
         console.settle = bot.dispatcher.drain
         await bot.huddle.start()
         await bot.dispatcher.drain()

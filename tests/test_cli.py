@@ -1,0 +1,142 @@
+"""The `huddlebot` command as a person runs it: clear errors, a quick demo, a scripted console."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from bot.app import running
+from bot.cli import main
+from bot.config import load_config
+from bot.tasks import Background
+from tests.conftest import open_harness
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_a_bad_config_stops_with_file_key_and_fix(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        '[partnership]\nname = "R"\ntimezone = "Europe/Londn"\n\n'
+        '[[circles]]\nid = "core"\nname = "Core"\nkind = "partnership"\n'
+        'rooms = [{ platform = "console", channel = "core" }]\n'
+    )
+    monkeypatch.setenv("HUDDLEBOT_DATA_DIR", str(tmp_path / "data"))
+    assert main(["--config", str(bad), "run"]) == 2
+    err = capsys.readouterr().err
+    assert str(bad) in err
+    assert "timezone" in err
+    assert "Europe/London" in err
+    assert "Traceback" not in err
+
+
+def test_a_missing_prompt_id_is_reported_at_start(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        '[partnership]\nname = "R"\ntimezone = "Europe/London"\n\n'
+        '[[circles]]\nid = "core"\nname = "Core"\nkind = "partnership"\n'
+        'rooms = [{ platform = "console", channel = "core" }]\n'
+        '[[circles.rituals]]\nprompt = "lerned"\ncron = "0 9 * * MON"\n'
+    )
+    monkeypatch.setenv("HUDDLEBOT_DATA_DIR", str(tmp_path / "data"))
+    assert main(["--config", str(bad), "digest", "--circle", "core", "--dry-run"]) == 2
+    err = capsys.readouterr().err
+    assert "circles[0].rituals[0].prompt" in err and "learned" in err
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TELEGRAM_"))}
+    env["HUDDLEBOT_DATA_DIR"] = str(tmp_path / "data")
+    env["HUDDLEBOT_PORT"] = "18089"
+    env.pop("DATABASE_URL", None)
+    return env
+
+
+def test_demo_prints_a_digest_quoting_members_quickly(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "demo"],
+        cwd=ROOT,
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Huddle digest for Core partnership" in result.stdout
+    assert "Families told us the new drop-in hours suit them" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_a_scripted_console_session(tmp_path: Path) -> None:
+    script = "\n".join(
+        [
+            "/prompt learned",
+            "@ana Evening drop-ins suit families better.",
+            "@ben A shared referral form saved us hours.",
+            "@ana /blocker We cannot see each other's case notes.",
+            "/digest",
+        ]
+    )
+    env = _env(tmp_path)
+    env["HUDDLEBOT_PORT"] = "18090"
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "--config", "examples/huddlebot.toml", "run"],
+        cwd=ROOT,
+        env=env,
+        input=script + "\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.index("What did we learn?") < out.index("Huddle digest for Core partnership")
+    digest = out[out.index("Huddle digest") :]
+    assert "Evening drop-ins suit families better." in digest
+    assert "A shared referral form saved us hours." in digest
+    assert "case notes" in digest
+    assert "2 people shared 3 entries" in digest
+
+
+async def test_healthz_answers_on_the_web_app(config_file: Path, database_url: str) -> None:
+    async with open_harness(load_config(config_file), database_url) as harness:
+        async with Background() as background:
+            async with running(harness.bot, background=background) as server:
+                assert server is not None
+                url = f"http://127.0.0.1:{server.port}/healthz"
+                async with aiohttp.ClientSession() as client, client.get(url) as response:
+                    assert response.status == 200
+                    body = await response.json()
+    assert body["status"] == "ok"
+    assert "console" in body["platforms"]
+
+
+def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    for command in ("run", "demo", "prompt", "digest", "db"):
+        assert command in out
+
+
+def test_db_upgrade(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "db", "upgrade"],
+        cwd=ROOT,
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "data" / "huddlebot.db").exists()
