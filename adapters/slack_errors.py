@@ -17,6 +17,9 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from adapters.slack_pacing import retry_after
 from bot.errors import DeliveryError, RateLimited, TransientError, Undeliverable
 
+SDK_ERRORS = (SlackApiError, SlackClientError, aiohttp.ClientError, asyncio.TimeoutError)
+"""What a Web API call through the SDK raises when it fails."""
+
 _REINSTALL = ("the bot token is not valid any more: reinstall the Slack app and set "
               "SLACK_BOT_TOKEN to its new bot token")
 _BUG = "Slack refused the message as huddlebot built it; please report this as a bug"

@@ -33,6 +33,10 @@ class MalformedPayload(ValueError):
     """A payload the adapter cannot read; the reason says what is wrong."""
 
 
+PAYLOAD_ERRORS = (KeyError, IndexError, TypeError, AttributeError, ValueError)
+"""What reading a payload that lacks what is expected raises (here or inside bolt)."""
+
+
 def _str(data: Mapping[str, Any], key: str, what: str) -> str:
     value = data.get(key)
     if not isinstance(value, str) or not value:

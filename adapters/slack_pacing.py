@@ -20,8 +20,8 @@ from typing import Any
 
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
-    async_default_handlers,
 )
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
@@ -94,6 +94,26 @@ class RateLimitRetry(AsyncRateLimitErrorRetryHandler):
         state.increment_current_attempt()
 
 
+class ConnectionErrorRetry(AsyncConnectionErrorRetryHandler):
+    """The SDK's default retry on a dropped connection, sleeping through an injectable sleep."""
+
+    def __init__(self, *, sleep: Sleep = asyncio.sleep) -> None:
+        super().__init__(max_retry_count=1)
+        self._sleep = sleep
+
+    async def prepare_for_next_attempt_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        state.next_attempt_requested = True
+        await self._sleep(self.interval_calculator.calculate_sleep_duration(state.current_attempt))
+        state.increment_current_attempt()
+
+
 def retry_after(headers: Any, default: float = 1.0) -> float:
     """Seconds from a `Retry-After` header (in any letter case, single or list values)."""
     if not headers:
@@ -111,6 +131,6 @@ def retry_after(headers: Any, default: float = 1.0) -> float:
 
 
 def retry_handlers(*, max_rate_limit_retries: int, sleep: Sleep) -> list[AsyncRetryHandler]:
-    """The retry handlers for the adapter's `AsyncWebClient`: the SDK defaults plus 429s."""
-    return [*async_default_handlers(), RateLimitRetry(max_retry_count=max_rate_limit_retries,
-                                                       sleep=sleep)]
+    """The retry handlers for the adapter's `AsyncWebClient`: the SDK's default plus 429s."""
+    return [ConnectionErrorRetry(sleep=sleep),
+            RateLimitRetry(max_retry_count=max_rate_limit_retries, sleep=sleep)]

@@ -286,7 +286,7 @@ async def test_an_unreadable_body_is_skipped_with_a_warning(
         bot: Harness, caplog: pytest.LogCaptureFixture) -> None:
     body = '{"type": "event_callback", "event": '
     headers = {"Content-Type": "application/json", **ev.sign(body, timestamp=int(time.time()))}
-    with caplog.at_level(logging.WARNING, logger="adapters.slack"):
+    with caplog.at_level(logging.WARNING, logger="adapters"):
         response = await bot.http.post("/slack/events", content=body, headers=headers)
     assert response.status_code == 200
     assert "the body cannot be read" in caplog.text
@@ -305,7 +305,7 @@ async def test_a_message_without_a_user_is_skipped_with_a_warning(
         bot: Harness, caplog: pytest.LogCaptureFixture) -> None:
     event = ev.message_event(channel=CHANNEL, user=ALEX, text="x", ts="1.6")
     del event["user"]
-    with caplog.at_level(logging.WARNING, logger="adapters.slack"):
+    with caplog.at_level(logging.WARNING, logger="adapters"):
         response = await bot.post_json(ev.envelope(event))
     assert response.status_code == 200
     assert "malformed message event" in caplog.text

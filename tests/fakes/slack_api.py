@@ -302,6 +302,8 @@ class FakeSlackAPI:
             self.warnings.append(f"{method}: parameter '{name}' is not in the 2021 spec")
         if method in ("chat.postMessage", "chat.postEphemeral"):
             problems += _message_problems(params)
+            if _block_text_length(params) > 12000:
+                self.warnings.append(f"{method}: over 12,000 characters of block text")
         if method == "views.open":
             problems += _view_problems(params.get("view"))
         return problems
@@ -411,14 +413,12 @@ def _message_problems(params: Mapping[str, Any]) -> list[str]:
         return problems
     if len(blocks) > 50:
         problems.append(f"{len(blocks)} blocks (Block Kit allows 50)")
-    total = 0
     for i, block in enumerate(blocks):
         if not isinstance(block, dict) or "type" not in block:
             problems.append(f"block {i} has no type")
             continue
         if block["type"] == "section":
             text = (block.get("text") or {}).get("text", "")
-            total += len(text)
             if not 1 <= len(text) <= 3000:
                 problems.append(f"section {i} text is {len(text)} characters (1 to 3,000)")
         elif block["type"] == "actions":
@@ -434,9 +434,15 @@ def _message_problems(params: Mapping[str, Any]) -> list[str]:
                     problems.append(f"button label '{label}' is not 1 to 75 characters")
                 if len(str(element.get("value", ""))) > 2000:
                     problems.append("button value longer than 2,000 characters")
-    if total > 12000:
-        problems.append(f"{total} characters of block text (keep under 12,000)")
     return problems
+
+
+def _block_text_length(params: Mapping[str, Any]) -> int:
+    blocks = _as_json(params.get("blocks"))
+    if not isinstance(blocks, list):
+        return 0
+    return sum(len(str((b.get("text") or {}).get("text", ""))) for b in blocks
+               if isinstance(b, dict))
 
 
 def _view_problems(value: Any) -> list[str]:
