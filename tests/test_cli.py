@@ -140,3 +140,62 @@ def test_db_upgrade(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "data" / "huddlebot.db").exists()
+
+
+def test_prompt_and_digest_commands(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    base = [sys.executable, "-m", "bot.cli", "--config", "examples/huddlebot.toml"]
+    asked = subprocess.run(
+        [*base, "prompt", "--circle", "core", "--prompt", "blocking"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert asked.returncode == 0, asked.stderr
+    assert "[#core] huddlebot" in asked.stdout and "getting in the way" in asked.stdout
+
+    preview = subprocess.run(
+        [*base, "digest", "--circle", "core", "--dry-run"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert preview.returncode == 0, preview.stderr
+    assert "Huddle digest for Core partnership" in preview.stdout
+    assert "[#core]" not in preview.stdout  # shown, not posted
+
+    posted = subprocess.run(
+        [*base, "digest", "--circle", "core", "--since", "2026-01-01", "--until", "2026-01-31"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert posted.returncode == 0, posted.stderr
+    assert "[#core] huddlebot" in posted.stdout
+    again = subprocess.run(
+        [*base, "digest", "--circle", "core", "--since", "2026-01-01", "--until", "2026-01-31"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "already posted" in again.stdout
+    assert "[#core] huddlebot" not in again.stdout
+
+    unknown = subprocess.run(
+        [*base, "digest", "--circle", "nope", "--dry-run"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert unknown.returncode == 2
+    assert "core" in unknown.stderr and "Traceback" not in unknown.stderr
