@@ -27,8 +27,8 @@ from tests.fakes.telegram_api import (
     FakeTelegramAPI,
     RecordingSink,
     VirtualTime,
-    user,
 )
+from tests.fakes.telegram_updates import user
 
 GROUP = -1001234567890
 PERSON = 1001

@@ -33,6 +33,7 @@ class Sending:
     fake: FakeTelegramAPI
     adapter: TelegramAdapter
     time: VirtualTime
+    sink: RecordingSink
 
 
 @asynccontextmanager
@@ -47,8 +48,9 @@ async def sending(**options: Any) -> AsyncIterator[Sending]:
             sleep=time.sleep,
             **options,
         )
-        async with adapter.connect(RecordingSink()):
-            yield Sending(fake=fake, adapter=adapter, time=time)
+        sink = RecordingSink()
+        async with adapter.connect(sink):
+            yield Sending(fake=fake, adapter=adapter, time=time, sink=sink)
         fake.assert_no_violations()
 
 
@@ -193,6 +195,19 @@ async def test_an_ephemeral_message_falls_back_to_a_reply_in_the_room() -> None:
         in_room = s.fake.sent(GROUP)
     assert len(tried_privately) == 1, "once refused, the room is used without asking again"
     assert [p["reply_parameters"]["message_id"] for p in in_room] == [5, 6]
+
+
+async def test_after_the_person_starts_the_bot_ephemeral_messages_go_privately_again() -> None:
+    async with sending() as s:
+        s.fake.fail(
+            chat=PERSON, status=403, description="Forbidden: bot can't initiate conversation"
+        )
+        await s.adapter.send(delivery("In the room", ephemeral_to=PERSON))
+        s.fake.push(s.fake.message_update(int(PERSON), "/start stewards"))
+        await s.sink.wait_for(1)
+        await s.adapter.send(delivery("Privately", ephemeral_to=PERSON))
+        sent = [(p["chat_id"], p["text"]) for p in s.fake.sent()]
+    assert sent == [(int(GROUP), "In the room"), (int(PERSON), "Privately")]
 
 
 async def test_sending_before_connecting_is_transient() -> None:

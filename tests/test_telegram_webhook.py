@@ -68,13 +68,7 @@ async def test_connecting_registers_the_webhook_with_its_secret() -> None:
 
 async def test_a_valid_call_is_stored_before_the_answer() -> None:
     async with hooked() as h:
-        prompt = {
-            "message_id": 9,
-            "from": h.fake.bot,
-            "date": 1_790_000_000,
-            "chat": {"id": GROUP, "type": "supergroup", "title": "Circle"},
-            "text": "What is blocking us?",
-        }
+        prompt = h.fake.bot_message(GROUP, "What is blocking us?", message_id=9)
         response = await h.post(h.fake.message_update(GROUP, "the forms", reply_to=prompt))
         assert response.status_code == 200
         [event] = h.sink.events  # already there: no waiting needed
@@ -103,13 +97,7 @@ async def test_a_body_that_is_not_an_update_does_not_crash() -> None:
 
 async def test_a_button_press_through_the_webhook_is_answered() -> None:
     async with hooked() as h:
-        message = {
-            "message_id": 3,
-            "from": h.fake.bot,
-            "date": 1_790_000_000,
-            "chat": {"id": GROUP, "type": "supergroup", "title": "Circle"},
-            "text": "Share this story?",
-        }
+        message = h.fake.bot_message(GROUP, "Share this story?")
         press = h.fake.callback_update(message, "share|4:anonymous")
         assert (await h.post(press)).status_code == 200
         [event] = h.sink.events

@@ -9,34 +9,37 @@ Telegram reads it (`telegram_html`): broken HTML or text over 4,096 characters i
 
 What a test can do with it:
 
-- build realistic updates (`message_update`, `callback_update`; ids, dates and entities filled in)
-  and `push` them for `getUpdates`, which honours `offset`, `limit`, `timeout` (waiting on an event,
-  never sleeping) and `allowed_updates`;
+- build realistic updates (`message_update`, `callback_update`, `bot_message` for a prompt to reply
+  to; ids, dates and entities filled in by `telegram_updates.UpdateBuilder`) and `push` them for
+  `getUpdates`, which honours `offset`, `limit`, `timeout` (waiting on an event, never sleeping)
+  and `allowed_updates`; `push` refuses an update the spec would not allow;
 - read what the bot did: `requests` (every call in order), `calls(method)`, `sent(chat)`
   (parameters of each message sent) and `sent_messages` (the Message objects answered);
 - inject failures: `fail(...)` answers the next calls of a method (to a chat) with a 429 and
   `retry_after`, a 403, a 400, a 500 or a malformed body;
 - `enforce_limits()`: answer sendMessage with 429 whenever Telegram's flood limits (30 a second
-  overall, 20 a minute per group, one a second per chat) would be broken, counting each time in
-  `limit_violations`. Share a `VirtualTime` as `clock` with the adapter to run it in virtual time.
+  overall, 20 a minute per group, one a second per chat; `telegram_limits`) would be broken,
+  counting each time in `limit_violations`. Share a `VirtualTime` as `clock` with the adapter
+  (`monotonic=time.monotonic, sleep=time.sleep`) to run a fan-out in virtual time.
+
+`RecordingSink` collects the events an adapter hands on; `await sink.wait_for(n)` waits for them.
 """
 
 from __future__ import annotations
 
 import asyncio
-import itertools
-import math
 import time
-from collections import deque
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
 
 from bot.events import InboundEvent
 from tests.fakes.telegram_html import HtmlError, parse_html
+from tests.fakes.telegram_limits import FloodLimits
 from tests.fakes.telegram_spec import BotApiSpec, default_spec
+from tests.fakes.telegram_updates import DATE, UpdateBuilder, chat
 
 TOKEN = "123456789:AAH-fake-token-for-tests_0123456789"
 BOT_ID = 123456789
@@ -79,16 +82,6 @@ class _Failure:
     times: int
 
 
-@dataclass(slots=True)
-class _Limits:
-    per_second: int
-    per_group_minute: int
-    chat_interval: float
-    overall: deque[float] = field(default_factory=deque)
-    groups: dict[str, deque[float]] = field(default_factory=dict)
-    last: dict[str, float] = field(default_factory=dict)
-
-
 class VirtualTime:
     """Time that moves only when someone sleeps; share it between the adapter and the fake."""
 
@@ -124,27 +117,6 @@ class RecordingSink:
         return self.events
 
 
-def user(
-    user_id: int = 1001, first_name: str = "Ada", last_name: str | None = "Okafor"
-) -> dict[str, Any]:
-    """A Telegram User object for a person."""
-    person: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
-    if last_name:
-        person["last_name"] = last_name
-    return person
-
-
-def chat(chat_id: int, *, title: str = "Partnership circle", forum: bool = False) -> dict[str, Any]:
-    """A Telegram Chat object: private for positive ids, a supergroup for -100… ids."""
-    if chat_id > 0:
-        return {"id": chat_id, "type": "private", "first_name": "Ada"}
-    kind = "supergroup" if str(chat_id).startswith("-100") else "group"
-    room: dict[str, Any] = {"id": chat_id, "type": kind, "title": title}
-    if forum:
-        room["is_forum"] = True
-    return room
-
-
 class FakeTelegramAPI:
     """The fake Bot API server; an async context manager. See the module docstring."""
 
@@ -168,7 +140,6 @@ class FakeTelegramAPI:
         self._spec = spec or default_spec()
         self.requests: list[Recorded] = []
         self.violations: list[str] = []
-        self.limit_violations = 0
         self.webhook: dict[str, Any] = {}
         self.commands: list[dict[str, Any]] = []
         self.answered_callbacks: list[str] = []
@@ -176,14 +147,12 @@ class FakeTelegramAPI:
         """The Message objects sendMessage answered with, in order."""
         self.dropped_updates: list[dict[str, Any]] = []
         self._updates: list[dict[str, Any]] = []
-        self._update_ids = itertools.count(1)
-        self._message_ids: dict[int, itertools.count[int]] = {}
-        self._callback_ids = itertools.count(1)
+        self.updates = UpdateBuilder(bot=self.bot)
         self._allowed: frozenset[str] = DEFAULT_ALLOWED
         self._new_update = asyncio.Event()
         self._closing = asyncio.Event()
         self._failures: list[_Failure] = []
-        self._limits: _Limits | None = None
+        self._limits: FloodLimits | None = None
         self._runner: web.AppRunner | None = None
         self._port = 0
 
@@ -211,51 +180,19 @@ class FakeTelegramAPI:
 
     # ---- building and queueing updates
 
-    def next_message_id(self, chat_id: int) -> int:
-        counter = self._message_ids.setdefault(chat_id, itertools.count(1))
-        return next(counter)
-
-    def message_update(
-        self,
-        chat_id: int,
-        text: str,
-        *,
-        sender: Mapping[str, Any] | None = None,
-        reply_to: Mapping[str, Any] | None = None,
-        topic: int | None = None,
-        message_id: int | None = None,
-        date: int = 1_790_000_000,
-    ) -> dict[str, Any]:
-        """An Update carrying a text message from a person (a command gets its entity)."""
-        message: dict[str, Any] = {
-            "message_id": message_id or self.next_message_id(chat_id),
-            "from": dict(sender or user()),
-            "date": date,
-            "chat": chat(chat_id, forum=topic is not None),
-            "text": text,
-        }
-        if text.startswith("/"):
-            length = len(text.split(maxsplit=1)[0])
-            message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
-        if topic is not None:
-            message["message_thread_id"] = topic
-            message["is_topic_message"] = True
-        if reply_to is not None:
-            message["reply_to_message"] = dict(reply_to)
-        return {"update_id": next(self._update_ids), "message": message}
+    def message_update(self, chat_id: int, text: str, **options: Any) -> dict[str, Any]:
+        """An Update with a person's text message; see `UpdateBuilder.message` for options."""
+        return self.updates.message_update(chat_id, text, **options)
 
     def callback_update(
-        self, message: Mapping[str, Any], data: str, *, sender: Mapping[str, Any] | None = None
+        self, message: Mapping[str, Any], data: str, **options: Any
     ) -> dict[str, Any]:
-        """An Update for a press on a button under `message` (one the bot sent)."""
-        query = {
-            "id": f"cbq{next(self._callback_ids)}",
-            "from": dict(sender or user()),
-            "message": dict(message),
-            "chat_instance": "-4242",
-            "data": data,
-        }
-        return {"update_id": next(self._update_ids), "callback_query": query}
+        """An Update for a press on a button under `message`."""
+        return self.updates.callback_update(message, data, **options)
+
+    def bot_message(self, chat_id: int, text: str, **options: Any) -> dict[str, Any]:
+        """A Message the bot posted earlier, for a person's update to reply to."""
+        return self.updates.bot_message(chat_id, text, **options)
 
     def push(self, update: Mapping[str, Any]) -> None:
         """Queue an update for getUpdates; it must be a valid Update, as Telegram's are."""
@@ -305,9 +242,16 @@ class FakeTelegramAPI:
         self, *, per_second: int = 30, per_group_minute: int = 20, chat_interval: float = 1.0
     ) -> None:
         """From now on answer 429 to any sendMessage that breaks Telegram's flood limits."""
-        self._limits = _Limits(per_second, per_group_minute, chat_interval)
+        self._limits = FloodLimits(
+            per_second=per_second, per_group_minute=per_group_minute, chat_interval=chat_interval
+        )
 
     # ---- reading what happened
+
+    @property
+    def limit_violations(self) -> int:
+        """How many sendMessage calls broke the flood limits (each answered with a 429)."""
+        return 0 if self._limits is None else self._limits.breaches
 
     def calls(self, method: str) -> list[Recorded]:
         return [r for r in self.requests if r.method == method]
@@ -494,9 +438,9 @@ class FakeTelegramAPI:
         chat_id = int(params["chat_id"])
         self._check_limits(str(chat_id))
         message: dict[str, Any] = {
-            "message_id": self.next_message_id(chat_id),
+            "message_id": self.updates.next_message_id(chat_id),
             "from": self.bot,
-            "date": 1_790_000_000,
+            "date": DATE,
             "chat": chat(chat_id, forum="message_thread_id" in params),
             "text": visible,
         }
@@ -509,36 +453,15 @@ class FakeTelegramAPI:
         return message
 
     def _check_limits(self, chat_id: str) -> None:
-        limits = self._limits
-        if limits is None:
+        if self._limits is None:
             return
-        now = self._clock()
-        waits = []
-        while limits.overall and limits.overall[0] <= now - 1.0:
-            limits.overall.popleft()
-        if len(limits.overall) >= limits.per_second:
-            waits.append(limits.overall[0] + 1.0 - now)
-        last = limits.last.get(chat_id)
-        if last is not None and now - last < limits.chat_interval:
-            waits.append(last + limits.chat_interval - now)
-        group = limits.groups.setdefault(chat_id, deque()) if chat_id.startswith("-") else None
-        if group is not None:
-            while group and group[0] <= now - 60.0:
-                group.popleft()
-            if len(group) >= limits.per_group_minute:
-                waits.append(group[0] + 60.0 - now)
-        if waits:
-            self.limit_violations += 1
-            retry_after = max(1, math.ceil(max(waits)))
+        retry_after = self._limits.admit(chat_id, self._clock())
+        if retry_after is not None:
             raise _ApiError(
                 429,
                 f"Too Many Requests: retry after {retry_after}",
                 extra={"parameters": {"retry_after": retry_after}},
             )
-        limits.overall.append(now)
-        limits.last[chat_id] = now
-        if group is not None:
-            group.append(now)
 
 
 class _ApiError(Exception):
