@@ -37,7 +37,7 @@ from adapters.telegram_webhook import WEBHOOK_PATH, webhook_route, webhook_targe
 from bot.clock import Clock, SystemClock
 from bot.errors import ConfigError, TransientError, Undeliverable
 from bot.messages import Delivery
-from bot.platform import EventSink, Limits
+from bot.platform import EventSink, Limits, TextFormat
 
 log = logging.getLogger(__name__)
 
@@ -74,9 +74,9 @@ class _Connection:
 class TelegramAdapter:
     """huddlebot on Telegram; see the module docstring."""
 
-    platform = "telegram"
-    text_format = "telegram"
-    limits = Limits(max_chars=4096)
+    platform: str = "telegram"
+    text_format: TextFormat = "telegram"
+    limits: Limits = Limits(max_chars=4096)
 
     def __init__(
         self,

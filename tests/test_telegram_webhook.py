@@ -15,7 +15,7 @@ from starlette.applications import Starlette
 from adapters.telegram import TelegramAdapter, from_settings
 from bot.errors import ConfigError
 from bot.events import ButtonPress, InboundEvent, Reply
-from bot.platform import EventSink
+from bot.platform import Adapter, EventSink
 from tests.fakes.telegram_api import TOKEN, FakeTelegramAPI, RecordingSink
 
 SECRET = "s3cret-token_for-tests"
@@ -124,7 +124,7 @@ async def test_a_failure_to_store_asks_telegram_to_send_it_again() -> None:
 
 
 async def test_polling_mode_has_no_webhook_route() -> None:
-    adapter = TelegramAdapter(token=TOKEN, api_url="http://127.0.0.1:9")
+    adapter: Adapter = TelegramAdapter(token=TOKEN, api_url="http://127.0.0.1:9")  # the Protocol
     assert adapter.routes() == []
 
 
