@@ -1,4 +1,8 @@
-"""The platform adapters huddlebot knows, each built only when its tokens are set."""
+"""The platform adapters huddlebot knows, each built only when its tokens are set.
+
+Adding a platform: one module in `adapters/` with a `from_settings(settings)` function, and one
+line below.
+"""
 
 from __future__ import annotations
 
@@ -8,5 +12,7 @@ from bot.settings import Settings
 
 def platform_adapters(settings: Settings) -> list[Adapter]:
     """Every platform adapter whose settings are present (Slack, Telegram)."""
-    found: list[Adapter] = []
-    return found
+    from adapters import slack, telegram
+
+    built = (slack.from_settings(settings), telegram.from_settings(settings))
+    return [adapter for adapter in built if adapter is not None]
