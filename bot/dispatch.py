@@ -19,7 +19,7 @@ from sqlmodel import col, select
 
 from bot.clock import Clock
 from bot.database import SessionFactory
-from bot.errors import RateLimited, TransientError, Undeliverable
+from bot.errors import DeliveryError, RateLimited, TransientError, Undeliverable
 from bot.models import OutboxMessage
 from bot.outbox import to_delivery
 from bot.platform import Adapter
@@ -175,6 +175,11 @@ class Dispatcher:
                 log.error("gave up on %s after %d tries: %s", row.key, row.attempts, exc)
                 return False
             await self._defer(row_id, seconds=min(2.0**row.attempts, 300.0), error=str(exc))
+            return False
+        except DeliveryError as exc:
+            # the platform refused this part for good (a malformed message, a revoked token)
+            log.error("the platform refused %s: %s; it is marked failed", row.key, exc)
+            await self._mark(row_id, status="failed", error=str(exc))
             return False
         except Exception as exc:
             # An adapter bug must not take the dispatcher down or resend in a loop.
