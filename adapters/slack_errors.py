@@ -1,9 +1,14 @@
 """Slack SDK failures translated into `bot.errors` at the adapter's boundary.
 
-- HTTP 429, or the `ratelimited` error           -> RateLimited(retry_after)
-- errors only a person can fix (not invited, archived, revoked token, missing scope, a message
-  Slack refuses as built)                         -> Undeliverable(reason, hint=what to do)
+- HTTP 429, or the `ratelimited` error             -> RateLimited(retry_after)
+- the bot cannot write in that room or workspace until a person acts (not invited, archived,
+  token revoked, scope missing)                     -> Undeliverable(reason, hint=what to do)
 - 5xx, timeouts, connection failures, a body that is not JSON, anything else -> TransientError
+
+`Undeliverable` makes the core mark the room unreachable, so it is kept for what is wrong with the
+destination. A message Slack refuses as built (`invalid_blocks`, ...) or an ephemeral answer to a
+person who left the channel says nothing about the room: those are `TransientError`s whose text
+says what happened, and the outbox gives up on them after its last attempt.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ SDK_ERRORS = (SlackApiError, SlackClientError, aiohttp.ClientError, asyncio.Time
 
 _REINSTALL = ("the bot token is not valid any more: reinstall the Slack app and set "
               "SLACK_BOT_TOKEN to its new bot token")
-_BUG = "Slack refused the message as huddlebot built it; please report this as a bug"
+_BUG = "huddlebot built it wrongly; please report this as a bug"
 
 HINTS: Mapping[str, str] = {
     "not_in_channel": "invite the bot with /invite @huddlebot in that channel",
@@ -30,7 +35,6 @@ HINTS: Mapping[str, str] = {
                           "/invite @huddlebot, or correct the room's channel id in huddlebot.toml"),
     "is_archived": "the channel is archived: unarchive it, or point the circle's room at another",
     "restricted_action": "a workspace admin has restricted posting in that channel",
-    "user_not_in_channel": "the person has left that channel",
     "account_inactive": _REINSTALL,
     "invalid_auth": _REINSTALL,
     "not_authed": _REINSTALL,
@@ -40,15 +44,20 @@ HINTS: Mapping[str, str] = {
     "missing_scope": "reinstall the Slack app from slack/manifest.yml so it has every scope",
     "team_access_not_granted": "the app is not installed in that workspace",
     "ekm_access_denied": "the workspace's key management refused access",
+}
+"""Slack error codes about the destination that no retry will fix, with what a person should do."""
+
+REFUSED: Mapping[str, str] = {
     "invalid_blocks": _BUG,
     "invalid_blocks_format": _BUG,
     "invalid_arguments": _BUG,
+    "invalid_arg_name": _BUG,
     "msg_too_long": _BUG,
     "no_text": _BUG,
     "too_many_attachments": _BUG,
-    "invalid_arg_name": _BUG,
+    "user_not_in_channel": "the person left that channel, so a private answer cannot reach them",
 }
-"""Slack error codes that no retry will fix, with what a person should do."""
+"""Slack error codes about one message, not the room it was for."""
 
 
 def _status(error: SlackApiError) -> int | None:
@@ -77,6 +86,8 @@ def translate(error: Exception) -> DeliveryError:
             return RateLimited(retry_after(headers), "Slack asked us to slow down")
         if code in HINTS:
             return Undeliverable(code, hint=HINTS[code])
+        if code in REFUSED:
+            return TransientError(f"Slack refused the message ({code}): {REFUSED[code]}")
         what = code or (f"HTTP {status}" if status else str(error))
         return TransientError(f"Slack failed: {what}")
     if isinstance(error, aiohttp.ClientError | asyncio.TimeoutError | SlackClientError):

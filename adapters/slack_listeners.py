@@ -8,6 +8,7 @@ the core failed to store is answered 500 so that Slack delivers it again.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping
@@ -38,6 +39,8 @@ logger = logging.getLogger(__name__)
 SLASH_COMMAND = "/huddle"
 SAVE_SHORTCUT = "save_to_huddle"
 NOT_A_PERSON = "Only messages people wrote can be saved to the huddle."
+CALL_BUDGET = 2.0
+"""Seconds a listener may spend on one Slack call, so the acknowledgement stays within 3 s."""
 
 HandOver = Callable[[InboundEvent], Awaitable[None]]
 """Gives an event to the core; raises `SinkFailed` when it could not be stored."""
@@ -181,7 +184,8 @@ class SlackListeners:
         if not isinstance(trigger_id, str) or not trigger_id:
             return False
         try:
-            await self._client.views_open(trigger_id=trigger_id, view=view)
+            async with asyncio.timeout(CALL_BUDGET):
+                await self._client.views_open(trigger_id=trigger_id, view=view)
         except SDK_ERRORS as error:
             logger.warning("Slack: could not open the %s modal: %s", view.get("callback_id"),
                            translate(error))
@@ -192,7 +196,8 @@ class SlackListeners:
         if not isinstance(url, str) or not url:
             return
         try:
-            await AsyncWebhookClient(url, timeout=self._timeout).send(
-                text=text, response_type="ephemeral")
+            async with asyncio.timeout(CALL_BUDGET):
+                await AsyncWebhookClient(url, timeout=self._timeout).send(
+                    text=text, response_type="ephemeral")
         except SDK_ERRORS as error:
             logger.warning("Slack: could not answer at response_url: %s", translate(error))

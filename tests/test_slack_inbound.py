@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -339,3 +340,24 @@ async def test_a_malformed_interaction_is_skipped(bot: Harness) -> None:
 def test_payload_helpers_match_the_events_spec() -> None:
     payload = ev.envelope(ev.message_event(channel=CHANNEL, user=ALEX, text="x", ts="1.0"))
     assert json.loads(json.dumps(payload))["type"] == "event_callback"
+
+
+async def test_a_slow_store_does_not_hold_up_the_acknowledgement(slack: FakeSlackAPI) -> None:
+    adapter = SlackAdapter(bot_token="xoxb-test", signing_secret=ev.SIGNING_SECRET,
+                           api_url=slack.url, ack_budget=0.05)
+    release = asyncio.Event()
+    stored: list[InboundEvent] = []
+
+    async def slow_sink(event: InboundEvent) -> None:
+        await release.wait()
+        stored.append(event)
+
+    app = Starlette(routes=list(adapter.routes()))
+    body, headers = ev.json_request(reply_event(), timestamp=int(time.time()))
+    async with adapter.connect(slow_sink):
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                     base_url="http://huddlebot.test") as http:
+            response = await http.post("/slack/events", content=body, headers=headers)
+        assert response.status_code == 200 and stored == []
+        release.set()
+    assert len(stored) == 1

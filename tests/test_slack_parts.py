@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack_blocks import (
     MAX_BLOCKS,
@@ -22,7 +24,7 @@ from adapters.slack_inbound import split_command
 from adapters.slack_pacing import Pacer, retry_after
 from adapters.slack_text import escape_mrkdwn, mentioned_users, plain_text
 from bot.messages import Button
-from tests.fakes.slack_api import VirtualTime
+from tests.fakes.slack_api import FakeSlackAPI, VirtualTime
 from tests.fakes.spec import events_spec, web_api_spec
 
 MANIFEST = Path(__file__).resolve().parents[1] / "slack" / "manifest.yml"
@@ -168,3 +170,27 @@ def test_the_manifest_names_the_command_and_the_shortcut() -> None:
     assert "command: /huddle" in text
     assert "callback_id: save_to_huddle" in text
     assert "socket_mode_enabled: false" in text
+
+
+# ---- the fake holds requests to the spec
+
+
+async def test_the_fake_reports_what_slack_would_refuse() -> None:
+    async with FakeSlackAPI() as slack:
+        client = AsyncWebClient(token="xoxb-test", base_url=slack.url)
+        with pytest.raises(SlackApiError):
+            await client.api_call("chat.postMessage", json={"text": "no channel"})
+        with pytest.raises(SlackApiError):
+            await client.api_call("chat.postMesage", json={"channel": "C1", "text": "typo"})
+        too_many = [{"type": "section", "text": {"type": "mrkdwn", "text": "x"}}] * 51
+        with pytest.raises(SlackApiError):
+            await client.chat_postMessage(channel="C1", text="x", blocks=too_many)
+        await client.chat_postMessage(channel="C1", text="fine", metadata_extra="new")
+    assert len(slack.violations) == 3
+    assert "required parameter 'channel' missing" in slack.violations[0]
+    assert "unknown method" in slack.violations[1]
+    assert "51 blocks" in slack.violations[2]
+    assert slack.warnings == [
+        "chat.postMessage: parameter 'metadata_extra' is not in the 2021 spec"]
+    with pytest.raises(AssertionError):
+        slack.assert_no_violations()

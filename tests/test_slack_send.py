@@ -143,7 +143,7 @@ async def test_not_in_channel_says_how_to_invite_the_bot(
 
 
 @pytest.mark.parametrize("code", ["channel_not_found", "is_archived", "invalid_auth",
-                                  "account_inactive"])
+                                  "account_inactive", "missing_scope"])
 async def test_errors_only_a_person_can_fix_are_undeliverable(adapter: SlackAdapter,
                                                               slack: FakeSlackAPI,
                                                               code: str) -> None:
@@ -154,12 +154,20 @@ async def test_errors_only_a_person_can_fix_are_undeliverable(adapter: SlackAdap
 
 
 @pytest.mark.parametrize("answer", [server_error(500), server_error(503), malformed_json(),
-                                    api_error("internal_error")])
+                                    api_error("internal_error"), api_error("invalid_blocks")])
 async def test_server_trouble_is_transient(adapter: SlackAdapter, slack: FakeSlackAPI,
                                            answer: object) -> None:
     slack.queue("chat.postMessage", answer)  # type: ignore[arg-type]
     with pytest.raises(TransientError):
         await adapter.send(delivery())
+
+
+async def test_a_refused_message_does_not_blame_the_room(adapter: SlackAdapter,
+                                                         slack: FakeSlackAPI) -> None:
+    slack.queue("chat.postEphemeral", api_error("user_not_in_channel"))
+    with pytest.raises(TransientError) as raised:
+        await adapter.send(delivery("Saved.", ephemeral_to="U0GONE"))
+    assert "user_not_in_channel" in str(raised.value)
 
 
 async def test_an_unreachable_slack_is_transient(vt: VirtualTime) -> None:
