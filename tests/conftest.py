@@ -5,11 +5,12 @@ Storage tests run on SQLite always and on PostgreSQL when TEST_DATABASE_URL is s
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
 import textwrap
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,7 +23,8 @@ from adapters.console import ConsoleAdapter, ConsoleRoom
 from bot.app import Bot, assembled
 from bot.clock import ManualClock
 from bot.config import Config, load_config
-from bot.platform import Adapter
+from bot.events import InboundEvent
+from bot.platform import Adapter, EventSink
 from bot.scheduling import SimulatedScheduler
 from bot.settings import Settings
 
@@ -94,6 +96,27 @@ def config_file(tmp_path: Path) -> Path:
     return path
 
 
+class CountingSink:
+    """Hands events to the core and counts them, so a test can wait for a platform's events."""
+
+    def __init__(self, sink: EventSink) -> None:
+        self._sink = sink
+        self.handled = 0
+        self._changed = asyncio.Condition()
+
+    async def __call__(self, event: InboundEvent) -> None:
+        try:
+            await self._sink(event)
+        finally:
+            async with self._changed:
+                self.handled += 1
+                self._changed.notify_all()
+
+    async def wait_for(self, count: int, *, deadline: float = 10.0) -> None:
+        async with asyncio.timeout(deadline), self._changed:
+            await self._changed.wait_for(lambda: self.handled >= count)
+
+
 @dataclass
 class Harness:
     """A bot as a user meets it: lines typed into the console, what the console printed."""
@@ -103,6 +126,7 @@ class Harness:
     clock: ManualClock
     scheduler: SimulatedScheduler
     output: io.StringIO
+    platform_events: CountingSink
 
     async def say(self, line: str) -> None:
         await self.console.say(line)
@@ -152,11 +176,15 @@ async def open_harness(
             config, settings, adapters=[console, *extra_adapters], clock=clock, scheduler=scheduler
         ) as bot,
         console.connect(bot.core.handle),
+        AsyncExitStack() as stack,
     ):
+        counting = CountingSink(bot.core.handle)
+        for adapter in extra_adapters:
+            await stack.enter_async_context(adapter.connect(counting))
         console.settle = bot.dispatcher.drain
         await bot.huddle.start()
         await bot.dispatcher.drain()
-        yield Harness(bot, console, clock, scheduler, output)
+        yield Harness(bot, console, clock, scheduler, output, counting)
 
 
 @pytest.fixture

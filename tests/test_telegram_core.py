@@ -1,0 +1,173 @@
+"""Telegram through the whole bot: the real python-telegram-bot against the fake Bot API, the
+real core, store and outbox, and a circle that also has a console room."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from adapters.telegram import TelegramAdapter
+from bot.config import load_config
+from bot.models import Entry, Identity, Membership, Room
+from tests.conftest import Harness, open_harness
+from tests.fakes.telegram_api import FakeTelegramAPI, VirtualTime
+from tests.fakes.telegram_updates import user
+
+GROUP = -1001234567
+MONDAY_10 = datetime(2026, 3, 9, 10, 0, tzinfo=UTC)
+THURSDAY_17 = datetime(2026, 3, 12, 17, 0, tzinfo=UTC)
+
+CONFIG = f"""
+[partnership]
+name = "Riverside"
+timezone = "Europe/London"
+
+[[circles]]
+id = "core"
+name = "Core partnership"
+kind = "partnership"
+rooms = [
+    {{ platform = "console", channel = "core" }},
+    {{ platform = "telegram", chat = "{GROUP}" }},
+]
+
+[[circles.rituals]]
+prompt = "learned"
+cron = "0 9 * * MON"
+window_hours = 48
+reminder_after_hours = 24
+
+[circles.digest]
+cron = "0 16 * * THU"
+
+[[circles]]
+id = "stewards"
+name = "Stewards"
+kind = "stewards"
+rooms = [{{ platform = "console", channel = "stewards" }}]
+"""
+
+
+@dataclass
+class World:
+    harness: Harness
+    fake: FakeTelegramAPI
+
+    async def push(self, update: dict) -> None:  # type: ignore[type-arg]
+        expected = self.harness.platform_events.handled + 1
+        self.fake.push(update)
+        await self.harness.platform_events.wait_for(expected)
+        await self.harness.bot.dispatcher.drain()
+
+
+@pytest.fixture
+async def world(tmp_path: Path, database_url: str) -> AsyncIterator[World]:
+    path = tmp_path / "huddlebot.toml"
+    path.write_text(CONFIG)
+    clock = VirtualTime()
+    async with FakeTelegramAPI() as fake:
+        adapter = TelegramAdapter(
+            token=fake.token,
+            api_url=fake.url,
+            poll_timeout=1,
+            monotonic=clock.monotonic,
+            sleep=clock.sleep,
+        )
+        async with open_harness(
+            load_config(path), database_url, extra_adapters=(adapter,)
+        ) as harness:
+            yield World(harness, fake)
+        fake.assert_no_violations()
+
+
+async def entries(harness: Harness) -> list[Entry]:
+    async with harness.bot.sessions() as session:
+        return list((await session.exec(select(Entry).order_by(Entry.id))).all())
+
+
+async def test_a_reply_to_the_prompt_counts_and_one_digest_covers_both_rooms(world: World) -> None:
+    h, fake = world.harness, world.fake
+    await h.until(MONDAY_10)
+    prompt = fake.sent(GROUP)[0]
+    assert "What did we learn?" in prompt["text"] and prompt["parse_mode"] == "HTML"
+    assert "What did we learn?" in h.take()  # the console room got it too
+
+    asked = fake.sent_messages[-1]
+    ada = user(1001, "Ada", "Okafor")
+    await world.push(
+        fake.message_update(
+            GROUP, "Families <b>love</b> the evening drop-in & café.", sender=ada, reply_to=asked
+        )
+    )
+    await h.say("@ben Shared forms saved us hours.")
+    stored = await entries(h)
+    assert [e.text for e in stored] == [
+        "Families <b>love</b> the evening drop-in & café.",
+        "Shared forms saved us hours.",
+    ]
+    assert stored[0].prompt_run_id == stored[1].prompt_run_id is not None
+
+    await h.until(THURSDAY_17)
+    digests = [m["text"] for m in fake.sent(GROUP) if "Huddle digest" in m["text"]]
+    assert len(digests) == 1
+    assert "Families &lt;b&gt;love&lt;/b&gt; the evening drop-in &amp; café." in digests[0]
+    assert "Shared forms saved us hours." in digests[0]
+    console = h.take()
+    assert console.count("Huddle digest for Core partnership") == 1
+    assert "Families <b>love</b> the evening drop-in & café." in console
+
+
+async def test_the_same_update_twice_is_stored_once(world: World) -> None:
+    h, fake = world.harness, world.fake
+    await h.until(MONDAY_10)
+    update = fake.message_update(GROUP, "We learned to ask first.", reply_to=fake.sent_messages[-1])
+    await world.push(update)
+    # delivered again after a restart: update ids start over, the message is the same
+    await world.push({**update, "update_id": update["update_id"] + 1000})
+    assert len(await entries(h)) == 1
+
+
+async def test_commands_with_and_without_the_bot_name(world: World) -> None:
+    h, fake = world.harness, world.fake
+    name = fake.bot["username"]
+    await world.push(fake.message_update(GROUP, "/blocker Our data sharing rules"))
+    await world.push(fake.message_update(GROUP, f"/celebrate@{name} A new volunteer joined"))
+    assert [(e.kind, e.text) for e in await entries(h)] == [
+        ("blocker", "Our data sharing rules"),
+        ("celebration", "A new volunteer joined"),
+    ]
+
+
+async def test_start_with_a_payload_links_the_person_for_private_reminders(world: World) -> None:
+    h, fake = world.harness, world.fake
+    ada = user(2002, "Ada", "Okafor")
+    await world.push(fake.message_update(2002, "/start core", sender=ada))
+    async with h.bot.sessions() as session:
+        identity = (await session.exec(select(Identity).where(Identity.user_id == "2002"))).one()
+        joined = (
+            await session.exec(select(Membership).where(Membership.person_id == identity.person_id))
+        ).all()
+    assert identity.dm_chat == "2002"
+    assert [m.circle_id for m in joined] == ["core"]
+    assert "Core partnership" in fake.sent(2002)[-1]["text"]  # welcome
+    await h.until(datetime(2026, 3, 10, 10, 0, tzinfo=UTC))  # past the reminder time
+    assert any("still time" in m["text"].lower() for m in fake.sent(2002))
+
+
+async def test_a_403_marks_the_room_inactive_and_tells_the_stewards(world: World) -> None:
+    h, fake = world.harness, world.fake
+    fake.fail("sendMessage", chat=GROUP, status=403, description="Forbidden: bot was kicked")
+    await h.until(MONDAY_10)
+    told = h.take()
+    assert "[#stewards]" in told and str(GROUP) in told
+    async with h.bot.sessions() as session:
+        room = (await session.exec(select(Room).where(Room.chat == str(GROUP)))).one()
+    assert not room.active
+    await h.until(THURSDAY_17)
+    assert fake.sent(GROUP) == []  # nothing more was tried there
+    assert "Huddle digest" in h.take()  # the console room still gets its digest
