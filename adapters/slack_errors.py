@@ -1,14 +1,15 @@
 """Slack SDK failures translated into `bot.errors` at the adapter's boundary.
 
-- HTTP 429, or the `ratelimited` error             -> RateLimited(retry_after)
-- the bot cannot write in that room or workspace until a person acts (not invited, archived,
-  token revoked, scope missing)                     -> Undeliverable(reason, hint=what to do)
+- HTTP 429, or the `ratelimited` error               -> RateLimited(retry_after)
+- the bot cannot write in that room until a person acts there (not invited, archived, posting
+  restricted)                                          -> Undeliverable(reason, hint=what to do)
+- Slack refuses for good, but not because of the room: the whole installation (token revoked,
+  scope missing) or this one message (`invalid_blocks`, a person who left the channel)
+                                                       -> DeliveryError, saying what to do
 - 5xx, timeouts, connection failures, a body that is not JSON, anything else -> TransientError
 
-`Undeliverable` makes the core mark the room unreachable, so it is kept for what is wrong with the
-destination. A message Slack refuses as built (`invalid_blocks`, ...) or an ephemeral answer to a
-person who left the channel says nothing about the room: those are `TransientError`s whose text
-says what happened, and the outbox gives up on them after its last attempt.
+`Undeliverable` makes the core mark the room unreachable, so it is kept for what is wrong with
+the room; the outbox marks a part refused with a plain `DeliveryError` failed without retrying.
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ HINTS: Mapping[str, str] = {
                           "/invite @huddlebot, or correct the room's channel id in huddlebot.toml"),
     "is_archived": "the channel is archived: unarchive it, or point the circle's room at another",
     "restricted_action": "a workspace admin has restricted posting in that channel",
+}
+"""Slack error codes about the room that no retry will fix, with what a person should do."""
+
+REFUSED: Mapping[str, str] = {
     "account_inactive": _REINSTALL,
     "invalid_auth": _REINSTALL,
     "not_authed": _REINSTALL,
@@ -44,10 +49,6 @@ HINTS: Mapping[str, str] = {
     "missing_scope": "reinstall the Slack app from slack/manifest.yml so it has every scope",
     "team_access_not_granted": "the app is not installed in that workspace",
     "ekm_access_denied": "the workspace's key management refused access",
-}
-"""Slack error codes about the destination that no retry will fix, with what a person should do."""
-
-REFUSED: Mapping[str, str] = {
     "invalid_blocks": _BUG,
     "invalid_blocks_format": _BUG,
     "invalid_arguments": _BUG,
@@ -57,7 +58,7 @@ REFUSED: Mapping[str, str] = {
     "too_many_attachments": _BUG,
     "user_not_in_channel": "the person left that channel, so a private answer cannot reach them",
 }
-"""Slack error codes about one message, not the room it was for."""
+"""Slack error codes that no retry will fix but that say nothing about the room."""
 
 
 def _status(error: SlackApiError) -> int | None:
@@ -87,7 +88,7 @@ def translate(error: Exception) -> DeliveryError:
         if code in HINTS:
             return Undeliverable(code, hint=HINTS[code])
         if code in REFUSED:
-            return TransientError(f"Slack refused the message ({code}): {REFUSED[code]}")
+            return DeliveryError(f"Slack refused the message ({code}): {REFUSED[code]}")
         what = code or (f"HTTP {status}" if status else str(error))
         return TransientError(f"Slack failed: {what}")
     if isinstance(error, aiohttp.ClientError | asyncio.TimeoutError | SlackClientError):

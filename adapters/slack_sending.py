@@ -17,7 +17,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from adapters.slack_blocks import message_blocks
 from adapters.slack_errors import SDK_ERRORS, translate
 from adapters.slack_pacing import Monotonic, Pacer
-from bot.errors import DeliveryError, RateLimited, Undeliverable
+from bot.errors import DeliveryError, RateLimited, TransientError, Undeliverable
 from bot.messages import Delivery
 
 logger = logging.getLogger(__name__)
@@ -27,7 +27,8 @@ _MAX_REMEMBERED = 1000
 
 
 class SlackSender:
-    """Sends deliveries; raises `RateLimited`, `Undeliverable` or `TransientError`."""
+    """Sends deliveries; raises `RateLimited`, `Undeliverable`, `TransientError`, or a plain
+    `DeliveryError` when Slack refuses for good for a reason other than the room."""
 
     def __init__(self, client: AsyncWebClient, pacer: Pacer, *, monotonic: Monotonic,
                  timeout: int) -> None:
@@ -95,7 +96,10 @@ class SlackSender:
             self._pacer.hold(delivery.chat, failure.retry_after)
             logger.info("Slack: %s to %s still rate limited; retry in %gs", delivery.key,
                         delivery.chat, failure.retry_after)
-        else:
+        elif isinstance(failure, TransientError):
             logger.warning("Slack: sending %s to %s failed: %s", delivery.key, delivery.chat,
                            failure)
+        else:
+            logger.error("Slack: %s to %s refused for good: %s", delivery.key, delivery.chat,
+                         failure)
         return failure

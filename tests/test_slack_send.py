@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 
 from adapters.slack import SlackAdapter
 from adapters.slack_blocks import action_name
-from bot.errors import RateLimited, TransientError, Undeliverable
+from bot.errors import DeliveryError, RateLimited, TransientError, Undeliverable
 from bot.events import InboundEvent
 from bot.messages import Button, Delivery
 from tests.fakes import slack_events as ev
@@ -142,9 +142,8 @@ async def test_not_in_channel_says_how_to_invite_the_bot(
     assert len(slack.calls("chat.postMessage")) == 1
 
 
-@pytest.mark.parametrize("code", ["channel_not_found", "is_archived", "invalid_auth",
-                                  "account_inactive", "missing_scope"])
-async def test_errors_only_a_person_can_fix_are_undeliverable(adapter: SlackAdapter,
+@pytest.mark.parametrize("code", ["channel_not_found", "is_archived", "restricted_action"])
+async def test_a_room_only_a_person_can_fix_is_undeliverable(adapter: SlackAdapter,
                                                               slack: FakeSlackAPI,
                                                               code: str) -> None:
     slack.queue("chat.postMessage", api_error(code))
@@ -153,8 +152,23 @@ async def test_errors_only_a_person_can_fix_are_undeliverable(adapter: SlackAdap
     assert raised.value.reason == code and raised.value.hint
 
 
+@pytest.mark.parametrize(("code", "says"), [
+    ("invalid_auth", "SLACK_BOT_TOKEN"),
+    ("account_inactive", "SLACK_BOT_TOKEN"),
+    ("missing_scope", "slack/manifest.yml"),
+    ("invalid_blocks", "bug"),
+])
+async def test_refusals_that_are_not_about_the_room_are_plain_delivery_errors(
+        adapter: SlackAdapter, slack: FakeSlackAPI, code: str, says: str) -> None:
+    slack.queue("chat.postMessage", api_error(code))
+    with pytest.raises(DeliveryError) as raised:
+        await adapter.send(delivery())
+    assert type(raised.value) is DeliveryError
+    assert code in str(raised.value) and says in str(raised.value)
+
+
 @pytest.mark.parametrize("answer", [server_error(500), server_error(503), malformed_json(),
-                                    api_error("internal_error"), api_error("invalid_blocks")])
+                                    api_error("internal_error")])
 async def test_server_trouble_is_transient(adapter: SlackAdapter, slack: FakeSlackAPI,
                                            answer: object) -> None:
     slack.queue("chat.postMessage", answer)  # type: ignore[arg-type]
@@ -165,7 +179,7 @@ async def test_server_trouble_is_transient(adapter: SlackAdapter, slack: FakeSla
 async def test_a_refused_message_does_not_blame_the_room(adapter: SlackAdapter,
                                                          slack: FakeSlackAPI) -> None:
     slack.queue("chat.postEphemeral", api_error("user_not_in_channel"))
-    with pytest.raises(TransientError) as raised:
+    with pytest.raises(DeliveryError) as raised:
         await adapter.send(delivery("Saved.", ephemeral_to="U0GONE"))
     assert "user_not_in_channel" in str(raised.value)
 
