@@ -1,0 +1,214 @@
+"""Slack through the whole bot: signed requests on the real route, the real AsyncWebClient against
+the fake Web API (checked against Slack's spec), and the real core, store and outbox."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlmodel import select
+from starlette.applications import Starlette
+
+from adapters.slack import SlackAdapter
+from bot.config import load_config
+from bot.models import Consent, Entry, OutboxMessage, Room
+from tests.conftest import Harness, open_harness
+from tests.fakes import slack_events as ev
+from tests.fakes.slack_api import FakeSlackAPI, VirtualTime, api_error, rate_limited
+
+CHANNEL = "C0CIRCLE"
+ALEX, SAM = "U0ALEX", "U0SAM"
+MONDAY_10 = datetime(2026, 3, 9, 10, 0, tzinfo=UTC)
+THURSDAY_17 = datetime(2026, 3, 12, 17, 0, tzinfo=UTC)
+
+CONFIG = f"""
+[partnership]
+name = "Riverside"
+timezone = "Europe/London"
+
+[[circles]]
+id = "core"
+name = "Core partnership"
+kind = "partnership"
+rooms = [{{ platform = "slack", channel = "{CHANNEL}" }}]
+
+[[circles.rituals]]
+prompt = "learned"
+cron = "0 9 * * MON"
+window_hours = 48
+reminder = false
+
+[circles.digest]
+cron = "0 16 * * THU"
+
+[[circles]]
+id = "stewards"
+name = "Stewards"
+kind = "stewards"
+rooms = [{{ platform = "console", channel = "stewards" }}]
+"""
+
+
+@dataclass
+class World:
+    harness: Harness
+    slack: FakeSlackAPI
+    http: httpx.AsyncClient
+
+    async def event(self, payload: dict[str, Any], *, retry_num: int | None = None) -> int:
+        body, headers = ev.json_request(payload, timestamp=int(time.time()), retry_num=retry_num)
+        response = await self.http.post("/slack/events", content=body, headers=headers)
+        await self.harness.bot.dispatcher.drain()
+        return response.status_code
+
+    async def form(self, fields: dict[str, str]) -> int:
+        body, headers = ev.form_request(fields, timestamp=int(time.time()))
+        response = await self.http.post("/slack/events", content=body, headers=headers)
+        await self.harness.bot.dispatcher.drain()
+        return response.status_code
+
+
+@pytest.fixture
+async def world(tmp_path: Path, database_url: str) -> AsyncIterator[World]:
+    path = tmp_path / "huddlebot.toml"
+    path.write_text(CONFIG)
+    clock = VirtualTime()
+    async with FakeSlackAPI() as slack:
+        slack.add_user(ALEX, real_name="Alex Morgan", display_name="alex")
+        slack.add_user(SAM, real_name="Sam Okoro")
+        adapter = SlackAdapter(
+            bot_token="xoxb-test",
+            signing_secret=ev.SIGNING_SECRET,
+            api_url=slack.url,
+            monotonic=clock.monotonic,
+            sleep=clock.sleep,
+        )
+        app = Starlette(routes=list(adapter.routes()))
+        async with (
+            open_harness(load_config(path), database_url, extra_adapters=(adapter,)) as harness,
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://huddlebot.test"
+            ) as http,
+        ):
+            yield World(harness, slack, http)
+        slack.assert_no_violations()
+
+
+def thread_reply(ts: str, text: str, *, event_id: str, user: str = ALEX) -> dict[str, Any]:
+    message = ev.message_event(
+        channel=CHANNEL, user=user, text=text, ts=f"{ts[:-1]}{len(event_id)}", thread_ts=ts
+    )
+    return ev.envelope(message, event_id=event_id)
+
+
+async def entries(harness: Harness) -> list[Entry]:
+    async with harness.bot.sessions() as session:
+        return list((await session.exec(select(Entry).order_by(Entry.id))).all())
+
+
+def texts(slack: FakeSlackAPI) -> list[str]:
+    return [str(call.params.get("text", "")) for call in slack.posted(CHANNEL)]
+
+
+async def test_a_thread_reply_redelivered_three_times_is_one_entry_and_lands_escaped(
+    world: World,
+) -> None:
+    h, slack = world.harness, world.slack
+    await h.until(MONDAY_10)
+    [prompt] = slack.posted(CHANNEL)
+    assert "What did we learn?" in str(prompt.params["text"])
+    assert prompt.params.get("blocks")
+    async with h.bot.sessions() as session:
+        query = select(OutboxMessage).where(OutboxMessage.kind == "prompt")
+        prompt_ts = (await session.exec(query)).one().sent_ref
+    reply = thread_reply(
+        prompt_ts, "<!channel> look at <https://x.example|y> & more", event_id="Ev0R1"
+    )
+    for retry in (None, 1, 2, 3):
+        assert await world.event(reply, retry_num=retry) == 200
+    [entry] = await entries(h)
+    assert entry.prompt_run_id is not None
+    assert "<!channel>" not in entry.text
+
+    await h.until(THURSDAY_17)
+    digest = [t for t in texts(slack) if "Huddle digest" in t]
+    assert len(digest) == 1
+    assert "<!channel>" not in digest[0] and "<https://" not in digest[0]
+    assert "look at" in digest[0] and "&amp;" in digest[0]
+
+
+async def test_a_story_by_slash_command_and_a_button_that_records_consent(world: World) -> None:
+    h, slack = world.harness, world.slack
+    status = await world.form(
+        ev.slash_command(
+            text="story A family found a home after a year of waiting.",
+            user_id=ALEX,
+            channel_id=CHANNEL,
+            trigger_id="trig-1",
+        )
+    )
+    assert status == 200
+    [ephemeral] = slack.calls("chat.postEphemeral")
+    assert ephemeral.params["user"] == ALEX
+    [story] = await entries(h)
+    assert (story.visibility, story.anonymous) == ("stewards", True)  # the safe default
+
+    status = await world.form(
+        ev.interaction_fields(
+            ev.block_actions(
+                user_id=ALEX,
+                channel_id=CHANNEL,
+                message_ts="1700000300.000300",
+                action_id="story_share",
+                value=f"{story.id}:circle",
+                action_ts="1700000301.000001",
+            )
+        )
+    )
+    assert status == 200
+    [story] = await entries(h)
+    assert story.visibility == "circle"
+    async with h.bot.sessions() as session:
+        consent = (await session.exec(select(Consent))).one()
+    assert consent.wording == "Share it with the circle" and consent.person_id is not None
+
+
+async def test_a_long_digest_is_split_in_order_through_a_429_storm(world: World) -> None:
+    h, slack = world.harness, world.slack
+    for number in range(60):
+        await world.form(
+            ev.slash_command(
+                text=f"learned Entry {number:02d}: " + "we learned something useful. " * 12,
+                user_id=SAM,
+                channel_id=CHANNEL,
+                trigger_id=f"trig-{number}",
+            )
+        )
+    for _ in range(4):
+        slack.queue("chat.postMessage", rate_limited(1), channel=CHANNEL)
+    await h.until(THURSDAY_17)
+    parts = [t for t in texts(slack) if "Entry" in t]
+    assert len(parts) >= 2
+    joined = "\n".join(parts)
+    positions = [joined.index(f"Entry {n:02d}:") for n in range(60)]
+    assert positions == sorted(positions)  # every entry once, in order
+    assert all(joined.count(f"Entry {n:02d}:") == 1 for n in range(60))
+
+
+async def test_not_in_channel_makes_the_room_inactive_without_a_crash_loop(world: World) -> None:
+    h, slack = world.harness, world.slack
+    slack.queue("chat.postMessage", api_error("not_in_channel"), channel=CHANNEL)
+    await h.until(MONDAY_10)
+    told = h.take()
+    assert "[#stewards]" in told and CHANNEL in told and "/invite" in told
+    async with h.bot.sessions() as session:
+        room = (await session.exec(select(Room).where(Room.chat == CHANNEL))).one()
+    assert not room.active
+    await h.until(THURSDAY_17)
+    assert len(slack.calls("chat.postMessage")) == 1  # tried once, then left alone
