@@ -208,6 +208,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     try:
         return asyncio.run(COMMANDS[args.command](args))
     except HuddlebotError as problem:

@@ -75,7 +75,7 @@ async def open_run(
     )
     if run_id is None:
         return None, []  # this run is already open: a job fired twice
-    if now > scheduled_for:
+    if now - scheduled_for > timedelta(minutes=1):
         log.info("sending %s/%s late: it was due %s", circle.id, ritual.id, scheduled_for)
     run = await session.get_one(PromptRun, run_id)
     body = Body("prompt", _prompt_context(library, circle, run))

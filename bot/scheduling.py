@@ -59,7 +59,9 @@ class RealScheduler:
             log.warning("job %s missed its time and was skipped", event.job_id)
 
     def add(self, job: JobSpec) -> None:
-        self._scheduler.add_job(job.func, job.trigger, id=job.id, replace_existing=True)
+        self._scheduler.add_job(
+            job.func, job.trigger, id=job.id, name=job.id, replace_existing=True
+        )
 
     def job_ids(self) -> list[str]:
         return sorted(job.id for job in self._scheduler.get_jobs())
