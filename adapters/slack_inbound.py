@@ -52,8 +52,10 @@ def _dict(data: Mapping[str, Any], key: str, what: str) -> Mapping[str, Any]:
 
 
 def _sender(user_id: str, team_id: str, user_name: UserName, fallback: str = "") -> Sender:
+    # Slack lets an app write to a person's DM with it by their user id, so the user id is the
+    # private address from the first event on.
     return Sender(platform=PLATFORM, user_id=user_id, display_name=user_name(user_id) or fallback,
-                  team_id=team_id)
+                  team_id=team_id, dm_chat=user_id)
 
 
 def is_dm(channel: str) -> bool:

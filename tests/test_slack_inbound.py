@@ -131,7 +131,7 @@ async def test_a_thread_reply_becomes_a_reply_to_the_prompt(bot: Harness) -> Non
     assert event.text == "We learned to ask first."
     assert event.dedup_key == "Ev0REPLY1"
     assert event.sender == Sender(platform="slack", user_id=ALEX, display_name="alex",
-                                  team_id=TEAM_ID)
+                                  team_id=TEAM_ID, dm_chat=ALEX)
 
 
 async def test_three_redeliveries_carry_one_dedup_key_and_one_name_lookup(bot: Harness) -> None:
