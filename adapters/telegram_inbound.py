@@ -44,7 +44,12 @@ log = logging.getLogger(__name__)
 
 PLATFORM = "telegram"
 CALLBACK_SEPARATOR = "|"
-DEFAULT_VERBS = frozenset({"learned", "blocker", "celebrate", "story", "experiment", "help"})
+DEFAULT_VERBS = frozenset(
+    {
+        "learned", "blocker", "celebrate", "story", "experiment", "reflect", "question", "help",
+        "prompt", "digest",
+    }
+)
 ALLOWED_UPDATES = ("message", "callback_query")
 """The update types `translate` understands; ask Telegram for these only."""
 

@@ -177,7 +177,12 @@ async def _remember_private_chat(ctx: Context, event: InboundEvent) -> None:
 async def on_started(ctx: Context, event: Started) -> list[Outgoing]:
     """`/start <circle>`: the person can now be reached privately, and joins that circle."""
     await _remember_private_chat(ctx, event)
-    circle = next((c for c in ctx.config.circles if c.id == event.payload.strip()), None)
+    # A link can be passed on, so it never makes anyone a steward: stewards are the people
+    # seen in the stewards' own rooms.
+    circle = next(
+        (c for c in ctx.config.circles if c.id == event.payload.strip() and c.kind != "stewards"),
+        None,
+    )
     if circle is not None:
         await join(ctx.session, ctx.who.person_id, circle.id, now=ctx.now)
     body = Body(

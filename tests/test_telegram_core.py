@@ -171,3 +171,13 @@ async def test_a_403_marks_the_room_inactive_and_tells_the_stewards(world: World
     await h.until(THURSDAY_17)
     assert fake.sent(GROUP) == []  # nothing more was tried there
     assert "Huddle digest" in h.take()  # the console room still gets its digest
+
+
+async def test_a_start_link_never_makes_anyone_a_steward(world: World) -> None:
+    h, fake = world.harness, world.fake
+    await world.push(fake.message_update(3003, "/start stewards", sender=user(3003, "Eve")))
+    async with h.bot.sessions() as session:
+        joined = (await session.exec(select(Membership))).all()
+    assert joined == []
+    await world.push(fake.message_update(3003, "/digest", sender=user(3003, "Eve")))
+    assert "Only stewards" in fake.sent(3003)[-1]["text"]
