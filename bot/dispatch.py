@@ -152,14 +152,17 @@ class Dispatcher:
     async def _send_one(self, row_id: int) -> bool | None:
         """True when sent, False when the lane must stop, None when the part was not ours."""
         async with self._sessions.begin() as session:
+            # claim and read in one statement: only one sender can move a part out of pending
             claimed = await session.exec(  # type: ignore[call-overload]
                 update(OutboxMessage)
                 .where(col(OutboxMessage.id) == row_id, col(OutboxMessage.status) == "pending")
                 .values(status="sending", attempts=OutboxMessage.attempts + 1)
+                .returning(*OutboxMessage.__table__.columns)  # type: ignore[attr-defined]
             )
-            if not claimed.rowcount:
+            found = claimed.mappings().first()
+            if found is None:
                 return None
-            row = await session.get_one(OutboxMessage, row_id)
+            row = OutboxMessage.model_validate(dict(found))
         adapter = self._adapters[row.platform]
         try:
             ref = await adapter.send(to_delivery(row))
