@@ -156,6 +156,35 @@ async def _db_upgrade(_args: argparse.Namespace) -> int:
     return 0
 
 
+async def _telegram(args: argparse.Namespace) -> int:
+    """`telegram links` prints each circle's join link; `telegram commands` fills the menu."""
+    config, settings = _load(args)
+    from adapters.telegram import deep_link, from_settings
+
+    adapter = from_settings(settings)
+    if adapter is None:
+        raise ConfigError(
+            "no Telegram bot token is set",
+            source="environment",
+            key="TELEGRAM_BOT_TOKEN",
+            fix="set TELEGRAM_BOT_TOKEN to the token BotFather gave you",
+        )
+    if args.telegram_command == "links":
+        username = await adapter.bot_username()
+        print("Share a circle's link with its members; opening it links them to that circle.")
+        for circle in config.circles:
+            if circle.kind == "stewards":
+                continue  # a link can be passed on, so it never makes anyone a steward
+            print(f"  {circle.name} ({circle.id}): {deep_link(username, circle.id)}")
+        return 0
+    from bot.contributions import VERB_DESCRIPTIONS
+
+    menu = [*VERB_DESCRIPTIONS.items(), ("help", "show what you can do")]
+    await adapter.register_commands(menu)
+    print(f"Registered {len(menu)} commands in the bot's Telegram menu.")
+    return 0
+
+
 async def _demo(args: argparse.Namespace) -> int:
     from bot.demo import run_demo
 
@@ -186,6 +215,10 @@ def parser() -> argparse.ArgumentParser:
     digest.add_argument("--since", help="first day, YYYY-MM-DD (default: since the last digest)")
     digest.add_argument("--until", help="last day, YYYY-MM-DD (default: now)")
     digest.add_argument("--dry-run", action="store_true", help="show it without posting")
+    telegram = sub.add_parser("telegram", help="Telegram set-up helpers")
+    tg_sub = telegram.add_subparsers(dest="telegram_command", required=True, metavar="ACTION")
+    tg_sub.add_parser("links", help="print each circle's link for members to join privately")
+    tg_sub.add_parser("commands", help="register the command menu with Telegram")
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_sub.add_parser("upgrade", help="apply database migrations")
@@ -198,6 +231,7 @@ COMMANDS = {
     "prompt": _one_shot,
     "digest": _one_shot,
     "db": _db_upgrade,
+    "telegram": _telegram,
 }
 
 

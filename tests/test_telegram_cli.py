@@ -1,0 +1,79 @@
+"""`huddlebot telegram links` and `huddlebot telegram commands` against the fake Bot API."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+from tests.fakes.telegram_api import FakeTelegramAPI
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+async def huddlebot(fake: FakeTelegramAPI, tmp_path: Path, *args: str) -> tuple[int, str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TELEGRAM_"))}
+    env.update(
+        TELEGRAM_BOT_TOKEN=fake.token,
+        TELEGRAM_API_URL=fake.url,
+        HUDDLEBOT_DATA_DIR=str(tmp_path / "data"),
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "--config",
+        "examples/huddlebot.toml",
+        *args,
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        stdin=asyncio.subprocess.DEVNULL,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    return process.returncode or 0, out.decode(), err.decode()
+
+
+async def test_links_for_every_circle_but_the_stewards(tmp_path: Path) -> None:
+    async with FakeTelegramAPI() as fake:
+        code, out, err = await huddlebot(fake, tmp_path, "telegram", "links")
+        fake.assert_no_violations()
+    assert code == 0, err
+    username = fake.bot["username"]
+    assert f"https://t.me/{username}?start=core" in out
+    assert "?start=stewards" not in out
+
+
+async def test_commands_are_registered_with_descriptions(tmp_path: Path) -> None:
+    async with FakeTelegramAPI() as fake:
+        code, out, err = await huddlebot(fake, tmp_path, "telegram", "commands")
+        fake.assert_no_violations()
+    assert code == 0, err
+    assert "Registered" in out
+    names = [c["command"] for c in fake.commands]
+    assert {"learned", "blocker", "celebrate", "story", "experiment", "help"} <= set(names)
+    assert all(c["description"] for c in fake.commands)
+
+
+async def test_without_a_token_the_command_says_what_to_set(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TELEGRAM_"))}
+    env["HUDDLEBOT_DATA_DIR"] = str(tmp_path / "data")
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "--config",
+        "examples/huddlebot.toml",
+        "telegram",
+        "links",
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        stdin=asyncio.subprocess.DEVNULL,
+    )
+    _out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 2
+    assert "TELEGRAM_BOT_TOKEN" in err.decode() and "Traceback" not in err.decode()
