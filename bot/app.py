@@ -20,6 +20,7 @@ from bot.database import SessionFactory, open_database
 from bot.dispatch import Dispatcher
 from bot.errors import ConfigError
 from bot.huddle import Huddle
+from bot.memo import Memo
 from bot.models import Circle, Room
 from bot.outbox import Outbox
 from bot.platform import Adapter
@@ -66,8 +67,8 @@ def check_prompts(config: Config, library: PromptLibrary) -> None:
                 )
 
 
-async def sync_circles(sessions: SessionFactory, config: Config) -> None:
-    """Make the stored circles and rooms match the configuration."""
+async def sync_circles(sessions: SessionFactory, config: Config, memo: Memo) -> None:
+    """Make the stored circles and rooms match the configuration; note the inactive rooms."""
     async with sessions.begin() as session:
         for circle in config.circles:
             row = await session.get(Circle, circle.id)
@@ -112,6 +113,8 @@ async def sync_circles(sessions: SessionFactory, config: Config) -> None:
                             existing.inactive_reason,
                         )
                     session.add(existing)
+        inactive = await session.exec(select(Room).where(Room.active == False))  # noqa: E712
+        memo.inactive_rooms.update((room.platform, room.chat) for room in inactive.all())
 
 
 @asynccontextmanager
@@ -128,9 +131,10 @@ async def assembled(
     library = PromptLibrary.load(prompts_root, config.partnership.language)
     check_prompts(config, library)
     async with open_database(settings.database_url) as sessions:
-        await sync_circles(sessions, config)
+        memo = Memo()
+        await sync_circles(sessions, config, memo)
         by_platform = {adapter.platform: adapter for adapter in adapters}
-        outbox = Outbox(renderer=library, platforms=by_platform)
+        outbox = Outbox(renderer=library, platforms=by_platform, memo=memo)
         router = Router()
         dispatcher = Dispatcher(sessions, by_platform, clock=clock)
         core = Core(
@@ -140,6 +144,7 @@ async def assembled(
             router=router,
             library=library,
             clock=clock,
+            memo=memo,
             wake=dispatcher.wake,
         )
         huddle = Huddle(
@@ -152,7 +157,12 @@ async def assembled(
             wake=dispatcher.wake,
         )
         dispatcher.on_undeliverable = unreachable_handler(
-            config=config, sessions=sessions, outbox=outbox, clock=clock, wake=dispatcher.wake
+            config=config,
+            sessions=sessions,
+            outbox=outbox,
+            clock=clock,
+            memo=memo,
+            wake=dispatcher.wake,
         )
         contributions.register(router)
         huddle.register(router)
@@ -186,7 +196,7 @@ async def running(
 
             async def health() -> dict[str, object]:
                 async with bot.sessions() as session:
-                    await session.exec(text("SELECT 1"))  # type: ignore[call-overload]
+                    await (await session.connection()).execute(text("SELECT 1"))
                 return {"platforms": sorted(bot.adapters)}
 
             app = build_web_app(routes, health=health)

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 from sqlmodel import col, select
 
-from bot.core import answer_here, circle_or_default
+from bot.core import answer_here, circle_or_default, join_once
 from bot.errors import InputError
 from bot.events import ButtonPress, Command, DirectMessage, InboundEvent, Reply, Started
 from bot.messages import Body, Button, Outgoing
 from bot.models import Consent, Entry, Identity, OutboxMessage, PromptRun
-from bot.people import circles_of, join
+from bot.people import circles_of
 from bot.router import Context, Router
+from bot.sql import insert_row
 
 VERB_KINDS = {
     "learned": "learning",
@@ -64,33 +66,37 @@ async def save_entry(
     """Store one contribution and answer its author."""
     if prompt_run is not None:
         circle_id = prompt_run.circle_id
+    elif ctx.circle is not None:
+        circle_id = ctx.circle.id
     else:
         circle_id = circle_or_default(ctx, await circles_of(ctx.session, ctx.who.person_id)).id
-    await join(ctx.session, ctx.who.person_id, circle_id, now=ctx.now)
+    await join_once(ctx, ctx.who.person_id, circle_id)
     is_story = kind == "story"
-    entry = Entry(
-        circle_id=circle_id,
-        person_id=ctx.who.person_id,
-        prompt_run_id=prompt_run.id if prompt_run else None,
-        kind=kind,
-        text=text,
-        # until a teller chooses, the safest choice holds for a story
-        visibility="stewards" if is_story else "circle",
-        anonymous=is_story,
-        platform=event.platform,
-        source_ref=event.dedup_key,
-        created_at=ctx.now,
+    entry_id = await insert_row(
+        ctx.session,
+        Entry,
+        {
+            "circle_id": circle_id,
+            "person_id": ctx.who.person_id,
+            "prompt_run_id": prompt_run.id if prompt_run else None,
+            "kind": kind,
+            "text": text,
+            # until a teller chooses, the safest choice holds for a story
+            "visibility": "stewards" if is_story else "circle",
+            "anonymous": is_story,
+            "platform": event.platform,
+            "source_ref": event.dedup_key,
+            "created_at": ctx.now,
+        },
     )
-    ctx.session.add(entry)
-    await ctx.session.flush()
     key = f"saved:{event.platform}:{event.dedup_key}"
     title = ctx.library.prompt(prompt_run.prompt_id).title if prompt_run else None
     if is_story:
         buttons = tuple(
-            Button("story_share", f"{entry.id}:{choice}", label)
+            Button("story_share", f"{entry_id}:{choice}", label)
             for choice, label in STORY_SHARING.items()
         ) + tuple(
-            Button("story_name", f"{entry.id}:{choice}", label)
+            Button("story_name", f"{entry_id}:{choice}", label)
             for choice, label in STORY_NAMING.items()
         )
         care = ctx.config.partnership.care_note
@@ -109,6 +115,11 @@ async def on_verb(ctx: Context, event: Command) -> list[Outgoing]:
 
 
 async def _run_for_reply(ctx: Context, event: Reply) -> PromptRun | None:
+    """The prompt run a reply answers, if the message replied to was one of our prompts."""
+    ref = (event.platform, event.chat, event.in_reply_to)
+    run = ctx.memo.prompt_for_ref.get(ref)
+    if run is not None:
+        return run
     query = select(OutboxMessage.prompt_run_id).where(
         OutboxMessage.platform == event.platform,
         OutboxMessage.chat == event.chat,
@@ -116,7 +127,12 @@ async def _run_for_reply(ctx: Context, event: Reply) -> PromptRun | None:
         col(OutboxMessage.prompt_run_id).is_not(None),
     )
     run_id = (await ctx.session.exec(query)).first()
-    return None if run_id is None else await ctx.session.get(PromptRun, run_id)
+    if run_id is None:
+        return None
+    run = await ctx.session.get_one(PromptRun, run_id)
+    # which run a sent prompt belongs to, and when it closes, never change
+    ctx.after_commit.append(partial(ctx.memo.prompt_for_ref.put, ref, run))
+    return run
 
 
 async def _answer_run(
@@ -184,7 +200,7 @@ async def on_started(ctx: Context, event: Started) -> list[Outgoing]:
         None,
     )
     if circle is not None:
-        await join(ctx.session, ctx.who.person_id, circle.id, now=ctx.now)
+        await join_once(ctx, ctx.who.person_id, circle.id)
     body = Body(
         "replies/welcome", {"circle": {"id": circle.id, "name": circle.name} if circle else None}
     )

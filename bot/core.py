@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 
 from sqlalchemy.exc import OperationalError
 
@@ -16,6 +17,7 @@ from bot.config import CircleConfig, Config
 from bot.database import SessionFactory
 from bot.errors import InputError
 from bot.events import ButtonPress, Command, InboundEvent
+from bot.memo import AfterCommit, Memo
 from bot.messages import Body, Outgoing, ToRoom
 from bot.models import SeenEvent
 from bot.outbox import Outbox
@@ -52,8 +54,10 @@ class Core:
         router: Router,
         library: PromptLibrary,
         clock: Clock,
+        memo: Memo,
         wake: Callable[[], None] = lambda: None,
     ) -> None:
+        self._memo = memo
         self._config = config
         self._sessions = sessions
         self._outbox = outbox
@@ -82,6 +86,7 @@ class Core:
 
     async def _handle(self, event: InboundEvent) -> int:
         now = self._clock.now()
+        after_commit: AfterCommit = []
         async with self._sessions.begin() as session:
             seen = await insert_ignore(
                 session,
@@ -91,11 +96,11 @@ class Core:
             if seen is None:
                 log.debug("%s event %s already handled", event.platform, event.dedup_key)
                 return 0
-            who = await resolve(session, event.sender, now=now)
+            who = self._memo.people.get(event.sender)
+            if who is None:
+                who = await resolve(session, event.sender, now=now)
+                after_commit.append(partial(self._memo.people.put, event.sender, who))
             circle = self._config.circle_for_room(event.platform, event.chat, event.topic)
-            if circle is not None:
-                await join(session, who.person_id, circle.id, now=now)
-                await heard_from(session, event.platform, event.chat)
             ctx = Context(
                 session=session,
                 now=now,
@@ -103,7 +108,15 @@ class Core:
                 circle=circle,
                 config=self._config,
                 library=self._library,
+                memo=self._memo,
+                after_commit=after_commit,
             )
+            if circle is not None:
+                await join_once(ctx, who.person_id, circle.id)
+                room = (event.platform, event.chat)
+                if room in self._memo.inactive_rooms:
+                    await heard_from(session, event.platform, event.chat)
+                    after_commit.append(partial(self._memo.inactive_rooms.discard, room))
             try:
                 outgoing = await self._route(ctx, event)
             except InputError as problem:
@@ -114,7 +127,10 @@ class Core:
                         key=f"answer:{event.platform}:{event.dedup_key}",
                     )
                 ]
-            return await self._outbox.enqueue(session, outgoing, now=now)
+            queued = await self._outbox.enqueue(session, outgoing, now=now)
+        for remember in after_commit:
+            remember()
+        return queued
 
     async def _route(self, ctx: Context, event: InboundEvent) -> list[Outgoing]:
         if isinstance(event, Command):
@@ -143,6 +159,15 @@ class Core:
             return True  # whoever runs the console runs the bot
         stewards = {c.id for c in self._config.circles if c.kind == "stewards"}
         return bool(stewards.intersection(await circles_of(ctx.session, ctx.who.person_id)))
+
+
+async def join_once(ctx: Context, person_id: int, circle_id: str) -> None:
+    """Record a membership, skipping the write when it is already known to exist."""
+    key = (person_id, circle_id)
+    if ctx.memo.memberships.get(key):
+        return
+    await join(ctx.session, person_id, circle_id, now=ctx.now)
+    ctx.after_commit.append(partial(ctx.memo.memberships.put, key, True))
 
 
 def circle_or_default(ctx: Context, circles: list[str]) -> CircleConfig:

@@ -41,7 +41,11 @@ def make_engine(url: str) -> AsyncEngine:
         path = url.split(":///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": 5})
+        # One connection: SQLite takes one writer at a time anyway, and waiting for the pool is
+        # an orderly queue where waiting in SQLite's busy handler is a series of sleeps.
+        engine = create_async_engine(
+            url, connect_args={"timeout": 5}, pool_size=1, max_overflow=0, pool_timeout=60
+        )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     return create_async_engine(url, pool_pre_ping=True)

@@ -17,6 +17,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.formatting import split_message
+from bot.memo import Memo
 from bot.messages import Button, Delivery, Outgoing, ToCircle, ToPerson, ToRoom
 from bot.models import OutboxMessage, Room
 from bot.people import private_address
@@ -71,7 +72,10 @@ def to_delivery(row: OutboxMessage) -> Delivery:
 class Outbox:
     """Writes outgoing messages as stored parts, ready for the dispatcher."""
 
-    def __init__(self, *, renderer: Renderer, platforms: Mapping[str, PlatformInfo]) -> None:
+    def __init__(
+        self, *, renderer: Renderer, platforms: Mapping[str, PlatformInfo], memo: Memo
+    ) -> None:
+        self._memo = memo
         self._renderer = renderer
         self._platforms = platforms
 
@@ -82,16 +86,7 @@ class Outbox:
             rooms = (await session.exec(query.order_by(Room.id))).all()  # type: ignore[arg-type]
             return [_Place(r.platform, r.chat, r.topic, "") for r in rooms]
         if isinstance(target, ToRoom):
-            room = (
-                await session.exec(
-                    select(Room).where(
-                        Room.platform == target.platform,
-                        Room.chat == target.chat,
-                        Room.topic == (target.topic or ""),
-                    )
-                )
-            ).first()
-            if room is not None and not room.active:
+            if (target.platform, target.chat) in self._memo.inactive_rooms:
                 log.info("not writing to %s room %s: it is inactive", target.platform, target.chat)
                 return []
             return [

@@ -18,6 +18,7 @@ from bot.clock import Clock
 from bot.config import Config
 from bot.database import SessionFactory
 from bot.errors import Undeliverable
+from bot.memo import Memo
 from bot.messages import Body, Outgoing, ToCircle
 from bot.models import Identity, OutboxMessage, Room
 from bot.outbox import Outbox
@@ -31,6 +32,7 @@ def unreachable_handler(
     sessions: SessionFactory,
     outbox: Outbox,
     clock: Clock,
+    memo: Memo,
     wake: Callable[[], None],
 ) -> Callable[[OutboxMessage, Undeliverable], Awaitable[None]]:
     async def handle(row: OutboxMessage, problem: Undeliverable) -> None:
@@ -52,6 +54,7 @@ def unreachable_handler(
             )
             if not rooms.rowcount:
                 return  # a private chat, or a room already known to be unreachable
+            memo.inactive_rooms.add((row.platform, row.chat))
             log.warning(
                 "%s room %s is now inactive (%s); stewards have been told",
                 row.platform,

@@ -15,6 +15,7 @@ from bot.people import Who
 
 if TYPE_CHECKING:
     from bot.config import CircleConfig, Config
+    from bot.memo import AfterCommit, Memo
     from bot.prompts import PromptLibrary
 
 
@@ -28,6 +29,8 @@ class Context:
     circle: CircleConfig | None
     config: Config
     library: PromptLibrary
+    memo: Memo
+    after_commit: AfterCommit
 
 
 Handler = Callable[[Context, Any], Awaitable[list[Outgoing]]]
