@@ -44,7 +44,13 @@ def make_engine(url: str) -> AsyncEngine:
         # One connection: SQLite takes one writer at a time anyway, and waiting for the pool is
         # an orderly queue where waiting in SQLite's busy handler is a series of sleeps.
         engine = create_async_engine(
-            url, connect_args={"timeout": 5}, pool_size=1, max_overflow=0, pool_timeout=60
+            url,
+            connect_args={"timeout": 5},
+            pool_size=1,
+            max_overflow=0,
+            pool_timeout=60,
+            # sessions always end their transaction, so the pool need not roll back again
+            pool_reset_on_return=None,
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine

@@ -1,11 +1,14 @@
 """Small SQL helpers that work the same on SQLite and PostgreSQL.
 
 Statements are built once per table and dialect and executed with bound values, so the hot path
-pays for no statement construction.
+pays for no statement construction. On SQLite the same compiled statement runs in a single trip
+to aiosqlite's worker thread (SQLAlchemy's adapter makes four: cursor, execute, fetch, close),
+inside the session's own connection and transaction.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -14,6 +17,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+_SQLITE = sqlite.dialect()
+SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"
+"""How SQLAlchemy stores a DateTime on SQLite; the fast path writes the same text."""
 
 
 def _table(model: type[SQLModel]) -> Table:
@@ -31,6 +38,35 @@ def _insert(table: Table) -> Insert:
     return table.insert().returning(table.c.id)
 
 
+@lru_cache(maxsize=256)
+def _sqlite_sql(statement: Insert, keys: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    compiled = statement.compile(dialect=_SQLITE, column_keys=list(keys))
+    return str(compiled), tuple(compiled.positiontup or ())
+
+
+def _sqlite_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; use time-zone aware UTC")
+        return value.astimezone(UTC).strftime(SQLITE_TIME)
+    return value
+
+
+async def _first_row(
+    session: AsyncSession, statement: Insert, values: dict[str, Any]
+) -> tuple[Any, ...] | None:
+    connection = await session.connection()
+    if connection.dialect.name != "sqlite":
+        row = (await connection.execute(statement, values)).first()
+        return None if row is None else tuple(row)
+    sql, order = _sqlite_sql(statement, tuple(sorted(values)))
+    raw = await connection.get_raw_connection()
+    rows = await raw.driver_connection.execute_fetchall(  # type: ignore[union-attr]
+        sql, [_sqlite_value(values[key]) for key in order]
+    )
+    return tuple(rows[0]) if rows else None
+
+
 def _dialect(session: AsyncSession) -> str:
     return session.bind.dialect.name if session.bind is not None else "sqlite"
 
@@ -43,14 +79,12 @@ async def insert_ignore(
     Returns the new row's id, or None when the row was already there. Two concurrent
     transactions inserting the same row cannot both get an id.
     """
-    statement = _insert_ignore(_dialect(session), _table(model))
-    connection = await session.connection()
-    row = (await connection.execute(statement, values)).first()
+    row = await _first_row(session, _insert_ignore(_dialect(session), _table(model)), values)
     return None if row is None else int(row[0])
 
 
 async def insert_row(session: AsyncSession, model: type[SQLModel], values: dict[str, Any]) -> int:
     """Insert one row and return its id, without the ORM's unit of work."""
-    connection = await session.connection()
-    row = (await connection.execute(_insert(_table(model)), values)).one()
+    row = await _first_row(session, _insert(_table(model)), values)
+    assert row is not None
     return int(row[0])
