@@ -19,6 +19,7 @@ from bot.core import Core
 from bot.database import SessionFactory, open_database
 from bot.dispatch import Dispatcher
 from bot.errors import ConfigError
+from bot.features import Feature, Services, build_features
 from bot.huddle import Huddle
 from bot.memo import Memo
 from bot.models import Circle, Room
@@ -52,6 +53,7 @@ class Bot:
     huddle: Huddle
     router: Router
     adapters: dict[str, Adapter] = field(default_factory=dict)
+    features: list[Feature] = field(default_factory=list)
 
 
 def check_prompts(config: Config, library: PromptLibrary) -> None:
@@ -166,6 +168,20 @@ async def assembled(
         )
         contributions.register(router)
         huddle.register(router)
+        services = Services(
+            config=config,
+            sessions=sessions,
+            outbox=outbox,
+            library=library,
+            clock=clock,
+            scheduler=scheduler,
+            memo=memo,
+            wake=dispatcher.wake,
+        )
+        features = build_features(services)
+        for feature in features:
+            feature.register(router)
+            huddle.extra_jobs.extend(feature.jobs())
         await dispatcher.recover()
         yield Bot(
             config=config,
@@ -178,6 +194,7 @@ async def assembled(
             huddle=huddle,
             router=router,
             adapters=by_platform,
+            features=features,
         )
 
 

@@ -13,7 +13,7 @@ from bot.events import ButtonPress, Command, DirectMessage, InboundEvent, Reply,
 from bot.messages import Body, Button, Outgoing
 from bot.models import Consent, Entry, Identity, OutboxMessage, PromptRun
 from bot.people import circles_of
-from bot.router import Context, Router
+from bot.router import Context, Router, Saved
 from bot.sql import insert_row
 
 VERB_KINDS = {
@@ -89,6 +89,14 @@ async def save_entry(
             "created_at": ctx.now,
         },
     )
+    saved = Saved(entry_id, kind, text, circle_id, prompt_run.id if prompt_run else None)
+    extra: list[Outgoing] = []
+    answered = False
+    for hook, replaces_answer in ctx.entry_hooks.get(kind, ()):
+        extra.extend(await hook(ctx, event, saved))
+        answered = answered or replaces_answer
+    if answered:
+        return extra
     key = f"saved:{event.platform}:{event.dedup_key}"
     title = ctx.library.prompt(prompt_run.prompt_id).title if prompt_run else None
     if is_story:
@@ -101,11 +109,11 @@ async def save_entry(
         )
         care = ctx.config.partnership.care_note
         body = Body("replies/story_saved", {"care_note": care})
-        return [replace(answer_here(event, body, key=key), buttons=buttons)]
+        return [replace(answer_here(event, body, key=key), buttons=buttons), *extra]
     body = Body(
         "replies/saved", {"kind_label": ctx.library.kind_label(kind), "prompt_title": title}
     )
-    return [answer_here(event, body, key=key)]
+    return [answer_here(event, body, key=key), *extra]
 
 
 async def on_verb(ctx: Context, event: Command) -> list[Outgoing]:

@@ -110,6 +110,7 @@ class Core:
                 library=self._library,
                 memo=self._memo,
                 after_commit=after_commit,
+                entry_hooks=self._router.entry_hooks,
             )
             if circle is not None:
                 await join_once(ctx, who.person_id, circle.id)

@@ -49,6 +49,8 @@ class Huddle:
         self._clock = clock
         self._scheduler = scheduler
         self._wake = wake
+        self.extra_jobs: list[JobSpec] = []
+        """Jobs of the features built on the core, added with the huddle's own at start."""
 
     # -- schedule -------------------------------------------------------------------------------
 
@@ -76,7 +78,7 @@ class Huddle:
 
     async def start(self) -> None:
         """Add every job, then catch up on prompts and reminders missed while the bot was down."""
-        for job in self.jobs():
+        for job in [*self.jobs(), *self.extra_jobs]:
             self._scheduler.add(job)
         now = self._clock.now()
         for circle in self._config.circles:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +20,22 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True, slots=True)
+class Saved:
+    """An entry just stored, as entry hooks see it."""
+
+    entry_id: int
+    kind: str
+    text: str
+    circle_id: str
+    prompt_run_id: int | None
+
+
+EntryHook = Callable[["Context", Any, Saved], Awaitable[list[Outgoing]]]
+"""Runs in the same transaction right after an entry of its kind is stored; returns messages to
+send in addition to (or, for `replace_answer`, instead of) the usual thank-you."""
+
+
+@dataclass(frozen=True, slots=True)
 class Context:
     """What a handler may use: one open transaction, the sender, their circle, the time."""
 
@@ -31,6 +47,7 @@ class Context:
     library: PromptLibrary
     memo: Memo
     after_commit: AfterCommit
+    entry_hooks: Mapping[str, list[tuple[EntryHook, bool]]] = field(default_factory=dict)
 
 
 Handler = Callable[[Context, Any], Awaitable[list[Outgoing]]]
@@ -52,13 +69,25 @@ class Router:
         self.verbs: dict[str, Verb] = {}
         self.buttons: dict[str, Handler] = {}
         self.kinds: dict[type[Any], Handler] = {}
+        self.entry_hooks: dict[str, list[tuple[EntryHook, bool]]] = {}
 
     def command(
-        self, verb: str, handler: Handler, *, description: str, operator: bool = False
+        self,
+        verb: str,
+        handler: Handler,
+        *,
+        description: str,
+        operator: bool = False,
+        replace: bool = False,
     ) -> None:
-        if verb in self.verbs:
+        """Answer `verb` with `handler`; `replace=True` lets a feature take over a core verb."""
+        if verb in self.verbs and not replace:
             raise ValueError(f"verb {verb!r} is registered twice")
         self.verbs[verb] = Verb(verb, description, handler, operator)
+
+    def on_entry(self, kind: str, hook: EntryHook, *, replace_answer: bool = False) -> None:
+        """Run `hook` whenever an entry of `kind` is stored, from any verb, reply or message."""
+        self.entry_hooks.setdefault(kind, []).append((hook, replace_answer))
 
     def button(self, action: str, handler: Handler) -> None:
         if action in self.buttons:

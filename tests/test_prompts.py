@@ -12,6 +12,7 @@ from bot.errors import TemplateError
 from bot.formatting import split_message
 from bot.platform import Limits
 from bot.prompts import KINDS, PromptLibrary
+from tests.template_contexts import feature_contexts, feature_no_user_text
 
 PROMPTS = Path(__file__).resolve().parents[1] / "prompts"
 FORMATS = ("slack", "telegram", "markdown", "plain")
@@ -95,6 +96,7 @@ def contexts(library: PromptLibrary, user: str) -> dict[str, dict[str, Any]]:
             "reason": f"the bot was removed {user}",
             "hint": "add the bot back to the group",
         },
+        **feature_contexts(user),
     }
 
 
@@ -151,6 +153,7 @@ NO_USER_TEXT = {
     "replies/not_yours",
     "replies/use_in_room",
     "replies/digest_already",
+    *feature_no_user_text(),
 }
 
 
