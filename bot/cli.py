@@ -8,13 +8,13 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Sequence
-from contextlib import AsyncExitStack
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.app import assembled, running
+from bot.app import Bot, assembled, running
 from bot.clock import SystemClock
 from bot.config import Config, find_config_path, load_config
 from bot.database import make_engine, upgrade
@@ -99,8 +99,13 @@ async def _run(args: argparse.Namespace) -> int:
     return 1 if background.failed.is_set() else 0
 
 
-async def _one_shot(args: argparse.Namespace) -> int:
-    """`prompt` and `digest`: do one thing through the real outbox, deliver it, and stop."""
+@asynccontextmanager
+async def cli_bot(args: argparse.Namespace) -> AsyncIterator[Bot]:
+    """A bot for one command: every configured platform connected, nothing scheduled.
+
+    Whatever the command queues is delivered before the context closes. Feature commands use
+    this too: `async with cli_bot(args) as bot: ...`.
+    """
     config, settings = _load(args)
     adapters = _platform_adapters(settings)
     if not adapters:
@@ -112,24 +117,30 @@ async def _one_shot(args: argparse.Namespace) -> int:
         )
         for adapter in bot.adapters.values():
             await stack.enter_async_context(adapter.connect(bot.core.handle))
+        yield bot
+        sent = await bot.dispatcher.drain()
+        log.info("sent %d message part(s)", sent)
+
+
+async def _one_shot(args: argparse.Namespace) -> int:
+    """`prompt` and `digest`: do one thing through the real outbox, deliver it, and stop."""
+    async with cli_bot(args) as bot:
         if args.command == "prompt":
             run = await bot.huddle.send_prompt_now(args.circle, args.prompt)
             if run is None:
                 print("That prompt was already sent to this circle just now.")
-        else:
-            circle = config.circle(args.circle)
-            zone = ZoneInfo(circle.timezone)
-            until = _day(args.until, zone, end=True) if args.until else datetime.now(UTC)
-            since = _day(args.since, zone, end=False) if args.since else None
-            if args.dry_run:
-                start = since or until - timedelta(days=7)
-                print(await bot.huddle.preview_digest(circle.id, start=start, end=until))
-                return 0
-            queued = await bot.huddle.post_digest(circle.id, end=until, start=since)
-            if not queued:
-                print("That digest was already posted; nothing was sent again.")
-        sent = await bot.dispatcher.drain()
-        log.info("sent %d message part(s)", sent)
+            return 0
+        circle = bot.config.circle(args.circle)
+        zone = ZoneInfo(circle.timezone)
+        until = _day(args.until, zone, end=True) if args.until else datetime.now(UTC)
+        since = _day(args.since, zone, end=False) if args.since else None
+        if args.dry_run:
+            start = since or until - timedelta(days=7)
+            print(await bot.huddle.preview_digest(circle.id, start=start, end=until))
+            return 0
+        queued = await bot.huddle.post_digest(circle.id, end=until, start=since)
+        if not queued:
+            print("That digest was already posted; nothing was sent again.")
     return 0
 
 
@@ -219,6 +230,7 @@ def parser() -> argparse.ArgumentParser:
     tg_sub = telegram.add_subparsers(dest="telegram_command", required=True, metavar="ACTION")
     tg_sub.add_parser("links", help="print each circle's link for members to join privately")
     tg_sub.add_parser("commands", help="register the command menu with Telegram")
+    # feature commands: each feature adds its parser on one line here
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_sub.add_parser("upgrade", help="apply database migrations")
@@ -232,6 +244,7 @@ COMMANDS = {
     "digest": _one_shot,
     "db": _db_upgrade,
     "telegram": _telegram,
+    # feature commands: one line each, "name": handler(args) -> int
 }
 
 
