@@ -54,6 +54,12 @@ class PartnershipConfig:
     blocker_flag_days: int = 14
     erasure: str = "anonymise"
     """What erasing a person does to their entries: "anonymise" or "erase"."""
+    steward_digest: ScheduleConfig | None = None
+    """When the weekly learning digest goes to the stewards' circle (absent: not sent)."""
+    steward_digest_private: bool = False
+    """Send the steward digest to each steward privately instead of to the stewards' rooms."""
+    maturity_days: int = 7
+    """How long a System Maturity Model round stays open for scores."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +95,14 @@ class DigestConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class ScheduleConfig:
+    """Something a circle does on a schedule, open for `window_hours` each time."""
+
+    cron: str
+    window_hours: float = 48
+
+
+@dataclass(frozen=True, slots=True)
 class CircleConfig:
     id: str
     name: str
@@ -98,6 +112,10 @@ class CircleConfig:
     rooms: tuple[RoomConfig, ...]
     rituals: tuple[RitualConfig, ...]
     digest: DigestConfig | None
+    learning_set: ScheduleConfig | None = None
+    """For a learning set: when rounds start, and how long each phase of a round lasts."""
+    pulse: ScheduleConfig | None = None
+    """When the Goldilocks pulse check is asked, and how long answers are gathered."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +214,7 @@ _MINIMUMS: dict[str, int] = {
     "max_entry_chars": 1,
     "quiet_weeks": 1,
     "blocker_flag_days": 1,
+    "maturity_days": 1,
 }
 _MINIMUM_FIXES = {
     "anonymity_threshold": "use 2 or more (3 is usual) so that no one answer stands out",
@@ -205,6 +224,7 @@ _MINIMUM_FIXES = {
 
 def _partnership(table: Mapping[str, Any], where: Where, zones: set[str]) -> PartnershipConfig:
     check_keys(table, PartnershipConfig.__dataclass_fields__, where)
+    zone = timezone(table, where, known=zones, default="")
     numbers: dict[str, int] = {
         key: at_least(
             opt(table, key, int, where, getattr(_DEFAULTS, key)),
@@ -216,14 +236,31 @@ def _partnership(table: Mapping[str, Any], where: Where, zones: set[str]) -> Par
     }
     return PartnershipConfig(
         name=text(table, "name", where, example='name = "Riverside Partnership"'),
-        timezone=timezone(table, where, known=zones, default=""),
+        timezone=zone,
         language=language(table, where, default="en"),
         care_note=opt(table, "care_note", str, where, ""),
         erasure=one_of(
             opt(table, "erasure", str, where, "anonymise"), ERASURE_CHOICES, where.at("erasure")
         ),
+        steward_digest=_scheduled(table, "steward_digest", where, zone, "0 8 * * MON"),
+        steward_digest_private=opt(table, "steward_digest_private", bool, where, False),
         **numbers,
     )
+
+
+def _scheduled(
+    table: Mapping[str, Any], name: str, where: Where, zone: str, example: str
+) -> ScheduleConfig | None:
+    """An optional `[<name>]` table with `cron` and `window_hours`."""
+    found = maybe(table, name, dict, where)
+    if found is None:
+        return None
+    here = where.at(name)
+    check_keys(found, ("cron", "window_hours"), here)
+    window = opt(found, "window_hours", float, here, 48.0)
+    if window <= 0:
+        raise here.at("window_hours").error("should be more than 0", "give hours, like 48")
+    return ScheduleConfig(schedule(found, here, zone, example=example), window)
 
 
 def _circle(
@@ -253,7 +290,9 @@ def _circle(
         digest = DigestConfig(
             schedule(digest_table, where.at("digest"), zone, example="0 16 * * THU")
         )
-    if not rooms and (rituals or digest):
+    learning_set = _scheduled(table, "learning_set", where, zone, "0 9 * * TUE")
+    pulse = _scheduled(table, "pulse", where, zone, "0 12 1 * *")
+    if not rooms and (rituals or digest or learning_set or pulse):
         fix = (
             f'add a room, for example rooms = [{{ platform = "console", channel = "{circle_id}" }}]'
         )
@@ -273,6 +312,8 @@ def _circle(
         rooms=tuple(rooms),
         rituals=tuple(rituals),
         digest=digest,
+        learning_set=learning_set,
+        pulse=pulse,
     )
 
 

@@ -467,3 +467,25 @@ def test_find_config_path_given_a_missing_file(tmp_path: Path) -> None:
         find_config_path(None, {"HUDDLEBOT_CONFIG": "gone.toml"}, tmp_path)
     assert "HUDDLEBOT_CONFIG" in str(caught.value)
     assert str(tmp_path / "gone.toml") in str(caught.value)
+
+
+def test_scheduled_tables_for_stewards_learning_sets_and_pulses(tmp_path: Path) -> None:
+    path = tmp_path / "huddlebot.toml"
+    path.write_text(
+        '[partnership]\nname = "R"\ntimezone = "Europe/London"\n'
+        'steward_digest = { cron = "0 8 * * MON" }\n\n'
+        '[[circles]]\nid = "set-a"\nname = "Set A"\nkind = "learning_set"\n'
+        'rooms = [{ platform = "console", channel = "set-a" }]\n'
+        'learning_set = { cron = "0 9 * * TUE", window_hours = 24 }\n'
+        'pulse = { cron = "0 12 1 * *" }\n'
+    )
+    config = load_config(path)
+    assert config.partnership.steward_digest is not None
+    assert config.partnership.steward_digest.cron == "0 8 * * MON"
+    circle = config.circle("set-a")
+    assert circle.learning_set is not None and circle.learning_set.window_hours == 24
+    assert circle.pulse is not None and circle.pulse.window_hours == 48
+    path.write_text(path.read_text().replace('"0 12 1 * *"', '"every month"'))
+    with pytest.raises(ConfigError) as problem:
+        load_config(path)
+    assert "circles[0].pulse.cron" in str(problem.value)
