@@ -192,7 +192,7 @@ def story_modal(context: ModalContext) -> Block:
 def save_modal(context: ModalContext, *, text: str, own_message: bool) -> Block:
     """The modal of the "Save to huddle" shortcut: choose a kind, check the words."""
     note = ("Choose what kind of entry this is." if own_message else
-            "Someone else wrote this message, so it is saved as your entry, quoting them.")
+            "Someone else wrote this message, so they will be asked whether it may be kept.")
     return {
         "type": "modal",
         "callback_id": SAVE_CALLBACK,

@@ -21,8 +21,17 @@ from adapters.slack_blocks import (
     action_name,
     state_value,
 )
-from adapters.slack_text import UserName, plain_text, quote
-from bot.events import ButtonPress, Command, DirectMessage, InboundEvent, Message, Reply, Sender
+from adapters.slack_text import UserName, plain_text
+from bot.events import (
+    ButtonPress,
+    Command,
+    DirectMessage,
+    InboundEvent,
+    Message,
+    Nomination,
+    Reply,
+    Sender,
+)
 
 PLATFORM = "slack"
 USER_SUBTYPES = frozenset({None, "thread_broadcast", "file_share"})
@@ -184,30 +193,41 @@ def story_submission(body: Mapping[str, Any], *, user_name: UserName, now: datet
     )
 
 
-def save_submission(body: Mapping[str, Any], *, user_name: UserName, now: datetime) -> Command:
-    """The "Save to huddle" modal submitted: a Command of the chosen kind.
+def save_submission(
+    body: Mapping[str, Any], *, user_name: UserName, now: datetime
+) -> Command | Nomination:
+    """The "Save to huddle" modal submitted.
 
-    From the message's author it is their entry in their words. From anyone else it is the
-    submitter's entry quoting the message; `raw["view"]["private_metadata"]` names the author.
+    From the message's author it is a Command of the chosen kind: their entry in their words.
+    From anyone else it is a Nomination: the words stay the author's, and the author decides.
     """
     view, user, team, context = _submission(body)
     kind = state_value(view, KIND_BLOCK, KIND_ACTION)
     if kind not in SAVE_KINDS:
         raise MalformedPayload(f"unknown entry kind '{kind}'")
     text = state_value(view, TEXT_BLOCK, TEXT_ACTION).strip()
-    if context.author != user:
-        text = quote(text.splitlines())
+    common: dict[str, Any] = {
+        "platform": PLATFORM,
+        "dedup_key": f"view:{_str(view, 'id', 'view')}",
+        "sender": _sender(user, team, user_name),
+        "chat": context.channel,
+        "received_at": now,
+        "raw": body,
+    }
+    if context.author and context.author != user:
+        return Nomination(
+            verb=SAVE_KINDS[kind][0],
+            text=text,
+            author=_sender(context.author, team, user_name),
+            message_ref=context.message_ts,
+            **common,
+        )
     return Command(
-        platform=PLATFORM,
-        dedup_key=f"view:{_str(view, 'id', 'view')}",
-        sender=_sender(user, team, user_name),
-        chat=context.channel,
-        received_at=now,
-        raw=body,
         verb=SAVE_KINDS[kind][0],
         args=text,
         private=is_dm(context.channel),
         thread_ref=context.thread_ts or context.message_ts or None,
+        **common,
     )
 
 
@@ -215,4 +235,4 @@ class Submission(Protocol):
     """The shape of `story_submission` and `save_submission`."""
 
     def __call__(self, body: Mapping[str, Any], *, user_name: UserName,
-                 now: datetime) -> Command: ...
+                 now: datetime) -> Command | Nomination: ...

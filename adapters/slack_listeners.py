@@ -166,6 +166,9 @@ class SlackListeners:
         await self._submitted(ack, body, inbound.story_submission)
 
     async def on_save_submitted(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        author = _metadata_author(body)
+        if author:
+            await self._people.resolve([author])  # so the author's name is known to the core
         await self._submitted(ack, body, inbound.save_submission)
 
     async def _submitted(self, ack: AsyncAck, body: dict[str, Any],
@@ -201,3 +204,12 @@ class SlackListeners:
                     text=text, response_type="ephemeral")
         except SDK_ERRORS as error:
             logger.warning("Slack: could not answer at response_url: %s", translate(error))
+
+
+def _metadata_author(body: dict[str, Any]) -> str:
+    """The author named in a "Save to huddle" modal's metadata, or "" when unreadable."""
+    try:
+        metadata = str((body.get("view") or {}).get("private_metadata"))
+        return inbound.ModalContext.decode(metadata).author
+    except (ValueError, TypeError):
+        return ""

@@ -96,4 +96,18 @@ class Started(Inbound):
     payload: str = ""
 
 
-InboundEvent = Message | Reply | DirectMessage | Command | ButtonPress | Started
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Nomination(Inbound):
+    """Someone saved another person's message for the huddle (Slack's "Save to huddle").
+
+    The words are the author's, so the author decides whether and how they are kept.
+    """
+
+    verb: str
+    """The kind of entry the saver chose, as a verb (`learned`, `blocker`, ...)."""
+    text: str
+    author: Sender
+    message_ref: str = ""
+
+
+InboundEvent = Message | Reply | DirectMessage | Command | ButtonPress | Started | Nomination

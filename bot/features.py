@@ -42,5 +42,9 @@ class Feature(Protocol):
 
 def build_features(services: Services) -> list[Feature]:
     """Every feature, in the order their verbs should appear in help."""
-    features: list[Feature] = []
+    from bot.nominations import Nominations
+
+    features: list[Feature] = [
+        Nominations(services),
+    ]
     return features

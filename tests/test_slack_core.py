@@ -212,3 +212,65 @@ async def test_not_in_channel_makes_the_room_inactive_without_a_crash_loop(world
     assert not room.active
     await h.until(THURSDAY_17)
     assert len(slack.calls("chat.postMessage")) == 1  # tried once, then left alone
+
+
+async def test_saving_someone_elses_message_asks_its_author(world: World) -> None:
+    h, slack = world.harness, world.slack
+    await world.form(
+        ev.interaction_fields(
+            ev.message_shortcut(
+                user_id=SAM,
+                channel_id=CHANNEL,
+                author=ALEX,
+                text="Families trust the library more than the town hall.",
+                message_ts="1700000400.000400",
+                trigger_id="trig-9",
+            )
+        )
+    )
+    view = slack.views[0]
+    values = {
+        **ev.choice_state("huddle_kind", "kind", "learning"),
+        **ev.text_input_state(
+            "huddle_text", "text", "Families trust the library more than the town hall."
+        ),
+    }
+    await world.form(
+        ev.interaction_fields(ev.view_submission(user_id=SAM, view=view, values=values))
+    )
+    [entry] = await entries(h)
+    assert entry.visibility == "private"  # the author's until they choose
+    [ask] = [c for c in slack.calls("chat.postMessage") if c.params["channel"] == ALEX]
+    assert "Families trust the library" in str(ask.params["text"])
+
+    # someone else cannot decide for the author
+    await world.form(
+        ev.interaction_fields(
+            ev.block_actions(
+                user_id=SAM,
+                channel_id=ALEX,
+                message_ts="1700000500.000500",
+                action_id="nomination#0",
+                value=f"{entry.id}:named",
+                action_ts="1700000501.000001",
+            )
+        )
+    )
+    assert (await entries(h))[0].visibility == "private"
+    await world.form(
+        ev.interaction_fields(
+            ev.block_actions(
+                user_id=ALEX,
+                channel_id=ALEX,
+                message_ts="1700000500.000500",
+                action_id="nomination#0",
+                value=f"{entry.id}:named",
+                action_ts="1700000502.000001",
+            )
+        )
+    )
+    [entry] = await entries(h)
+    assert (entry.visibility, entry.anonymous) == ("circle", False)
+    await h.until(THURSDAY_17)
+    digest = [t for t in texts(slack) if "Huddle digest" in t]
+    assert "Families trust the library" in digest[0] and "(_alex_)" in digest[0]

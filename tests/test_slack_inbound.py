@@ -14,7 +14,16 @@ import pytest
 from starlette.applications import Starlette
 
 from adapters.slack import SlackAdapter
-from bot.events import ButtonPress, Command, DirectMessage, InboundEvent, Message, Reply, Sender
+from bot.events import (
+    ButtonPress,
+    Command,
+    DirectMessage,
+    InboundEvent,
+    Message,
+    Nomination,
+    Reply,
+    Sender,
+)
 from tests.fakes import slack_events as ev
 from tests.fakes.slack_api import BOT_USER_ID, TEAM_ID, FakeSlackAPI
 
@@ -246,12 +255,7 @@ async def test_a_button_press_becomes_a_button_press(bot: Harness) -> None:
     assert press.dedup_key == "act:1700000301.000001:story_visibility#1"
 
 
-@pytest.mark.parametrize(("user", "expected"), [
-    (ALEX, "We tried a new intake form."),
-    (SAM, "> We tried a new intake form."),
-])
-async def test_save_to_huddle_asks_the_kind_then_saves(bot: Harness, user: str,
-                                                       expected: str) -> None:
+async def _save_to_huddle(bot: Harness, user: str) -> InboundEvent:
     await bot.interact(ev.message_shortcut(
         user_id=user, channel_id=CHANNEL, author=ALEX, text="We tried a new intake form.",
         message_ts="1700000400.000400", trigger_id="trig-4"))
@@ -261,11 +265,25 @@ async def test_save_to_huddle_asks_the_kind_then_saves(bot: Harness, user: str,
     values = {**ev.choice_state("huddle_kind", "kind", "learning"),
               **ev.text_input_state("huddle_text", "text", "We tried a new intake form.")}
     await bot.interact(ev.view_submission(user_id=user, view=view, values=values))
-    [command] = bot.received
+    [event] = bot.received
+    return event
+
+
+async def test_save_to_huddle_by_the_author_saves_their_words(bot: Harness) -> None:
+    command = await _save_to_huddle(bot, ALEX)
     assert isinstance(command, Command)
-    assert (command.verb, command.args, command.chat) == ("learned", expected, CHANNEL)
-    assert command.sender.user_id == user
+    assert (command.verb, command.args, command.chat) == (
+        "learned", "We tried a new intake form.", CHANNEL)
+    assert command.sender.user_id == ALEX
     assert command.thread_ref == "1700000400.000400"
+
+
+async def test_save_to_huddle_by_someone_else_leaves_the_say_to_the_author(bot: Harness) -> None:
+    nomination = await _save_to_huddle(bot, SAM)
+    assert isinstance(nomination, Nomination)
+    assert (nomination.verb, nomination.text) == ("learned", "We tried a new intake form.")
+    assert nomination.sender.user_id == SAM and nomination.author.user_id == ALEX
+    assert nomination.author.display_name == "alex"
 
 
 async def test_a_bots_message_cannot_be_saved(bot: Harness) -> None:
