@@ -5,3 +5,5 @@ migration is a branch from the initial schema (`down_revision = "0001"`), applie
 """
 
 import bot.models  # noqa: F401
+import bot.models_blockers
+import bot.models_experiments
