@@ -17,7 +17,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.formatting import split_message
-from bot.memo import Memo
+from bot.memo import Bounded, Memo
 from bot.messages import Button, Delivery, Outgoing, ToCircle, ToPerson, ToRoom
 from bot.models import OutboxMessage, Room
 from bot.people import private_address
@@ -45,6 +45,16 @@ class _Place:
     topic: str
     thread_ref: str
     person_id: int | None = None
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _plain_key(template: str, context: Mapping[str, Any], fmt: str) -> tuple[object, ...] | None:
+    """A cache key for a context of plain values only (the thank-yous); None otherwise."""
+    if len(context) > 8 or not all(isinstance(v, _SCALARS) for v in context.values()):
+        return None
+    return (template, fmt, *sorted(context.items()))
 
 
 def row_key(outgoing_key: str, place: _Place, part: int) -> str:
@@ -76,6 +86,7 @@ class Outbox:
         self, *, renderer: Renderer, platforms: Mapping[str, PlatformInfo], memo: Memo
     ) -> None:
         self._memo = memo
+        self._rendered: Bounded[tuple[object, ...], list[str]] = Bounded(1024)
         self._renderer = renderer
         self._platforms = platforms
 
@@ -99,6 +110,17 @@ class Outbox:
             return []
         return [_Place(identity.platform, identity.dm_chat, "", "", target.person_id)]
 
+    def _parts(self, template: str, context: Mapping[str, Any], info: PlatformInfo) -> list[str]:
+        """The rendered, split text; short answers with plain contexts are rendered once."""
+        key = _plain_key(template, context, info.text_format)
+        if key is not None and (cached := self._rendered.get(key)) is not None:
+            return cached
+        text = self._renderer.render(template, context, info.text_format)
+        parts = split_message(text, info.limits, fmt=info.text_format) or [text]
+        if key is not None:
+            self._rendered.put(key, parts)
+        return parts
+
     async def enqueue(
         self, session: AsyncSession, outgoing: Iterable[Outgoing], *, now: datetime
     ) -> int:
@@ -115,10 +137,7 @@ class Outbox:
                         place.chat,
                     )
                     continue
-                text = self._renderer.render(
-                    message.body.template, message.body.context, info.text_format
-                )
-                parts = split_message(text, info.limits, fmt=info.text_format) or [text]
+                parts = self._parts(message.body.template, message.body.context, info)
                 buttons = json.dumps(
                     [
                         {"action": b.action, "value": b.value, "label": b.label}
