@@ -157,7 +157,9 @@ async def open_harness(
     start: datetime = SUNDAY,
     extra_adapters: tuple[Adapter, ...] = (),
     run_id: str = "t1",
+    connect: bool = True,
 ) -> AsyncIterator[Harness]:
+    """A bot on `database_url`; `connect=False` leaves the extra adapters for `running()`."""
     clock = ManualClock(start)
     scheduler = SimulatedScheduler(clock)
     settings = replace(
@@ -179,7 +181,7 @@ async def open_harness(
         AsyncExitStack() as stack,
     ):
         counting = CountingSink(bot.core.handle)
-        for adapter in extra_adapters:
+        for adapter in extra_adapters if connect else ():
             await stack.enter_async_context(adapter.connect(counting))
         console.settle = bot.dispatcher.drain
         await bot.huddle.start()
