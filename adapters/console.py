@@ -83,7 +83,7 @@ class ConsoleAdapter:
         return ()
 
     @asynccontextmanager
-    async def connect(self, sink: EventSink) -> AsyncIterator[None]:
+    async def connect(self, sink: EventSink, *, receive: bool = True) -> AsyncIterator[None]:
         self._sink = sink
         try:
             yield

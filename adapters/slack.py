@@ -122,14 +122,21 @@ class SlackAdapter:
             token=bot_token,
             base_url=api_url or AsyncWebClient.BASE_URL,
             timeout=timeout,
-            retry_handlers=retry_handlers(max_rate_limit_retries=max_rate_limit_retries,
-                                          sleep=sleep),
+            retry_handlers=retry_handlers(
+                max_rate_limit_retries=max_rate_limit_retries, sleep=sleep
+            ),
         )
         self._sender = SlackSender(
             self._client,
-            Pacer(per_channel=per_channel_rate, workspace=workspace_rate, monotonic=monotonic,
-                  sleep=sleep),
-            monotonic=monotonic, timeout=timeout)
+            Pacer(
+                per_channel=per_channel_rate,
+                workspace=workspace_rate,
+                monotonic=monotonic,
+                sleep=sleep,
+            ),
+            monotonic=monotonic,
+            timeout=timeout,
+        )
         self._verifier = SignatureVerifier(signing_secret) if signing_secret else None
         self._app = AsyncApp(
             name="huddlebot",
@@ -140,8 +147,7 @@ class SlackAdapter:
         )
         SlackListeners(
             client=self._client,
-            people=UserDirectory(self._client, lookup_timeout=lookup_timeout,
-                                 monotonic=monotonic),
+            people=UserDirectory(self._client, lookup_timeout=lookup_timeout, monotonic=monotonic),
             sender=self._sender,
             clock=clock or SystemClock(),
             hand_over=self._hand_over,
@@ -158,9 +164,11 @@ class SlackAdapter:
             return []
         return [Route(EVENTS_PATH, self._endpoint, methods=["POST"])]
 
-    def connect(self, sink: EventSink) -> AbstractAsyncContextManager[None]:
+    def connect(
+        self, sink: EventSink, *, receive: bool = True
+    ) -> AbstractAsyncContextManager[None]:
         """Hand events to `sink` while open: over Socket Mode, or through `routes()`."""
-        return self._connected(sink)
+        return self._connected(sink, receive=receive)
 
     async def send(self, delivery: Delivery) -> str:
         """Post one part; raises `RateLimited`, `Undeliverable` or `TransientError`."""
@@ -169,13 +177,13 @@ class SlackAdapter:
     # ---- receiving
 
     @asynccontextmanager
-    async def _connected(self, sink: EventSink) -> AsyncIterator[None]:
+    async def _connected(self, sink: EventSink, *, receive: bool) -> AsyncIterator[None]:
         session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self._timeout))
         self._client.session = session
         self._sink = sink
         socket: AsyncSocketModeHandler | None = None
         try:
-            if self._app_token:
+            if self._app_token and receive:
                 socket = AsyncSocketModeHandler(self._app, self._app_token)
                 socket.client.socket_mode_request_listeners[:] = [self._dispatch_socket]
                 await socket.connect_async()
@@ -198,8 +206,11 @@ class SlackAdapter:
         body = await request.body()
         retry = request.headers.get("x-slack-retry-num")
         if retry:
-            logger.info("Slack: redelivery %s (%s)", retry,
-                        request.headers.get("x-slack-retry-reason", "no reason given"))
+            logger.info(
+                "Slack: redelivery %s (%s)",
+                retry,
+                request.headers.get("x-slack-retry-reason", "no reason given"),
+            )
         try:
             bolt_request = to_async_bolt_request(request, body)
             return to_starlette_response(await self._app.async_dispatch(bolt_request))
@@ -210,13 +221,17 @@ class SlackAdapter:
             skip("request", f"the body cannot be read ({type(error).__name__}: {error})")
             return Response(status_code=200)
 
-    async def _dispatch_socket(self, client: AsyncBaseSocketModeClient,
-                               request: SocketModeRequest) -> None:
+    async def _dispatch_socket(
+        self, client: AsyncBaseSocketModeClient, request: SocketModeRequest
+    ) -> None:
         """One Socket Mode envelope through bolt, acknowledged even when it cannot be read."""
         started = time.time()
         try:
-            response = await self._app.async_dispatch(AsyncBoltRequest(
-                mode="socket_mode", body=request.payload, headers=build_headers(request)))
+            response = await self._app.async_dispatch(
+                AsyncBoltRequest(
+                    mode="socket_mode", body=request.payload, headers=build_headers(request)
+                )
+            )
         except PAYLOAD_ERRORS as error:
             skip(f"{request.type} envelope", f"{type(error).__name__}: {error}")
             response = BoltResponse(status=200, body="")
@@ -231,8 +246,11 @@ class SlackAdapter:
         try:
             await asyncio.wait_for(asyncio.shield(task), self._ack_budget)
         except TimeoutError:
-            logger.warning("Slack: storing %s takes over %.1fs; acknowledging Slack meanwhile",
-                           event.dedup_key, self._ack_budget)
+            logger.warning(
+                "Slack: storing %s takes over %.1fs; acknowledging Slack meanwhile",
+                event.dedup_key,
+                self._ack_budget,
+            )
             self._slow_sinks.add(task)
             task.add_done_callback(self._slow_sink_done)
         except Exception as error:
@@ -246,14 +264,22 @@ class SlackAdapter:
 
 def _check(*, bot_token: str, signing_secret: str | None, app_token: str | None) -> None:
     if not bot_token:
-        raise ConfigError("the Slack bot token is empty", key="SLACK_BOT_TOKEN",
-                          fix="copy the Bot User OAuth Token (xoxb-…) from your Slack app")
+        raise ConfigError(
+            "the Slack bot token is empty",
+            key="SLACK_BOT_TOKEN",
+            fix="copy the Bot User OAuth Token (xoxb-…) from your Slack app",
+        )
     if app_token is not None and not app_token.startswith("xapp-"):
-        raise ConfigError("this is not an app-level token", key="SLACK_APP_TOKEN",
-                          fix="create an app-level token (xapp-…) with connections:write "
-                              "under Basic Information, or unset it to use the Events API")
+        raise ConfigError(
+            "this is not an app-level token",
+            key="SLACK_APP_TOKEN",
+            fix="create an app-level token (xapp-…) with connections:write "
+            "under Basic Information, or unset it to use the Events API",
+        )
     if app_token is None and not signing_secret:
-        raise ConfigError("the signing secret is needed to check Slack's requests",
-                          key="SLACK_SIGNING_SECRET",
-                          fix="copy the Signing Secret from your app's Basic Information page, "
-                              "or set SLACK_APP_TOKEN to use Socket Mode instead")
+        raise ConfigError(
+            "the signing secret is needed to check Slack's requests",
+            key="SLACK_SIGNING_SECRET",
+            fix="copy the Signing Secret from your app's Basic Information page, "
+            "or set SLACK_APP_TOKEN to use Socket Mode instead",
+        )

@@ -138,7 +138,7 @@ class TelegramAdapter:
         ]
 
     @asynccontextmanager
-    async def connect(self, sink: EventSink) -> AsyncIterator[None]:
+    async def connect(self, sink: EventSink, *, receive: bool = True) -> AsyncIterator[None]:
         app = self._application
         async with AsyncExitStack() as stack:
             await _checked(app.initialize(), bot=app.bot)
@@ -148,7 +148,9 @@ class TelegramAdapter:
             stack.callback(self._disconnect)
             await app.start()
             stack.push_async_callback(app.stop)
-            if self._webhook_url is not None:
+            if not receive:
+                log.info("telegram: sending only, as @%s", me.username)
+            elif self._webhook_url is not None:
                 await app.bot.set_webhook(
                     url=self._webhook_url,
                     secret_token=self._webhook_secret,

@@ -116,7 +116,8 @@ async def cli_bot(args: argparse.Namespace) -> AsyncIterator[Bot]:
             assembled(config, settings, adapters=adapters, clock=SystemClock(), scheduler=scheduler)
         )
         for adapter in bot.adapters.values():
-            await stack.enter_async_context(adapter.connect(bot.core.handle))
+            # send only: a running bot may be receiving, and Telegram allows one poller
+            await stack.enter_async_context(adapter.connect(bot.core.handle, receive=False))
         yield bot
         sent = await bot.dispatcher.drain()
         log.info("sent %d message part(s)", sent)

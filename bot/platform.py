@@ -38,8 +38,11 @@ class Adapter(Protocol):
         """HTTP routes to mount on the bot's web app (may be empty)."""
         ...
 
-    def connect(self, sink: EventSink) -> AbstractAsyncContextManager[None]:
-        """Receive events and hand them to `sink` while the context is open."""
+    def connect(
+        self, sink: EventSink, *, receive: bool = True
+    ) -> AbstractAsyncContextManager[None]:
+        """Be ready to send while the context is open, and unless `receive` is False, take
+        events from the platform and hand them to `sink` (one-shot commands only send)."""
         ...
 
     async def send(self, delivery: Delivery) -> str:

@@ -40,7 +40,7 @@ class Recording:
         return ()
 
     @asynccontextmanager
-    async def connect(self, sink: EventSink) -> AsyncIterator[None]:
+    async def connect(self, sink: EventSink, *, receive: bool = True) -> AsyncIterator[None]:
         yield
 
     async def send(self, delivery: Delivery) -> str:

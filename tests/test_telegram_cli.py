@@ -77,3 +77,41 @@ async def test_without_a_token_the_command_says_what_to_set(tmp_path: Path) -> N
     _out, err = await asyncio.wait_for(process.communicate(), timeout=60)
     assert process.returncode == 2
     assert "TELEGRAM_BOT_TOKEN" in err.decode() and "Traceback" not in err.decode()
+
+
+async def test_a_one_shot_prompt_sends_without_polling(tmp_path: Path) -> None:
+    config = tmp_path / "huddlebot.toml"
+    config.write_text(
+        '[partnership]\nname = "R"\ntimezone = "Europe/London"\n\n'
+        '[[circles]]\nid = "core"\nname = "Core"\nkind = "partnership"\n'
+        'rooms = [{ platform = "telegram", chat = "-1001234" }]\n'
+    )
+    async with FakeTelegramAPI() as fake:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TELEGRAM_"))}
+        env.update(
+            TELEGRAM_BOT_TOKEN=fake.token,
+            TELEGRAM_API_URL=fake.url,
+            HUDDLEBOT_DATA_DIR=str(tmp_path / "data"),
+        )
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "--config",
+            str(config),
+            "prompt",
+            "--circle",
+            "core",
+            "--prompt",
+            "learned",
+            cwd=ROOT,
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            stdin=asyncio.subprocess.DEVNULL,
+        )
+        _out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+        fake.assert_no_violations()
+    assert process.returncode == 0, err.decode()
+    assert "What did we learn?" in fake.sent(-1001234)[0]["text"]
+    assert fake.calls("getUpdates") == []  # a running bot's poller is left alone
