@@ -6,38 +6,9 @@ A feature is an object with `register(router)` (its verbs, buttons and entry hoo
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Protocol
+from bot.services import Feature, Services
 
-from bot.clock import Clock
-from bot.config import Config
-from bot.database import SessionFactory
-from bot.memo import Memo
-from bot.outbox import Outbox
-from bot.prompts import PromptLibrary
-from bot.router import Router
-from bot.scheduling import JobScheduler, JobSpec
-
-
-@dataclass(frozen=True, slots=True)
-class Services:
-    """What the composition root hands every feature."""
-
-    config: Config
-    sessions: SessionFactory
-    outbox: Outbox
-    library: PromptLibrary
-    clock: Clock
-    scheduler: JobScheduler
-    memo: Memo
-    wake: Callable[[], None]
-
-
-class Feature(Protocol):
-    def register(self, router: Router) -> None: ...
-
-    def jobs(self) -> list[JobSpec]: ...
+__all__ = ["Feature", "Services", "build_features"]
 
 
 def build_features(services: Services) -> list[Feature]:

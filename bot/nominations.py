@@ -12,12 +12,12 @@ from bot.contributions import VERB_KINDS, checked_text
 from bot.core import answer_here, circle_or_default, join_once
 from bot.errors import InputError
 from bot.events import ButtonPress, Nomination
-from bot.features import Services
 from bot.messages import Body, Button, Outgoing, ToPerson
 from bot.models import Consent, Entry, Membership
 from bot.people import resolve
 from bot.router import Context, Router
 from bot.scheduling import JobSpec
+from bot.services import Services
 from bot.sql import insert_row
 
 CHOICES = {
