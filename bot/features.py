@@ -13,9 +13,13 @@ __all__ = ["Feature", "Services", "build_features"]
 
 def build_features(services: Services) -> list[Feature]:
     """Every feature, in the order their verbs should appear in help."""
+    from bot.blockers import Blockers
+    from bot.experiments import Experiments
     from bot.nominations import Nominations
 
     features: list[Feature] = [
         Nominations(services),
+        Experiments(services),
+        Blockers(services),
     ]
     return features
