@@ -1,17 +1,16 @@
-"""Contributions: the verbs people use, replies to prompts, and a teller's choices on a story."""
+"""Contributions: the verbs people use and replies to prompts (stories: `bot.stories`)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from functools import partial
 
 from sqlmodel import col, select
 
 from bot.core import answer_here, circle_or_default, join_once
 from bot.errors import InputError
-from bot.events import ButtonPress, Command, DirectMessage, InboundEvent, Reply, Started
-from bot.messages import Body, Button, Outgoing
-from bot.models import Consent, Entry, Identity, OutboxMessage, PromptRun
+from bot.events import Command, DirectMessage, InboundEvent, Reply, Started
+from bot.messages import Body, Outgoing
+from bot.models import Entry, Identity, OutboxMessage, PromptRun
 from bot.people import circles_of
 from bot.router import Context, Router, Saved
 from bot.sql import insert_row
@@ -35,13 +34,6 @@ VERB_DESCRIPTIONS = {
     "reflect": "add a reflection",
     "question": "suggest a question for our next huddle",
 }
-
-STORY_SHARING = {
-    "circle": "Share it with the circle",
-    "stewards": "Stewards only",
-    "private": "Only me",
-}
-STORY_NAMING = {"named": "Use my name", "anonymous": "Keep me anonymous"}
 
 
 def checked_text(ctx: Context, text: str, *, verb: str) -> str:
@@ -99,17 +91,6 @@ async def save_entry(
         return extra
     key = f"saved:{event.platform}:{event.dedup_key}"
     title = ctx.library.prompt(prompt_run.prompt_id).title if prompt_run else None
-    if is_story:
-        buttons = tuple(
-            Button("story_share", f"{entry_id}:{choice}", label)
-            for choice, label in STORY_SHARING.items()
-        ) + tuple(
-            Button("story_name", f"{entry_id}:{choice}", label)
-            for choice, label in STORY_NAMING.items()
-        )
-        care = ctx.config.partnership.care_note
-        body = Body("replies/story_saved", {"care_note": care})
-        return [replace(answer_here(event, body, key=key), buttons=buttons), *extra]
     body = Body(
         "replies/saved", {"kind_label": ctx.library.kind_label(kind), "prompt_title": title}
     )
@@ -217,53 +198,6 @@ async def on_started(ctx: Context, event: Started) -> list[Outgoing]:
     ]
 
 
-async def _own_story(ctx: Context, value: str) -> tuple[Entry, str]:
-    entry_id, _, choice = value.partition(":")
-    entry = await ctx.session.get(Entry, int(entry_id)) if entry_id.isdigit() else None
-    if entry is None or entry.kind != "story":
-        raise InputError("replies/story_gone")
-    if entry.person_id != ctx.who.person_id:
-        raise InputError("replies/not_yours")
-    return entry, choice
-
-
-async def on_story_share(ctx: Context, event: ButtonPress) -> list[Outgoing]:
-    entry, choice = await _own_story(ctx, event.value)
-    if choice not in STORY_SHARING:
-        raise InputError("replies/story_gone")
-    entry.visibility = choice
-    return await _record_choice(ctx, event, entry, STORY_SHARING[choice])
-
-
-async def on_story_name(ctx: Context, event: ButtonPress) -> list[Outgoing]:
-    entry, choice = await _own_story(ctx, event.value)
-    if choice not in STORY_NAMING:
-        raise InputError("replies/story_gone")
-    entry.anonymous = choice == "anonymous"
-    return await _record_choice(ctx, event, entry, STORY_NAMING[choice])
-
-
-async def _record_choice(
-    ctx: Context, event: ButtonPress, entry: Entry, wording: str
-) -> list[Outgoing]:
-    ctx.session.add(entry)
-    ctx.session.add(
-        Consent(
-            entry_id=entry.id or 0,
-            person_id=ctx.who.person_id,
-            visibility=entry.visibility,
-            anonymous=entry.anonymous,
-            wording=wording,
-            chosen_at=ctx.now,
-        )
-    )
-    body = Body(
-        "replies/choice_saved",
-        {"visibility": STORY_SHARING[entry.visibility], "anonymous": entry.anonymous},
-    )
-    return [answer_here(event, body, key=f"choice:{event.platform}:{event.dedup_key}")]
-
-
 def register(router: Router) -> None:
     """Put the contribution verbs, reply handling and story choices on `router`."""
     for verb, description in VERB_DESCRIPTIONS.items():
@@ -282,5 +216,3 @@ def register(router: Router) -> None:
     router.on(Reply, on_reply)
     router.on(DirectMessage, on_direct)
     router.on(Started, on_started)
-    router.button("story_share", on_story_share)
-    router.button("story_name", on_story_name)

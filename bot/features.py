@@ -16,10 +16,12 @@ def build_features(services: Services) -> list[Feature]:
     from bot.blockers import Blockers
     from bot.experiments import Experiments
     from bot.nominations import Nominations
+    from bot.stories import Stories
 
     features: list[Feature] = [
         Nominations(services),
         Experiments(services),
         Blockers(services),
+        Stories(services),
     ]
     return features
