@@ -21,13 +21,13 @@ from bot.contributions import checked_text, save_entry
 from bot.core import answer_here
 from bot.errors import InputError
 from bot.events import ButtonPress, Command, InboundEvent
-from bot.services import Services
 from bot.messages import Body, Button, Outgoing, ToCircle
 from bot.models import Entry, Person
 from bot.models_blockers import CLOSED, SYSTEM_KINDS, Blocker, BlockerChange
 from bot.people import circles_of
 from bot.router import Context, Router, Saved
 from bot.scheduling import JobSpec
+from bot.services import Services
 from bot.sql import insert_row
 from bot.timing import cron
 

@@ -20,13 +20,13 @@ from bot.contributions import checked_text
 from bot.core import answer_here, circle_or_default, join_once
 from bot.errors import InputError
 from bot.events import ButtonPress, Command, InboundEvent
-from bot.services import Services
 from bot.messages import Body, Button, Outgoing, ToPerson
 from bot.models import Entry, Identity, Membership, Person
 from bot.models_experiments import DECISIONS, STAGES, Experiment, ExperimentLead, ExperimentUpdate
 from bot.people import circles_of
 from bot.router import Context, Router
 from bot.scheduling import JobSpec
+from bot.services import Services
 from bot.sql import insert_row
 from bot.timing import cron
 

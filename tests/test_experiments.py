@@ -1,0 +1,186 @@
+"""Experiments through the console: a PDSA cycle with its leads, from plan to the next cycle."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from sqlmodel import col, select
+
+from bot.experiments import experiment_digest, experiments_overdue
+from bot.models import Entry
+from bot.models_experiments import Experiment, ExperimentUpdate
+from tests.conftest import SUNDAY, Harness
+
+NEW = "/experiment new Text reminders | we expect fewer missed visits | @ana @ben | 2026-03-20"
+
+
+async def meet(harness: Harness, *names: str) -> None:
+    for name in names:
+        await harness.say(f"#core @{name} /help")
+    harness.take()
+
+
+async def experiments(harness: Harness) -> list[Experiment]:
+    async with harness.bot.sessions() as session:
+        return list((await session.exec(select(Experiment).order_by(col(Experiment.id)))).all())
+
+
+async def entries(harness: Harness) -> list[Entry]:
+    async with harness.bot.sessions() as session:
+        query = select(Entry).where(Entry.kind == "experiment_update").order_by(col(Entry.id))
+        return list((await session.exec(query)).all())
+
+
+async def test_a_whole_cycle_with_two_leads(harness: Harness) -> None:
+    await meet(harness, "ana", "ben", "cleo")
+    await harness.say(f"#core @ana {NEW}")
+    created = harness.take()
+    assert "Experiment #1: Text reminders" in created
+    assert "Led by Ana, Ben" in created and "2026-03-20" in created
+
+    await harness.say("#core @ben /experiment 1 do We sent the first texts on Monday.")
+    assert "saved under *Do*" in harness.take()
+    await harness.say("#core @cleo /experiment 1 do I think it works.")
+    refused = harness.take()
+    assert "Only its leads (Ana, Ben)" in refused and "nothing was changed" in refused
+
+    await harness.say("#core @ana /experiment 1 study Missed visits fell from 12 to 7.")
+    studied = harness.take()
+    assert "We expected: we expect fewer missed visits" in studied
+    assert "What happened: Missed visits fell from 12 to 7." in studied
+    assert "[@ben, privately]" in studied and "Time to study: Text reminders" in studied
+    assert "[@ana, privately]" not in studied  # ana just said it herself
+    assert "/press experiment_decide 1:adapt" in studied
+
+    await harness.say("#core @cleo /press experiment_decide 1:adopt")
+    assert "Only its leads" in harness.take()
+    await harness.say("#core @ben /press experiment_decide 1:adapt")
+    decided = harness.take()
+    assert "we adapt *Text reminders*" in decided
+    assert "/press experiment_next 1" in decided
+    await harness.say("#core @ana /press experiment_decide 1:adopt")  # too late, and twice
+    assert "already decided (adapt)" in harness.take()
+    await harness.say("#core @ana /experiment 1 do one more thing")
+    assert "already decided" in harness.take()
+
+    await harness.say("#core @ana /press experiment_next 1")
+    assert "Experiment #2: Text reminders" in harness.take()
+    await harness.say("#core @ben /press experiment_next 1")
+    assert "already open: `experiment 2`" in harness.take()
+
+    first, second = await experiments(harness)
+    assert (first.stage, first.result, first.decision) == (
+        "act",
+        "Missed visits fell from 12 to 7.",
+        "adapt",
+    )
+    assert second.previous_id == 1 and second.stage == "plan"
+    assert second.prediction == first.prediction
+
+    texts = [e.text for e in await entries(harness)]
+    assert texts[:4] == [
+        "Text reminders (Plan): We expect: we expect fewer missed visits",
+        "Text reminders (Do): We sent the first texts on Monday.",
+        "Text reminders (Study): Missed visits fell from 12 to 7.",
+        "Text reminders (Act): We adapt it.",
+    ]
+
+    await harness.say("#core @cleo /experiment 1")
+    shown = harness.take()
+    assert "Stage: Act (adapt)" in shown and "Its next cycle is experiment #2" in shown
+    assert "Do: We sent the first texts on Monday. (Ben)" in shown
+    await harness.say("#core @cleo /experiment list")
+    listed = harness.take()
+    assert "`#1` Text reminders: Act (adapt)" in listed and "`#2` Text reminders: Plan" in listed
+
+    async with harness.bot.sessions() as session:
+        digest = await experiment_digest(
+            session, circle_id="core", start=SUNDAY, end=SUNDAY + timedelta(days=1)
+        )
+        elsewhere = await experiment_digest(
+            session, circle_id="stewards", start=SUNDAY, end=SUNDAY + timedelta(days=1)
+        )
+    assert [(d["id"], d["stage"]) for d in digest] == [
+        (1, "plan"),
+        (1, "do"),
+        (1, "study"),
+        (1, "act"),
+        (2, "plan"),
+    ]
+    assert digest[2]["result"] == "Missed visits fell from 12 to 7."
+    assert digest[3]["decision"] == "adapt" and elsewhere == []
+
+
+async def test_study_without_a_result_asks_the_leads(harness: Harness) -> None:
+    await meet(harness, "ana", "ben")
+    await harness.say(f"#core @ana {NEW}")
+    await harness.say("#core @ana /experiment 1 study")
+    out = harness.take()
+    assert "I have asked its leads" in out
+    assert "[@ana, privately]" in out and "[@ben, privately]" in out
+    assert "experiment 1 study what happened" in out
+    await harness.say("#core @ben /experiment 1 act maybe")
+    assert "adopt, adapt or abandon" in harness.take()
+    await harness.say("#core @ben /experiment 1 act abandon The texts cost too much.")
+    out = harness.take()
+    assert "we abandon *Text reminders*" in out
+    [experiment] = await experiments(harness)
+    assert experiment.decision == "abandon"
+
+
+async def test_the_leads_are_nudged_on_review_day_then_weekly(harness: Harness) -> None:
+    await meet(harness, "ana", "ben")
+    await harness.say(f"#core @ana {NEW}")
+    harness.take()
+    await harness.until(datetime(2026, 3, 19, 12, 0, tzinfo=UTC))
+    assert "Review day" not in harness.take()
+    await harness.until(datetime(2026, 3, 20, 12, 0, tzinfo=UTC))
+    nudged = harness.take()
+    assert nudged.count("Review day: Text reminders") == 2
+    assert "[@ana, privately]" in nudged and "[@ben, privately]" in nudged
+    await harness.until(datetime(2026, 3, 26, 12, 0, tzinfo=UTC))
+    assert "Review day" not in harness.take()
+    await harness.until(datetime(2026, 3, 27, 12, 0, tzinfo=UTC))
+    again = harness.take()
+    assert again.count("Review day: Text reminders") == 2 and "planned to look" in again
+
+    async with harness.bot.sessions() as session:
+        overdue = await experiments_overdue(session, now=datetime(2026, 3, 27, 12, tzinfo=UTC))
+    assert [(o["title"], o["circle_id"], o["days_overdue"]) for o in overdue] == [
+        ("Text reminders", "core", 7)
+    ]
+    await harness.say("#core @ben /experiment 1 act adopt")
+    harness.take()
+    await harness.until(datetime(2026, 4, 4, 12, 0, tzinfo=UTC))
+    assert "Review day" not in harness.take()  # decided: no more nudges
+
+
+async def test_forgiving_creation(harness: Harness) -> None:
+    await meet(harness, "ana")
+    await harness.say("#core @ana /experiment new Walk-in Fridays | more first visits")
+    out = harness.take()
+    assert "Led by Ana" in out
+    [experiment] = await experiments(harness)
+    assert experiment.review_date == date(2026, 4, 5)  # four weeks on
+
+    await harness.say("#core @ana /experiment new Buddy calls | fewer drop-outs | ana, @zed")
+    out = harness.take()
+    assert "could not find @zed in Core partnership" in out
+    assert "Buddy calls | fewer drop-outs" in out  # their words come back
+    await harness.say("#core @ana /experiment new Buddy calls")
+    assert "at least a title and what you expect" in harness.take()
+    await harness.say("#core @ana /experiment new Buddy calls | fewer | 2020-01-01")
+    assert "has already passed" in harness.take()
+    await harness.say(f"#core @ana /experiment new {'T' * 201} | fewer")
+    assert "the limit is 200" in harness.take()
+    await harness.say("#core @ana /experiment 9 do x")
+    assert "cannot find experiment `#9`" in harness.take()
+    await harness.say("#core @ana /experiment 1 dance")
+    assert "did not quite follow" in harness.take()
+    await harness.say("#core @ana /experiment 1 do")
+    assert "nothing was saved" in harness.take().lower()
+    await harness.say("#core @ana /experiment")
+    assert "experiment new Text reminders" in harness.take()
+    assert len(await experiments(harness)) == 1
+    async with harness.bot.sessions() as session:
+        assert len((await session.exec(select(ExperimentUpdate))).all()) == 1
