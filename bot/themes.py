@@ -1,24 +1,31 @@
 """Themes: entries that speak about the same thing, grouped offline and the same way every time.
 
 `find_themes` takes (entry id, text) pairs and returns a few `Theme`s, each with a short label made
-of its entries' own words ("referral forms · triage"). Entries that fit no theme are left out; a
-digest shows them under "other". How it works, in one pass over the batch:
+of its entries' own words ("referral · form"). Entries that fit no theme are left out; a digest
+shows them under "other". No network and no model: plain Python over the batch itself.
 
-1. Terms: every text becomes its set of stems (stop words dropped, light stemmer in
-   `bot.themes_text`). Terms in fewer than two entries, or in more than half of a large batch,
-   cannot tell themes apart and are dropped. Each entry is a unit TF-IDF vector over the rest.
+1. Terms: every text becomes its set of stems (stop words dropped, a light stemmer; see
+   `bot.themes_text`), plus one concept term for each concept of a small domain thesaurus its
+   words point to (`bot.themes_lexicon`: "GDPR" and "consent" both point to information
+   sharing), weighted `CONCEPT_WEIGHT` times a word. Terms in fewer than two entries, or in more
+   than half of a large batch, cannot tell themes apart and are dropped. Each entry becomes a
+   unit TF-IDF vector (binary term frequency; inverse document frequency within the batch).
 2. Seeds: on a sample of the batch (all of it up to `SAMPLE` entries, else every k-th entry in
-   id order), each frequent term proposes the entries that contain it as a seed group; groups
-   whose entries resemble each other most become the first centroids, skipping near duplicates.
-3. Clusters: spherical k-means from those seeds with a floor: an entry joins the centroid it is
-   most similar to (cosine) only when that is at least `FLOOR`; centroids keep their heaviest
-   `CENTROID_TERMS` terms, so scoring an entry is a walk over an inverted index. Clusters whose
-   centroids come close are merged; the largest `max_themes` are kept.
-4. Every entry of the batch is then placed once against the kept centroids (linear in the batch).
+   id order), each frequent term proposes the entries holding it as a group; the groups whose
+   entries agree most (mean cosine to their centroid, times the log of their size) become the
+   first centroids, skipping any too like one already chosen.
+3. Clusters: spherical k-means from those seeds with a floor (an entry joins the most similar
+   centroid only when the cosine is at least `FLOOR`); centroids keep their heaviest
+   `CENTROID_TERMS` terms. Centroids that come within `MERGE` of each other are merged, then the
+   clusters too small or the smallest are dropped a share at a time and the rest settle again,
+   until at most `max_themes` remain.
+4. Every entry of the batch is placed once against those centroids through an inverted index
+   (term -> weight in each centroid), so the cost is linear in the batch plus a fixed amount for
+   the sample; a label is drawn from a theme's first entries (`bot.themes_labels`).
 
-Determinism: entries are handled in (id, text) order, terms are numbered in sorted order, every
-float sum runs in a fixed order and every tie is broken by a number, never by set or dict order
-of strings. The cost is linear in the number of entries plus a fixed amount for the sample.
+Determinism: entries are handled in (id, text) order, terms are numbered in sorted order, float
+sums run in a fixed order, and every tie is broken by a number or a string, never by the order
+of a set or of a dict of strings, so neither the input order nor the hash seed changes a theme.
 """
 
 from __future__ import annotations
@@ -64,7 +71,7 @@ class Theme:
 class _Batch:
     """The entries in canonical order as term ids, with each term's weight and each norm."""
 
-    docs: list[list[int]]
+    docs: list[tuple[int, ...]]  # tuples: the garbage collector stops tracking them
     idf: list[float]
     scale: list[float]  # 1 / norm of each entry's vector (0 for an entry with no terms)
     df: Counter[str]  # entries holding each stem, useful or not
@@ -79,8 +86,10 @@ def find_themes(
 ) -> list[Theme]:
     """Group entries into at most `max_themes` themes of at least `min_size` entries each.
 
-    Themes come largest first (ties: the one whose first entry has the lowest id); members keep
-    the order of `texts`. The same entries always give the same themes, whatever their order.
+    Themes come largest first (ties: the one whose first entry has the lowest id); members are
+    entry ids in the order of `texts`. The same entries always give the same themes, whatever
+    their order. `lexicon` maps concept names to comma-separated words and phrases; None uses
+    the built-in `DOMAIN_LEXICON`, `{}` groups by shared words alone.
     """
     if max_themes < 1 or not texts:
         return []
@@ -88,13 +97,13 @@ def find_themes(
     order = sorted(range(len(texts)), key=lambda i: (texts[i][0], texts[i][1]))
     known, stems = Words(), Stems()
     concepts = Concepts.build(DOMAIN_LEXICON if lexicon is None else lexicon, known)
-    found: list[set[str]] = []
+    found: list[tuple[str, ...]] = []
     for i in order:
         said = words(texts[i][1], known)
         doc = set(map(stems.__getitem__, said))
         if concepts.rules:
             doc |= concepts.of(said)
-        found.append(doc)
+        found.append(tuple(doc))
     batch = _vectorise(found)
     n = len(order)
     sample = list(range(n)) if n <= SAMPLE else [(k * n) // SAMPLE for k in range(SAMPLE)]
@@ -118,7 +127,7 @@ def find_themes(
     return themes
 
 
-def _vectorise(found: list[set[str]]) -> _Batch:
+def _vectorise(found: list[tuple[str, ...]]) -> _Batch:
     """Number the useful terms in sorted order and weigh them by inverse document frequency.
 
     Term ids start at 1 (slot 0 of `idf` is unused) so that a missing term maps to a falsy id.
@@ -133,10 +142,10 @@ def _vectorise(found: list[set[str]]) -> _Batch:
     ]
     square = [w * w for w in idf].__getitem__
     get = tid.get
-    docs: list[list[int]] = []
+    docs: list[tuple[int, ...]] = []
     scale: list[float] = []
     for doc in found:
-        ids = sorted(filter(None, map(get, doc)))
+        ids = tuple(sorted(filter(None, map(get, doc))))
         docs.append(ids)
         norm = math.sqrt(sum(map(square, ids)))
         scale.append(1.0 / norm if norm else 0.0)
