@@ -1,4 +1,11 @@
-"""The huddle digest: what a circle said over a period, posted back to every room once."""
+"""The huddle digest: what a circle said over a period, posted back to every room once.
+
+Sections, each left out when empty: what we learned (in themes), what is getting in the way (new,
+still open, resolved or parked since last time), celebrations, stories shared with the circle,
+experiments, questions for the huddle, other reflections, and participation in numbers only.
+When blockers outnumber everything else, the digest leads with what is working and shows only
+the first few blockers, with a count of the rest.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +17,170 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import CircleConfig
+from bot.digest_sections import (
+    FEW,
+    age_days,
+    capped,
+    feature,
+    item,
+    participation,
+    pick,
+    shared_entries,
+    themed,
+)
 from bot.messages import Body, Outgoing, ToCircle
-from bot.models import Digest, Entry, Person
-from bot.prompts import KINDS, PromptLibrary
+from bot.models import Digest
+from bot.prompts import PromptLibrary
 from bot.sql import insert_ignore
 from bot.timing import local
 
 log = logging.getLogger(__name__)
+
+PLAIN_KINDS = (
+    "learning",
+    "blocker",
+    "celebration",
+    "story",
+    "experiment_update",
+    "question",
+    "reflection",
+)
+
+
+def _blocker(record: Any, *, now: datetime) -> dict[str, Any]:
+    return {
+        "text": str(pick(record, "text", "summary", default="")),
+        "age_days": age_days(pick(record, "age_days", "raised_at", "created_at"), now=now),
+        "status": pick(record, "status_label", "status", "state"),
+        "outcome": pick(record, "outcome", "resolution", "what_happened", "report", "note"),
+    }
+
+
+def _story(record: Any) -> dict[str, Any]:
+    anonymous = bool(pick(record, "anonymous", default=False))
+    return {
+        "title": pick(record, "title"),
+        "text": str(pick(record, "text", default="")),
+        "author": None if anonymous else pick(record, "author", "teller", "display_name"),
+    }
+
+
+def _experiments_from(updates: list[Any]) -> list[dict[str, Any]]:
+    """Stage updates grouped by experiment: the stages it went through, beside its prediction."""
+    found: dict[Any, dict[str, Any]] = {}
+    for record in updates:
+        key = pick(record, "id", "experiment_id", "title", "name")
+        stage = pick(record, "stage_label", "stage")
+        shown = found.get(key)
+        if shown is None:
+            shown = found[key] = {
+                "name": str(pick(record, "title", "name", default="")),
+                "stages": [],
+                "updates": [],
+            }
+        shown.update(
+            prediction=pick(record, "prediction"),
+            result=pick(record, "result"),
+            decision=pick(record, "decision"),
+        )
+        if stage and stage not in shown["stages"]:
+            shown["stages"].append(stage)
+        text = pick(record, "update", "text")
+        if text and len(shown["updates"]) < FEW:
+            shown["updates"].append(str(text))
+    return list(found.values())
+
+
+async def _blockers(
+    session: AsyncSession,
+    *,
+    circle: CircleConfig,
+    start: datetime,
+    end: datetime,
+    raised: list[Any],
+) -> dict[str, list[dict[str, Any]]]:
+    find = feature("blockers", "blocker_digest")
+    if find is None:
+        return {"new": [item(e) for e in raised], "open": [], "closed": []}
+    found = await find(session, circle_id=circle.id, start=start, end=end)
+    shown = {
+        part: [_blocker(r, now=end) for r in found.get(part, ())]
+        for part in ("new", "open", "closed")
+    }
+    # blockers named before the blockers feature kept its own record of them still count as new
+    shown["new"].extend(item(e) for e in await _untracked(session, raised))
+    return shown
+
+
+async def _untracked(session: AsyncSession, raised: list[Any]) -> list[Any]:
+    if not raised:
+        return []
+    try:
+        from bot.models_blockers import Blocker
+    except ModuleNotFoundError:
+        return raised
+    ids = [e.id for e in raised]
+    query = select(Blocker.entry_id).where(col(Blocker.entry_id).in_(ids))
+    tracked = set((await session.exec(query)).all())
+    return [e for e in raised if e.id not in tracked]
+
+
+async def pulse_section(
+    session: AsyncSession, *, circle_id: str | None, start: datetime, end: datetime
+) -> dict[str, Any] | None:
+    """How the Goldilocks factors leaned, when a pulse closed in the period (in aggregate only)."""
+    trend = feature("pulse", "pulse_trend")
+    if trend is None:
+        return None
+    found = await trend(session, circle_id=circle_id, now=end)
+    if not found or not found.get("pulses"):
+        return None
+    latest = found["pulses"][-1]
+    asked = latest.get("asked_at")
+    if isinstance(asked, datetime) and asked < start - timedelta(days=2):
+        return None  # nothing new since the last digest
+    return {
+        "people": latest.get("people", 0),
+        "factors": [
+            {"label": f["label"], "lean": f["lean_label"]}
+            for f in latest.get("factors", ())
+            if f.get("shown")
+        ],
+        "direction": [
+            {"label": d["label"], "first": d["first"], "last": d["last"]}
+            for d in found.get("direction", ())
+            if len(found["pulses"]) > 1 and d["first"] != d["last"]
+        ],
+    }
+
+
+async def _stories(
+    session: AsyncSession,
+    *,
+    circle: CircleConfig,
+    start: datetime,
+    end: datetime,
+    shared: list[Any],
+) -> list[dict[str, Any]]:
+    find = feature("stories", "stories_for_circle")
+    if find is None:
+        return [item(e) for e in shared]
+    return [_story(r) for r in await find(session, circle_id=circle.id, start=start, end=end)]
+
+
+async def _experiments(
+    session: AsyncSession,
+    *,
+    circle: CircleConfig,
+    start: datetime,
+    end: datetime,
+    updates: list[Any],
+) -> dict[str, Any]:
+    find = feature("experiments", "experiment_digest")
+    if find is None:
+        return {"experiments": [], "entries": [item(e) for e in updates]}
+    found = await find(session, circle_id=circle.id, start=start, end=end)
+    return {"experiments": _experiments_from(found), "entries": []}
 
 
 async def digest_context(
@@ -28,39 +192,51 @@ async def digest_context(
     library: PromptLibrary,
 ) -> dict[str, Any]:
     """What the digest template needs; only what each author chose to share with the circle."""
-    query = (
-        select(Entry, Person)
-        .join(Person, col(Entry.person_id) == col(Person.id), isouter=True)
-        .where(
-            Entry.circle_id == circle.id,
-            col(Entry.created_at) >= start,
-            col(Entry.created_at) < end,
-        )
-        .order_by(col(Entry.created_at), col(Entry.id))
+    rows = await shared_entries(
+        session, circle_ids=[circle.id], start=start, end=end, kinds=PLAIN_KINDS
     )
-    rows = (await session.exec(query)).all()
-    by_kind: dict[str, list[dict[str, Any]]] = {kind: [] for kind in KINDS}
-    people: set[int] = set()
-    count = 0
-    for entry, person in rows:
-        count += 1
-        if entry.person_id is not None:
-            people.add(entry.person_id)
-        if entry.visibility != "circle":
-            continue
-        named = person is not None and not entry.anonymous and person.erased_at is None
-        by_kind.setdefault(entry.kind, []).append(
-            {
-                "text": entry.text,
-                "author": person.display_name if named and person else None,
-                "at": local(entry.created_at, circle.timezone),
-            }
-        )
-    sections = [
-        {"kind": kind, "heading": library.kind_heading(kind), "entries": entries}
-        for kind, entries in by_kind.items()
-        if entries
-    ]
+    by_kind: dict[str, list[Any]] = {kind: [] for kind in PLAIN_KINDS}
+    for row in rows:
+        by_kind[row.kind].append(row)
+    learned = themed(by_kind["learning"])
+    blockers = await _blockers(
+        session, circle=circle, start=start, end=end, raised=by_kind["blocker"]
+    )
+    stories = await _stories(session, circle=circle, start=start, end=end, shared=by_kind["story"])
+    experiments = await _experiments(
+        session, circle=circle, start=start, end=end, updates=by_kind["experiment_update"]
+    )
+    celebrations, more_celebrations = capped([item(e) for e in by_kind["celebration"]])
+    working = learned["count"] + len(by_kind["celebration"])
+    troubles = len(blockers["new"]) + len(blockers["open"])
+    heavy = troubles >= 3 and troubles > working
+    blocker_section = _blocker_section(blockers, heavy=heavy)
+
+    def section(kind: str, **content: Any) -> dict[str, Any]:
+        return {"kind": kind, "heading": library.kind_heading(kind), **content}
+
+    sections = []
+    if learned["count"]:
+        sections.append(section("learning", **learned))
+    if blocker_section and not heavy:
+        sections.append(section("blocker", **blocker_section))
+    if celebrations:
+        sections.append(section("celebration", entries=celebrations, more=more_celebrations))
+    if stories:
+        shown, more = capped(stories)
+        sections.append(section("story", entries=shown, more=more))
+    if experiments["experiments"] or experiments["entries"]:
+        sections.append(section("experiment_update", **experiments))
+    if blocker_section and heavy:
+        sections.append(section("blocker", **blocker_section))  # after what is working
+    for kind in ("question", "reflection"):
+        if by_kind[kind]:
+            shown, more = capped([item(e) for e in by_kind[kind]])
+            sections.append(section(kind, entries=shown, more=more))
+    pulse = await pulse_section(session, circle_id=circle.id, start=start, end=end)
+    if pulse is not None:
+        sections.append({"kind": "pulse", "heading": None, **pulse})
+    counts = await participation(session, circle_ids=[circle.id], start=start, end=end)
     return {
         "circle": {"id": circle.id, "name": circle.name},
         "period": {
@@ -68,9 +244,26 @@ async def digest_context(
             "end": local(end, circle.timezone),
         },
         "sections": sections,
-        "participation": {"people": len(people), "entries": count},
+        "participation": counts,
+        "balance": heavy,
+        "working": working,
         "quiet": not sections,
     }
+
+
+def _blocker_section(
+    blockers: dict[str, list[dict[str, Any]]], *, heavy: bool
+) -> dict[str, Any] | None:
+    if not any(blockers.values()):
+        return None
+    limit = 3 if heavy else None
+    shown: dict[str, Any] = {"heavy": heavy, "more": 0}
+    for part in ("new", "open", "closed"):
+        records = blockers[part]
+        kept = records if limit is None or part == "closed" else records[:limit]
+        shown[part] = kept
+        shown["more"] += len(records) - len(kept)
+    return shown
 
 
 async def previous_end(session: AsyncSession, circle_id: str, before: datetime) -> datetime | None:
@@ -123,3 +316,22 @@ async def post_digest(
             kind="digest",
         )
     ]
+
+
+async def archived(
+    session: AsyncSession,
+    *,
+    circle_id: str | None = None,
+    digest_id: int | None = None,
+    latest: bool = False,
+    limit: int = 50,
+) -> list[Digest]:
+    """Archived digests, newest first: one by id, the latest, or a list (of one circle)."""
+    query = select(Digest)
+    if digest_id is not None:
+        query = query.where(Digest.id == digest_id)
+    if circle_id is not None:
+        query = query.where(Digest.circle_id == circle_id)
+    query = query.order_by(col(Digest.period_end).desc(), col(Digest.id).desc())
+    query = query.limit(1 if latest else limit)
+    return list((await session.exec(query)).all())

@@ -1,0 +1,128 @@
+"""Sample contexts for the huddle digest, the steward digest and the digest's section partials."""
+
+from __future__ import annotations
+
+from typing import Any
+
+NO_USER_TEXT = {"digests/pulse"}
+
+HEADINGS = {
+    "learning": "What we learned",
+    "blocker": "What is getting in the way",
+    "celebration": "What we are celebrating",
+    "story": "Stories of change",
+    "experiment_update": "How our experiments are going",
+    "question": "Questions for our next huddle",
+    "reflection": "Other reflections",
+}
+
+
+def sections(user: str) -> dict[str, dict[str, Any]]:
+    entry = {"text": f"We learned {user}", "author": f"Sam {user}"}
+    entries = [entry, {**entry, "author": None}]
+    blocker = {"text": f"No shared notes {user}", "age_days": 9, "status": None, "outcome": None}
+    closed = {**blocker, "status": "resolved", "outcome": f"Agreed a form {user}"}
+    experiment = {
+        "name": f"Evening drop-in {user}",
+        "stages": ["Do", "Study"],
+        "prediction": f"More families {user}",
+        "result": f"Twice as many {user}",
+        "decision": "adopt",
+        "updates": [f"Going well {user}"],
+    }
+    found: dict[str, dict[str, Any]] = {
+        "learning": {
+            "themes": [
+                {"label": f"referral forms {user}", "count": 2, "entries": entries, "more": 1}
+            ],
+            "entries": entries,
+            "more": 3,
+            "count": 7,
+        },
+        "blocker": {
+            "new": [blocker],
+            "open": [blocker],
+            "closed": [closed],
+            "more": 2,
+            "heavy": True,
+            "entries": [],
+        },
+        "celebration": {"entries": entries, "more": 0},
+        "story": {"entries": entries, "more": 1},
+        "experiment_update": {"experiments": [experiment], "entries": entries},
+        "question": {"entries": entries, "more": 0},
+        "reflection": {"entries": entries, "more": 0},
+    }
+    shown = {
+        kind: {"kind": kind, "heading": HEADINGS[kind], **body} for kind, body in found.items()
+    }
+    shown["pulse"] = {
+        "kind": "pulse",
+        "heading": None,
+        "people": 5,
+        "factors": [{"label": "Pace", "lean": "Too much"}],
+        "direction": [{"label": "Pace", "first": "Just right", "last": "Too much"}],
+        "entries": [],
+    }
+    return shown
+
+
+def contexts(user: str) -> dict[str, dict[str, Any]]:
+    parts = sections(user)
+    circle = {"id": "core", "name": f"Core {user}"}
+    period = {"start": "Mon 04 Mar, 16:00", "end": "Thu 07 Mar, 16:00"}
+    found: dict[str, dict[str, Any]] = {
+        "huddle_digest": {
+            "circle": circle,
+            "period": period,
+            "sections": list(parts.values()),
+            "participation": {"people": 4, "entries": 14},
+            "balance": False,
+            "working": 9,
+            "quiet": False,
+        },
+        "steward_digest": {
+            "partnership": {"name": f"Riverside {user}"},
+            "period": period,
+            "themes": [
+                {
+                    "label": f"housing {user}",
+                    "count": 12,
+                    "approx": False,
+                    "circles": [f"Core {user}", "North"],
+                    "examples": [f"Waiting lists {user}"],
+                }
+            ],
+            "waiting": [{"text": f"Data sharing {user}", "circle": f"Core {user}", "age_days": 12}],
+            "closed": [
+                {
+                    "text": f"Room bookings {user}",
+                    "circle": "North",
+                    "status": "resolved",
+                    "outcome": f"Library room {user}",
+                    "reported_back": False,
+                }
+            ],
+            "overdue": [
+                {
+                    "name": f"Evening drop-in {user}",
+                    "circle": "North",
+                    "stage": "Do",
+                    "days_overdue": 3,
+                }
+            ],
+            "quiet_circles": [{"name": f"South {user}", "weeks": 3, "ever": True}],
+            "stories": [{"text": f"He found a flat {user}", "author": None, "circle": "North"}],
+            "more_stories": 0,
+            "questions": [{"text": f"Who owns it {user}?", "author": None, "circle": "North"}],
+            "more_questions": 2,
+            "learning_sets": [{"name": f"Set A {user}", "participants": 5}],
+            "pulse": parts["pulse"],
+            "participation": {"people": 30, "entries": 120},
+            "quiet": False,
+        },
+        "digests/entries": {"section": parts["celebration"]},
+    }
+    for kind, section in parts.items():
+        found[f"digests/{kind}"] = {"section": section}
+    return found
