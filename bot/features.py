@@ -15,7 +15,10 @@ def build_features(services: Services) -> list[Feature]:
     """Every feature, in the order their verbs should appear in help."""
     from bot.blockers import Blockers
     from bot.experiments import Experiments
+    from bot.learning_sets import LearningSets
+    from bot.maturity import Maturity
     from bot.nominations import Nominations
+    from bot.pulse import Pulse
     from bot.stories import Stories
 
     features: list[Feature] = [
@@ -23,5 +26,6 @@ def build_features(services: Services) -> list[Feature]:
         Experiments(services),
         Blockers(services),
         Stories(services),
+        LearningSets(services), Maturity(services), Pulse(services),
     ]
     return features

@@ -7,5 +7,6 @@ migration is a branch from the initial schema (`down_revision = "0001"`), applie
 import bot.models  # noqa: F401
 import bot.models_blockers
 import bot.models_experiments
+import bot.models_practices  # noqa: F401
 import bot.models_rights  # noqa: F401
 import bot.models_stories  # noqa: F401
