@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
+import pytest
 from sqlmodel import col, select
 
+from bot.cli import main
+from bot.config import load_config
 from bot.experiments import experiment_digest, experiments_overdue
 from bot.models import Entry
 from bot.models_experiments import Experiment, ExperimentUpdate
-from tests.conftest import SUNDAY, Harness
+from tests.conftest import SUNDAY, Harness, open_harness
 
 NEW = "/experiment new Text reminders | we expect fewer missed visits | @ana @ben | 2026-03-20"
 
@@ -184,3 +189,31 @@ async def test_forgiving_creation(harness: Harness) -> None:
     assert len(await experiments(harness)) == 1
     async with harness.bot.sessions() as session:
         assert len((await session.exec(select(ExperimentUpdate))).all()) == 1
+
+
+async def test_the_cli_lists_and_shows_experiments(
+    config_file: Path,
+    database_url: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async with open_harness(load_config(config_file), database_url) as harness:
+        await meet(harness, "ana", "ben")
+        await harness.say(f"#core @ana {NEW}")
+        await harness.say("#core @ben /experiment 1 do We sent the first texts on Monday.")
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("HUDDLEBOT_CONFIG", str(config_file))
+    for name in ("SLACK_BOT_TOKEN", "TELEGRAM_BOT_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    capsys.readouterr()
+
+    assert await asyncio.to_thread(main, ["experiment", "list", "--circle", "core"]) == 0
+    listed = capsys.readouterr().out
+    assert "`#1` Text reminders: Do, review 2026-03-20, led by Ana, Ben" in listed
+    assert await asyncio.to_thread(main, ["experiment", "show", "1"]) == 0
+    shown = capsys.readouterr().out
+    assert "Experiment #1: Text reminders" in shown
+    assert "We sent the first texts on Monday. (Ben)" in shown
+    assert await asyncio.to_thread(main, ["experiment", "show", "7"]) == 2
+    assert "no experiment #7" in capsys.readouterr().err
+    assert await asyncio.to_thread(main, ["experiment", "list", "--circle", "nope"]) == 2
