@@ -14,8 +14,7 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot import cli_experiments, data_rights, export
-from bot import digest_cli
+from bot import cli_experiments
 from bot.app import Bot, assembled, running
 from bot.clock import SystemClock
 from bot.config import Config, find_config_path, load_config
@@ -224,15 +223,17 @@ def parser() -> argparse.ArgumentParser:
     prompt = sub.add_parser("prompt", help="ask a circle one prompt now")
     prompt.add_argument("--circle", required=True, help="circle id from the config")
     prompt.add_argument("--prompt", required=True, help="prompt id from the prompt library")
-    digest_cli.add_parser(sub)
+    digest = sub.add_parser("digest", help="build a circle's huddle digest, show it, post it")
+    digest.add_argument("--circle", required=True, help="circle id from the config")
+    digest.add_argument("--since", help="first day, YYYY-MM-DD (default: since the last digest)")
+    digest.add_argument("--until", help="last day, YYYY-MM-DD (default: now)")
+    digest.add_argument("--dry-run", action="store_true", help="show it without posting")
     telegram = sub.add_parser("telegram", help="Telegram set-up helpers")
     tg_sub = telegram.add_subparsers(dest="telegram_command", required=True, metavar="ACTION")
     tg_sub.add_parser("links", help="print each circle's link for members to join privately")
     tg_sub.add_parser("commands", help="register the command menu with Telegram")
     # feature commands: each feature adds its parser on one line here
     cli_experiments.add_parser(sub)
-    export.add_parser(sub)
-    data_rights.add_forget_parser(sub)
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_sub.add_parser("upgrade", help="apply database migrations")
@@ -243,13 +244,11 @@ COMMANDS = {
     "run": _run,
     "demo": _demo,
     "prompt": _one_shot,
-    "digest": digest_cli.run,
+    "digest": _one_shot,
     "db": _db_upgrade,
     "telegram": _telegram,
     # feature commands: one line each, "name": handler(args) -> int
     "experiment": cli_experiments.run,
-    "export": export.run,
-    "forget": data_rights.forget_command,
 }
 
 
