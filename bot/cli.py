@@ -14,7 +14,7 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot import cli_experiments
+from bot import cli_experiments, digest_cli
 from bot.app import Bot, assembled, running
 from bot.clock import SystemClock
 from bot.config import Config, find_config_path, load_config
@@ -223,11 +223,7 @@ def parser() -> argparse.ArgumentParser:
     prompt = sub.add_parser("prompt", help="ask a circle one prompt now")
     prompt.add_argument("--circle", required=True, help="circle id from the config")
     prompt.add_argument("--prompt", required=True, help="prompt id from the prompt library")
-    digest = sub.add_parser("digest", help="build a circle's huddle digest, show it, post it")
-    digest.add_argument("--circle", required=True, help="circle id from the config")
-    digest.add_argument("--since", help="first day, YYYY-MM-DD (default: since the last digest)")
-    digest.add_argument("--until", help="last day, YYYY-MM-DD (default: now)")
-    digest.add_argument("--dry-run", action="store_true", help="show it without posting")
+    digest_cli.add_parser(sub)
     telegram = sub.add_parser("telegram", help="Telegram set-up helpers")
     tg_sub = telegram.add_subparsers(dest="telegram_command", required=True, metavar="ACTION")
     tg_sub.add_parser("links", help="print each circle's link for members to join privately")
@@ -244,7 +240,7 @@ COMMANDS = {
     "run": _run,
     "demo": _demo,
     "prompt": _one_shot,
-    "digest": _one_shot,
+    "digest": digest_cli.run,
     "db": _db_upgrade,
     "telegram": _telegram,
     # feature commands: one line each, "name": handler(args) -> int

@@ -23,6 +23,7 @@ from bot.prompts import PromptLibrary
 from bot.rituals import open_run, open_runs_needing_reminders, remind
 from bot.router import Context, Router
 from bot.scheduling import JobFunc, JobScheduler, JobSpec
+from bot.steward_digest import post_steward_digest, steward_context
 from bot.timing import cron, latest_fire
 
 log = logging.getLogger(__name__)
@@ -74,6 +75,15 @@ class Huddle:
                         self._digest_job(circle),
                     )
                 )
+        steward = self._config.partnership.steward_digest
+        if steward is not None:
+            specs.append(
+                JobSpec(
+                    "steward_digest",
+                    cron(steward.cron, self._config.partnership.timezone),
+                    self._steward_digest_job(),
+                )
+            )
         return specs
 
     async def start(self) -> None:
@@ -111,6 +121,19 @@ class Huddle:
             due = latest_fire(trigger, self._clock.now(), lookback=timedelta(days=1))
             if due is not None:
                 await self.post_digest(circle.id, end=due)
+
+        return job
+
+    def _steward_digest_job(self) -> JobFunc:
+        assert self._config.partnership.steward_digest is not None
+        trigger = cron(
+            self._config.partnership.steward_digest.cron, self._config.partnership.timezone
+        )
+
+        async def job() -> None:
+            due = latest_fire(trigger, self._clock.now(), lookback=timedelta(days=1))
+            if due is not None:
+                await self.post_steward_digest(end=due)
 
         return job
 
@@ -185,6 +208,33 @@ class Huddle:
             queued = await self._outbox.enqueue(session, outgoing, now=now)
         self._wake()
         return queued
+
+    async def post_steward_digest(
+        self, *, end: datetime | None = None, start: datetime | None = None
+    ) -> int:
+        """Archive and queue the steward digest (once per period); returns the parts queued."""
+        now = self._clock.now()
+        async with self._sessions.begin() as session:
+            outgoing = await post_steward_digest(
+                session,
+                config=self._config,
+                end=end or now,
+                start=start,
+                now=now,
+                library=self._library,
+            )
+            queued = await self._outbox.enqueue(session, outgoing, now=now)
+        self._wake()
+        return queued
+
+    async def preview_steward_digest(
+        self, *, start: datetime, end: datetime, fmt: TextFormat = "plain"
+    ) -> str:
+        async with self._sessions() as session:
+            context = await steward_context(
+                session, config=self._config, start=start, end=end, library=self._library
+            )
+        return self._library.render("steward_digest", context, fmt)
 
     async def preview_digest(
         self, circle_id: str, *, start: datetime, end: datetime, fmt: TextFormat = "plain"
