@@ -104,9 +104,7 @@ async def choose_presenter(
         .where(LearningRound.circle_id == circle_id, col(LearningRound.presented_at).is_not(None))
         .group_by(col(LearningRound.presenter_id))
     )
-    last = {
-        person: when for person, when in (await session.exec(query)).all() if when is not None
-    }
+    last = {person: when for person, when in (await session.exec(query)).all() if when is not None}
     pool = [person for person in candidates if person not in skip]
     if not pool:
         return None

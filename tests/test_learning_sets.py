@@ -230,9 +230,7 @@ async def test_no_set_content_reaches_a_digest_or_export(harness: Harness) -> No
     start = datetime(2026, 3, 5, 16, 0, tzinfo=UTC)
     async with harness.bot.sessions() as session:
         activity = await set_activity(session, start=start, end=end)
-    assert activity == [
-        {"circle_id": "set", "name": "Tuesday set", "met": True, "participants": 4}
-    ]
+    assert activity == [{"circle_id": "set", "name": "Tuesday set", "met": True, "participants": 4}]
     texts = [
         await harness.bot.huddle.preview_digest(circle, start=start, end=end)
         for circle in ("set", "core", "stewards")
