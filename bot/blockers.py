@@ -99,7 +99,11 @@ async def _dicts(
 async def blocker_digest(
     session: AsyncSession, *, circle_id: str, start: datetime, end: datetime
 ) -> dict[str, list[dict[str, Any]]]:
-    """A circle's blockers for a digest: raised in [start, end), still open at `end`, closed."""
+    """A circle's blockers for a digest, each a dict as `blocker_dict` makes it.
+
+    "new": raised in [start, end); "open": raised before `start` and not resolved or parked;
+    "closed": resolved or parked in [start, end). Ages are counted up to `end`.
+    """
     in_circle = Blocker.circle_id == circle_id
     new = await _dicts(
         session,
