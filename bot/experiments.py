@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.contributions import checked_text
+from bot.contributions import checked_text, save_entry
 from bot.core import answer_here, circle_or_default, join_once
 from bot.errors import InputError
 from bot.events import ButtonPress, Command, InboundEvent
@@ -281,7 +281,10 @@ class Experiments:
             return await self._list(ctx, event)
         experiment_id = _parse_id(first)
         if experiment_id is None:
-            raise InputError("experiments/usage", text=args)
+            # a free update, as before the ledger: kept as an entry, with a pointer to the ledger
+            text = checked_text(ctx, args, verb="experiment")
+            saved = await save_entry(ctx, event, kind="experiment_update", text=text)
+            return [*saved, self._answer(event, "experiments/tip", {})]
         experiment = await self._find(ctx, experiment_id)
         if not rest:
             view = await experiment_view(ctx.session, experiment)

@@ -186,6 +186,12 @@ async def test_forgiving_creation(harness: Harness) -> None:
     assert "nothing was saved" in harness.take().lower()
     await harness.say("#core @ana /experiment")
     assert "experiment new Text reminders" in harness.take()
+    await harness.say("#core @ana /experiment Walk-in Fridays: twice as many first visits.")
+    free = harness.take()
+    assert "saved as an experiment update" in free and "Tip:" in free
+    assert [e.text for e in await entries(harness)][-1] == (
+        "Walk-in Fridays: twice as many first visits."
+    )
     assert len(await experiments(harness)) == 1
     async with harness.bot.sessions() as session:
         assert len((await session.exec(select(ExperimentUpdate))).all()) == 1

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-NO_USER_TEXT = {"experiments/help", "experiments/unknown", "experiments/next_exists"}
+NO_USER_TEXT = {
+    "experiments/help",
+    "experiments/unknown",
+    "experiments/next_exists",
+    "experiments/tip",
+}
 
 
 def contexts(user: str) -> dict[str, dict[str, Any]]:
@@ -35,6 +40,7 @@ def contexts(user: str) -> dict[str, dict[str, Any]]:
     }
     return {
         "experiments/help": {},
+        "experiments/tip": {},
         "experiments/usage": {"text": f"3 dance {user}"},
         "experiments/new_usage": {"text": f"Only a title {user}"},
         "experiments/unknown": {"id": 99},
