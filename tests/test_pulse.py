@@ -1,0 +1,140 @@
+"""The Goldilocks pulse through the console: one tap or a typed answer, private answers, totals
+only from the anonymity threshold up, and the trend across pulses for the digests."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.config import load_config
+from bot.pulse import parse_answer, pulse_trend
+from tests.conftest import CONFIG, Harness, open_harness
+
+PULSE = """
+[circles.pulse]
+cron = "0 12 * * MON"
+window_hours = 48
+"""
+MONDAY_1230 = datetime(2026, 3, 9, 12, 30, tzinfo=UTC)
+WEDNESDAY_1230 = datetime(2026, 3, 11, 12, 30, tzinfo=UTC)
+NEXT_MONDAY_1230 = datetime(2026, 3, 16, 12, 30, tzinfo=UTC)
+NEXT_WEDNESDAY_1230 = datetime(2026, 3, 18, 12, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+async def harness(tmp_path: Path, database_url: str) -> AsyncIterator[Harness]:
+    config = textwrap.dedent(CONFIG)
+    # the pulse belongs to the core circle, whose tables come before the stewards' circle
+    core, stewards = config.split('[[circles]]\nid = "stewards"')
+    path = tmp_path / "huddlebot.toml"
+    path.write_text(core + textwrap.dedent(PULSE) + '[[circles]]\nid = "stewards"' + stewards)
+    async with open_harness(load_config(path), database_url) as h:
+        yield h
+
+
+async def trend(harness: Harness, now: datetime) -> dict | None:  # type: ignore[type-arg]
+    async with harness.bot.sessions() as session:
+        return await pulse_trend(session, circle_id="core", now=now)
+
+
+async def test_a_pulse_from_taps_to_totals_and_a_trend(harness: Harness) -> None:
+    for name in ("ana", "ben", "cleo", "dev"):
+        await harness.say(f"#core @{name} /help")
+    await harness.until(MONDAY_1230)
+    asked = harness.take()
+    assert "[#core] huddlebot" in asked and "A quick pulse check" in asked
+    assert "/press pulse 1:pace:just_right" in asked and "[Shape: Too much]" in asked
+
+    await harness.say("#core @ana /press pulse 1:pace:too_much")
+    tapped = harness.take()
+    assert "only @ana sees this" in tapped and "Thank you: Pace feels too much to you." in tapped
+    assert "Still open to you: Power, Clarity, Shape." in tapped
+    await harness.say("#core @ben /pulse pace too much")
+    await harness.say("#core @cleo /pulse pace just-right")
+    await harness.say("#core @dev /pulse power too_little")
+    await harness.say("#core @ana /pulse pace just right")
+    assert "Changed: Pace feels just right to you." in harness.take()
+    await harness.until(datetime(2026, 3, 10, 12, 0, tzinfo=UTC))
+    assert "How the pulse felt" not in harness.take()  # nothing shown while it is open
+
+    await harness.until(WEDNESDAY_1230)
+    results = harness.take()
+    assert "How the pulse felt on Mon 09 Mar, 12:00" in results
+    assert "Pace: too little 0, just right 2, too much 1" in results
+    assert "Power: fewer than 3 answers, so not shown" in results
+    assert "4 people took part" in results
+    for name in ("Ana", "Ben", "Cleo", "Dev"):
+        assert name not in results
+
+    await harness.say("#core @ana /press pulse 1:pace:too_much")
+    assert "that pulse has closed" in harness.take()
+
+    first = await trend(harness, WEDNESDAY_1230)
+    assert first is not None and len(first["pulses"]) == 1
+    pace = first["pulses"][0]["factors"][0]
+    assert pace["label"] == "Pace" and pace["lean_label"] == "Just right"
+    assert first["pulses"][0]["factors"][1]["counts"] is None  # power: too few to show
+
+    await harness.until(NEXT_MONDAY_1230)
+    harness.take()
+    for name in ("ana", "ben", "cleo"):
+        await harness.say(f"#core @{name} /pulse pace too_much")
+    await harness.until(NEXT_WEDNESDAY_1230)
+    assert "Pace: too little 0, just right 0, too much 3" in harness.take()
+    second = await trend(harness, NEXT_WEDNESDAY_1230)
+    assert second is not None and len(second["pulses"]) == 2
+    assert second["direction"] == [
+        {
+            "factor": "pace",
+            "label": "Pace",
+            "first": "Just right",
+            "last": "Too much",
+            "leans": ["Just right", "Too much"],
+        }
+    ]
+    async with harness.bot.sessions() as session:
+        everywhere = await pulse_trend(session, circle_id=None, now=NEXT_WEDNESDAY_1230)
+        elsewhere = await pulse_trend(session, circle_id="stewards", now=NEXT_WEDNESDAY_1230)
+    assert everywhere is not None and len(everywhere["pulses"]) == 2
+    assert elsewhere is None
+
+
+async def test_too_few_answers_show_nothing(harness: Harness) -> None:
+    await harness.until(MONDAY_1230)
+    await harness.say("#core @ana /pulse pace too_much")
+    await harness.say("#core @ben /pulse pace too_much")
+    harness.take()
+    await harness.until(WEDNESDAY_1230)
+    results = harness.take()
+    assert "Pace: fewer than 3 answers, so not shown" in results
+    assert "too much 2" not in results
+    assert await trend(harness, WEDNESDAY_1230) is None
+
+
+async def test_bad_answers_are_answered_kindly(harness: Harness) -> None:
+    await harness.say("#core @ana /pulse pace just_right")
+    assert "no pulse check open" in harness.take()
+    await harness.until(MONDAY_1230)
+    harness.take()
+    await harness.say("#core @ana /pulse")
+    assert "name a factor and how it feels" in harness.take()
+    await harness.say("#core @ana /pulse speed fast")
+    assert "no factor called `speed`" in harness.take()
+    await harness.say("#core @ana /pulse pace meh")
+    assert "could not read `meh`" in harness.take()
+    await harness.say("#core @ana /pulse pace")
+    assert "How does pace feel?" in harness.take()
+    await harness.say("#core @ana /press pulse 99:pace:just_right")
+    assert "no pulse check open" in harness.take()
+    await harness.say("#core @ana /press pulse 1:pace:lukewarm")
+    assert "no pulse check open" in harness.take()
+
+
+def test_typed_answers() -> None:
+    assert parse_answer("pace just right") == ("pace", "just_right")
+    assert parse_answer("Certainty too-much") == ("clarity", "too_much")
+    assert parse_answer("shape little") == ("shape", "too_little")
