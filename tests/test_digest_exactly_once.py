@@ -34,7 +34,7 @@ steward_digest = { cron = "0 8 * * FRI" }
 id = "core"
 name = "Core"
 kind = "partnership"
-rooms = [{ platform = "narrow", channel = "room-1" }, { platform = "console", channel = "core" }]
+rooms = [{ platform = "narrow", channel = "room-1" }, CONSOLE_CORE]
 
 [circles.digest]
 cron = "0 16 * * THU"
@@ -43,12 +43,15 @@ cron = "0 16 * * THU"
 id = "stewards"
 name = "Stewards"
 kind = "stewards"
-rooms = [{ platform = "narrow", channel = "stewards-1" }, { platform = "console", channel = "stewards" }]
+rooms = [
+    { platform = "narrow", channel = "stewards-1" },
+    { platform = "console", channel = "stewards" },
+]
 """
 
 
 DEATH_CONFIG = CONFIG.replace(
-    'rooms = [{ platform = "narrow", channel = "room-1" }, { platform = "console", channel = "core" }]',
+    'rooms = [{ platform = "narrow", channel = "room-1" }, CONSOLE_CORE]',
     'rooms = [{ platform = "narrow", channel = "room-1" }]',
 )
 """The core circle in one room only, so the death leaves no other sending half-done."""
