@@ -14,7 +14,7 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot import cli_experiments, digest_cli
+from bot import cli_experiments, data_rights, digest_cli, export
 from bot.app import Bot, assembled, running
 from bot.clock import SystemClock
 from bot.config import Config, find_config_path, load_config
@@ -230,6 +230,8 @@ def parser() -> argparse.ArgumentParser:
     tg_sub.add_parser("commands", help="register the command menu with Telegram")
     # feature commands: each feature adds its parser on one line here
     cli_experiments.add_parser(sub)
+    export.add_parser(sub)
+    data_rights.add_forget_parser(sub)
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_sub.add_parser("upgrade", help="apply database migrations")
@@ -245,6 +247,8 @@ COMMANDS = {
     "telegram": _telegram,
     # feature commands: one line each, "name": handler(args) -> int
     "experiment": cli_experiments.run,
+    "export": export.run,
+    "forget": data_rights.forget_command,
 }
 
 

@@ -189,7 +189,7 @@ async def test_a_story_told_in_reply_to_a_prompt_with_the_care_note(
     tmp_path: Path, database_url: str
 ) -> None:
     text = CONFIG.replace(
-        'max_entry_chars = 500',
+        "max_entry_chars = 500",
         'max_entry_chars = 500\ncare_note = "If this brought things up, the helpline is 0800 000."',
     ).replace('prompt = "learned"', 'prompt = "story"')
     path = tmp_path / "huddlebot.toml"

@@ -1,0 +1,355 @@
+"""People's data rights: `mydata` (everything held about them), `forget` (erasure), and retention.
+
+`mydata` sends the person everything the bot holds about them, as JSON and as CSV (one row a
+field: table, row, field, value), only ever privately: in the console as two files under the
+exports folder, elsewhere as a private message (split across parts by the outbox). When the
+person cannot be written to privately yet (Telegram before /start) they are told how to allow it.
+
+`forget` asks first; on `forget confirm` (or the button) the person's identities and memberships
+go, their name is blanked, private and withdrawn stories are deleted, and their other entries are
+anonymised or deleted as `partnership.erasure` says. The person's id is appended to the erasure
+log, a file beside the database (so a restore from backup does not take it back), and recorded
+in the `erasures` table. `replay_erasures` applies every logged erasure again; the daily job does
+it too, with the retention purge, and so does `huddlebot forget --replay`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import logging
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import SQLModel, col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.core import answer_here
+from bot.database import SessionFactory
+from bot.errors import InputError
+from bot.events import ButtonPress, Command, InboundEvent
+from bot.features import Services
+from bot.messages import Body, Button, Outgoing, ToPerson
+from bot.models import Entry, Person
+from bot.models_rights import Erasure
+from bot.people import private_address
+from bot.retention import (
+    delete_entries,
+    delete_rows,
+    entry_columns,
+    execute,
+    person_columns,
+    purge_expired,
+)
+from bot.router import Context, Router
+from bot.scheduling import JobSpec
+from bot.timing import cron
+
+log = logging.getLogger(__name__)
+
+INLINE_LIMIT = 60_000
+"""Characters of JSON and CSV together that `mydata` sends in chat; more is kept as files."""
+DAILY = "20 3 * * *"
+"""When retention and the erasure log run, in the partnership's time zone."""
+
+
+# --- what is held about a person -----------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+async def _rows(session: AsyncSession, table: sa.Table, condition: Any) -> list[dict[str, Any]]:
+    query = sa.select(table).where(condition).order_by(*table.primary_key.columns)
+    result = await execute(session, query)
+    return [{key: _plain(value) for key, value in row._mapping.items()} for row in result]
+
+
+async def person_data(session: AsyncSession, person_id: int, *, now: datetime) -> dict[str, Any]:
+    """Everything stored about one person: their rows, and the rows that hang on their entries."""
+    people = SQLModel.metadata.tables["people"]
+    entries: sa.Table = Entry.__table__  # type: ignore[attr-defined]
+    person = await _rows(session, people, people.c.id == person_id)
+    tables: dict[str, list[dict[str, Any]]] = {}
+    seen: dict[str, set[tuple[Any, ...]]] = {}
+
+    def keep(table: sa.Table, rows: list[dict[str, Any]]) -> None:
+        keys = [c.name for c in table.primary_key.columns]
+        known = seen.setdefault(table.name, set())
+        for row in rows:
+            ident = tuple(row[k] for k in keys)
+            if ident not in known:
+                known.add(ident)
+                tables.setdefault(table.name, []).append(row)
+
+    for table, column in person_columns():
+        keep(table, await _rows(session, table, column == person_id))
+    own_entries = sa.select(entries.c.id).where(entries.c.person_id == person_id)
+    for table, column in entry_columns():
+        keep(table, await _rows(session, table, column.in_(own_entries)))
+    return {
+        "exported_at": now.isoformat(),
+        "person": person[0] if person else None,
+        "tables": dict(sorted(tables.items())),
+    }
+
+
+def as_csv(data: dict[str, Any]) -> str:
+    """The same data, one line a field: table, row, field, value."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["table", "row", "field", "value"])
+    for field, value in (data.get("person") or {}).items():
+        writer.writerow(["people", 1, field, "" if value is None else value])
+    for name, rows in data["tables"].items():
+        for number, row in enumerate(rows, start=1):
+            for field, value in row.items():
+                writer.writerow([name, number, field, "" if value is None else value])
+    return out.getvalue()
+
+
+def as_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, indent=1, ensure_ascii=False, default=str)
+
+
+def summary(data: dict[str, Any]) -> dict[str, int]:
+    tables = data["tables"]
+    entries = tables.get("entries", [])
+    return {
+        "entries": len(entries),
+        "stories": sum(1 for e in entries if e.get("kind") == "story"),
+        "consents": len(tables.get("consents", [])),
+        "circles": len(tables.get("memberships", [])),
+        "tables": len(tables),
+    }
+
+
+# --- erasure -----------------------------------------------------------------------------------
+
+
+class ErasureLog:
+    """Person ids, one a line, in a file that lives beside the database rather than in it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def append(self, person_id: int) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.open("a", encoding="utf-8") as log_file:
+            log_file.write(f"{person_id}\n")
+
+    def read(self) -> list[int]:
+        if not self.path.exists():
+            return []
+        lines = self.path.read_text(encoding="utf-8").split()
+        return list(dict.fromkeys(int(line) for line in lines if line.strip().isdigit()))
+
+
+async def erase_person(session: AsyncSession, person_id: int, *, mode: str, now: datetime) -> bool:
+    """Erase or anonymise one person as `mode` says; True when anything was still there to erase.
+
+    Safe to run again: a second run finds nothing and changes nothing.
+    """
+    person = await session.get(Person, person_id)
+    if person is None:
+        return False
+    entries: sa.Table = Entry.__table__  # type: ignore[attr-defined]
+    theirs = entries.c.person_id == person_id
+    if mode == "erase":
+        changed = await delete_entries(session, theirs) > 0
+    else:  # anonymise: keep what they shared, without them; what only they could see goes
+        hidden = col(Entry.visibility).in_(("private", "withdrawn"))
+        changed = await delete_entries(session, sa.and_(theirs, hidden)) > 0
+        result = await execute(session, sa.update(entries).where(theirs).values(anonymous=True))
+        changed = changed or bool(getattr(result, "rowcount", 0))
+    for table, column in person_columns():
+        if column.nullable:
+            result = await execute(
+                session, sa.update(table).where(column == person_id).values({column.name: None})
+            )
+            changed = changed or bool(getattr(result, "rowcount", 0))
+        elif mode == "erase" or table.name in ("identities", "memberships"):
+            changed = await delete_rows(session, table, column == person_id) > 0 or changed
+    if person.erased_at is None or person.display_name:
+        person.display_name = ""
+        person.erased_at = person.erased_at or now
+        session.add(person)
+        changed = True
+    if changed:
+        session.add(Erasure(person_id=person_id, mode=mode, applied_at=now))
+    return changed
+
+
+async def replay_erasures(
+    sessions: SessionFactory, log_file: ErasureLog, *, mode: str, now: datetime
+) -> list[int]:
+    """Apply every logged erasure again (after a restore); returns the ids that needed it."""
+    async with sessions.begin() as session:
+        recorded = (await session.exec(select(Erasure.person_id).distinct())).all()
+        again = []
+        for person_id in dict.fromkeys([*log_file.read(), *recorded]):
+            if await erase_person(session, person_id, mode=mode, now=now):
+                again.append(person_id)
+    if again:
+        log.warning("applied %d erasure(s) again: %s", len(again), again)
+    return again
+
+
+# --- the feature -------------------------------------------------------------------------------
+
+
+def data_dir_of(services: Services) -> Path:
+    """Where exports and the erasure log live: `Services.data_dir` (the settings' data folder)
+    once the composition root provides it; until then a `data` folder beside the config file."""
+    found = getattr(services, "data_dir", None)
+    return Path(found) if found is not None else services.config.source.parent / "data"
+
+
+class DataRights:
+    """The `mydata` and `forget` verbs, and the daily retention and erasure job."""
+
+    def __init__(self, services: Services, *, data_dir: Path) -> None:
+        self._services = services
+        self._config = services.config
+        self.exports_dir = data_dir / "exports"
+        self.erasure_log = ErasureLog(data_dir / "erasures.log")
+
+    def register(self, router: Router) -> None:
+        router.command(
+            "mydata", self.on_mydata, description="get everything the bot holds about you"
+        )
+        router.command("forget", self.on_forget, description="ask the bot to forget you")
+        router.button("forget_confirm", self.on_forget_button)
+        router.button("forget_cancel", self.on_forget_cancel)
+
+    def jobs(self) -> list[JobSpec]:
+        partnership = self._config.partnership
+        return [JobSpec("rights:daily", cron(DAILY, partnership.timezone), self.daily)]
+
+    async def daily(self) -> None:
+        """Purge entries past the retention period; apply the erasure log again."""
+        now = self._services.clock.now()
+        partnership = self._config.partnership
+        async with self._services.sessions.begin() as session:
+            await purge_expired(session, retention_days=partnership.retention_days, now=now)
+        again = await replay_erasures(
+            self._services.sessions, self.erasure_log, mode=partnership.erasure, now=now
+        )
+        for person_id in again:
+            self._services.memo.forget_person(person_id)
+
+    # -- mydata --------------------------------------------------------------------------------
+
+    async def on_mydata(self, ctx: Context, event: Command) -> list[Outgoing]:
+        person_id = ctx.who.person_id
+        data = await person_data(ctx.session, person_id, now=ctx.now)
+        as_text, table = as_json(data), as_csv(data)
+        key = f"mydata:{event.platform}:{event.dedup_key}"
+        context: dict[str, Any] = {
+            "summary": summary(data),
+            "limit": INLINE_LIMIT,
+            "json": "",
+            "csv": "",
+            "json_path": None,
+            "csv_path": None,
+            "too_large": False,
+        }
+        if event.platform == "console" or len(as_text) + len(table) > INLINE_LIMIT:
+            stamp = ctx.now.strftime("%Y%m%dT%H%M%S")
+            base = self.exports_dir / f"mydata-{person_id}-{stamp}"
+            await asyncio.to_thread(_write, base, as_text, table)
+            context.update(json_path=f"{base}.json", csv_path=f"{base}.csv")
+            context["too_large"] = event.platform != "console"
+        else:
+            context.update(json=as_text, csv=table)
+        if event.platform == "console":
+            return [answer_here(event, Body("rights/mydata", context), key=key)]
+        if await private_address(ctx.session, person_id) is None:
+            return [answer_here(event, Body("rights/private_only", {}), key=key)]
+        sent = Outgoing(to=ToPerson(person_id), body=Body("rights/mydata", context), key=key)
+        if event.private:
+            return [sent]
+        note = answer_here(event, Body("rights/sent_privately", {}), key=f"{key}:note")
+        return [sent, note]
+
+    # -- forget --------------------------------------------------------------------------------
+
+    async def on_forget(self, ctx: Context, event: Command) -> list[Outgoing]:
+        word = event.args.strip().lower()
+        key = f"forget:{event.platform}:{event.dedup_key}"
+        if word == "confirm":
+            return await self._forget(ctx, event)
+        if word == "cancel":
+            return [answer_here(event, Body("rights/forget_cancelled", {}), key=key)]
+        if word:
+            raise InputError("rights/forget_usage", word=word)
+        body = Body("rights/forget_ask", {"mode": self._config.partnership.erasure})
+        value = str(ctx.who.person_id)
+        buttons = (
+            Button("forget_confirm", value, "Yes, forget me"),
+            Button("forget_cancel", value, "No, keep things as they are"),
+        )
+        return [replace(answer_here(event, body, key=key), buttons=buttons)]
+
+    async def on_forget_button(self, ctx: Context, event: ButtonPress) -> list[Outgoing]:
+        if event.value != str(ctx.who.person_id):
+            raise InputError("rights/forget_not_yours")
+        return await self._forget(ctx, event)
+
+    async def on_forget_cancel(self, ctx: Context, event: ButtonPress) -> list[Outgoing]:
+        if event.value != str(ctx.who.person_id):
+            raise InputError("rights/forget_not_yours")
+        key = f"forget:{event.platform}:{event.dedup_key}"
+        return [answer_here(event, Body("rights/forget_cancelled", {}), key=key)]
+
+    async def _forget(self, ctx: Context, event: InboundEvent) -> list[Outgoing]:
+        person_id = ctx.who.person_id
+        mode = self._config.partnership.erasure
+        await erase_person(ctx.session, person_id, mode=mode, now=ctx.now)
+        ctx.after_commit.append(partial(self.erasure_log.append, person_id))
+        ctx.after_commit.append(partial(ctx.memo.forget_person, person_id))
+        log.info("person %s was forgotten (%s)", person_id, mode)
+        body = Body("rights/forgotten", {"mode": mode})
+        return [answer_here(event, body, key=f"forgotten:{event.platform}:{event.dedup_key}")]
+
+
+def _write(base: Path, as_text: str, table: str) -> None:
+    base.parent.mkdir(parents=True, exist_ok=True)
+    base.with_name(base.name + ".json").write_text(as_text, encoding="utf-8")
+    base.with_name(base.name + ".csv").write_text(table, encoding="utf-8")
+
+
+# --- the command line --------------------------------------------------------------------------
+
+
+def add_forget_parser(sub: Any) -> None:
+    forget = sub.add_parser("forget", help="apply every logged erasure again (after a restore)")
+    forget.add_argument(
+        "--replay", action="store_true", required=True, help="apply the erasure log again"
+    )
+
+
+async def forget_command(args: Any) -> int:
+    """`huddlebot forget --replay`: after restoring a backup, forget everyone who asked again."""
+    from bot.cli import cli_bot
+
+    async with cli_bot(args) as bot:
+        log_file = ErasureLog(bot.settings.data_dir / "erasures.log")
+        now = datetime.now(UTC)
+        again = await replay_erasures(
+            bot.sessions, log_file, mode=bot.config.partnership.erasure, now=now
+        )
+    if again:
+        print(f"Applied {len(again)} erasure(s) again.")
+    else:
+        print("Every logged erasure is still in place; nothing needed doing.")
+    return 0

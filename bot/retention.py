@@ -1,0 +1,114 @@
+"""Retention: entries older than the partnership's retention period go, with all that hangs on them.
+
+"All that hangs on them" is found from the tables themselves, so a feature's side table is
+covered without registering anything: a column that is a foreign key to `entries.id` or is named
+`entry_id` hangs on an entry; one that is a foreign key to `people.id`, is named `person_id` or
+ends in `_by` (an integer: `raised_by`, `taken_by`) points at a person. Rows that hang on a
+deleted row (by foreign key) are deleted first, so nothing is left dangling.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import SQLModel, col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.models import Entry
+
+log = logging.getLogger(__name__)
+
+NEVER_TOUCHED = frozenset({"outbox", "seen_events", "erasures"})
+"""Tables that record delivery or the erasure log itself, never a person's content."""
+
+
+async def execute(session: AsyncSession, statement: Any) -> Any:
+    """Run a Core statement in the session's transaction, after its pending ORM changes."""
+    await session.flush()
+    return await (await session.connection()).execute(statement)
+
+
+def _tables() -> list[sa.Table]:
+    return [t for t in SQLModel.metadata.sorted_tables if t.name not in NEVER_TOUCHED]
+
+
+def children(parent: sa.Table) -> Iterator[tuple[sa.Table, sa.Column[Any]]]:
+    """(table, column) pairs whose column is a foreign key to `parent`'s primary key."""
+    for table in _tables():
+        if table is parent:
+            continue  # a table linking to itself (a next cycle) is left to its own feature
+        for fk in table.foreign_keys:
+            if fk.column.table is parent and fk.parent is not None:
+                yield table, fk.parent
+
+
+def entry_columns() -> Iterator[tuple[sa.Table, sa.Column[Any]]]:
+    """Every column that refers to an entry, by foreign key or by the name `entry_id`."""
+    entries = Entry.__table__  # type: ignore[attr-defined]
+    for table in _tables():
+        if table is entries:
+            continue
+        for column in table.columns:
+            by_key = any(fk.column.table is entries for fk in column.foreign_keys)
+            if by_key or column.name == "entry_id":
+                yield table, column
+
+
+def person_columns() -> Iterator[tuple[sa.Table, sa.Column[Any]]]:
+    """Every column that refers to a person, by foreign key or by name."""
+    people = SQLModel.metadata.tables["people"]
+    for table in _tables():
+        if table is people:
+            continue
+        for column in table.columns:
+            by_key = any(fk.column.table is people for fk in column.foreign_keys)
+            by_name = column.name == "person_id" or (
+                column.name.endswith("_by") and isinstance(column.type, sa.Integer)
+            )
+            if by_key or by_name:
+                yield table, column
+
+
+async def delete_rows(
+    session: AsyncSession, table: sa.Table, condition: Any, *, depth: int = 0
+) -> int:
+    """Delete the rows of `table` matching `condition`, and first every row that hangs on them."""
+    if depth > 8:
+        raise RuntimeError(f"tables refer to each other too deeply at {table.name}")
+    key = list(table.primary_key.columns)
+    if len(key) == 1:
+        doomed = sa.select(key[0]).where(condition)
+        for child, column in children(table):
+            await delete_rows(session, child, column.in_(doomed), depth=depth + 1)
+    result = await execute(session, sa.delete(table).where(condition))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def delete_entries(session: AsyncSession, condition: Any) -> int:
+    """Delete the entries matching `condition` with everything that refers to them."""
+    entries: sa.Table = Entry.__table__  # type: ignore[attr-defined]
+    doomed = sa.select(entries.c.id).where(condition)
+    for table, column in entry_columns():
+        await delete_rows(session, table, column.in_(doomed))
+    return await delete_rows(session, entries, condition)
+
+
+async def purge_expired(session: AsyncSession, *, retention_days: int, now: datetime) -> int:
+    """Delete entries older than `retention_days` (0 keeps everything); returns how many."""
+    if retention_days <= 0:
+        return 0
+    cutoff = now - timedelta(days=retention_days)
+    expired = (await session.exec(select(Entry.id).where(col(Entry.created_at) < cutoff))).all()
+    if not expired:
+        return 0
+    entries: sa.Table = Entry.__table__  # type: ignore[attr-defined]
+    count = 0
+    for start in range(0, len(expired), 500):  # in batches: a long list is one statement each
+        batch = list(expired[start : start + 500])
+        count += await delete_entries(session, entries.c.id.in_(batch))
+    log.info("retention: purged %d entries older than %d days", count, retention_days)
+    return count
