@@ -50,10 +50,9 @@ rooms = [
 """
 
 
-DEATH_CONFIG = CONFIG.replace(
-    'rooms = [{ platform = "narrow", channel = "room-1" }, CONSOLE_CORE]',
-    'rooms = [{ platform = "narrow", channel = "room-1" }]',
-)
+CONSOLE_CORE = '{ platform = "console", channel = "core" }'
+DEATH_CONFIG = CONFIG.replace(", CONSOLE_CORE]", "]")
+CONFIG = CONFIG.replace("CONSOLE_CORE", CONSOLE_CORE)
 """The core circle in one room only, so the death leaves no other sending half-done."""
 
 
