@@ -88,7 +88,7 @@ async def set_activity(
                 col(LearningPass.passed_at) < end,
             )
         )
-        people = len({p for p in spoke.all() if p is not None} | set(passed.all()))
+        people = len(set(spoke.all()) | set(passed.all()))
         found.append(
             {"circle_id": circle.id, "name": circle.name, "met": bool(met), "participants": people}
         )

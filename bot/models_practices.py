@@ -61,7 +61,8 @@ class LearningNote(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     round_id: int = Field(foreign_key="learning_rounds.id", index=True)
-    person_id: int | None = Field(default=None, foreign_key="people.id", index=True)
+    person_id: int = Field(foreign_key="people.id", index=True)
+    """Not nullable, so erasing a person (`erasure = "erase"`) deletes their words here too."""
     kind: str = Field(max_length=16)
     """issue | question | answer | reflection | action | follow_up | note"""
     text: str

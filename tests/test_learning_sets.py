@@ -15,7 +15,7 @@ from sqlmodel import col, select
 
 from bot.config import load_config
 from bot.learning_sets import set_activity
-from bot.models import Entry
+from bot.models import Entry, Person
 from bot.models_practices import LearningNote, LearningPass, LearningRound
 from tests.conftest import Harness, open_harness
 
@@ -250,26 +250,30 @@ async def test_no_set_content_reaches_a_digest_or_export(harness: Harness) -> No
         assert "Tuesday set" in steward  # the set met: that much is shown
         texts.append(steward)
     if importlib.util.find_spec("bot.export") is not None:
-        texts.extend(await _exports(harness))
+        from bot.export import circle_entries, render
+
+        async with harness.bot.sessions() as session:
+            for circle in harness.bot.config.circles:
+                rows = await circle_entries(session, circle_id=circle.id)
+                for fmt in ("json", "md"):
+                    texts.append(render(rows, fmt, circle_name=circle.name))
     for text in texts:
         for secret in SECRETS:
             assert secret not in text
 
 
-async def _exports(harness: Harness) -> list[str]:
-    """Whatever `bot.export` writes, as text, where it offers a function to call."""
-    import inspect
+async def test_a_persons_own_data_holds_only_their_own_words(harness: Harness) -> None:
+    pytest.importorskip("bot.data_rights")
+    from bot.data_rights import as_json, person_data
 
-    import bot.export as export
-
-    found: list[str] = []
-    for name in ("export_text", "export_markdown", "export_json"):
-        function = getattr(export, name, None)
-        if function is None:
-            continue
-        async with harness.bot.sessions() as session:
-            result = function(session, config=harness.bot.config)
-            if inspect.isawaitable(result):
-                result = await result
-        found.append(str(result))
-    return found
+    await run_first_round(harness)
+    async with harness.bot.sessions() as session:
+        ids = {p.display_name: p.id for p in (await session.exec(select(Person))).all()}
+        mine = {
+            name: as_json(await person_data(session, ids[name], now=WEDNESDAY_1000))
+            for name in ("Ana", "Cleo", "Dev")
+        }
+    for secret in SECRETS:
+        assert secret not in mine["Ana"]  # Ana passed, and said nothing else
+    assert QUESTION in mine["Cleo"] and ADVICE not in mine["Cleo"] and ISSUE not in mine["Cleo"]
+    assert ADVICE in mine["Dev"] and QUESTION not in mine["Dev"]

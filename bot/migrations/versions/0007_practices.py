@@ -59,7 +59,7 @@ def upgrade() -> None:
         "learning_notes",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("round_id", sa.Integer(), nullable=False),
-        sa.Column("person_id", sa.Integer(), nullable=True),
+        sa.Column("person_id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("text", sa.String(), nullable=False),
         sa.Column("advice", sa.Boolean(), nullable=False),
