@@ -268,7 +268,7 @@ async def test_a_persons_own_data_holds_only_their_own_words(harness: Harness) -
 
     await run_first_round(harness)
     async with harness.bot.sessions() as session:
-        ids = {p.display_name: p.id for p in (await session.exec(select(Person))).all()}
+        ids = {p.display_name: p.id or 0 for p in (await session.exec(select(Person))).all()}
         mine = {
             name: as_json(await person_data(session, ids[name], now=WEDNESDAY_1000))
             for name in ("Ana", "Cleo", "Dev")
