@@ -86,7 +86,8 @@ def _experiments_from(updates: list[Any]) -> list[dict[str, Any]]:
         if stage and stage not in shown["stages"]:
             shown["stages"].append(stage)
         text = pick(record, "update", "text")
-        if text and len(shown["updates"]) < FEW:
+        said = (shown["prediction"], shown["result"])
+        if text and text not in said and len(shown["updates"]) < FEW:
             shown["updates"].append(str(text))
     return list(found.values())
 
