@@ -32,10 +32,10 @@ from bot.core import answer_here
 from bot.errors import InputError
 from bot.events import ButtonPress, Command, DirectMessage, InboundEvent, Message, Reply
 from bot.features import Services
-from bot.messages import Body, Button, Outgoing, ToCircle
+from bot.messages import Body, Button, Outgoing, ToCircle, ToPerson
 from bot.models import Circle, Person
 from bot.models_practices import LearningNote, LearningPass, LearningRound
-from bot.people import members
+from bot.people import members, private_address
 from bot.router import Context, Handler, Router
 from bot.scheduling import JobFunc, JobSpec
 from bot.sql import insert_ignore, insert_row
@@ -109,6 +109,17 @@ async def choose_presenter(
     if not pool:
         return None
     return min(pool, key=lambda person: (last.get(person) or _NEVER, person))
+
+
+async def privately(ctx: Context, event: InboundEvent, body: Body, *, key: str) -> Outgoing | None:
+    """A message for the sender's eyes only: in their private chat when the bot can write there,
+    or where `event` itself was private; None when neither can be promised (a platform may show
+    an "only you" answer to the whole room when it has no such thing)."""
+    if await private_address(ctx.session, ctx.who.person_id) is not None:
+        return Outgoing(to=ToPerson(ctx.who.person_id), body=body, key=key)
+    if isinstance(event, DirectMessage) or getattr(event, "private", False):
+        return answer_here(event, body, key=key)
+    return None
 
 
 async def _name(session: AsyncSession, person_id: int | None) -> str:
@@ -479,9 +490,13 @@ class LearningSets:
         if row.phase == "questions" and not presenting:
             advice = reads_as_advice(text)
             await self._note(ctx, event, row, "question", text, advice=advice)
-            if advice:
-                return [self._private(event, "learning_sets/nudge", {**context, "text": text})]
-            return []
+            if not advice:
+                return []
+            body = Body("learning_sets/nudge", {**context, "text": text})
+            nudge = await privately(ctx, event, body, key=f"learning_set:nudge:{event.dedup_key}")
+            if nudge is None:
+                log.info("an advice nudge was not sent: no private way to reach the person")
+            return [nudge] if nudge else []
         if row.phase == "questions":
             await self._note(ctx, event, row, "answer", text)
             return []
@@ -561,7 +576,10 @@ class LearningSets:
         )
         people = sorted(await members(ctx.session, circle.id))
         following = await choose_presenter(ctx.session, circle.id, people, skip=passed)
-        ack = self._private(event, "learning_sets/pass_ok", {"next": following is not None})
+        # only the person who passed hears about it; the room hears only who is asked next
+        body = Body("learning_sets/pass_ok", {"next": following is not None})
+        ack = await privately(ctx, event, body, key=f"learning_set:pass:{event.dedup_key}")
+        acks = [ack] if ack is not None else []
         if following is None:
             row.phase, row.closed_at = "closed", ctx.now
             ctx.session.add(row)
@@ -569,7 +587,7 @@ class LearningSets:
                 "learning_sets/no_presenter", await self._round_context(ctx.session, circle, row)
             )
             key = f"learning_set:{row.id}:no_presenter"
-            return [ack, Outgoing(to=ToCircle(circle.id), body=body, key=key, kind="notice")]
+            return [*acks, Outgoing(to=ToCircle(circle.id), body=body, key=key, kind="notice")]
         row.presenter_id = following
         row.phase_ends_at = ctx.now + self._window(circle)
         ctx.session.add(row)
@@ -578,7 +596,7 @@ class LearningSets:
         invite = self._invite(
             circle, row, "learning_sets/invite", context, key=f"invite:{following}"
         )
-        return [ack, invite]
+        return [*acks, invite]
 
     async def on_commit(self, ctx: Context, event: Command) -> list[Outgoing]:
         row = await self._round_for(ctx, event)

@@ -21,6 +21,7 @@ from bot.core import answer_here
 from bot.errors import InputError
 from bot.events import ButtonPress, Command, InboundEvent
 from bot.features import Services
+from bot.learning_sets import privately
 from bot.messages import Body, Button, Outgoing, ToCircle
 from bot.models import Circle
 from bot.models_practices import PulseAnswer, PulseCheck
@@ -357,4 +358,8 @@ class Pulse:
                 "left": left,
             },
         )
-        return [answer_here(event, body, key=f"pulse:{event.platform}:{event.dedup_key}")]
+        key = f"pulse:{event.platform}:{event.dedup_key}"
+        thanks = await privately(ctx, event, body, key=key)
+        if thanks is None:  # an answer for the whole room to see must not say what was chosen
+            return [answer_here(event, Body("pulse/noted", {}), key=key)]
+        return [thanks]

@@ -15,7 +15,7 @@ from sqlmodel import col, select
 
 from bot.config import load_config
 from bot.learning_sets import set_activity
-from bot.models import Entry, Person
+from bot.models import Entry, Identity, Person
 from bot.models_practices import LearningNote, LearningPass, LearningRound
 from tests.conftest import Harness, open_harness
 
@@ -101,9 +101,9 @@ async def run_first_round(harness: Harness) -> None:
 
     await harness.say(f"#set @ana /press set_pass {round_id}")
     passed = harness.take()
-    assert "[#set, only @ana sees this]" in passed and "you have passed" in passed
-    assert "Ben, would you like to present" in passed
-    assert "Ana" not in passed.split("only @ana sees this]")[1].split("[#set]")[-1]
+    assert "[@ana, privately]" in passed and "you have passed" in passed
+    room = passed.split("[#set]")[1]
+    assert "Ben, would you like to present" in room and "Ana" not in room
 
     await harness.say(f"#set @ben {ISSUE}")
     opened = harness.take()
@@ -114,9 +114,9 @@ async def run_first_round(harness: Harness) -> None:
     assert harness.take() == ""  # a question needs no answer from the bot
     await harness.say(f"#set @dev {ADVICE}")
     nudge = harness.take()
-    assert "[#set, only @dev sees this]" in nudge
+    assert "[@dev, privately]" in nudge
     assert "reads a little like advice" in nudge and ADVICE in nudge
-    assert "[#set]" not in nudge  # nothing about it in the room
+    assert "[#set" not in nudge  # nothing about it in the room
 
     await harness.say(f"#set @ben /commit {ACTION}")
     assert "Questions are still open" in harness.take()
@@ -172,6 +172,20 @@ async def test_a_round_end_to_end_and_the_next_rounds_follow_up(harness: Harness
     # nothing a set says becomes an entry that digests or exports could carry
     async with harness.bot.sessions() as session:
         assert (await session.exec(select(Entry))).all() == []
+
+
+async def test_no_nudge_where_it_could_not_be_private(harness: Harness) -> None:
+    await join_set(harness)
+    await harness.until(TUESDAY_0930)
+    await harness.say(f"#set @ana {ISSUE}")
+    harness.take()
+    async with harness.bot.sessions.begin() as session:
+        dev = (await session.exec(select(Identity).where(Identity.user_id == "dev"))).one()
+        dev.dm_active = False  # as when someone has blocked the bot, or never started it
+        session.add(dev)
+    await harness.say(f"#set @dev {ADVICE}")
+    assert harness.take() == ""  # never a nudge the room could see
+    assert [(n.kind, n.advice) for n in await notes(harness)][-1] == ("question", True)
 
 
 async def test_presenters_rotate_fairly(harness: Harness) -> None:

@@ -9,8 +9,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 
 from bot.config import load_config
+from bot.models import Identity
 from bot.pulse import parse_answer, pulse_trend
 from tests.conftest import CONFIG, Harness, open_harness
 
@@ -51,7 +53,7 @@ async def test_a_pulse_from_taps_to_totals_and_a_trend(harness: Harness) -> None
 
     await harness.say("#core @ana /press pulse 1:pace:too_much")
     tapped = harness.take()
-    assert "only @ana sees this" in tapped and "Thank you: Pace feels too much to you." in tapped
+    assert "[@ana, privately]" in tapped and "Thank you: Pace feels too much to you." in tapped
     assert "Still open to you: Power, Clarity, Shape." in tapped
     await harness.say("#core @ben /pulse pace too much")
     await harness.say("#core @cleo /pulse pace just-right")
@@ -101,6 +103,19 @@ async def test_a_pulse_from_taps_to_totals_and_a_trend(harness: Harness) -> None
         elsewhere = await pulse_trend(session, circle_id="stewards", now=NEXT_WEDNESDAY_1230)
     assert everywhere is not None and len(everywhere["pulses"]) == 2
     assert elsewhere is None
+
+
+async def test_an_answer_never_shows_in_the_room(harness: Harness) -> None:
+    await harness.say("#core @ana /help")
+    async with harness.bot.sessions.begin() as session:
+        ana = (await session.exec(select(Identity).where(Identity.user_id == "ana"))).one()
+        ana.dm_active = False  # the bot cannot write to Ana privately
+        session.add(ana)
+    await harness.until(MONDAY_1230)
+    harness.take()
+    await harness.say("#core @ana /press pulse 1:pace:too_much")
+    noted = harness.take()
+    assert "Thank you, noted." in noted and "too much" not in noted.lower()
 
 
 async def test_too_few_answers_show_nothing(harness: Harness) -> None:

@@ -27,6 +27,7 @@ NO_USER_TEXT = {
     "pulse/how",
     "pulse/none_open",
     "pulse/closed",
+    "pulse/noted",
     "pulse/thanks",
     "pulse/unknown_answer",
 }
@@ -188,4 +189,5 @@ def contexts(user: str) -> dict[str, dict[str, Any]]:
         "pulse/unknown_answer": {"factor": "Pace", "answer": "meh", "answers": ["just_right"]},
         "pulse/none_open": {},
         "pulse/closed": {},
+        "pulse/noted": {},
     }
