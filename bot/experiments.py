@@ -211,12 +211,13 @@ async def experiments_in(
     listed = []
     for experiment in found:
         assert experiment.id is not None
-        names = await _names(session, await lead_ids(session, experiment.id))
+        leads = await lead_ids(session, experiment.id)
+        names = await _names(session, leads)
         listed.append(
             {
                 **experiment_dict(experiment),
                 "decision_label": DECISION_LABELS.get(experiment.decision, ""),
-                "leads": list(names.values()),
+                "leads": [names.get(p, "someone") for p in leads],
             }
         )
     return listed
@@ -232,6 +233,18 @@ DEFAULT_REVIEW = timedelta(weeks=4)
 def _parse_id(text: str) -> int | None:
     text = text.strip().lstrip("#")
     return int(text) if text.isdigit() else None
+
+
+def _handles(part: str) -> list[str]:
+    """`@ana @ben`, `ana, ben` or `Ana Lopez, @ben`: a name with spaces stays whole."""
+    found: list[str] = []
+    for chunk in part.split(","):
+        tokens = chunk.split()
+        if len(tokens) == 1 or all(t.startswith(("@", "<@")) for t in tokens):
+            found.extend(tokens)
+        elif tokens:
+            found.append(" ".join(tokens))
+    return found
 
 
 def _parse_date(text: str) -> date | None:
@@ -336,7 +349,7 @@ class Experiments:
                 "experiments/not_a_lead",
                 id=experiment.id,
                 title=experiment.title,
-                leads=list(names.values()),
+                leads=[names.get(p, "someone") for p in leads],
             )
         return leads
 
@@ -357,7 +370,7 @@ class Experiments:
             if when is not None:
                 review = when
             elif part:
-                handles.extend(part.replace(",", " ").split())
+                handles.extend(_handles(part))
         today = self._today(ctx.now)
         if review is None:
             review = today + DEFAULT_REVIEW

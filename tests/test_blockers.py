@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlmodel import col, select
 
+from adapters.telegram import TelegramAdapter
 from bot.blockers import blocker_digest, blockers_awaiting_stewards, blockers_closed_between
+from bot.config import load_config
 from bot.events import Command, Sender
 from bot.models_blockers import Blocker, BlockerChange
-from tests.conftest import SUNDAY, Harness
+from tests.conftest import SUNDAY, Harness, open_harness
+from tests.fakes.telegram_api import FakeTelegramAPI, VirtualTime
+from tests.fakes.telegram_updates import user
+from tests.test_telegram_core import CONFIG as TELEGRAM_CONFIG
+from tests.test_telegram_core import GROUP, World
 
 
 async def blockers(harness: Harness) -> list[Blocker]:
@@ -177,3 +185,44 @@ async def test_blocker_text_is_still_saved_when_it_starts_with_a_verb_word(
     out = harness.take()
     assert "blocker `#1`" in out and "nothing was saved" in out.lower()
     assert len(await blockers(harness)) == 1
+
+
+@pytest.fixture
+async def telegram(tmp_path: Path, database_url: str) -> AsyncIterator[World]:
+    path = tmp_path / "huddlebot.toml"
+    path.write_text(TELEGRAM_CONFIG)
+    clock = VirtualTime()
+    async with FakeTelegramAPI() as fake:
+        adapter = TelegramAdapter(
+            token=fake.token,
+            api_url=fake.url,
+            poll_timeout=1,
+            monotonic=clock.monotonic,
+            sleep=clock.sleep,
+        )
+        async with open_harness(
+            load_config(path), database_url, extra_adapters=(adapter,)
+        ) as harness:
+            yield World(harness, fake)
+        fake.assert_no_violations()
+
+
+async def test_through_telegram_the_group_hears_back(telegram: World) -> None:
+    h, fake = telegram.harness, telegram.fake
+    ada = user(1001, "Ada", "Okafor")
+    await telegram.push(fake.message_update(GROUP, "/blocker Our <b>data</b> rules", sender=ada))
+    raised = fake.sent_messages[-1]
+    assert "saved as blocker #1" in raised["text"]
+    keyboard = raised["reply_markup"]["inline_keyboard"]
+    assert any(b["callback_data"] == "blocker_kind|1:rules" for row in keyboard for b in row)
+
+    message = fake.bot_message(GROUP, "What kind of blocker is it?")
+    await telegram.push(fake.callback_update(message, "blocker_kind|1:rules", sender=ada))
+    assert "noted as rules and process" in fake.sent_messages[-1]["text"]
+
+    await h.say("#stewards @cleo /blocker resolve 1 Both teams now use one data agreement.")
+    reports = [m["text"] for m in fake.sent(GROUP) if "News on something you raised" in m["text"]]
+    assert len(reports) == 1
+    assert "Our &lt;b&gt;data&lt;/b&gt; rules" in reports[0]
+    assert "Both teams now use one data agreement." in reports[0]
+    assert "News on something you raised" in h.take()  # the circle's console room too

@@ -15,6 +15,11 @@ from bot.experiments import experiment_digest, experiments_overdue
 from bot.models import Entry
 from bot.models_experiments import Experiment, ExperimentUpdate
 from tests.conftest import SUNDAY, Harness, open_harness
+from tests.fakes.telegram_updates import user
+from tests.test_blockers import telegram as telegram_world
+from tests.test_telegram_core import GROUP, World
+
+telegram = telegram_world  # the bot with a Telegram group beside the console
 
 NEW = "/experiment new Text reminders | we expect fewer missed visits | @ana @ben | 2026-03-20"
 
@@ -223,3 +228,24 @@ async def test_the_cli_lists_and_shows_experiments(
     assert await asyncio.to_thread(main, ["experiment", "show", "7"]) == 2
     assert "no experiment #7" in capsys.readouterr().err
     assert await asyncio.to_thread(main, ["experiment", "list", "--circle", "nope"]) == 2
+
+
+async def test_through_telegram_leads_are_found_by_name(telegram: World) -> None:
+    h, fake = telegram.harness, telegram.fake
+    ada, ben = user(1001, "Ada", "Okafor"), user(1002, "Ben", "Ito")
+    await telegram.push(fake.message_update(GROUP, "/help", sender=ben))
+    new = "/experiment new Evening drop-in | we expect more dads | @ada, Ben Ito | 2026-04-01"
+    await telegram.push(fake.message_update(GROUP, new, sender=ada))
+    assert "Led by Ada Okafor, Ben Ito" in fake.sent_messages[-1]["text"]
+    cleo = user(1003, "Cleo", "Diaz")
+    await telegram.push(
+        fake.message_update(GROUP, "/experiment 1 do it is going well", sender=cleo)
+    )
+    assert "Only its leads (Ada Okafor, Ben Ito)" in fake.sent_messages[-1]["text"]
+    await telegram.push(
+        fake.message_update(GROUP, "/experiment 1 do first session held", sender=ben)
+    )
+    assert "saved under Do" in fake.sent_messages[-1]["text"]
+    await h.until(datetime(2026, 3, 9, 10, 0, tzinfo=UTC))
+    [experiment] = await experiments(h)
+    assert experiment.stage == "do"
