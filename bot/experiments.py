@@ -23,7 +23,7 @@ from bot.events import ButtonPress, Command, InboundEvent
 from bot.messages import Body, Button, Outgoing, ToPerson
 from bot.models import Entry, Identity, Membership, Person
 from bot.models_experiments import DECISIONS, STAGES, Experiment, ExperimentLead, ExperimentUpdate
-from bot.people import circles_of
+from bot.people import circles_of, private_address
 from bot.router import Context, Router
 from bot.scheduling import JobSpec
 from bot.services import Services
@@ -480,17 +480,38 @@ class Experiments:
         assert experiment.id is not None
         leads = await lead_ids(ctx.session, experiment.id)
         shown = experiment_dict(experiment)
-        asks = [
-            Outgoing(
-                to=ToPerson(person_id),
-                body=Body("experiments/study_ask", {"experiment": shown}),
-                key=f"experiment:study:{experiment.id}:{person_id}:{event.platform}:"
-                f"{event.dedup_key}",
-                buttons=self._decision_buttons(experiment) if experiment.result else (),
+        buttons = self._decision_buttons(experiment) if experiment.result else ()
+        asks: list[Outgoing] = []
+        unreachable: list[int] = []
+        for person_id in leads:
+            if person_id == ctx.who.person_id and text:
+                continue  # they have just set the result beside the prediction themselves
+            if await private_address(ctx.session, person_id) is None:
+                unreachable.append(person_id)
+                continue
+            asks.append(
+                Outgoing(
+                    to=ToPerson(person_id),
+                    body=Body("experiments/study_ask", {"experiment": shown, "names": []}),
+                    key=f"experiment:study:{experiment.id}:{person_id}:{event.platform}:"
+                    f"{event.dedup_key}",
+                    buttons=buttons,
+                )
             )
-            for person_id in leads
-            if person_id != ctx.who.person_id or not text
-        ]
+        if unreachable:
+            # not reachable privately (yet): ask them where the update was given
+            names = await _names(ctx.session, unreachable)
+            body = Body(
+                "experiments/study_ask",
+                {"experiment": shown, "names": [names.get(p, "someone") for p in unreachable]},
+            )
+            room = answer_here(
+                event,
+                body,
+                key=f"experiment:study_room:{event.platform}:{event.dedup_key}",
+                private=False,
+            )
+            asks.append(replace(room, buttons=buttons))
         answer = self._answer(event, "experiments/studied", {"experiment": shown})
         if experiment.result:
             answer = replace(answer, buttons=self._decision_buttons(experiment))

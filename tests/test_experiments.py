@@ -246,6 +246,11 @@ async def test_through_telegram_leads_are_found_by_name(telegram: World) -> None
         fake.message_update(GROUP, "/experiment 1 do first session held", sender=ben)
     )
     assert "saved under Do" in fake.sent_messages[-1]["text"]
-    await h.until(datetime(2026, 3, 9, 10, 0, tzinfo=UTC))
+    update = fake.message_update(GROUP, "/experiment 1 study three dads came", sender=ada)
+    await telegram.push(update)
+    asked = [m for m in fake.sent(GROUP) if "Time to study" in m["text"]]
+    assert len(asked) == 1  # Ben has not opened a private chat yet: asked in the group
+    assert "Ben Ito: as leads of this experiment" in asked[0]["text"]
+    assert "What happened: three dads came" in asked[0]["text"]
     [experiment] = await experiments(h)
-    assert experiment.stage == "do"
+    assert experiment.stage == "study"

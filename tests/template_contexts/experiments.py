@@ -57,7 +57,7 @@ def contexts(user: str) -> dict[str, dict[str, Any]]:
         "experiments/created": {"experiment": experiment},
         "experiments/updated": {"experiment": experiment, "stage_label": "Do"},
         "experiments/studied": {"experiment": experiment},
-        "experiments/study_ask": {"experiment": experiment},
+        "experiments/study_ask": {"experiment": experiment, "names": [f"Ben {user}"]},
         "experiments/decided": {"experiment": experiment},
         "experiments/nudge": {"experiment": experiment},
         "experiments/show": {"experiment": experiment},
