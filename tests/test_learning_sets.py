@@ -13,11 +13,15 @@ from pathlib import Path
 import pytest
 from sqlmodel import col, select
 
+from adapters.telegram import TelegramAdapter
 from bot.config import load_config
 from bot.learning_sets import set_activity
 from bot.models import Entry, Identity, Person
 from bot.models_practices import LearningNote, LearningPass, LearningRound
 from tests.conftest import Harness, open_harness
+from tests.fakes.telegram_api import FakeTelegramAPI, VirtualTime
+from tests.fakes.telegram_updates import user
+from tests.test_telegram_core import World
 
 CONFIG = """
 [partnership]
@@ -291,3 +295,72 @@ async def test_a_persons_own_data_holds_only_their_own_words(harness: Harness) -
         assert secret not in mine["Ana"]  # Ana passed, and said nothing else
     assert QUESTION in mine["Cleo"] and ADVICE not in mine["Cleo"] and ISSUE not in mine["Cleo"]
     assert ADVICE in mine["Dev"] and QUESTION not in mine["Dev"]
+
+
+SET_GROUP = -1009876543
+TELEGRAM_CONFIG = f"""
+[partnership]
+name = "Riverside"
+timezone = "Europe/London"
+
+[[circles]]
+id = "set"
+name = "Tuesday set"
+kind = "learning_set"
+rooms = [{{ platform = "telegram", chat = "{SET_GROUP}" }}]
+
+[circles.learning_set]
+cron = "0 9 * * TUE"
+window_hours = 24
+
+[[circles]]
+id = "stewards"
+name = "Stewards"
+kind = "stewards"
+rooms = [{{ platform = "console", channel = "stewards" }}]
+"""
+
+
+@pytest.fixture
+async def telegram(tmp_path: Path, database_url: str) -> AsyncIterator[World]:
+    path = tmp_path / "huddlebot.toml"
+    path.write_text(TELEGRAM_CONFIG)
+    clock = VirtualTime()
+    async with FakeTelegramAPI() as fake:
+        adapter = TelegramAdapter(
+            token=fake.token,
+            api_url=fake.url,
+            poll_timeout=1,
+            monotonic=clock.monotonic,
+            sleep=clock.sleep,
+        )
+        async with open_harness(load_config(path), database_url, extra_adapters=(adapter,)) as h:
+            yield World(h, fake)
+        fake.assert_no_violations()
+
+
+async def test_through_telegram_replies_in_the_group_and_a_private_nudge(telegram: World) -> None:
+    h, fake = telegram.harness, telegram.fake
+    ada, bo, cy = (user(n, name, None) for n, name in ((1001, "Ada"), (1002, "Bo"), (1003, "Cy")))
+    for person in (ada, bo, cy):
+        await telegram.push(fake.message_update(SET_GROUP, "/help", sender=person))
+    await telegram.push(fake.message_update(1003, "/start", sender=cy))
+    await h.until(TUESDAY_0930)
+    invite = fake.sent_messages[-1]
+    assert "Ada, it is your turn" in invite["text"]
+    data = [b["callback_data"] for row in invite["reply_markup"]["inline_keyboard"] for b in row]
+    assert data == ["set_pass|1"]
+
+    await telegram.push(fake.callback_update(invite, "set_pass|1", sender=ada))
+    invited = fake.sent(SET_GROUP)[-1]
+    assert "Bo, would you like to present" in invited["text"] and "Ada" not in invited["text"]
+    asked = fake.sent_messages[-1]
+    await telegram.push(fake.message_update(SET_GROUP, ISSUE, sender=bo, reply_to=asked))
+    opened = fake.sent_messages[-1]
+    assert "What Bo brings" in opened["text"] and opened["chat"]["id"] == SET_GROUP
+
+    await telegram.push(fake.message_update(SET_GROUP, ADVICE, sender=cy, reply_to=opened))
+    assert "reads a little like advice" in fake.sent(1003)[-1]["text"]
+    assert not any("like advice" in m["text"] for m in fake.sent(SET_GROUP))
+    kinds = [(n.kind, n.advice) for n in await notes(h)]
+    assert kinds == [("issue", False), ("question", True)]

@@ -3,13 +3,22 @@ a reveal without names, agreed scores, the change since the last round, and a fo
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import pytest
 from sqlmodel import col, select
 
+from adapters.telegram import TelegramAdapter
+from bot.config import load_config
 from bot.maturity import DIMENSIONS, dimension_of, parse_score, spread
 from bot.models_practices import MaturityAgreed, MaturityRound, MaturityScore
-from tests.conftest import Harness
+from tests.conftest import Harness, open_harness
+from tests.fakes.telegram_api import FakeTelegramAPI, VirtualTime
+from tests.fakes.telegram_updates import user
+from tests.test_telegram_core import CONFIG as TELEGRAM_CONFIG
+from tests.test_telegram_core import GROUP, World
 
 MONDAY = datetime(2026, 3, 9, 10, 0, tzinfo=UTC)
 PEOPLE = ("ana", "ben", "cleo")
@@ -180,3 +189,40 @@ def test_reading_scores_and_dimensions() -> None:
         "highest": 5,
     }
     assert spread([2, 3], 3)["shown"] is False and spread([2, 3], 3)["lowest"] is None
+
+
+@pytest.fixture
+async def telegram(tmp_path: Path, database_url: str) -> AsyncIterator[World]:
+    path = tmp_path / "huddlebot.toml"
+    path.write_text(TELEGRAM_CONFIG)
+    clock = VirtualTime()
+    async with FakeTelegramAPI() as fake:
+        adapter = TelegramAdapter(
+            token=fake.token,
+            api_url=fake.url,
+            poll_timeout=1,
+            monotonic=clock.monotonic,
+            sleep=clock.sleep,
+        )
+        async with open_harness(load_config(path), database_url, extra_adapters=(adapter,)) as h:
+            yield World(h, fake)
+        fake.assert_no_violations()
+
+
+async def test_through_telegram_scores_by_button_in_a_private_chat(telegram: World) -> None:
+    h, fake = telegram.harness, telegram.fake
+    ada = user(1001, "Ada", "Okafor")
+    await telegram.push(fake.message_update(1001, "/start core", sender=ada))
+    await h.say("#core @sam /maturity start")
+    asked = next(m for m in fake.sent_messages if "How is Core partnership doing?" in m["text"])
+    assert asked["chat"]["id"] == 1001  # privately
+    data = [b["callback_data"] for row in asked["reply_markup"]["inline_keyboard"] for b in row]
+    assert data == [f"maturity|1:vision:{n}" for n in range(1, 6)]
+    assert not any("How is" in m["text"] for m in fake.sent(GROUP))
+
+    await telegram.push(fake.callback_update(asked, "maturity|1:vision:4", sender=ada))
+    scored = fake.sent(1001)[-1]
+    assert "Thank you: Vision 4." in scored["text"] and "Collaboration" in scored["text"]
+    follow = [b["callback_data"] for row in scored["reply_markup"]["inline_keyboard"] for b in row]
+    assert follow[0] == "maturity|1:collaboration:1"
+    assert not any("Vision 4" in m["text"] for m in fake.sent(GROUP))  # scores stay private

@@ -11,10 +11,15 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from adapters.telegram import TelegramAdapter
 from bot.config import load_config
 from bot.models import Identity
 from bot.pulse import parse_answer, pulse_trend
 from tests.conftest import CONFIG, Harness, open_harness
+from tests.fakes.telegram_api import FakeTelegramAPI, VirtualTime
+from tests.fakes.telegram_updates import user
+from tests.test_telegram_core import CONFIG as TELEGRAM_CONFIG
+from tests.test_telegram_core import GROUP, World
 
 PULSE = """
 [circles.pulse]
@@ -153,3 +158,49 @@ def test_typed_answers() -> None:
     assert parse_answer("pace just right") == ("pace", "just_right")
     assert parse_answer("Certainty too-much") == ("clarity", "too_much")
     assert parse_answer("shape little") == ("shape", "too_little")
+
+
+@pytest.fixture
+async def telegram(tmp_path: Path, database_url: str) -> AsyncIterator[World]:
+    marker = '[circles.digest]\ncron = "0 16 * * THU"\n'
+    assert marker in TELEGRAM_CONFIG
+    path = tmp_path / "huddlebot.toml"
+    path.write_text(TELEGRAM_CONFIG.replace(marker, marker + textwrap.dedent(PULSE), 1))
+    clock = VirtualTime()
+    async with FakeTelegramAPI() as fake:
+        adapter = TelegramAdapter(
+            token=fake.token,
+            api_url=fake.url,
+            poll_timeout=1,
+            monotonic=clock.monotonic,
+            sleep=clock.sleep,
+        )
+        async with open_harness(load_config(path), database_url, extra_adapters=(adapter,)) as h:
+            yield World(h, fake)
+        fake.assert_no_violations()
+
+
+async def test_through_telegram_one_tap_each_and_totals_in_the_group(telegram: World) -> None:
+    h, fake = telegram.harness, telegram.fake
+    ada = user(1001, "Ada", "Okafor")
+    await telegram.push(fake.message_update(1001, "/start core", sender=ada))
+    await h.until(MONDAY_1230)
+    asked = next(m for m in fake.sent_messages if "A quick pulse check" in m["text"])
+    keyboard = asked["reply_markup"]["inline_keyboard"]
+    data = [b["callback_data"] for row in keyboard for b in row]
+    assert "pulse|1:pace:too_much" in data and len(data) == 12
+
+    await telegram.push(fake.callback_update(asked, "pulse|1:pace:too_much", sender=ada))
+    thanks = fake.sent(1001)[-1]["text"]
+    assert "Pace feels too much to you" in thanks  # privately: Ada started the bot
+    for number, name in ((1002, "Bo"), (1003, "Cy")):
+        someone = user(number, name)
+        await telegram.push(fake.callback_update(asked, "pulse|1:pace:too_much", sender=someone))
+    group = [m["text"] for m in fake.sent(GROUP)]
+    assert not any("feels too much" in text for text in group)  # no answer shown in the group
+
+    await h.until(WEDNESDAY_1230)
+    results = [m["text"] for m in fake.sent(GROUP) if "How the pulse felt" in m["text"]]
+    assert len(results) == 1
+    assert "Pace: too little 0, just right 0, too much 3" in results[0]
+    assert "Ada" not in results[0]
