@@ -8,16 +8,24 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlmodel import select
+from starlette.applications import Starlette
 
+from adapters.slack import SlackAdapter
 from adapters.telegram import TelegramAdapter
 from bot.config import load_config
 from bot.models import Identity
 from bot.pulse import parse_answer, pulse_trend
 from tests.conftest import CONFIG, Harness, open_harness
+from tests.fakes import slack_events as ev
+from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.telegram_api import FakeTelegramAPI, VirtualTime
 from tests.fakes.telegram_updates import user
+from tests.test_slack_core import CHANNEL
+from tests.test_slack_core import CONFIG as SLACK_CONFIG
+from tests.test_slack_core import World as SlackWorld
 from tests.test_telegram_core import CONFIG as TELEGRAM_CONFIG
 from tests.test_telegram_core import GROUP, World
 
@@ -204,3 +212,67 @@ async def test_through_telegram_one_tap_each_and_totals_in_the_group(telegram: W
     assert len(results) == 1
     assert "Pace: too little 0, just right 0, too much 3" in results[0]
     assert "Ada" not in results[0]
+
+
+@pytest.fixture
+async def slack(tmp_path: Path, database_url: str) -> AsyncIterator[SlackWorld]:
+    marker = '[circles.digest]\ncron = "0 16 * * THU"\n'
+    path = tmp_path / "huddlebot.toml"
+    path.write_text(SLACK_CONFIG.replace(marker, marker + textwrap.dedent(PULSE), 1))
+    clock = VirtualTime()
+    async with FakeSlackAPI() as api:
+        for member, name in PEOPLE_ON_SLACK.items():
+            api.add_user(member, real_name=name)
+        adapter = SlackAdapter(
+            bot_token="xoxb-test",
+            signing_secret=ev.SIGNING_SECRET,
+            api_url=api.url,
+            monotonic=clock.monotonic,
+            sleep=clock.sleep,
+        )
+        app = Starlette(routes=list(adapter.routes()))
+        async with (
+            open_harness(load_config(path), database_url, extra_adapters=(adapter,)) as h,
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://huddlebot.test"
+            ) as http,
+        ):
+            yield SlackWorld(h, api, http)
+        api.assert_no_violations()
+
+
+PEOPLE_ON_SLACK = {"U0ALEX": "Alex Morgan", "U0SAM": "Sam Okoro", "U0KIM": "Kim Lee"}
+
+
+async def test_through_slack_buttons_answer_privately_and_totals_reach_the_channel(
+    slack: SlackWorld,
+) -> None:
+    h, api = slack.harness, slack.slack
+    await h.until(MONDAY_1230)
+    [asked] = [c for c in api.posted(CHANNEL) if "A quick pulse check" in str(c.params["text"])]
+    ts = "1700000100.000100"
+    for number, member in enumerate(PEOPLE_ON_SLACK):
+        fields = ev.interaction_fields(
+            ev.block_actions(
+                user_id=member,
+                channel_id=CHANNEL,
+                message_ts=ts,
+                action_id=f"pulse#{2}",
+                value="1:pace:too_much",
+                action_ts=f"1700000101.00000{number}",
+            )
+        )
+        assert await slack.form(fields) == 200
+    private = [c for c in api.posted("U0ALEX") if "Pace feels too much" in str(c.params["text"])]
+    assert len(private) == 1
+    assert not any("feels too much" in str(c.params["text"]) for c in api.posted(CHANNEL))
+    assert "blocks" in asked.params  # the buttons went with the question
+
+    await h.until(WEDNESDAY_1230)
+    results = [
+        str(c.params["text"])
+        for c in api.posted(CHANNEL)
+        if "How the pulse" in str(c.params["text"])
+    ]
+    assert len(results) == 1 and "too much 3" in results[0]
+    assert "Alex" not in results[0]
