@@ -257,7 +257,7 @@ async def test_through_slack_buttons_answer_privately_and_totals_reach_the_chann
                 user_id=member,
                 channel_id=CHANNEL,
                 message_ts=ts,
-                action_id=f"pulse#{2}",
+                action_id="pulse#2",
                 value="1:pace:too_much",
                 action_ts=f"1700000101.00000{number}",
             )
