@@ -170,10 +170,11 @@ class LearningSets:
             assert circle.learning_set is not None
             trigger = cron(circle.learning_set.cron, circle.timezone)
             specs.append(JobSpec(f"learning_set:{circle.id}", trigger, self._round_job(circle)))
-            # at start: move on any phase whose window ended while the bot was down
+            # at start: begin a round missed while the bot was down (inside its first window),
+            # and move on any phase whose window ended meanwhile
             specs.append(
                 JobSpec(
-                    f"learning_set:{circle.id}:phase", DateTrigger(now), self._phase_job(circle)
+                    f"learning_set:{circle.id}:phase", DateTrigger(now), self._catch_up_job(circle)
                 )
             )
         return specs
@@ -197,6 +198,15 @@ class LearningSets:
             due = latest_fire(trigger, self._s.clock.now(), lookback=self._window(circle))
             if due is not None:
                 await self.start_round(circle, scheduled_for=due)
+
+        return job
+
+    def _catch_up_job(self, circle: CircleConfig) -> JobFunc:
+        start, advance = self._round_job(circle), self._phase_job(circle)
+
+        async def job() -> None:
+            await start()
+            await advance()
 
         return job
 

@@ -172,12 +172,13 @@ class Pulse:
                 continue
             trigger = cron(circle.pulse.cron, circle.timezone)
             specs.append(JobSpec(f"pulse:{circle.id}", trigger, self._ask_job(circle)))
-            # at start: report any pulse that closed while the bot was down
+            # at start: ask a pulse missed while the bot was down (inside its window), and
+            # report any that closed meanwhile
             specs.append(
                 JobSpec(
                     f"pulse:{circle.id}:close",
                     DateTrigger(self._s.clock.now()),
-                    self._close_job(circle),
+                    self._catch_up_job(circle),
                 )
             )
         return specs
@@ -194,6 +195,15 @@ class Pulse:
             due = latest_fire(trigger, now, lookback=window)
             if due is not None:
                 await self.ask(circle, scheduled_for=due)
+
+        return job
+
+    def _catch_up_job(self, circle: CircleConfig) -> JobFunc:
+        ask, close = self._ask_job(circle), self._close_job(circle)
+
+        async def job() -> None:
+            await ask()
+            await close()
 
         return job
 

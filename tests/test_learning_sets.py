@@ -364,3 +364,24 @@ async def test_through_telegram_replies_in_the_group_and_a_private_nudge(telegra
     assert not any("like advice" in m["text"] for m in fake.sent(SET_GROUP))
     kinds = [(n.kind, n.advice) for n in await notes(h)]
     assert kinds == [("issue", False), ("question", True)]
+
+
+async def test_a_round_missed_while_down_starts_when_the_bot_is_back(
+    tmp_path: Path, database_url: str
+) -> None:
+    path = tmp_path / "huddlebot.toml"
+    path.write_text(textwrap.dedent(CONFIG))
+    config = load_config(path)
+    async with open_harness(config, database_url) as before:
+        await join_set(before)
+    back = datetime(2026, 3, 10, 11, 0, tzinfo=UTC)  # two hours after the round was due
+    async with open_harness(config, database_url, start=back, run_id="t2") as after:
+        await after.until(back)
+        assert "Round 1 of Tuesday set" in after.take()
+        await after.say(f"#set @ana {ISSUE}")
+        harness_rounds = await rounds(after)
+        assert len(harness_rounds) == 1 and harness_rounds[0].phase == "questions"
+    later = datetime(2026, 3, 11, 12, 0, tzinfo=UTC)  # the questions window ended meanwhile
+    async with open_harness(config, database_url, start=later, run_id="t3") as again:
+        await again.until(later)
+        assert "Questions are closed" in again.take()

@@ -276,3 +276,20 @@ async def test_through_slack_buttons_answer_privately_and_totals_reach_the_chann
     ]
     assert len(results) == 1 and "too much 3" in results[0]
     assert "Alex" not in results[0]
+
+
+async def test_a_pulse_missed_while_down_is_asked_when_the_bot_is_back(
+    tmp_path: Path, database_url: str
+) -> None:
+    config = textwrap.dedent(CONFIG)
+    core, stewards = config.split('[[circles]]\nid = "stewards"')
+    path = tmp_path / "huddlebot.toml"
+    path.write_text(core + textwrap.dedent(PULSE) + '[[circles]]\nid = "stewards"' + stewards)
+    back = datetime(2026, 3, 9, 15, 0, tzinfo=UTC)
+    async with open_harness(load_config(path), database_url, start=back) as h:
+        await h.until(back)
+        assert "A quick pulse check" in h.take()
+    later = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)
+    async with open_harness(load_config(path), database_url, start=later, run_id="t2") as h:
+        await h.until(later)
+        assert "No one answered this pulse" in h.take()
