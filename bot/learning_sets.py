@@ -262,6 +262,10 @@ class LearningSets:
             old.phase, old.closed_at = "closed", now
             session.add(old)
         people = sorted(await members(session, circle.id))
+        if not 4 <= len(people) <= 8:
+            log.info(
+                "learning set %s has %s members; sets work best with 4 to 8", circle.id, len(people)
+            )
         presenter = await choose_presenter(session, circle.id, people, skip=set())
         if len(people) < 2 or presenter is None:
             body = Body("learning_sets/too_few", {"circle": {"id": circle.id, "name": circle.name}})
@@ -278,6 +282,15 @@ class LearningSets:
             )
         ).first()
         follow_up = previous if previous is not None and previous.action else None
+        if follow_up is not None:
+            answered = await session.exec(
+                select(LearningRound.id).where(
+                    LearningRound.follow_up_of == follow_up.id,
+                    LearningRound.followed_up == True,  # noqa: E712
+                )
+            )
+            if answered.first() is not None:
+                follow_up = None  # they already told the set how it went
         count = await session.exec(
             select(func.count())
             .select_from(LearningRound)

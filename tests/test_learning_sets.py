@@ -173,6 +173,12 @@ async def test_a_round_end_to_end_and_the_next_rounds_follow_up(harness: Harness
     assert latest.followed_up and latest.follow_up_of == first.id
     assert (await notes(harness))[-1].kind == "follow_up"
 
+    # no issue came this round; the next round does not ask Ben again
+    await harness.until(datetime(2026, 3, 24, 9, 30, tzinfo=UTC))
+    third = harness.take()
+    assert "No issue came in for round 2" in third
+    assert "Round 3 of Tuesday set" in third and "First, Ben" not in third
+
     # nothing a set says becomes an entry that digests or exports could carry
     async with harness.bot.sessions() as session:
         assert (await session.exec(select(Entry))).all() == []
