@@ -19,13 +19,16 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.config import CircleConfig
 from bot.digest_sections import (
     FEW,
+    FULL,
+    THEME_INPUT,
     age_days,
     capped,
     feature,
     item,
     participation,
     pick,
-    shared_entries,
+    shared_sample,
+    shown_entries,
     themed,
 )
 from bot.messages import Body, Outgoing, ToCircle
@@ -114,14 +117,17 @@ async def _blockers(
 
 
 async def _untracked(session: AsyncSession, raised: list[Any]) -> list[Any]:
+    """Blocker entries the blockers feature holds no record of (one query, whatever the count)."""
     if not raised:
         return []
     try:
         from bot.models_blockers import Blocker
     except ModuleNotFoundError:
         return raised
-    ids = [e.id for e in raised]
-    query = select(Blocker.entry_id).where(col(Blocker.entry_id).in_(ids))
+    first, last = raised[0].id, raised[-1].id
+    query = select(Blocker.entry_id).where(
+        col(Blocker.entry_id) >= min(first, last), col(Blocker.entry_id) <= max(first, last)
+    )
     tracked = set((await session.exec(query)).all())
     return [e for e in raised if e.id not in tracked]
 
@@ -179,9 +185,10 @@ async def _experiments(
 ) -> dict[str, Any]:
     find = feature("experiments", "experiment_digest")
     if find is None:
-        return {"experiments": [], "entries": [item(e) for e in updates]}
+        shown, more = shown_entries(updates)
+        return {"experiments": [], "entries": shown, "more": more}
     found = await find(session, circle_id=circle.id, start=start, end=end)
-    return {"experiments": _experiments_from(found), "entries": []}
+    return {"experiments": _experiments_from(found)[:FULL], "entries": [], "more": 0}
 
 
 async def digest_context(
@@ -193,13 +200,14 @@ async def digest_context(
     library: PromptLibrary,
 ) -> dict[str, Any]:
     """What the digest template needs; only what each author chose to share with the circle."""
-    rows = await shared_entries(
-        session, circle_ids=[circle.id], start=start, end=end, kinds=PLAIN_KINDS
+    limits = {kind: THEME_INPUT if kind == "learning" else FULL for kind in PLAIN_KINDS}
+    rows, totals = await shared_sample(
+        session, circle_ids=[circle.id], start=start, end=end, limits=limits
     )
     by_kind: dict[str, list[Any]] = {kind: [] for kind in PLAIN_KINDS}
     for row in rows:
         by_kind[row.kind].append(row)
-    learned = themed(by_kind["learning"])
+    learned = themed(by_kind["learning"], total=totals.get("learning", 0))
     blockers = await _blockers(
         session, circle=circle, start=start, end=end, raised=by_kind["blocker"]
     )
@@ -207,8 +215,9 @@ async def digest_context(
     experiments = await _experiments(
         session, circle=circle, start=start, end=end, updates=by_kind["experiment_update"]
     )
-    celebrations, more_celebrations = capped([item(e) for e in by_kind["celebration"]])
-    working = learned["count"] + len(by_kind["celebration"])
+    celebrations, more_celebrations = shown_entries(by_kind["celebration"])
+    more_celebrations = totals.get("celebration", 0) - len(celebrations)
+    working = learned["count"] + totals.get("celebration", 0)
     troubles = len(blockers["new"]) + len(blockers["open"])
     heavy = troubles >= 3 and troubles > working
     blocker_section = _blocker_section(blockers, heavy=heavy)
@@ -232,8 +241,8 @@ async def digest_context(
         sections.append(section("blocker", **blocker_section))  # after what is working
     for kind in ("question", "reflection"):
         if by_kind[kind]:
-            shown, more = capped([item(e) for e in by_kind[kind]])
-            sections.append(section(kind, entries=shown, more=more))
+            shown, _more = shown_entries(by_kind[kind])
+            sections.append(section(kind, entries=shown, more=totals[kind] - len(shown)))
     pulse = await pulse_section(session, circle_id=circle.id, start=start, end=end)
     if pulse is not None:
         sections.append({"kind": "pulse", "heading": None, **pulse})
@@ -257,11 +266,11 @@ def _blocker_section(
 ) -> dict[str, Any] | None:
     if not any(blockers.values()):
         return None
-    limit = 3 if heavy else None
+    limit = 3 if heavy else FULL
     shown: dict[str, Any] = {"heavy": heavy, "more": 0}
     for part in ("new", "open", "closed"):
         records = blockers[part]
-        kept = records if limit is None or part == "closed" else records[:limit]
+        kept = records[:FULL] if part == "closed" else records[:limit]
         shown[part] = kept
         shown["more"] += len(records) - len(kept)
     return shown

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 FULL = 100
 """A section shows every item up to this many; past it, each group shows its first few."""
 FEW = 5
-THEME_INPUT = 3_000
+THEME_INPUT = 1_500
 """At most this many entries (the latest) are grouped into themes; the rest are counted."""
 
 
@@ -86,6 +86,83 @@ async def shared_entries(
     ]
 
 
+async def shared_sample(
+    session: AsyncSession,
+    *,
+    circle_ids: Sequence[str],
+    start: datetime,
+    end: datetime,
+    limits: Mapping[str, int],
+    visibility: Sequence[str] = ("circle",),
+    spread: Collection[str] = (),
+) -> tuple[list[Shared], dict[str, int]]:
+    """At most `limits[kind]` entries of each kind, oldest first, and how many each kind has.
+
+    One query: the database numbers each kind's entries (newest first) and keeps the newest
+    `limit` of each, or for kinds in `spread` an even sample across the period, so the rows
+    read stay bounded however many entries there are.
+    """
+    if not circle_ids or not limits:
+        return [], {}
+    newest = func.row_number().over(
+        partition_by=col(Entry.kind), order_by=(col(Entry.created_at).desc(), col(Entry.id).desc())
+    )
+    inner = (
+        sa.select(
+            col(Entry.id).label("id"),
+            col(Entry.circle_id).label("circle_id"),
+            col(Entry.kind).label("kind"),
+            col(Entry.text).label("text"),
+            col(Entry.anonymous).label("anonymous"),
+            col(Entry.person_id).label("person_id"),
+            col(Entry.created_at).label("created_at"),
+            newest.label("rn"),
+            func.count().over(partition_by=col(Entry.kind)).label("total"),
+        )
+        .where(
+            col(Entry.circle_id).in_(list(circle_ids)),
+            col(Entry.kind).in_(list(limits)),
+            col(Entry.visibility).in_(list(visibility)),
+            col(Entry.created_at) >= start,
+            col(Entry.created_at) < end,
+        )
+        .subquery()
+    )
+    kept = []
+    for kind, limit in limits.items():
+        if kind in spread:
+            step = (inner.c.total + (limit - 1)) // limit  # whole numbers on both databases
+            kept.append(sa.and_(inner.c.kind == kind, inner.c.rn % step == 0))
+        else:
+            kept.append(sa.and_(inner.c.kind == kind, inner.c.rn <= limit))
+    query = (
+        sa.select(
+            inner.c.id,
+            inner.c.circle_id,
+            inner.c.kind,
+            inner.c.text,
+            inner.c.anonymous,
+            col(Person.display_name),
+            col(Person.erased_at).is_not(None),
+            inner.c.total,
+        )
+        .join(Person, inner.c.person_id == col(Person.id), isouter=True)
+        .where(sa.or_(*kept))
+        .order_by(inner.c.created_at, inner.c.id)
+    )
+    rows = (await session.exec(query)).all()  # type: ignore[call-overload]
+    totals: dict[str, int] = {}
+    found = []
+    for entry_id, circle_id, kind, text, anonymous, name, erased, total in rows:
+        totals[kind] = int(total)
+        found.append(
+            Shared(
+                entry_id, circle_id, kind, text, None if anonymous or erased or not name else name
+            )
+        )
+    return found, totals
+
+
 async def participation(
     session: AsyncSession, *, circle_ids: Sequence[str], start: datetime, end: datetime
 ) -> dict[str, int]:
@@ -134,12 +211,21 @@ def capped(
     return shown, len(items) - len(shown)
 
 
-def themed(entries: Sequence[Shared], *, max_themes: int = 5) -> dict[str, Any]:
+def shown_entries(
+    entries: Sequence[Shared], *, limit: int = FULL
+) -> tuple[list[dict[str, Any]], int]:
+    """The first `limit` entries as a digest shows them, and how many more there are."""
+    return [item(e) for e in entries[:limit]], max(0, len(entries) - limit)
+
+
+def themed(
+    entries: Sequence[Shared], *, total: int | None = None, max_themes: int = 5
+) -> dict[str, Any]:
     """Learnings grouped into themes (when there are enough to group), then the rest.
 
     Up to `FULL` entries all appear; past that each theme shows its first `FEW`, with a count.
     """
-    total = len(entries)
+    total = len(entries) if total is None else max(total, len(entries))
     if total < 4:
         return {"themes": [], "entries": [item(e) for e in entries], "more": 0, "count": total}
     recent = entries[-THEME_INPUT:]
@@ -147,11 +233,13 @@ def themed(entries: Sequence[Shared], *, max_themes: int = 5) -> dict[str, Any]:
     by_id = {e.id: e for e in recent}
     placed: set[int] = set()
     per_group = None if total <= FULL else FEW
-    groups = []
+    groups: list[dict[str, Any]] = []
+    in_groups = 0
     for theme in themes:
         members = [by_id[m] for m in theme.members if m in by_id]
         placed.update(e.id for e in members)
         shown = members if per_group is None else members[:per_group]
+        in_groups += len(members)
         groups.append(
             {
                 "label": theme.label,
@@ -165,7 +253,7 @@ def themed(entries: Sequence[Shared], *, max_themes: int = 5) -> dict[str, Any]:
     return {
         "themes": groups,
         "entries": [item(e) for e in shown_rest],
-        "more": len(rest) - len(shown_rest),
+        "more": total - in_groups - len(shown_rest),
         "count": total,
     }
 

@@ -29,7 +29,7 @@ from bot.digest_sections import (
     last_entry_by_circle,
     participation,
     pick,
-    shared_entries,
+    shared_sample,
 )
 from bot.messages import Body, Outgoing, ToCircle, ToPerson
 from bot.models import Digest, Entry, Membership
@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 
 KIND = "steward"
 TEMPLATE = "steward_digest"
-THEMED_KINDS = ("learning", "reflection", "blocker", "celebration")
+THEMED_KINDS = ("learning", "reflection", "blocker")
 
 
 def stewards_circles(config: Config) -> list[CircleConfig]:
@@ -53,22 +53,27 @@ def _names(config: Config) -> dict[str, str]:
     return {c.id: c.name for c in config.circles}
 
 
-def _themes(rows: list[Shared], names: dict[str, str]) -> list[dict[str, Any]]:
-    """Themes across circles, each with the circles where it recurs (most entries first)."""
+def _themes(
+    rows: list[Shared], totals: dict[str, int], names: dict[str, str]
+) -> list[dict[str, Any]]:
+    """Themes across circles, each with the circles where it recurs (most entries first).
+
+    `rows` may be an even sample of each kind; a theme's size is then scaled up to the whole."""
     if len(rows) < 4:
         return []
-    step = max(1, -(-len(rows) // THEME_INPUT))  # an even sample, the same every time
-    sample = rows[::step]
-    by_id = {r.id: r for r in sample}
+    sampled = Counter(r.kind for r in rows)
+    weight = {kind: totals.get(kind, n) / n for kind, n in sampled.items()}
+    by_id = {r.id: r for r in rows}
     found = []
-    for theme in find_themes([(r.id, r.text) for r in sample], max_themes=6, min_size=2):
+    for theme in find_themes([(r.id, r.text) for r in rows], max_themes=6, min_size=2):
         members = [by_id[m] for m in theme.members if m in by_id]
         where = Counter(r.circle_id for r in members)
+        size = sum(weight[m.kind] for m in members)
         found.append(
             {
                 "label": theme.label,
-                "count": len(members) * step,
-                "approx": step > 1,
+                "count": round(size),
+                "approx": any(weight[m.kind] > 1 for m in members),
                 "circles": [
                     names.get(c, c) for c, _n in sorted(where.items(), key=lambda x: (-x[1], x[0]))
                 ],
@@ -229,26 +234,26 @@ async def steward_context(
     open_circles = [c for c in config.circles if c.kind != "learning_set"]
     sets = [c for c in config.circles if c.kind == "learning_set"]
     open_ids = [c.id for c in open_circles]
-    rows = await shared_entries(
+    each = THEME_INPUT // len(THEMED_KINDS)
+    rows, totals = await shared_sample(
         session,
         circle_ids=open_ids,
         start=start,
         end=end,
-        kinds=(*THEMED_KINDS, "question", "story"),
+        limits={**dict.fromkeys(THEMED_KINDS, each), "question": FEW * 3, "story": FEW * 2},
         visibility=("circle", "stewards"),
+        spread=THEMED_KINDS,
     )
     hidden = {c.id for c in sets}
     waiting, closed = await _blockers(session, names=names, hidden=hidden, start=start, end=end)
     latest = await last_entry_by_circle(session, open_ids)
     partnership_circles = [c for c in open_circles if c.kind == "partnership"]
-    questions, more_questions = capped(
-        [
-            {"text": r.text, "author": r.author, "circle": names.get(r.circle_id, r.circle_id)}
-            for r in rows
-            if r.kind == "question"
-        ],
-        limit=FEW * 3,
-    )
+    questions = [
+        {"text": r.text, "author": r.author, "circle": names.get(r.circle_id, r.circle_id)}
+        for r in rows
+        if r.kind == "question"
+    ]
+    more_questions = totals.get("question", 0) - len(questions)
     stories, more_stories = capped(
         await _stories(session, rows=rows, names=names, start=start, end=end), limit=FEW * 2
     )
@@ -257,7 +262,7 @@ async def steward_context(
     context: dict[str, Any] = {
         "partnership": {"name": config.partnership.name},
         "period": {"start": local(start, zone), "end": local(end, zone)},
-        "themes": _themes([r for r in rows if r.kind in THEMED_KINDS], names),
+        "themes": _themes([r for r in rows if r.kind in THEMED_KINDS], totals, names),
         "waiting": waiting,
         "closed": closed,
         "overdue": await _overdue(session, names=names, hidden=hidden, end=end),
