@@ -27,7 +27,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.contributions import checked_text, save_entry
 from bot.core import answer_here
 from bot.errors import InputError
-from bot.events import ButtonPress, Command, InboundEvent
+from bot.events import ButtonPress, Command, DirectMessage, InboundEvent
 from bot.features import Services
 from bot.messages import Body, Button, Outgoing
 from bot.models import Circle, Consent, Entry, Person
@@ -243,8 +243,18 @@ class Stories:
 
     async def on_saved(self, ctx: Context, event: InboundEvent, saved: Saved) -> list[Outgoing]:
         """Any new story: hold the safe default, keep its title apart, thank the teller."""
-        title, text = split_title(saved.text)
         entry = await ctx.session.get_one(Entry, saved.entry_id)
+        if isinstance(event, DirectMessage) and saved.prompt_run_id is None:
+            # "story withdraw 12" written as a private message: a request, not a story
+            first, _, rest = saved.text.partition(" ")
+            number, _, more = rest.strip().partition(" ")
+            if first.lower() in SUBCOMMANDS and number.lstrip("#").isdigit():
+                await ctx.session.delete(entry)
+                return await self._manage(ctx, event, first.lower(), number, more.strip())
+            if saved.text.strip().lower() in ("list", "mine"):
+                await ctx.session.delete(entry)
+                return await self._list(ctx, event)
+        title, text = split_title(saved.text)
         entry.visibility, entry.anonymous = "stewards", True
         if title:
             entry.text = text

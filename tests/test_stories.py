@@ -204,3 +204,16 @@ async def test_a_story_told_in_reply_to_a_prompt_with_the_care_note(
         assert story.prompt_run_id is not None
         assert (story.visibility, story.anonymous) == ("stewards", True)
         assert story.text == "Families came once the drop-in moved to evenings."
+
+
+async def test_story_commands_in_a_private_message_change_the_story(harness: Harness) -> None:
+    await harness.say("@ana /story A carer got her first full night's sleep in months.")
+    number = story_number(harness.take())
+    await harness.say(f"@ana /dm story share {number} circle")
+    assert "Share it with the circle" in harness.take()
+    await harness.say(f"@ana /dm story withdraw {number}")
+    assert "is withdrawn" in harness.take()
+    await harness.say("@ana /dm story list")
+    assert "withdrawn" in harness.take()
+    [story] = await stories(harness)  # none of those became a story
+    assert story.visibility == "withdrawn"
