@@ -90,7 +90,11 @@ def _experiments_from(updates: list[Any]) -> list[dict[str, Any]]:
             shown["stages"].append(stage)
         text = pick(record, "update", "text")
         said = (shown["prediction"], shown["result"])
-        if text and text not in said and len(shown["updates"]) < FEW:
+        # the plan's update restates the prediction, and the act's the decision
+        restated = pick(record, "stage") == "plan" or (
+            pick(record, "stage") == "act" and shown["decision"]
+        )
+        if text and not restated and text not in said and len(shown["updates"]) < FEW:
             shown["updates"].append(str(text))
     return list(found.values())
 

@@ -323,3 +323,44 @@ async def test_digest_show_prints_archived_digests(
     assert "Evening drop-in" in capsys.readouterr().out
     assert await show("--id", "999") == 1
     assert "No archived digest number 999" in capsys.readouterr().out
+
+
+async def test_a_simulated_month_shows_every_section() -> None:
+    """`huddlebot demo --weeks 4`: the digests of a month, through the whole bot."""
+    import io
+
+    from bot.demo import run_demo
+
+    out = io.StringIO()
+    assert await run_demo(output=out, weeks=4) == 0
+    text = out.getvalue()
+    assert text.count("Huddle digest for Core partnership") == 4
+    assert text.count("Steward learning digest") == 4
+    for shown in (
+        # the huddle digest
+        "What we learned",
+        "young carers",
+        "*New*",
+        "*Still open*",
+        "*Moved on since last time*",
+        "The charities agreed to share case summaries from April.",
+        "What we are celebrating",
+        "shared anonymously",
+        "Plan → Do",
+        "We predicted: Twice as many working parents will come",
+        "What happened: Three times as many came, mostly fathers.",
+        "We decided to adopt",
+        "Questions for our next huddle",
+        "people shared",
+        # the steward digest
+        "Themes across the circles",
+        "Blockers waiting for a steward",
+        "Blockers resolved this week",
+        "Reported back.",
+        "Experiments past their review date",
+        "Circles that have gone quiet",
+        "North locality: nothing shared for 2 weeks or more",
+        "Stories shared with stewards",
+        "Questions rising from practice",
+    ):
+        assert shown in text, shown
