@@ -229,3 +229,37 @@ async def test_each_steward_privately(tmp_path: Path, database_url: str) -> None
         assert "[@ana, privately]" not in printed
         assert "[#stewards] huddlebot" not in printed
         assert printed.count("Steward learning digest") == 2
+
+
+async def test_a_large_week_is_read_as_an_even_sample_with_true_totals(harness: Harness) -> None:
+    from bot.digest_sections import shared_sample
+
+    await harness.until(MONDAY_10)
+    for number in range(40):
+        await entry_for(
+            harness,
+            text=f"Learning number {number:02d}",
+            at=MONDAY_10 + timedelta(minutes=number),
+            kind="learning",
+        )
+    for number in range(7):
+        await entry_for(
+            harness,
+            text=f"Question {number}",
+            at=MONDAY_10 + timedelta(minutes=number),
+            kind="question",
+        )
+    async with harness.bot.sessions() as session:
+        rows, totals = await shared_sample(
+            session,
+            circle_ids=["core"],
+            start=MONDAY_10,
+            end=FRIDAY_9,
+            limits={"learning": 10, "question": 3},
+            spread=("learning",),
+        )
+    assert totals == {"learning": 40, "question": 7}
+    learned = [r.text for r in rows if r.kind == "learning"]
+    assert len(learned) == 10 and learned == sorted(learned)  # oldest first
+    assert learned[0] <= "Learning number 03" and learned[-1] >= "Learning number 36"  # spread
+    assert [r.text for r in rows if r.kind == "question"] == [f"Question {n}" for n in (4, 5, 6)]
