@@ -27,7 +27,13 @@ from bot.models_blockers import Blocker
 from bot.models_rights import Erasure
 from bot.models_stories import StoryDetail
 from bot.platform import EventSink, Limits, TextFormat
+from tests import test_telegram_core
 from tests.conftest import CONFIG, SUNDAY, Harness, open_harness
+from tests.fakes.telegram_updates import user
+from tests.test_telegram_core import GROUP
+from tests.test_telegram_core import World as TelegramWorld
+
+telegram_world = test_telegram_core.world  # the bot with a fake Telegram, as a fixture
 
 MONDAY_10 = datetime(2026, 3, 9, 10, 0, tzinfo=UTC)
 THURSDAY_17 = datetime(2026, 3, 12, 17, 0, tzinfo=UTC)
@@ -339,3 +345,39 @@ def test_export_from_the_command_line(
     out = tmp_path / "core.json"
     assert main([*args, "--format", "json", "--output", str(out)]) == 0
     assert json.loads(out.read_text()) == []
+
+
+# --- through Telegram --------------------------------------------------------------------------
+
+
+async def test_a_story_and_mydata_through_telegram(telegram_world: TelegramWorld) -> None:
+    world = telegram_world
+    h, fake = world.harness, world.fake
+    ada = user(2002, "Ada", "Okafor")
+    await world.push(fake.message_update(2002, "/start core", sender=ada))
+    story = "/story [Evenings] Families came once the drop-in moved to evenings."
+    await world.push(fake.message_update(GROUP, story, sender=ada))
+    answer = [m for m in fake.sent_messages if m["chat"]["id"] == 2002][-1]  # privately
+    assert "Thank you for trusting us" in answer["text"] and "Evenings" in answer["text"]
+    keys = [key for row in answer["reply_markup"]["inline_keyboard"] for key in row]
+    share = next(key for key in keys if key["text"] == "Share it with the circle")
+    await world.push(fake.callback_update(answer, share["callback_data"], sender=ada))
+    assert "Share it with the circle" in fake.sent(2002)[-1]["text"]
+    await world.push(fake.callback_update(answer, share["callback_data"], sender=ada))
+    assert "Nothing needed changing" in fake.sent(2002)[-1]["text"]  # pressed twice
+
+    await world.push(fake.message_update(2002, "/mydata", sender=ada))  # in the private chat
+    private = "".join(m["text"] for m in fake.sent(2002))
+    assert "Families came once the drop-in moved to evenings." in private
+    assert "table,row,field,value" in private
+    bo = user(3003, "Bo", None)  # has never opened a private chat with the bot
+    name = fake.bot["username"]
+    await world.push(fake.message_update(GROUP, f"/mydata@{name}", sender=bo))
+    answer_to_bo = fake.calls("sendMessage")[-1].params  # privately, or in the group
+    assert "cannot write to you privately" in answer_to_bo["text"]
+    assert "Families" not in answer_to_bo["text"]
+
+    await h.until(THURSDAY_17)
+    [digest] = [m["text"] for m in fake.sent(GROUP) if "Huddle digest" in m["text"]]
+    assert "Families came once the drop-in moved to evenings." in digest
+    assert "Ada" not in digest  # still anonymous
