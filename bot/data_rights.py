@@ -20,7 +20,7 @@ import csv
 import io
 import json
 import logging
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path
@@ -30,15 +30,18 @@ import sqlalchemy as sa
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.config import Config
 from bot.core import answer_here
 from bot.database import SessionFactory
+from bot.digest import digest_context
 from bot.errors import InputError
 from bot.events import ButtonPress, Command, InboundEvent
 from bot.features import Services
 from bot.messages import Body, Button, Outgoing, ToPerson
-from bot.models import Entry, Person
+from bot.models import Digest, Entry, Person
 from bot.models_rights import Erasure
 from bot.people import private_address
+from bot.prompts import PromptLibrary
 from bot.retention import (
     delete_entries,
     delete_rows,
@@ -154,14 +157,28 @@ class ErasureLog:
         return list(dict.fromkeys(int(line) for line in lines if line.strip().isdigit()))
 
 
-async def erase_person(session: AsyncSession, person_id: int, *, mode: str, now: datetime) -> bool:
+async def erase_person(
+    session: AsyncSession,
+    person_id: int,
+    *,
+    mode: str,
+    now: datetime,
+    archive: Archive | None = None,
+) -> bool:
     """Erase or anonymise one person as `mode` says; True when anything was still there to erase.
 
-    Safe to run again: a second run finds nothing and changes nothing.
+    With `archive`, the archived huddle digests that covered their entries are written again
+    from what is left, so the archive no longer names them either. Safe to run again: a second
+    run finds nothing and changes nothing.
     """
     person = await session.get(Person, person_id)
     if person is None:
         return False
+    quoted = (
+        await session.exec(
+            select(Entry.circle_id, Entry.created_at).where(Entry.person_id == person_id)
+        )
+    ).all()
     entries: sa.Table = Entry.__table__  # type: ignore[attr-defined]
     theirs = entries.c.person_id == person_id
     if mode == "erase":
@@ -186,18 +203,61 @@ async def erase_person(session: AsyncSession, person_id: int, *, mode: str, now:
         changed = True
     if changed:
         session.add(Erasure(person_id=person_id, mode=mode, applied_at=now))
+        if archive is not None:
+            await archive.rewrite(session, [(circle_id, at) for circle_id, at in quoted])
     return changed
 
 
+@dataclass(frozen=True, slots=True)
+class Archive:
+    """Writes archived huddle digests again, so an erasure reaches the archive too."""
+
+    config: Config
+    library: PromptLibrary
+
+    async def rewrite(self, session: AsyncSession, moments: list[tuple[str, datetime]]) -> int:
+        """Render again every huddle digest whose period holds one of (circle id, time)."""
+        known = {circle.id for circle in self.config.circles}
+        done: set[int] = set()
+        for circle_id, at in moments:
+            if circle_id not in known:
+                continue
+            query = select(Digest).where(
+                Digest.circle_id == circle_id,
+                Digest.kind == "huddle",
+                col(Digest.period_start) <= at,
+                col(Digest.period_end) > at,
+            )
+            for digest in (await session.exec(query)).all():
+                if digest.id is None or digest.id in done:
+                    continue
+                done.add(digest.id)
+                context = await digest_context(
+                    session,
+                    circle=self.config.circle(circle_id),
+                    start=digest.period_start,
+                    end=digest.period_end,
+                    library=self.library,
+                )
+                digest.markdown = self.library.render("huddle_digest", context, "markdown")
+                session.add(digest)
+        return len(done)
+
+
 async def replay_erasures(
-    sessions: SessionFactory, log_file: ErasureLog, *, mode: str, now: datetime
+    sessions: SessionFactory,
+    log_file: ErasureLog,
+    *,
+    mode: str,
+    now: datetime,
+    archive: Archive | None = None,
 ) -> list[int]:
     """Apply every logged erasure again (after a restore); returns the ids that needed it."""
     async with sessions.begin() as session:
         recorded = (await session.exec(select(Erasure.person_id).distinct())).all()
         again = []
         for person_id in dict.fromkeys([*log_file.read(), *recorded]):
-            if await erase_person(session, person_id, mode=mode, now=now):
+            if await erase_person(session, person_id, mode=mode, now=now, archive=archive):
                 again.append(person_id)
     if again:
         log.warning("applied %d erasure(s) again: %s", len(again), again)
@@ -222,6 +282,7 @@ class DataRights:
         self._config = services.config
         self.exports_dir = data_dir / "exports"
         self.erasure_log = ErasureLog(data_dir / "erasures.log")
+        self.archive = Archive(services.config, services.library)
 
     def register(self, router: Router) -> None:
         router.command(
@@ -242,7 +303,11 @@ class DataRights:
         async with self._services.sessions.begin() as session:
             await purge_expired(session, retention_days=partnership.retention_days, now=now)
         again = await replay_erasures(
-            self._services.sessions, self.erasure_log, mode=partnership.erasure, now=now
+            self._services.sessions,
+            self.erasure_log,
+            mode=partnership.erasure,
+            now=now,
+            archive=self.archive,
         )
         for person_id in again:
             self._services.memo.forget_person(person_id)
@@ -314,7 +379,7 @@ class DataRights:
     async def _forget(self, ctx: Context, event: InboundEvent) -> list[Outgoing]:
         person_id = ctx.who.person_id
         mode = self._config.partnership.erasure
-        await erase_person(ctx.session, person_id, mode=mode, now=ctx.now)
+        await erase_person(ctx.session, person_id, mode=mode, now=ctx.now, archive=self.archive)
         ctx.after_commit.append(partial(self.erasure_log.append, person_id))
         ctx.after_commit.append(partial(ctx.memo.forget_person, person_id))
         log.info("person %s was forgotten (%s)", person_id, mode)
@@ -345,8 +410,9 @@ async def forget_command(args: Any) -> int:
     async with cli_bot(args) as bot:
         log_file = ErasureLog(bot.settings.data_dir / "erasures.log")
         now = datetime.now(UTC)
+        archive = Archive(bot.config, bot.library)
         again = await replay_erasures(
-            bot.sessions, log_file, mode=bot.config.partnership.erasure, now=now
+            bot.sessions, log_file, mode=bot.config.partnership.erasure, now=now, archive=archive
         )
     if again:
         print(f"Applied {len(again)} erasure(s) again.")

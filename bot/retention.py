@@ -1,4 +1,4 @@
-"""Retention: entries older than the partnership's retention period go, with all that hangs on them.
+"""Retention: entries past the partnership's retention period go, with all that hangs on them.
 
 "All that hangs on them" is found from the tables themselves, so a feature's side table is
 covered without registering anything: a column that is a foreign key to `entries.id` or is named
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.models import Entry
+from bot.models import Digest, Entry
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +102,9 @@ async def purge_expired(session: AsyncSession, *, retention_days: int, now: date
     if retention_days <= 0:
         return 0
     cutoff = now - timedelta(days=retention_days)
+    # archived digests quote entries: those wholly past the period go with them
+    digests: sa.Table = Digest.__table__  # type: ignore[attr-defined]
+    await execute(session, sa.delete(digests).where(digests.c.period_end < cutoff))
     expired = (await session.exec(select(Entry.id).where(col(Entry.created_at) < cutoff))).all()
     if not expired:
         return 0

@@ -22,7 +22,7 @@ from bot.data_rights import ErasureLog, replay_erasures
 from bot.events import Command, Sender
 from bot.export import circle_entries, render
 from bot.messages import Delivery
-from bot.models import Consent, Entry, Identity, Membership, Person
+from bot.models import Consent, Digest, Entry, Identity, Membership, Person
 from bot.models_blockers import Blocker
 from bot.models_rights import Erasure
 from bot.models_stories import StoryDetail
@@ -210,6 +210,24 @@ async def test_forget_asks_then_anonymises_and_a_second_press_is_answered_kindly
         assert "Ben keeps his name." in digest
 
 
+async def test_forgetting_rewrites_the_archived_digests_that_named_them(
+    tmp_path: Path, database_url: str
+) -> None:
+    async with open_harness(config_with(tmp_path), database_url) as harness:
+        await harness.until(MONDAY_10)
+        shared = await tell_and_share(harness, "ana", "A family found a home.", "circle")
+        await harness.say(f"@ana /story name {shared} named")
+        await harness.say("@ben /learned Ben keeps his name.")
+        await harness.until(THURSDAY_17)
+        async with harness.bot.sessions() as session:
+            before = (await session.exec(select(Digest))).one().markdown
+        assert "Ana" in before and "Ben" in before
+        await harness.say("@ana /forget confirm")
+        async with harness.bot.sessions() as session:
+            after = (await session.exec(select(Digest))).one().markdown
+    assert "Ana" not in after and "Ben" in after and "family found a home" in after
+
+
 async def test_forget_with_erase_deletes_entries_and_what_hangs_on_them(
     tmp_path: Path, database_url: str
 ) -> None:
@@ -282,9 +300,12 @@ async def test_entries_past_the_retention_period_are_purged_daily(
         await harness.say("@ana /blocker An old blocker.")
         await harness.until(SUNDAY + timedelta(days=20))
         await harness.say("@ana /learned A newer learning.")
+        assert await harness.bot.huddle.post_digest("core", end=SUNDAY + timedelta(days=1)) > 0
         await harness.until(SUNDAY + timedelta(days=31, hours=12))
         async with harness.bot.sessions() as session:
             texts = (await session.exec(select(Entry.text))).all()
+            ends = (await session.exec(select(Digest.period_end))).all()
+            assert ends and min(ends) > SUNDAY + timedelta(days=1)  # the old archive went too
             assert (await session.exec(select(Consent))).all() == []
             assert (await session.exec(select(StoryDetail))).all() == []
             assert (await session.exec(select(Blocker))).all() == []
