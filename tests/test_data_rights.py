@@ -154,6 +154,21 @@ async def test_mydata_elsewhere_goes_privately_or_explains_how(
     assert any("sent you everything" in d.text for d in chat.sent if d.chat == "room-1")
 
 
+async def test_mydata_too_large_for_chat_is_kept_as_files_and_said_so(
+    tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.data_rights.INLINE_LIMIT", 200)
+    chat = PrivateChatAdapter()
+    async with open_harness(config_with(tmp_path), database_url, extra_adapters=(chat,)) as harness:
+        await harness.bot.core.handle(chat_command("learned", user="eve", dm_chat="dm-eve", n=1))
+        await harness.bot.core.handle(chat_command("mydata", user="eve", dm_chat="dm-eve", n=2))
+        await harness.bot.dispatcher.drain()
+    private = "".join(d.text for d in chat.sent if d.chat == "dm-eve")
+    assert "more than a chat message can hold" in private and ".json" in private
+    assert "Evening sessions" not in private
+    assert len(list((tmp_path / "data" / "exports").glob("mydata-*"))) == 2
+
+
 # --- forget ------------------------------------------------------------------------------------
 
 
