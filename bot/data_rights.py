@@ -20,6 +20,7 @@ import csv
 import io
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from functools import partial
@@ -142,8 +143,10 @@ def summary(data: dict[str, Any]) -> dict[str, int]:
 class ErasureLog:
     """Person ids, one a line, in a file that lives beside the database rather than in it."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, also: Sequence[Path] = ()) -> None:
         self.path = path
+        self.also = [p for p in also if p != path]
+        """Other logs to read (never written): where an earlier setting may have put one."""
 
     def append(self, person_id: int) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -151,10 +154,12 @@ class ErasureLog:
             log_file.write(f"{person_id}\n")
 
     def read(self) -> list[int]:
-        if not self.path.exists():
-            return []
-        lines = self.path.read_text(encoding="utf-8").split()
-        return list(dict.fromkeys(int(line) for line in lines if line.strip().isdigit()))
+        ids: list[int] = []
+        for path in (self.path, *self.also):
+            if path.exists():
+                lines = path.read_text(encoding="utf-8").split()
+                ids.extend(int(line) for line in lines if line.strip().isdigit())
+        return list(dict.fromkeys(ids))
 
 
 async def erase_person(
@@ -408,7 +413,8 @@ async def forget_command(args: Any) -> int:
     from bot.cli import cli_bot
 
     async with cli_bot(args) as bot:
-        log_file = ErasureLog(bot.settings.data_dir / "erasures.log")
+        running_logs = [f.erasure_log.path for f in bot.features if isinstance(f, DataRights)]
+        log_file = ErasureLog(bot.settings.data_dir / "erasures.log", also=running_logs)
         now = datetime.now(UTC)
         archive = Archive(bot.config, bot.library)
         again = await replay_erasures(
