@@ -364,3 +364,56 @@ async def test_a_simulated_month_shows_every_section() -> None:
         "Questions rising from practice",
     ):
         assert shown in text, shown
+
+
+async def test_a_pulse_check_shows_in_aggregate_only(harness: Harness) -> None:
+    from bot.models import Person
+    from bot.models_practices import PulseAnswer, PulseCheck
+
+    await harness.until(MONDAY_10)
+    async with harness.bot.sessions.begin() as session:
+        pulse = await insert_row(
+            session,
+            PulseCheck,
+            {
+                "circle_id": "core",
+                "scheduled_for": MONDAY_10,
+                "closes_at": MONDAY_10 + timedelta(days=2),
+                "threshold": 3,
+                "reported": True,
+            },
+        )
+        for number in range(3):
+            person = await insert_row(
+                session, Person, {"display_name": f"Pulse {number}", "created_at": MONDAY_10}
+            )
+            answers = [("pace", "too_much")] + ([("power", "just_right")] if number else [])
+            for factor, answer in answers:
+                await insert_row(
+                    session,
+                    PulseAnswer,
+                    {
+                        "pulse_id": pulse,
+                        "person_id": person,
+                        "factor": factor,
+                        "answer": answer,
+                        "answered_at": MONDAY_10,
+                    },
+                )
+    await harness.say("@ana /learned Something to learn from.")
+    await harness.until(THURSDAY_17)
+    text = digest_of(harness.take())
+    assert "How the work feels" in text and "Pace: mostly too much" in text
+    assert "Power" not in text  # two answers are fewer than the threshold of three
+    assert "Pulse 0" not in text
+
+
+async def test_a_week_of_only_blockers_is_still_kind(harness: Harness) -> None:
+    await harness.until(MONDAY_10)
+    for number in range(4):
+        await harness.say(f"@p{number} /blocker Blocker number {number} is in our way.")
+    await harness.until(THURSDAY_17)
+    text = digest_of(harness.take())
+    assert "Bring one thing that went well to the huddle" in text
+    assert "here is what is working" not in text
+    assert "and 1 more" in text
