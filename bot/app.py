@@ -177,6 +177,7 @@ async def assembled(
             scheduler=scheduler,
             memo=memo,
             wake=dispatcher.wake,
+            data_dir=settings.data_dir,
         )
         features = build_features(services)
         for feature in features:

@@ -272,13 +272,6 @@ async def replay_erasures(
 # --- the feature -------------------------------------------------------------------------------
 
 
-def data_dir_of(services: Services) -> Path:
-    """Where exports and the erasure log live: `Services.data_dir` (the settings' data folder)
-    once the composition root provides it; until then a `data` folder beside the config file."""
-    found = getattr(services, "data_dir", None)
-    return Path(found) if found is not None else services.config.source.parent / "data"
-
-
 class DataRights:
     """The `mydata` and `forget` verbs, and the daily retention and erasure job."""
 

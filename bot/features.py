@@ -14,7 +14,7 @@ __all__ = ["Feature", "Services", "build_features"]
 def build_features(services: Services) -> list[Feature]:
     """Every feature, in the order their verbs should appear in help."""
     from bot.blockers import Blockers
-    from bot.data_rights import DataRights, data_dir_of
+    from bot.data_rights import DataRights
     from bot.experiments import Experiments
     from bot.learning_sets import LearningSets
     from bot.maturity import Maturity
@@ -27,7 +27,9 @@ def build_features(services: Services) -> list[Feature]:
         Experiments(services),
         Blockers(services),
         Stories(services),
-        DataRights(services, data_dir=data_dir_of(services)),
-        LearningSets(services), Maturity(services), Pulse(services),
+        DataRights(services, data_dir=services.data_dir),
+        LearningSets(services),
+        Maturity(services),
+        Pulse(services),
     ]
     return features

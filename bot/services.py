@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 from bot.clock import Clock
@@ -28,6 +29,8 @@ class Services:
     scheduler: JobScheduler
     memo: Memo
     wake: Callable[[], None]
+    data_dir: Path
+    """The settings' data folder: exports and the erasure log live under it."""
 
 
 class Feature(Protocol):

@@ -163,7 +163,7 @@ async def open_harness(
     clock = ManualClock(start)
     scheduler = SimulatedScheduler(clock)
     settings = replace(
-        Settings.from_env({}, cwd=Path("/nonexistent")), database_url=database_url, port=0
+        Settings.from_env({}, cwd=config.source.parent), database_url=database_url, port=0
     )
     output = io.StringIO()
     rooms = [

@@ -80,8 +80,6 @@ def contexts(library: PromptLibrary, user: str) -> dict[str, dict[str, Any]]:
         "replies/too_long": {"limit": 2000, "length": 2345, "text": f"My long text {user}"},
         "replies/unknown_verb": {"verb": f"x{user}", "verbs": ["learned", "blocker", "help"]},
         "replies/prompt_closed": {"prompt_title": f"Title {user}"},
-        "replies/story_saved": {"care_note": f"Talk to a steward {user}"},
-        "replies/choice_saved": {"visibility": "Stewards only", "anonymous": True},
         "replies/nothing_open": {"verbs": ["learned", "blocker"]},
         "replies/welcome": {"circle": circle},
         "replies/stewards_only": {"verb": f"digest{user}"},
@@ -147,7 +145,6 @@ def test_every_template_renders_for_every_target(
 
 NO_USER_TEXT = {
     "replies/empty",
-    "replies/choice_saved",
     "replies/nothing_open",
     "replies/story_gone",
     "replies/not_yours",
@@ -299,7 +296,7 @@ def test_unknown_entry_kind_and_missing_kind(tmp_path: Path) -> None:
 def test_unknown_names_list_what_exists(library: PromptLibrary, tmp_path: Path) -> None:
     with pytest.raises(TemplateError, match="prompts: blocking, celebrate"):
         library.prompt("nope")
-    with pytest.raises(TemplateError, match="templates: .*huddle_digest"):
+    with pytest.raises(TemplateError, match=r"templates: .*huddle_digest"):
         library.render("nope", {}, "plain")
     with pytest.raises(TemplateError, match="kinds: learning"):
         library.kind_heading("nope")
