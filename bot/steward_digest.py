@@ -18,7 +18,6 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import CircleConfig, Config
-from bot.digest import pulse_section
 from bot.digest_sections import (
     FEW,
     THEME_INPUT,
@@ -214,6 +213,37 @@ async def _stories(
     return found
 
 
+async def _pulses(
+    session: AsyncSession, *, hidden: set[str], start: datetime, end: datetime
+) -> list[dict[str, Any]]:
+    """Each circle's pulse check asked this week, in aggregate; never a learning set's."""
+    trend = feature("pulse", "pulse_trend")
+    if trend is None:
+        return []
+    found = await trend(session, circle_id=None, now=end) or {}
+    shown = []
+    for pulse in found.get("pulses", ()):
+        asked = pulse.get("asked_at")
+        if pulse.get("circle_id") in hidden:
+            continue
+        if isinstance(asked, datetime) and asked < start - timedelta(days=2):
+            continue
+        factors = [
+            {"label": f["label"], "lean": f["lean_label"]}
+            for f in pulse.get("factors", ())
+            if f.get("shown")
+        ]
+        if factors:
+            shown.append(
+                {
+                    "circle": pulse.get("circle_name"),
+                    "people": pulse.get("people", 0),
+                    "factors": factors,
+                }
+            )
+    return shown
+
+
 def _quiet(
     circles: list[CircleConfig], latest: dict[str, datetime], *, weeks: int, end: datetime
 ) -> list[dict[str, Any]]:
@@ -275,7 +305,7 @@ async def steward_context(
         "more_questions": more_questions,
         "learning_sets": await _learning_sets(session, sets=sets, start=start, end=end),
         "participation": counts,
-        "pulse": await pulse_section(session, circle_id=None, start=start, end=end),
+        "pulses": await _pulses(session, hidden=hidden, start=start, end=end),
     }
     shown = ("themes", "waiting", "closed", "overdue", "quiet_circles", "stories", "questions")
     context["quiet"] = not any(context[k] for k in (*shown, "learning_sets"))

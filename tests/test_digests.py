@@ -406,6 +406,9 @@ async def test_a_pulse_check_shows_in_aggregate_only(harness: Harness) -> None:
     assert "How the work feels" in text and "Pace: mostly too much" in text
     assert "Power" not in text  # two answers are fewer than the threshold of three
     assert "Pulse 0" not in text
+    await harness.until(THURSDAY_17 + timedelta(hours=16))  # the stewards' Friday digest
+    stewards = harness.take()
+    assert "Core partnership (3 answered): Pace mostly too much" in stewards
 
 
 async def test_a_week_of_only_blockers_is_still_kind(harness: Harness) -> None:

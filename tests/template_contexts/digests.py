@@ -117,7 +117,13 @@ def contexts(user: str) -> dict[str, dict[str, Any]]:
             "questions": [{"text": f"Who owns it {user}?", "author": None, "circle": "North"}],
             "more_questions": 2,
             "learning_sets": [{"name": f"Set A {user}", "participants": 5}],
-            "pulse": parts["pulse"],
+            "pulses": [
+                {
+                    "circle": f"Core {user}",
+                    "people": 5,
+                    "factors": [{"label": "Pace", "lean": "Too much"}],
+                }
+            ],
             "participation": {"people": 30, "entries": 120},
             "quiet": False,
         },
