@@ -20,7 +20,7 @@ import logging
 import os
 import re
 import time
-from collections.abc import AsyncIterator, Awaitable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Collection, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -125,6 +125,11 @@ class TelegramAdapter:
         self._application: Application[Any, Any, Any, Any, Any, Any] = builder.build()
         self._application.add_handler(TypeHandler(Update, self._on_polled_update))
         self._connection: _Connection | None = None
+        self._verbs: frozenset[str] = DEFAULT_VERBS
+
+    def use_verbs(self, verbs: Collection[str]) -> None:
+        """The verbs the core answers: plain `/verb` in a group is taken as ours for these."""
+        self._verbs = frozenset(verbs) | DEFAULT_VERBS
 
     # -- receiving ----------------------------------------------------------------------------
 
@@ -193,7 +198,7 @@ class TelegramAdapter:
         if connection is None:
             raise TransientError("the Telegram adapter is not connected")
         try:
-            event = translate(update, me=connection.me, now=self._clock.now(), verbs=DEFAULT_VERBS)
+            event = translate(update, me=connection.me, now=self._clock.now(), verbs=self._verbs)
         except Exception:
             log.warning(
                 "skipping telegram update %s: unexpected shape", update.update_id, exc_info=True

@@ -24,7 +24,7 @@ from bot.huddle import Huddle
 from bot.memo import Memo
 from bot.models import Circle, Room
 from bot.outbox import Outbox
-from bot.platform import Adapter
+from bot.platform import Adapter, KnowsVerbs
 from bot.prompts import PromptLibrary
 from bot.reach import unreachable_handler
 from bot.router import Router
@@ -183,6 +183,9 @@ async def assembled(
         for feature in features:
             feature.register(router)
             huddle.extra_jobs.extend(feature.jobs())
+        for adapter in adapters:
+            if isinstance(adapter, KnowsVerbs):
+                adapter.use_verbs(router.verbs)
         await dispatcher.recover()
         yield Bot(
             config=config,

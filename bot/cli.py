@@ -190,9 +190,9 @@ async def _telegram(args: argparse.Namespace) -> int:
                 continue  # a link can be passed on, so it never makes anyone a steward
             print(f"  {circle.name} ({circle.id}): {deep_link(username, circle.id)}")
         return 0
-    from bot.contributions import VERB_DESCRIPTIONS
-
-    menu = [*VERB_DESCRIPTIONS.items(), ("help", "show what you can do")]
+    async with cli_bot(args) as bot:
+        # every verb the running bot answers, the features' ones too; stewards' verbs stay out
+        menu = [(v.verb, v.description) for v in bot.router.verbs.values() if not v.operator]
     await adapter.register_commands(menu)
     print(f"Registered {len(menu)} commands in the bot's Telegram menu.")
     return 0

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Literal, Protocol, runtime_checkable
 
 from starlette.routing import BaseRoute
 
@@ -51,3 +51,10 @@ class Adapter(Protocol):
         Raises `RateLimited`, `Undeliverable` or `TransientError` from `bot.errors`.
         """
         ...
+
+
+@runtime_checkable
+class KnowsVerbs(Protocol):
+    """An adapter that needs the core's verbs, to tell its commands from other bots' ones."""
+
+    def use_verbs(self, verbs: Collection[str]) -> None: ...

@@ -54,6 +54,8 @@ async def test_commands_are_registered_with_descriptions(tmp_path: Path) -> None
     assert "Registered" in out
     names = [c["command"] for c in fake.commands]
     assert {"learned", "blocker", "celebrate", "story", "experiment", "help"} <= set(names)
+    assert {"mydata", "forget"} <= set(names)  # the features' verbs too
+    assert "digest" not in names  # stewards' verbs stay out of everyone's menu
     assert all(c["description"] for c in fake.commands)
 
 

@@ -181,3 +181,11 @@ async def test_a_start_link_never_makes_anyone_a_steward(world: World) -> None:
     assert joined == []
     await world.push(fake.message_update(3003, "/digest", sender=user(3003, "Eve")))
     assert "Only stewards" in fake.sent(3003)[-1]["text"]
+
+
+async def test_a_features_verb_works_plainly_in_a_group(world: World) -> None:
+    fake = world.fake
+    await world.push(fake.message_update(GROUP, "/mydata", sender=user(4004, "Ola")))
+    # before, a plain /mydata in a group was taken for another bot's command and ignored
+    [answer] = [m["text"] for m in fake.sent(GROUP) + fake.sent(4004)]
+    assert "cannot write to you privately yet" in answer
