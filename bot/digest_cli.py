@@ -1,8 +1,8 @@
 """`huddlebot digest`: build, preview and post a digest, or show any archived one.
 
-    huddlebot digest --circle core [--since DAY] [--until DAY] [--dry-run]
-    huddlebot digest --steward [--since DAY] [--until DAY] [--dry-run]
-    huddlebot digest show [--circle ID] [--id N | --latest]
+huddlebot digest --circle core [--since DAY] [--until DAY] [--dry-run]
+huddlebot digest --steward [--since DAY] [--until DAY] [--dry-run]
+huddlebot digest show [--circle ID] [--id N | --latest]
 """
 
 from __future__ import annotations
