@@ -10,9 +10,7 @@ import signal
 import sys
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
-from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from bot import cli_experiments, data_rights, digest_cli, export
 from bot.app import Bot, assembled, running
@@ -124,38 +122,13 @@ async def cli_bot(args: argparse.Namespace) -> AsyncIterator[Bot]:
         log.info("sent %d message part(s)", sent)
 
 
-async def _one_shot(args: argparse.Namespace) -> int:
-    """`prompt` and `digest`: do one thing through the real outbox, deliver it, and stop."""
+async def _prompt(args: argparse.Namespace) -> int:
+    """`prompt`: ask a circle one prompt now, deliver it, and stop."""
     async with cli_bot(args) as bot:
-        if args.command == "prompt":
-            run = await bot.huddle.send_prompt_now(args.circle, args.prompt)
-            if run is None:
-                print("That prompt was already sent to this circle just now.")
-            return 0
-        circle = bot.config.circle(args.circle)
-        zone = ZoneInfo(circle.timezone)
-        until = _day(args.until, zone, end=True) if args.until else datetime.now(UTC)
-        since = _day(args.since, zone, end=False) if args.since else None
-        if args.dry_run:
-            start = since or until - timedelta(days=7)
-            print(await bot.huddle.preview_digest(circle.id, start=start, end=until))
-            return 0
-        queued = await bot.huddle.post_digest(circle.id, end=until, start=since)
-        if not queued:
-            print("That digest was already posted; nothing was sent again.")
+        run = await bot.huddle.send_prompt_now(args.circle, args.prompt)
+        if run is None:
+            print("That prompt was already sent to this circle just now.")
     return 0
-
-
-def _day(value: str, zone: ZoneInfo, *, end: bool) -> datetime:
-    try:
-        day = datetime.strptime(value, "%Y-%m-%d").date()
-    except ValueError:
-        raise ConfigError(
-            f"'{value}' is not a date", key="--since/--until", fix="write dates as YYYY-MM-DD"
-        ) from None
-    if end:
-        day += timedelta(days=1)  # --until includes the whole day
-    return datetime.combine(day, time(0, 0), tzinfo=zone).astimezone(UTC)
 
 
 async def _db_upgrade(_args: argparse.Namespace) -> int:
@@ -241,7 +214,7 @@ def parser() -> argparse.ArgumentParser:
 COMMANDS = {
     "run": _run,
     "demo": _demo,
-    "prompt": _one_shot,
+    "prompt": _prompt,
     "digest": digest_cli.run,
     "db": _db_upgrade,
     "telegram": _telegram,
