@@ -520,9 +520,12 @@ class LearningSets:
             if nudge is None:
                 log.info("an advice nudge was not sent: no private way to reach the person")
             return [nudge] if nudge else []
-        if row.phase == "questions":
+        if row.phase == "questions":  # the presenter answering, in the room or privately
             await self._note(ctx, event, row, "answer", text)
-            return []
+            if not private:
+                return []
+            relayed = {**context, "name": ctx.who.display_name, "what": "answer", "text": text}
+            return [self._to_set(row, event, "learning_sets/relayed", relayed)]
         if row.phase == "reflect" and presenting:
             await self._note(ctx, event, row, "reflection", text)
             out = [self._private(event, "learning_sets/reflection_kept", context)]

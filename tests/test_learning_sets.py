@@ -59,9 +59,20 @@ ISSUE = "Our referral panel keeps bouncing families between teams."
 QUESTION = "What have you noticed about the times it works?"
 ADVICE = "You should just escalate it to the director."
 REFLECTION = "I see I have been trying to fix it on my own."
+ANSWER = "Mostly when the same worker stays with a family."
 ACTION = "Ask the panel chair for a joint case review"
 FOLLOW_UP = "It went well: the chair agreed to a monthly review."
-SECRETS = (ISSUE, QUESTION, ADVICE, REFLECTION, ACTION, FOLLOW_UP, "referral panel", "chair")
+SECRETS = (
+    ISSUE,
+    QUESTION,
+    ADVICE,
+    ANSWER,
+    REFLECTION,
+    ACTION,
+    FOLLOW_UP,
+    "referral panel",
+    "chair",
+)
 
 
 @pytest.fixture
@@ -124,6 +135,9 @@ async def run_first_round(harness: Harness) -> None:
 
     await harness.say(f"#set @ben /commit {ACTION}")
     assert "Questions are still open" in harness.take()
+    await harness.say(f"@ben /dm {ANSWER}")
+    relayed = harness.take()
+    assert "[#set]" in relayed and "Ben answers:" in relayed and ANSWER in relayed
 
     await harness.until(WEDNESDAY_1000)
     reflect = harness.take()
@@ -152,6 +166,7 @@ async def test_a_round_end_to_end_and_the_next_rounds_follow_up(harness: Harness
         ("issue", False),
         ("question", False),
         ("question", True),  # the advice is kept, marked
+        ("answer", False),
         ("reflection", False),
         ("action", False),
     ]
