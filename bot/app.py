@@ -3,6 +3,7 @@ tears them down in reverse order. Nothing here is global; everything is passed i
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -202,15 +203,28 @@ async def assembled(
         )
 
 
+async def _stop_delivery(bot: Bot, delivery: asyncio.Task[None], *, grace: float = 30.0) -> None:
+    bot.dispatcher.stop()
+    try:
+        await asyncio.wait_for(asyncio.shield(delivery), timeout=grace)
+    except TimeoutError:
+        log.warning("delivery did not stop within %gs; parts being sent are left in doubt", grace)
+        delivery.cancel()
+    except Exception:  # already logged by the background task's own handler
+        pass
+
+
 @asynccontextmanager
 async def running(
     bot: Bot, *, background: Background, serve_http: bool = True
 ) -> AsyncIterator[WebServer | None]:
     """Start the bot's loops: delivery, every adapter, the web app and the schedule."""
     async with AsyncExitStack() as stack:
-        background.spawn(bot.dispatcher.run(), name="dispatcher")
         for adapter in bot.adapters.values():
             await stack.enter_async_context(adapter.connect(bot.core.handle))
+        delivery = background.spawn(bot.dispatcher.run(), name="dispatcher")
+        # unwound before the adapters disconnect: parts in flight finish, then delivery stops
+        stack.push_async_callback(_stop_delivery, bot, delivery)
         server = None
         if serve_http:
             routes = [route for adapter in bot.adapters.values() for route in adapter.routes()]

@@ -51,9 +51,22 @@ class Dispatcher:
         self._limit = asyncio.Semaphore(concurrency)
         self._wake = asyncio.Event()
         self._draining = asyncio.Lock()
+        self._stopping = False
+        self.stopping = asyncio.Event()
+        """Set once `stop()` was called."""
 
     def wake(self) -> None:
         """Tell a running dispatcher that there is something new to send."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        """Finish the parts being sent, claim no more, and let `run()` return.
+
+        A part is never abandoned mid-send by a graceful stop, so nothing is left in doubt;
+        what was not yet claimed stays pending for the next start.
+        """
+        self._stopping = True
+        self.stopping.set()
         self._wake.set()
 
     async def recover(self) -> int:
@@ -83,6 +96,8 @@ class Dispatcher:
         # Each round settles every due part (sent, failed, or deferred to later); a round can
         # queue new parts (a notice to stewards), so go on until a round finds nothing due.
         for _round in range(100):
+            if self._stopping:
+                break
             lanes = await self._due_lanes()
             if not lanes:
                 break
@@ -91,8 +106,8 @@ class Dispatcher:
         return sent_total
 
     async def run(self) -> None:
-        """Send forever: after each drain, sleep until woken or until the next part is due."""
-        while True:
+        """Send until stopped: after each drain, sleep until woken or the next part is due."""
+        while not self._stopping:
             self._wake.clear()
             try:
                 await self.drain()
@@ -141,6 +156,8 @@ class Dispatcher:
         sent = 0
         async with self._limit:
             for row_id in ids:
+                if self._stopping:
+                    break
                 outcome = await self._send_one(row_id)
                 if outcome is None:
                     continue

@@ -3,6 +3,7 @@ when it dies after."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -12,12 +13,14 @@ import pytest
 from sqlmodel import select
 from starlette.routing import BaseRoute
 
+from bot.app import running
 from bot.config import load_config
 from bot.errors import RateLimited, Undeliverable
 from bot.messages import Delivery
 from bot.models import OutboxMessage, Room
 from bot.platform import EventSink, Limits, TextFormat
-from tests.conftest import open_harness
+from bot.tasks import Background
+from tests.conftest import Harness, open_harness
 
 
 class Crash(BaseException):
@@ -159,3 +162,41 @@ async def test_an_unreachable_room_goes_quiet_and_stewards_are_told(
         async with harness.bot.sessions() as session:
             room = (await session.exec(select(Room).where(Room.chat == "room-1"))).one()
         assert not room.active and room.inactive_reason == "bot removed"
+
+
+class Slow(Recording):
+    """Holds each send until the test lets it finish, like a send waiting out a rate limit."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sending = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def send(self, delivery: Delivery) -> str:
+        self.sending.set()
+        await self.release.wait()
+        return await super().send(delivery)
+
+
+async def test_a_graceful_stop_finishes_the_part_in_flight_and_claims_no_more(
+    recording_config: Path, database_url: str
+) -> None:
+    config = load_config(recording_config)
+    platform = Slow()
+    async with open_harness(
+        config, database_url, extra_adapters=(platform,), connect=False
+    ) as harness:
+        async with Background() as background:
+            async with running(harness.bot, background=background, serve_http=False):
+                await harness.bot.huddle.send_prompt_now("core", "learned")
+                await harness.bot.huddle.send_prompt_now("core", "blocking")
+                await platform.sending.wait()  # the first part is on its way out
+                releaser = asyncio.create_task(_release_once_stopping(harness, platform))
+            await releaser  # leaving `running` stopped delivery while the part was in flight
+        assert [d.text.splitlines()[0] for d in platform.sent] == ["== What did we learn? =="]
+        assert await statuses(harness) == ["sent", "pending"]  # nothing left in doubt
+
+
+async def _release_once_stopping(harness: Harness, platform: Slow) -> None:
+    await harness.bot.dispatcher.stopping.wait()
+    platform.release.set()
