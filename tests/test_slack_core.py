@@ -18,6 +18,8 @@ from starlette.applications import Starlette
 from adapters.slack import SlackAdapter
 from bot.config import load_config
 from bot.models import Consent, Entry, OutboxMessage, Room
+from bot.models_blockers import Blocker
+from bot.models_experiments import Experiment
 from tests.conftest import Harness, open_harness
 from tests.fakes import slack_events as ev
 from tests.fakes.slack_api import FakeSlackAPI, VirtualTime, api_error, rate_limited
@@ -274,3 +276,46 @@ async def test_saving_someone_elses_message_asks_its_author(world: World) -> Non
     await h.until(THURSDAY_17)
     digest = [t for t in texts(slack) if "Huddle digest" in t]
     assert "Families trust the library" in digest[0] and "(_alex_)" in digest[0]
+
+
+async def test_blockers_experiments_and_mydata_through_slack(world: World) -> None:
+    """The features' flows through the real route and the real Web API client."""
+    h, slack = world.harness, world.slack
+
+    async def slash(text: str, trigger: str, user: str = ALEX) -> None:
+        command = ev.slash_command(text=text, user_id=user, channel_id=CHANNEL, trigger_id=trigger)
+        assert await world.form(command) == 200
+
+    await slash("blocker We cannot share referral forms between teams.", "t-b1")
+    [raised] = slack.calls("chat.postEphemeral")
+    assert "blocker_kind" in str(raised.params.get("blocks"))  # the kind, by one tap
+    await world.form(
+        ev.interaction_fields(
+            ev.block_actions(
+                user_id=ALEX,
+                channel_id=CHANNEL,
+                message_ts="1700000600.000600",
+                action_id="blocker_kind#1",
+                value="1:rules",
+                action_ts="1700000601.000001",
+            )
+        )
+    )
+    async with h.bot.sessions() as session:
+        [blocker] = (await session.exec(select(Blocker))).all()
+    assert (blocker.kind, blocker.status) == ("rules", "open")
+
+    await slash(
+        "experiment new Text reminders | we expect fewer missed visits | @alex | 2026-04-01",
+        "t-e1",
+    )
+    await slash("experiment 1 do Sent reminders to thirty families", "t-e2")
+    async with h.bot.sessions() as session:
+        [experiment] = (await session.exec(select(Experiment))).all()
+    assert experiment.title == "Text reminders"
+
+    await slash("mydata", "t-m1")
+    private = [c for c in slack.calls("chat.postMessage") if c.params["channel"] == ALEX]
+    data = "".join(str(c.params.get("text", "")) for c in private)
+    assert "We cannot share referral forms between teams." in data
+    assert "table,row,field,value" in data  # the CSV beside the JSON
