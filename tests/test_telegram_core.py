@@ -16,6 +16,7 @@ from bot.config import load_config
 from bot.models import Entry, Identity, Membership, Room
 from tests.conftest import Harness, open_harness
 from tests.fakes.telegram_api import FakeTelegramAPI, VirtualTime
+from tests.fakes.telegram_html import parse_html
 from tests.fakes.telegram_updates import user
 
 GROUP = -1001234567
@@ -189,3 +190,22 @@ async def test_a_features_verb_works_plainly_in_a_group(world: World) -> None:
     # before, a plain /mydata in a group was taken for another bot's command and ignored
     [answer] = [m["text"] for m in fake.sent(GROUP) + fake.sent(4004)]
     assert "cannot write to you privately yet" in answer
+
+
+async def test_a_long_digest_is_split_into_valid_html_through_a_429_storm(world: World) -> None:
+    h, fake = world.harness, world.fake
+    for number in range(40):
+        text = f"/learned Entry {number:02d}: <b>families</b> & " + "we learned a lot. " * 12
+        await world.push(fake.message_update(GROUP, text, sender=user(5000 + number, "P")))
+    fake.fail("sendMessage", chat=GROUP, status=429, retry_after=1, times=4)
+    await h.until(THURSDAY_17)
+    parts = [m["text"] for m in fake.sent(GROUP) if "Entry" in m["text"]]
+    assert len(parts) >= 2  # over 4,096 characters, so split
+    for part in parts:
+        assert len(part) <= 4096
+        parse_html(part)  # each part alone is HTML Telegram can read
+    seen = "\n".join(parse_html(part) for part in parts)
+    positions = [seen.index(f"Entry {n:02d}:") for n in range(40)]
+    assert positions == sorted(positions)  # every entry once, in order, despite the 429s
+    assert all(seen.count(f"Entry {n:02d}:") == 1 for n in range(40))
+    assert "<b>families</b> &" in seen  # what people typed arrives as text, not markup
