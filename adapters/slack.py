@@ -81,6 +81,14 @@ class SlackSettings(Protocol):
 def from_settings(settings: SlackSettings) -> SlackAdapter | None:
     """The Slack adapter configured from the environment, or None when Slack is not set up."""
     if not settings.slack_bot_token:
+        if settings.slack_app_token or settings.slack_signing_secret:
+            raise ConfigError(
+                "Slack settings are set but the bot token is missing",
+                source="environment",
+                key="SLACK_BOT_TOKEN",
+                fix="set SLACK_BOT_TOKEN to the app's Bot User OAuth Token (xoxb-...), "
+                "or unset SLACK_APP_TOKEN and SLACK_SIGNING_SECRET",
+            )
         return None
     return SlackAdapter(
         bot_token=settings.slack_bot_token,

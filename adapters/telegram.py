@@ -278,6 +278,14 @@ def from_settings(settings: TelegramSettings) -> TelegramAdapter | None:
     """The adapter the settings ask for, or None when no Telegram token is set."""
     token = settings.telegram_bot_token
     if not token:
+        if settings.telegram_webhook_url or settings.telegram_webhook_secret:
+            raise ConfigError(
+                "Telegram webhook settings are set but the bot token is missing",
+                source=_ENV,
+                key="TELEGRAM_BOT_TOKEN",
+                fix="set TELEGRAM_BOT_TOKEN to the token BotFather gave you, "
+                "or unset TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET",
+            )
         return None
     return TelegramAdapter(
         token=token,

@@ -76,3 +76,24 @@ async def test_slack_and_telegram_routes_on_the_bot_web_app(
         ("telegram", "celebration", "A new volunteer joined"),
     ]
     assert telegram.webhook.get("url", "").endswith("/telegram/webhook")
+
+
+def test_platform_settings_without_a_bot_token_are_a_clear_error(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    import pytest
+
+    from adapters.registry import platform_adapters
+    from bot.errors import ConfigError
+    from bot.settings import Settings
+
+    base = Settings.from_env({}, cwd=tmp_path)
+    assert platform_adapters(base) == []
+    for settings, key in (
+        (replace(base, slack_signing_secret="s"), "SLACK_BOT_TOKEN"),
+        (replace(base, slack_app_token="xapp-1"), "SLACK_BOT_TOKEN"),
+        (replace(base, telegram_webhook_url="https://x.example"), "TELEGRAM_BOT_TOKEN"),
+    ):
+        with pytest.raises(ConfigError) as problem:
+            platform_adapters(settings)
+        assert key in str(problem.value) and "how to fix" in str(problem.value)
