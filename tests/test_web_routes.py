@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import aiohttp
+import pytest
 from sqlmodel import select
 
+from adapters.registry import platform_adapters
 from adapters.slack import SlackAdapter
 from adapters.telegram import TelegramAdapter
 from bot.app import running
 from bot.config import load_config
+from bot.errors import ConfigError
 from bot.models import Entry
+from bot.settings import Settings
 from bot.tasks import Background
 from tests.conftest import open_harness
 from tests.fakes import slack_events as ev
@@ -79,14 +84,6 @@ async def test_slack_and_telegram_routes_on_the_bot_web_app(
 
 
 def test_platform_settings_without_a_bot_token_are_a_clear_error(tmp_path: Path) -> None:
-    from dataclasses import replace
-
-    import pytest
-
-    from adapters.registry import platform_adapters
-    from bot.errors import ConfigError
-    from bot.settings import Settings
-
     base = Settings.from_env({}, cwd=tmp_path)
     assert platform_adapters(base) == []
     for settings, key in (
