@@ -9,16 +9,14 @@ from pathlib import Path
 import pytest
 from sqlmodel import col, select
 
-from adapters.telegram import TelegramAdapter
 from bot.blockers import blocker_digest, blockers_awaiting_stewards, blockers_closed_between
-from bot.config import load_config
 from bot.events import Command, Sender
 from bot.models_blockers import Blocker, BlockerChange
-from tests.conftest import SUNDAY, Harness, open_harness
-from tests.fakes.telegram_api import FakeTelegramAPI, VirtualTime
+from tests.conftest import SUNDAY, Harness
 from tests.fakes.telegram_updates import user
-from tests.test_telegram_core import CONFIG as TELEGRAM_CONFIG
-from tests.test_telegram_core import GROUP, World
+from tests.worlds import TELEGRAM_CONFIG, telegram_world
+from tests.worlds import TELEGRAM_GROUP as GROUP
+from tests.worlds import TelegramWorld as World
 
 
 async def blockers(harness: Harness) -> list[Blocker]:
@@ -189,22 +187,8 @@ async def test_blocker_text_is_still_saved_when_it_starts_with_a_verb_word(
 
 @pytest.fixture
 async def telegram(tmp_path: Path, database_url: str) -> AsyncIterator[World]:
-    path = tmp_path / "huddlebot.toml"
-    path.write_text(TELEGRAM_CONFIG)
-    clock = VirtualTime()
-    async with FakeTelegramAPI() as fake:
-        adapter = TelegramAdapter(
-            token=fake.token,
-            api_url=fake.url,
-            poll_timeout=1,
-            monotonic=clock.monotonic,
-            sleep=clock.sleep,
-        )
-        async with open_harness(
-            load_config(path), database_url, extra_adapters=(adapter,)
-        ) as harness:
-            yield World(harness, fake)
-        fake.assert_no_violations()
+    async with telegram_world(TELEGRAM_CONFIG, database_url, tmp_path) as world:
+        yield world
 
 
 async def test_through_telegram_the_group_hears_back(telegram: World) -> None:

@@ -30,8 +30,8 @@ from bot.platform import EventSink, Limits, TextFormat
 from tests import test_telegram_core
 from tests.conftest import CONFIG, SUNDAY, Harness, open_harness
 from tests.fakes.telegram_updates import user
-from tests.test_telegram_core import GROUP
-from tests.test_telegram_core import World as TelegramWorld
+from tests.worlds import TELEGRAM_GROUP as GROUP
+from tests.worlds import TelegramWorld
 
 telegram_world = test_telegram_core.world  # the bot with a fake Telegram, as a fixture
 

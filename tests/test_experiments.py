@@ -17,7 +17,8 @@ from bot.models_experiments import Experiment, ExperimentUpdate
 from tests.conftest import SUNDAY, Harness, open_harness
 from tests.fakes.telegram_updates import user
 from tests.test_blockers import telegram as telegram_world
-from tests.test_telegram_core import GROUP, World
+from tests.worlds import TELEGRAM_GROUP as GROUP
+from tests.worlds import TelegramWorld as World
 
 telegram = telegram_world  # the bot with a Telegram group beside the console
 

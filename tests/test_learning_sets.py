@@ -13,15 +13,14 @@ from pathlib import Path
 import pytest
 from sqlmodel import col, select
 
-from adapters.telegram import TelegramAdapter
 from bot.config import load_config
 from bot.learning_sets import set_activity
 from bot.models import Entry, Identity, Person
 from bot.models_practices import LearningNote, LearningPass, LearningRound
 from tests.conftest import Harness, open_harness
-from tests.fakes.telegram_api import FakeTelegramAPI, VirtualTime
 from tests.fakes.telegram_updates import user
-from tests.test_telegram_core import World
+from tests.worlds import TelegramWorld as World
+from tests.worlds import telegram_world
 
 CONFIG = """
 [partnership]
@@ -344,20 +343,8 @@ rooms = [{{ platform = "console", channel = "stewards" }}]
 
 @pytest.fixture
 async def telegram(tmp_path: Path, database_url: str) -> AsyncIterator[World]:
-    path = tmp_path / "huddlebot.toml"
-    path.write_text(TELEGRAM_CONFIG)
-    clock = VirtualTime()
-    async with FakeTelegramAPI() as fake:
-        adapter = TelegramAdapter(
-            token=fake.token,
-            api_url=fake.url,
-            poll_timeout=1,
-            monotonic=clock.monotonic,
-            sleep=clock.sleep,
-        )
-        async with open_harness(load_config(path), database_url, extra_adapters=(adapter,)) as h:
-            yield World(h, fake)
-        fake.assert_no_violations()
+    async with telegram_world(TELEGRAM_CONFIG, database_url, tmp_path) as world:
+        yield world
 
 
 async def test_through_telegram_replies_in_the_group_and_a_private_nudge(telegram: World) -> None:

@@ -10,15 +10,13 @@ from pathlib import Path
 import pytest
 from sqlmodel import col, select
 
-from adapters.telegram import TelegramAdapter
-from bot.config import load_config
 from bot.maturity import DIMENSIONS, dimension_of, parse_score, spread
 from bot.models_practices import MaturityAgreed, MaturityRound, MaturityScore
-from tests.conftest import Harness, open_harness
-from tests.fakes.telegram_api import FakeTelegramAPI, VirtualTime
+from tests.conftest import Harness
 from tests.fakes.telegram_updates import user
-from tests.test_telegram_core import CONFIG as TELEGRAM_CONFIG
-from tests.test_telegram_core import GROUP, World
+from tests.worlds import TELEGRAM_CONFIG, telegram_world
+from tests.worlds import TELEGRAM_GROUP as GROUP
+from tests.worlds import TelegramWorld as World
 
 MONDAY = datetime(2026, 3, 9, 10, 0, tzinfo=UTC)
 PEOPLE = ("ana", "ben", "cleo")
@@ -193,20 +191,8 @@ def test_reading_scores_and_dimensions() -> None:
 
 @pytest.fixture
 async def telegram(tmp_path: Path, database_url: str) -> AsyncIterator[World]:
-    path = tmp_path / "huddlebot.toml"
-    path.write_text(TELEGRAM_CONFIG)
-    clock = VirtualTime()
-    async with FakeTelegramAPI() as fake:
-        adapter = TelegramAdapter(
-            token=fake.token,
-            api_url=fake.url,
-            poll_timeout=1,
-            monotonic=clock.monotonic,
-            sleep=clock.sleep,
-        )
-        async with open_harness(load_config(path), database_url, extra_adapters=(adapter,)) as h:
-            yield World(h, fake)
-        fake.assert_no_violations()
+    async with telegram_world(TELEGRAM_CONFIG, database_url, tmp_path) as world:
+        yield world
 
 
 async def test_through_telegram_scores_by_button_in_a_private_chat(telegram: World) -> None:

@@ -14,20 +14,20 @@ from sqlmodel import select
 from starlette.applications import Starlette
 
 from adapters.slack import SlackAdapter
-from adapters.telegram import TelegramAdapter
 from bot.config import load_config
 from bot.models import Identity
 from bot.pulse import parse_answer, pulse_trend
 from tests.conftest import CONFIG, Harness, open_harness
 from tests.fakes import slack_events as ev
 from tests.fakes.slack_api import FakeSlackAPI
-from tests.fakes.telegram_api import FakeTelegramAPI, VirtualTime
+from tests.fakes.telegram_api import VirtualTime
 from tests.fakes.telegram_updates import user
 from tests.test_slack_core import CHANNEL
 from tests.test_slack_core import CONFIG as SLACK_CONFIG
 from tests.test_slack_core import World as SlackWorld
-from tests.test_telegram_core import CONFIG as TELEGRAM_CONFIG
-from tests.test_telegram_core import GROUP, World
+from tests.worlds import TELEGRAM_CONFIG, telegram_world
+from tests.worlds import TELEGRAM_GROUP as GROUP
+from tests.worlds import TelegramWorld as World
 
 PULSE = """
 [circles.pulse]
@@ -172,20 +172,9 @@ def test_typed_answers() -> None:
 async def telegram(tmp_path: Path, database_url: str) -> AsyncIterator[World]:
     marker = '[circles.digest]\ncron = "0 16 * * THU"\n'
     assert marker in TELEGRAM_CONFIG
-    path = tmp_path / "huddlebot.toml"
-    path.write_text(TELEGRAM_CONFIG.replace(marker, marker + textwrap.dedent(PULSE), 1))
-    clock = VirtualTime()
-    async with FakeTelegramAPI() as fake:
-        adapter = TelegramAdapter(
-            token=fake.token,
-            api_url=fake.url,
-            poll_timeout=1,
-            monotonic=clock.monotonic,
-            sleep=clock.sleep,
-        )
-        async with open_harness(load_config(path), database_url, extra_adapters=(adapter,)) as h:
-            yield World(h, fake)
-        fake.assert_no_violations()
+    config = TELEGRAM_CONFIG.replace(marker, marker + textwrap.dedent(PULSE), 1)
+    async with telegram_world(config, database_url, tmp_path) as world:
+        yield world
 
 
 async def test_through_telegram_one_tap_each_and_totals_in_the_group(telegram: World) -> None:

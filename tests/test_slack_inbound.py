@@ -40,11 +40,17 @@ class Harness:
     received: list[InboundEvent]
     slack: FakeSlackAPI
 
-    async def post_json(self, payload: dict, *, timestamp: int | None = None,
-                        secret: str = ev.SIGNING_SECRET,
-                        retry_num: int | None = None) -> httpx.Response:
-        body, headers = ev.json_request(payload, timestamp=timestamp or int(time.time()),
-                                        secret=secret, retry_num=retry_num)
+    async def post_json(
+        self,
+        payload: dict,
+        *,
+        timestamp: int | None = None,
+        secret: str = ev.SIGNING_SECRET,
+        retry_num: int | None = None,
+    ) -> httpx.Response:
+        body, headers = ev.json_request(
+            payload, timestamp=timestamp or int(time.time()), secret=secret, retry_num=retry_num
+        )
         return await self.http.post("/slack/events", content=body, headers=headers)
 
     async def post_form(self, fields: dict[str, str]) -> httpx.Response:
@@ -64,10 +70,13 @@ async def slack() -> AsyncIterator[FakeSlackAPI]:
         api.assert_no_violations()
 
 
-async def _harness(slack: FakeSlackAPI, sink_error: Exception | None = None,
-                   ) -> AsyncIterator[Harness]:
-    adapter = SlackAdapter(bot_token="xoxb-test", signing_secret=ev.SIGNING_SECRET,
-                           api_url=slack.url)
+async def _harness(
+    slack: FakeSlackAPI,
+    sink_error: Exception | None = None,
+) -> AsyncIterator[Harness]:
+    adapter = SlackAdapter(
+        bot_token="xoxb-test", signing_secret=ev.SIGNING_SECRET, api_url=slack.url
+    )
     received: list[InboundEvent] = []
 
     async def sink(event: InboundEvent) -> None:
@@ -77,8 +86,10 @@ async def _harness(slack: FakeSlackAPI, sink_error: Exception | None = None,
 
     app = Starlette(routes=list(adapter.routes()))
     transport = httpx.ASGITransport(app=app)
-    async with adapter.connect(sink), httpx.AsyncClient(
-            transport=transport, base_url="http://huddlebot.test") as http:
+    async with (
+        adapter.connect(sink),
+        httpx.AsyncClient(transport=transport, base_url="http://huddlebot.test") as http,
+    ):
         yield Harness(adapter, http, received, slack)
 
 
@@ -88,10 +99,17 @@ async def bot(slack: FakeSlackAPI) -> AsyncIterator[Harness]:
         yield harness
 
 
-def reply_event(text: str = "We learned to ask first.", *, ts: str = "1700000200.000200",
-                event_id: str = "Ev0REPLY1", user: str = ALEX) -> dict:
-    return ev.envelope(ev.message_event(channel=CHANNEL, user=user, text=text, ts=ts,
-                                        thread_ts=PROMPT_TS), event_id=event_id)
+def reply_event(
+    text: str = "We learned to ask first.",
+    *,
+    ts: str = "1700000200.000200",
+    event_id: str = "Ev0REPLY1",
+    user: str = ALEX,
+) -> dict:
+    return ev.envelope(
+        ev.message_event(channel=CHANNEL, user=user, text=text, ts=ts, thread_ts=PROMPT_TS),
+        event_id=event_id,
+    )
 
 
 # ---- who may talk to us
@@ -116,11 +134,13 @@ async def test_the_url_verification_challenge_is_answered(bot: Harness) -> None:
 
 
 async def test_nothing_is_taken_before_the_core_is_connected(slack: FakeSlackAPI) -> None:
-    adapter = SlackAdapter(bot_token="xoxb-test", signing_secret=ev.SIGNING_SECRET,
-                           api_url=slack.url)
+    adapter = SlackAdapter(
+        bot_token="xoxb-test", signing_secret=ev.SIGNING_SECRET, api_url=slack.url
+    )
     app = Starlette(routes=list(adapter.routes()))
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                 base_url="http://huddlebot.test") as http:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://huddlebot.test"
+    ) as http:
         body, headers = ev.json_request(reply_event(), timestamp=int(time.time()))
         response = await http.post("/slack/events", content=body, headers=headers)
     assert response.status_code == 503
@@ -139,8 +159,9 @@ async def test_a_thread_reply_becomes_a_reply_to_the_prompt(bot: Harness) -> Non
     assert event.chat == CHANNEL
     assert event.text == "We learned to ask first."
     assert event.dedup_key == "Ev0REPLY1"
-    assert event.sender == Sender(platform="slack", user_id=ALEX, display_name="alex",
-                                  team_id=TEAM_ID, dm_chat=ALEX)
+    assert event.sender == Sender(
+        platform="slack", user_id=ALEX, display_name="alex", team_id=TEAM_ID, dm_chat=ALEX
+    )
 
 
 async def test_three_redeliveries_carry_one_dedup_key_and_one_name_lookup(bot: Harness) -> None:
@@ -161,23 +182,30 @@ async def test_the_dedup_key_falls_back_to_channel_and_ts(bot: Harness) -> None:
 
 
 async def test_a_direct_message_and_a_channel_message(bot: Harness) -> None:
-    await bot.post_json(ev.envelope(ev.message_event(
-        channel="D0ALEX", user=ALEX, text="hello", ts="1.1", channel_type="im")))
-    await bot.post_json(ev.envelope(ev.message_event(
-        channel=CHANNEL, user=SAM, text="lunch?", ts="1.2")))
+    await bot.post_json(
+        ev.envelope(
+            ev.message_event(channel="D0ALEX", user=ALEX, text="hello", ts="1.1", channel_type="im")
+        )
+    )
+    await bot.post_json(
+        ev.envelope(ev.message_event(channel=CHANNEL, user=SAM, text="lunch?", ts="1.2"))
+    )
     dm, room = bot.received
     assert isinstance(dm, DirectMessage) and dm.chat == "D0ALEX"
     assert isinstance(room, Message) and room.text == "lunch?"
     assert room.sender.display_name == "Sam Okoro"
 
 
-@pytest.mark.parametrize("extra", [
-    {"subtype": "message_changed"},
-    {"subtype": "message_deleted"},
-    {"subtype": "bot_message", "bot_id": "B0OTHER"},
-    {"bot_id": "B0OTHER"},
-    {"subtype": "channel_join"},
-])
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"subtype": "message_changed"},
+        {"subtype": "message_deleted"},
+        {"subtype": "bot_message", "bot_id": "B0OTHER"},
+        {"bot_id": "B0OTHER"},
+        {"subtype": "channel_join"},
+    ],
+)
 async def test_edits_deletions_and_bots_are_ignored(bot: Harness, extra: dict) -> None:
     event = ev.message_event(channel=CHANNEL, user=SAM, text="x", ts="1.3", **extra)
     response = await bot.post_json(ev.envelope(event))
@@ -204,9 +232,14 @@ async def test_slack_markup_reaches_the_core_as_plain_words(bot: Harness) -> Non
 
 
 async def test_a_slash_command_becomes_a_command(bot: Harness) -> None:
-    response = await bot.post_form(ev.slash_command(
-        text="learned  Asking first saves time", user_id=ALEX, channel_id=CHANNEL,
-        trigger_id="trig-1"))
+    response = await bot.post_form(
+        ev.slash_command(
+            text="learned  Asking first saves time",
+            user_id=ALEX,
+            channel_id=CHANNEL,
+            trigger_id="trig-1",
+        )
+    )
     assert response.status_code == 200
     [command] = bot.received
     assert isinstance(command, Command)
@@ -217,36 +250,60 @@ async def test_a_slash_command_becomes_a_command(bot: Harness) -> None:
 
 
 async def test_huddle_alone_asks_for_help_and_a_dm_command_is_private(bot: Harness) -> None:
-    await bot.post_form(ev.slash_command(text="", user_id=ALEX, channel_id="D0ALEX",
-                                         channel_name="directmessage", trigger_id="trig-2"))
+    await bot.post_form(
+        ev.slash_command(
+            text="",
+            user_id=ALEX,
+            channel_id="D0ALEX",
+            channel_name="directmessage",
+            trigger_id="trig-2",
+        )
+    )
     [command] = bot.received
     assert isinstance(command, Command)
     assert command.verb == "help" and command.args == "" and command.private
 
 
 async def test_a_story_without_text_opens_a_modal_and_its_submission_is_the_story(
-        bot: Harness) -> None:
-    await bot.post_form(ev.slash_command(text="story", user_id=ALEX, channel_id=CHANNEL,
-                                         trigger_id="trig-3"))
+    bot: Harness,
+) -> None:
+    await bot.post_form(
+        ev.slash_command(text="story", user_id=ALEX, channel_id=CHANNEL, trigger_id="trig-3")
+    )
     assert bot.received == []
     [opened] = bot.slack.calls("views.open")
     assert opened.params["trigger_id"] == "trig-3"
     view = bot.slack.views[0]
-    response = await bot.interact(ev.view_submission(
-        user_id=ALEX, view=view, view_id="V0STORY",
-        values=ev.text_input_state("huddle_text", "text", "  A family found a home.  ")))
+    response = await bot.interact(
+        ev.view_submission(
+            user_id=ALEX,
+            view=view,
+            view_id="V0STORY",
+            values=ev.text_input_state("huddle_text", "text", "  A family found a home.  "),
+        )
+    )
     assert response.status_code == 200
     [command] = bot.received
     assert isinstance(command, Command)
-    assert (command.verb, command.args, command.chat) == ("story", "A family found a home.",
-                                                          CHANNEL)
+    assert (command.verb, command.args, command.chat) == (
+        "story",
+        "A family found a home.",
+        CHANNEL,
+    )
     assert command.dedup_key == "view:V0STORY"
 
 
 async def test_a_button_press_becomes_a_button_press(bot: Harness) -> None:
-    response = await bot.interact(ev.block_actions(
-        user_id=ALEX, channel_id=CHANNEL, message_ts="1700000300.000300",
-        action_id="story_visibility#1", value="partnership", action_ts="1700000301.000001"))
+    response = await bot.interact(
+        ev.block_actions(
+            user_id=ALEX,
+            channel_id=CHANNEL,
+            message_ts="1700000300.000300",
+            action_id="story_visibility#1",
+            value="partnership",
+            action_ts="1700000301.000001",
+        )
+    )
     assert response.status_code == 200
     [press] = bot.received
     assert isinstance(press, ButtonPress)
@@ -256,14 +313,23 @@ async def test_a_button_press_becomes_a_button_press(bot: Harness) -> None:
 
 
 async def _save_to_huddle(bot: Harness, user: str) -> InboundEvent:
-    await bot.interact(ev.message_shortcut(
-        user_id=user, channel_id=CHANNEL, author=ALEX, text="We tried a new intake form.",
-        message_ts="1700000400.000400", trigger_id="trig-4"))
+    await bot.interact(
+        ev.message_shortcut(
+            user_id=user,
+            channel_id=CHANNEL,
+            author=ALEX,
+            text="We tried a new intake form.",
+            message_ts="1700000400.000400",
+            trigger_id="trig-4",
+        )
+    )
     assert bot.received == []
     view = bot.slack.views[0]
     assert view["callback_id"] == "huddle_save"
-    values = {**ev.choice_state("huddle_kind", "kind", "learning"),
-              **ev.text_input_state("huddle_text", "text", "We tried a new intake form.")}
+    values = {
+        **ev.choice_state("huddle_kind", "kind", "learning"),
+        **ev.text_input_state("huddle_text", "text", "We tried a new intake form."),
+    }
     await bot.interact(ev.view_submission(user_id=user, view=view, values=values))
     [event] = bot.received
     return event
@@ -273,7 +339,10 @@ async def test_save_to_huddle_by_the_author_saves_their_words(bot: Harness) -> N
     command = await _save_to_huddle(bot, ALEX)
     assert isinstance(command, Command)
     assert (command.verb, command.args, command.chat) == (
-        "learned", "We tried a new intake form.", CHANNEL)
+        "learned",
+        "We tried a new intake form.",
+        CHANNEL,
+    )
     assert command.sender.user_id == ALEX
     assert command.thread_ref == "1700000400.000400"
 
@@ -288,8 +357,14 @@ async def test_save_to_huddle_by_someone_else_leaves_the_say_to_the_author(bot: 
 
 async def test_a_bots_message_cannot_be_saved(bot: Harness) -> None:
     bot.slack.response_url("shortcut")
-    payload = ev.message_shortcut(user_id=ALEX, channel_id=CHANNEL, author=None, text="beep",
-                                  message_ts="1.5", trigger_id="trig-5")
+    payload = ev.message_shortcut(
+        user_id=ALEX,
+        channel_id=CHANNEL,
+        author=None,
+        text="beep",
+        message_ts="1.5",
+        trigger_id="trig-5",
+    )
     payload["response_url"] = bot.slack.response_url("shortcut")
     response = await bot.interact(payload)
     assert response.status_code == 200
@@ -302,7 +377,8 @@ async def test_a_bots_message_cannot_be_saved(bot: Harness) -> None:
 
 
 async def test_an_unreadable_body_is_skipped_with_a_warning(
-        bot: Harness, caplog: pytest.LogCaptureFixture) -> None:
+    bot: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
     body = '{"type": "event_callback", "event": '
     headers = {"Content-Type": "application/json", **ev.sign(body, timestamp=int(time.time()))}
     with caplog.at_level(logging.WARNING, logger="adapters"):
@@ -314,14 +390,17 @@ async def test_an_unreadable_body_is_skipped_with_a_warning(
 
 async def test_an_unreadable_body_with_a_bad_signature_is_still_refused(bot: Harness) -> None:
     body = "{not json"
-    headers = {"Content-Type": "application/json",
-               **ev.sign(body, timestamp=int(time.time()), secret="wrong")}
+    headers = {
+        "Content-Type": "application/json",
+        **ev.sign(body, timestamp=int(time.time()), secret="wrong"),
+    }
     response = await bot.http.post("/slack/events", content=body, headers=headers)
     assert response.status_code == 401
 
 
 async def test_a_message_without_a_user_is_skipped_with_a_warning(
-        bot: Harness, caplog: pytest.LogCaptureFixture) -> None:
+    bot: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
     event = ev.message_event(channel=CHANNEL, user=ALEX, text="x", ts="1.6")
     del event["user"]
     with caplog.at_level(logging.WARNING, logger="adapters"):
@@ -332,8 +411,13 @@ async def test_a_message_without_a_user_is_skipped_with_a_warning(
 
 
 async def test_an_event_we_did_not_ask_for_is_acknowledged(bot: Harness) -> None:
-    event = {"type": "reaction_added", "user": ALEX, "reaction": "tada",
-             "item": {"type": "message", "channel": CHANNEL, "ts": "1.7"}, "event_ts": "1.8"}
+    event = {
+        "type": "reaction_added",
+        "user": ALEX,
+        "reaction": "tada",
+        "item": {"type": "message", "channel": CHANNEL, "ts": "1.7"},
+        "event_ts": "1.8",
+    }
     response = await bot.post_json(ev.envelope(event))
     assert response.status_code == 200
     assert bot.received == []
@@ -347,8 +431,14 @@ async def test_a_failing_store_makes_slack_redeliver(slack: FakeSlackAPI) -> Non
 
 
 async def test_a_malformed_interaction_is_skipped(bot: Harness) -> None:
-    payload = ev.block_actions(user_id=ALEX, channel_id=CHANNEL, message_ts="1.9",
-                               action_id="a#0", value="v", action_ts="2.0")
+    payload = ev.block_actions(
+        user_id=ALEX,
+        channel_id=CHANNEL,
+        message_ts="1.9",
+        action_id="a#0",
+        value="v",
+        action_ts="2.0",
+    )
     payload["actions"] = []
     response = await bot.interact(payload)
     assert response.status_code == 200
@@ -361,8 +451,9 @@ def test_payload_helpers_match_the_events_spec() -> None:
 
 
 async def test_a_slow_store_does_not_hold_up_the_acknowledgement(slack: FakeSlackAPI) -> None:
-    adapter = SlackAdapter(bot_token="xoxb-test", signing_secret=ev.SIGNING_SECRET,
-                           api_url=slack.url, ack_budget=0.05)
+    adapter = SlackAdapter(
+        bot_token="xoxb-test", signing_secret=ev.SIGNING_SECRET, api_url=slack.url, ack_budget=0.05
+    )
     release = asyncio.Event()
     stored: list[InboundEvent] = []
 
@@ -373,8 +464,9 @@ async def test_a_slow_store_does_not_hold_up_the_acknowledgement(slack: FakeSlac
     app = Starlette(routes=list(adapter.routes()))
     body, headers = ev.json_request(reply_event(), timestamp=int(time.time()))
     async with adapter.connect(slow_sink):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                     base_url="http://huddlebot.test") as http:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://huddlebot.test"
+        ) as http:
             response = await http.post("/slack/events", content=body, headers=headers)
         assert response.status_code == 200 and stored == []
         release.set()

@@ -87,33 +87,41 @@ def test_modal_context_round_trip_and_refusal() -> None:
 # ---- text
 
 
-@pytest.mark.parametrize(("slack", "plain"), [
-    ("<!channel> hi", "@channel hi"),
-    ("<!here|here> now", "here now"),
-    ("see <https://x.example|the notes>", "see the notes (https://x.example)"),
-    ("see <https://x.example>", "see https://x.example"),
-    ("ask <@U0SAM>", "ask @Sam"),
-    ("ask <@U0OTHER>", "ask @U0OTHER"),
-    ("in <#C123|general>", "in #general"),
-    ("mail <mailto:a@b.org|a@b.org>", "mail a@b.org"),
-    ("<!subteam^S1|@stewards> look", "@stewards look"),
-    ("a &lt;b&gt; &amp;amp; c", "a <b> &amp; c"),
-])
+@pytest.mark.parametrize(
+    ("slack", "plain"),
+    [
+        ("<!channel> hi", "@channel hi"),
+        ("<!here|here> now", "here now"),
+        ("see <https://x.example|the notes>", "see the notes (https://x.example)"),
+        ("see <https://x.example>", "see https://x.example"),
+        ("ask <@U0SAM>", "ask @Sam"),
+        ("ask <@U0OTHER>", "ask @U0OTHER"),
+        ("in <#C123|general>", "in #general"),
+        ("mail <mailto:a@b.org|a@b.org>", "mail a@b.org"),
+        ("<!subteam^S1|@stewards> look", "@stewards look"),
+        ("a &lt;b&gt; &amp;amp; c", "a <b> &amp; c"),
+    ],
+)
 def test_slack_markup_becomes_plain_words(slack: str, plain: str) -> None:
     assert plain_text(slack, user_name={"U0SAM": "Sam"}.get) == plain  # type: ignore[arg-type]
 
 
 def test_mentions_and_escaping() -> None:
     assert mentioned_users("<@U1> and <@U2|two> and <@U1>") == ["U1", "U2"]
-    assert escape_mrkdwn("<!channel> & <https://x|y>") == "&lt;!channel&gt; &amp; &lt;https://x|y&gt;"
+    assert (
+        escape_mrkdwn("<!channel> & <https://x|y>") == "&lt;!channel&gt; &amp; &lt;https://x|y&gt;"
+    )
 
 
-@pytest.mark.parametrize(("text", "verb", "args"), [
-    ("", "help", ""),
-    ("   ", "help", ""),
-    ("Learned  we listen better\nnow", "learned", "we listen better\nnow"),
-    ("story", "story", ""),
-])
+@pytest.mark.parametrize(
+    ("text", "verb", "args"),
+    [
+        ("", "help", ""),
+        ("   ", "help", ""),
+        ("Learned  we listen better\nnow", "learned", "we listen better\nnow"),
+        ("story", "story", ""),
+    ],
+)
 def test_split_command(text: str, verb: str, args: str) -> None:
     assert split_command(text) == (verb, args)
 
@@ -191,6 +199,7 @@ async def test_the_fake_reports_what_slack_would_refuse() -> None:
     assert "unknown method" in slack.violations[1]
     assert "51 blocks" in slack.violations[2]
     assert slack.warnings == [
-        "chat.postMessage: parameter 'metadata_extra' is not in the 2021 spec"]
+        "chat.postMessage: parameter 'metadata_extra' is not in the 2021 spec"
+    ]
     with pytest.raises(AssertionError):
         slack.assert_no_violations()

@@ -16,8 +16,9 @@ CHANNEL = "C0CIRCLE"
 async def test_events_arrive_by_socket_mode_and_are_acknowledged() -> None:
     async with FakeSlackAPI() as slack:
         slack.add_user("U0ALEX", real_name="Alex Morgan")
-        adapter = SlackAdapter(bot_token="xoxb-test", signing_secret=None,
-                               app_token="xapp-test", api_url=slack.url)
+        adapter = SlackAdapter(
+            bot_token="xoxb-test", signing_secret=None, app_token="xapp-test", api_url=slack.url
+        )
         assert adapter.routes() == []
         received: list[InboundEvent] = []
 
@@ -25,16 +26,30 @@ async def test_events_arrive_by_socket_mode_and_are_acknowledged() -> None:
             received.append(event)
 
         async with adapter.connect(sink):
-            payload = ev.envelope(ev.message_event(
-                channel=CHANNEL, user="U0ALEX", text="We asked first.", ts="2.2",
-                thread_ts="1.1"), event_id="Ev0SOCKET")
+            payload = ev.envelope(
+                ev.message_event(
+                    channel=CHANNEL,
+                    user="U0ALEX",
+                    text="We asked first.",
+                    ts="2.2",
+                    thread_ts="1.1",
+                ),
+                event_id="Ev0SOCKET",
+            )
             first = await slack.socket_send("events_api", payload)
             again = await slack.socket_send("events_api", payload, retry_attempt=1)
-            command = await slack.socket_send("slash_commands", ev.slash_command(
-                text="blocker no room to meet", user_id="U0ALEX", channel_id=CHANNEL,
-                trigger_id="trig-s"))
-            broken = await slack.socket_send("interactive", {"type": "block_actions",
-                                                             "actions": []})
+            command = await slack.socket_send(
+                "slash_commands",
+                ev.slash_command(
+                    text="blocker no room to meet",
+                    user_id="U0ALEX",
+                    channel_id=CHANNEL,
+                    trigger_id="trig-s",
+                ),
+            )
+            broken = await slack.socket_send(
+                "interactive", {"type": "block_actions", "actions": []}
+            )
         slack.assert_no_violations()
 
     for ack in (first, again, command, broken):

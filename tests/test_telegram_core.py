@@ -4,86 +4,30 @@ real core, store and outbox, and a circle that also has a console room."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlmodel import select
 
-from adapters.telegram import TelegramAdapter
-from bot.config import load_config
 from bot.models import Entry, Identity, Membership, Room
-from tests.conftest import Harness, open_harness
-from tests.fakes.telegram_api import FakeTelegramAPI, VirtualTime
+from tests.conftest import Harness
 from tests.fakes.telegram_html import parse_html
 from tests.fakes.telegram_updates import user
+from tests.worlds import TELEGRAM_CONFIG as CONFIG
+from tests.worlds import TELEGRAM_GROUP as GROUP
+from tests.worlds import TelegramWorld, telegram_world
 
-GROUP = -1001234567
 MONDAY_10 = datetime(2026, 3, 9, 10, 0, tzinfo=UTC)
 THURSDAY_17 = datetime(2026, 3, 12, 17, 0, tzinfo=UTC)
 
-CONFIG = f"""
-[partnership]
-name = "Riverside"
-timezone = "Europe/London"
-
-[[circles]]
-id = "core"
-name = "Core partnership"
-kind = "partnership"
-rooms = [
-    {{ platform = "console", channel = "core" }},
-    {{ platform = "telegram", chat = "{GROUP}" }},
-]
-
-[[circles.rituals]]
-prompt = "learned"
-cron = "0 9 * * MON"
-window_hours = 48
-reminder_after_hours = 24
-
-[circles.digest]
-cron = "0 16 * * THU"
-
-[[circles]]
-id = "stewards"
-name = "Stewards"
-kind = "stewards"
-rooms = [{{ platform = "console", channel = "stewards" }}]
-"""
-
-
-@dataclass
-class World:
-    harness: Harness
-    fake: FakeTelegramAPI
-
-    async def push(self, update: dict) -> None:  # type: ignore[type-arg]
-        expected = self.harness.platform_events.handled + 1
-        self.fake.push(update)
-        await self.harness.platform_events.wait_for(expected)
-        await self.harness.bot.dispatcher.drain()
+World = TelegramWorld
 
 
 @pytest.fixture
 async def world(tmp_path: Path, database_url: str) -> AsyncIterator[World]:
-    path = tmp_path / "huddlebot.toml"
-    path.write_text(CONFIG)
-    clock = VirtualTime()
-    async with FakeTelegramAPI() as fake:
-        adapter = TelegramAdapter(
-            token=fake.token,
-            api_url=fake.url,
-            poll_timeout=1,
-            monotonic=clock.monotonic,
-            sleep=clock.sleep,
-        )
-        async with open_harness(
-            load_config(path), database_url, extra_adapters=(adapter,)
-        ) as harness:
-            yield World(harness, fake)
-        fake.assert_no_violations()
+    async with telegram_world(CONFIG, database_url, tmp_path) as made:
+        yield made
 
 
 async def entries(harness: Harness) -> list[Entry]:
