@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -16,11 +17,17 @@ from bot.models import Entry
 from bot.models_experiments import Experiment, ExperimentUpdate
 from tests.conftest import SUNDAY, Harness, open_harness
 from tests.fakes.telegram_updates import user
-from tests.test_blockers import telegram as telegram_world
+from tests.worlds import TELEGRAM_CONFIG, telegram_world
 from tests.worlds import TELEGRAM_GROUP as GROUP
 from tests.worlds import TelegramWorld as World
 
-telegram = telegram_world  # the bot with a Telegram group beside the console
+
+@pytest.fixture
+async def telegram(tmp_path: Path, database_url: str) -> AsyncIterator[World]:
+    """The bot with a Telegram group beside the console."""
+    async with telegram_world(TELEGRAM_CONFIG, database_url, tmp_path) as world:
+        yield world
+
 
 NEW = "/experiment new Text reminders | we expect fewer missed visits | @ana @ben | 2026-03-20"
 

@@ -13,8 +13,17 @@ from sqlmodel import col, select
 from bot.maturity import DIMENSIONS, dimension_of, parse_score, spread
 from bot.models_practices import MaturityAgreed, MaturityRound, MaturityScore
 from tests.conftest import Harness
+from tests.fakes import slack_events as ev
 from tests.fakes.telegram_updates import user
-from tests.worlds import TELEGRAM_CONFIG, telegram_world
+from tests.worlds import (
+    SLACK_ALEX,
+    SLACK_CHANNEL,
+    SLACK_CONFIG,
+    TELEGRAM_CONFIG,
+    SlackWorld,
+    slack_world,
+    telegram_world,
+)
 from tests.worlds import TELEGRAM_GROUP as GROUP
 from tests.worlds import TelegramWorld as World
 
@@ -212,3 +221,45 @@ async def test_through_telegram_scores_by_button_in_a_private_chat(telegram: Wor
     follow = [b["callback_data"] for row in scored["reply_markup"]["inline_keyboard"] for b in row]
     assert follow[0] == "maturity|1:collaboration:1"
     assert not any("Vision 4" in m["text"] for m in fake.sent(GROUP))  # scores stay private
+
+
+@pytest.fixture
+async def slack(tmp_path: Path, database_url: str) -> AsyncIterator[SlackWorld]:
+    # the circle's Slack channel, and the console in the same circle for the steward
+    rooms = f'rooms = [{{ platform = "slack", channel = "{SLACK_CHANNEL}" }}]'
+    assert rooms in SLACK_CONFIG
+    both = f'rooms = [{{ platform = "slack", channel = "{SLACK_CHANNEL}" }}, ' + (
+        '{ platform = "console", channel = "core" }]'
+    )
+    config = SLACK_CONFIG.replace(rooms, both, 1)
+    people = {SLACK_ALEX: ("Alex Morgan", "alex")}
+    async with slack_world(config, database_url, tmp_path, people=people) as world:
+        yield world
+
+
+async def test_through_slack_scores_by_button_privately(slack: SlackWorld) -> None:
+    h, api = slack.harness, slack.slack
+    hello = ev.slash_command(
+        text="help", user_id=SLACK_ALEX, channel_id=SLACK_CHANNEL, trigger_id="t-hi"
+    )
+    assert await slack.form(hello) == 200  # Alex is seen in the circle's channel
+    await h.say("#core @sam /maturity start")
+    [asked] = [c for c in api.posted(SLACK_ALEX) if "How is Core partnership" in str(c.params)]
+    blocks = str(asked.params.get("blocks"))
+    assert "1:vision:4" in blocks  # one tap per score
+    assert not any("How is" in str(c.params) for c in api.posted(SLACK_CHANNEL))
+
+    press = ev.block_actions(
+        user_id=SLACK_ALEX,
+        channel_id=SLACK_ALEX,
+        message_ts="1700000700.000700",
+        action_id="maturity#3",
+        value="1:vision:4",
+        action_ts="1700000701.000001",
+    )
+    assert await slack.form(ev.interaction_fields(press)) == 200
+    # the thanks is for Alex alone, with the next dimension's buttons
+    [thanks] = [c for c in api.calls("chat.postEphemeral") if "Vision 4" in str(c.params)]
+    assert thanks.params["user"] == SLACK_ALEX
+    assert "1:collaboration:4" in str(thanks.params["blocks"])
+    assert not any("Vision 4" in str(c.params) for c in api.posted(SLACK_CHANNEL))

@@ -8,24 +8,17 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import httpx
 import pytest
 from sqlmodel import select
-from starlette.applications import Starlette
 
-from adapters.slack import SlackAdapter
 from bot.config import load_config
 from bot.models import Identity
 from bot.pulse import parse_answer, pulse_trend
 from tests.conftest import CONFIG, Harness, open_harness
 from tests.fakes import slack_events as ev
-from tests.fakes.slack_api import FakeSlackAPI
-from tests.fakes.telegram_api import VirtualTime
 from tests.fakes.telegram_updates import user
-from tests.test_slack_core import CHANNEL
-from tests.test_slack_core import CONFIG as SLACK_CONFIG
-from tests.test_slack_core import World as SlackWorld
-from tests.worlds import TELEGRAM_CONFIG, telegram_world
+from tests.worlds import SLACK_CHANNEL as CHANNEL
+from tests.worlds import SLACK_CONFIG, TELEGRAM_CONFIG, SlackWorld, slack_world, telegram_world
 from tests.worlds import TELEGRAM_GROUP as GROUP
 from tests.worlds import TelegramWorld as World
 
@@ -206,28 +199,10 @@ async def test_through_telegram_one_tap_each_and_totals_in_the_group(telegram: W
 @pytest.fixture
 async def slack(tmp_path: Path, database_url: str) -> AsyncIterator[SlackWorld]:
     marker = '[circles.digest]\ncron = "0 16 * * THU"\n'
-    path = tmp_path / "huddlebot.toml"
-    path.write_text(SLACK_CONFIG.replace(marker, marker + textwrap.dedent(PULSE), 1))
-    clock = VirtualTime()
-    async with FakeSlackAPI() as api:
-        for member, name in PEOPLE_ON_SLACK.items():
-            api.add_user(member, real_name=name)
-        adapter = SlackAdapter(
-            bot_token="xoxb-test",
-            signing_secret=ev.SIGNING_SECRET,
-            api_url=api.url,
-            monotonic=clock.monotonic,
-            sleep=clock.sleep,
-        )
-        app = Starlette(routes=list(adapter.routes()))
-        async with (
-            open_harness(load_config(path), database_url, extra_adapters=(adapter,)) as h,
-            httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=app), base_url="http://huddlebot.test"
-            ) as http,
-        ):
-            yield SlackWorld(h, api, http)
-        api.assert_no_violations()
+    config = SLACK_CONFIG.replace(marker, marker + textwrap.dedent(PULSE), 1)
+    people = {user_id: (name, "") for user_id, name in PEOPLE_ON_SLACK.items()}
+    async with slack_world(config, database_url, tmp_path, people=people) as world:
+        yield world
 
 
 PEOPLE_ON_SLACK = {"U0ALEX": "Alex Morgan", "U0SAM": "Sam Okoro", "U0KIM": "Kim Lee"}

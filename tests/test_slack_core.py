@@ -3,103 +3,37 @@ the fake Web API (checked against Slack's spec), and the real core, store and ou
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from sqlmodel import select
-from starlette.applications import Starlette
 
-from adapters.slack import SlackAdapter
-from bot.config import load_config
 from bot.models import Consent, Entry, OutboxMessage, Room
 from bot.models_blockers import Blocker
 from bot.models_experiments import Experiment
-from tests.conftest import Harness, open_harness
+from tests.conftest import Harness
 from tests.fakes import slack_events as ev
-from tests.fakes.slack_api import FakeSlackAPI, VirtualTime, api_error, rate_limited
+from tests.fakes.slack_api import FakeSlackAPI, api_error, rate_limited
+from tests.worlds import SLACK_ALEX as ALEX
+from tests.worlds import SLACK_CHANNEL as CHANNEL
+from tests.worlds import SLACK_CONFIG as CONFIG
+from tests.worlds import SLACK_SAM as SAM
+from tests.worlds import SlackWorld, slack_world
 
-CHANNEL = "C0CIRCLE"
-ALEX, SAM = "U0ALEX", "U0SAM"
 MONDAY_10 = datetime(2026, 3, 9, 10, 0, tzinfo=UTC)
 THURSDAY_17 = datetime(2026, 3, 12, 17, 0, tzinfo=UTC)
 
-CONFIG = f"""
-[partnership]
-name = "Riverside"
-timezone = "Europe/London"
-
-[[circles]]
-id = "core"
-name = "Core partnership"
-kind = "partnership"
-rooms = [{{ platform = "slack", channel = "{CHANNEL}" }}]
-
-[[circles.rituals]]
-prompt = "learned"
-cron = "0 9 * * MON"
-window_hours = 48
-reminder = false
-
-[circles.digest]
-cron = "0 16 * * THU"
-
-[[circles]]
-id = "stewards"
-name = "Stewards"
-kind = "stewards"
-rooms = [{{ platform = "console", channel = "stewards" }}]
-"""
-
-
-@dataclass
-class World:
-    harness: Harness
-    slack: FakeSlackAPI
-    http: httpx.AsyncClient
-
-    async def event(self, payload: dict[str, Any], *, retry_num: int | None = None) -> int:
-        body, headers = ev.json_request(payload, timestamp=int(time.time()), retry_num=retry_num)
-        response = await self.http.post("/slack/events", content=body, headers=headers)
-        await self.harness.bot.dispatcher.drain()
-        return response.status_code
-
-    async def form(self, fields: dict[str, str]) -> int:
-        body, headers = ev.form_request(fields, timestamp=int(time.time()))
-        response = await self.http.post("/slack/events", content=body, headers=headers)
-        await self.harness.bot.dispatcher.drain()
-        return response.status_code
+World = SlackWorld
 
 
 @pytest.fixture
 async def world(tmp_path: Path, database_url: str) -> AsyncIterator[World]:
-    path = tmp_path / "huddlebot.toml"
-    path.write_text(CONFIG)
-    clock = VirtualTime()
-    async with FakeSlackAPI() as slack:
-        slack.add_user(ALEX, real_name="Alex Morgan", display_name="alex")
-        slack.add_user(SAM, real_name="Sam Okoro")
-        adapter = SlackAdapter(
-            bot_token="xoxb-test",
-            signing_secret=ev.SIGNING_SECRET,
-            api_url=slack.url,
-            monotonic=clock.monotonic,
-            sleep=clock.sleep,
-        )
-        app = Starlette(routes=list(adapter.routes()))
-        async with (
-            open_harness(load_config(path), database_url, extra_adapters=(adapter,)) as harness,
-            httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=app), base_url="http://huddlebot.test"
-            ) as http,
-        ):
-            yield World(harness, slack, http)
-        slack.assert_no_violations()
+    people = {ALEX: ("Alex Morgan", "alex"), SAM: ("Sam Okoro", "")}
+    async with slack_world(CONFIG, database_url, tmp_path, people=people) as made:
+        yield made
 
 
 def thread_reply(ts: str, text: str, *, event_id: str, user: str = ALEX) -> dict[str, Any]:

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
+from starlette.applications import Starlette
+
+from adapters.slack import SlackAdapter
 from adapters.telegram import TelegramAdapter
 from bot.config import load_config
 from tests.conftest import Harness, open_harness
+from tests.fakes import slack_events as ev
+from tests.fakes.slack_api import FakeSlackAPI
+from tests.fakes.slack_api import VirtualTime as SlackTime
 from tests.fakes.telegram_api import FakeTelegramAPI, VirtualTime
 
 TELEGRAM_GROUP = -1001234567
@@ -81,3 +89,88 @@ async def telegram_world(
         ) as harness:
             yield TelegramWorld(harness, fake)
         fake.assert_no_violations()
+
+
+SLACK_CHANNEL = "C0CIRCLE"
+SLACK_ALEX, SLACK_SAM = "U0ALEX", "U0SAM"
+
+SLACK_CONFIG = f"""
+[partnership]
+name = "Riverside"
+timezone = "Europe/London"
+
+[[circles]]
+id = "core"
+name = "Core partnership"
+kind = "partnership"
+rooms = [{{ platform = "slack", channel = "{SLACK_CHANNEL}" }}]
+
+[[circles.rituals]]
+prompt = "learned"
+cron = "0 9 * * MON"
+window_hours = 48
+reminder = false
+
+[circles.digest]
+cron = "0 16 * * THU"
+
+[[circles]]
+id = "stewards"
+name = "Stewards"
+kind = "stewards"
+rooms = [{{ platform = "console", channel = "stewards" }}]
+"""
+"""A circle whose room is a Slack channel, and the stewards at the console."""
+
+
+@dataclass
+class SlackWorld:
+    harness: Harness
+    slack: FakeSlackAPI
+    http: httpx.AsyncClient
+
+    async def event(self, payload: dict[str, Any], *, retry_num: int | None = None) -> int:
+        body, headers = ev.json_request(payload, timestamp=int(time.time()), retry_num=retry_num)
+        response = await self.http.post("/slack/events", content=body, headers=headers)
+        await self.harness.bot.dispatcher.drain()
+        return response.status_code
+
+    async def form(self, fields: dict[str, str]) -> int:
+        body, headers = ev.form_request(fields, timestamp=int(time.time()))
+        response = await self.http.post("/slack/events", content=body, headers=headers)
+        await self.harness.bot.dispatcher.drain()
+        return response.status_code
+
+
+@asynccontextmanager
+async def slack_world(
+    config_text: str,
+    database_url: str,
+    tmp_path: Path,
+    *,
+    people: dict[str, tuple[str, str]],
+) -> AsyncIterator[SlackWorld]:
+    """A bot configured by `config_text`, its Slack route served in-process, the real Web API
+    client talking to the fake; `people` maps user ids to (real name, display name)."""
+    path = tmp_path / "huddlebot.toml"
+    path.write_text(config_text)
+    clock = SlackTime()
+    async with FakeSlackAPI() as slack:
+        for user_id, (real_name, display_name) in people.items():
+            slack.add_user(user_id, real_name=real_name, display_name=display_name)
+        adapter = SlackAdapter(
+            bot_token="xoxb-test",
+            signing_secret=ev.SIGNING_SECRET,
+            api_url=slack.url,
+            monotonic=clock.monotonic,
+            sleep=clock.sleep,
+        )
+        app = Starlette(routes=list(adapter.routes()))
+        async with (
+            open_harness(load_config(path), database_url, extra_adapters=(adapter,)) as harness,
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://huddlebot.test"
+            ) as http,
+        ):
+            yield SlackWorld(harness, slack, http)
+        slack.assert_no_violations()
