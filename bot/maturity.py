@@ -7,15 +7,16 @@ per dimension how many scored and the spread, without names, and nothing for a d
 than `anonymity_threshold` people scored. The group then records agreed scores
 (`maturity agree vision 3 because ...`) and chooses what to work on (`maturity focus vision`).
 Every round is kept; `maturity history` shows the change between rounds.
+
+The dimensions and how scores are read live in `bot.maturity_dimensions`; what the group agrees
+afterwards, and the history, in `bot.maturity_agreement`.
 """
 
 from __future__ import annotations
 
 import logging
-import statistics
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
 
 from apscheduler.triggers.date import DateTrigger
 from sqlmodel import col, select
@@ -25,98 +26,35 @@ from bot.config import CircleConfig
 from bot.core import answer_here
 from bot.errors import InputError
 from bot.events import ButtonPress, Command, InboundEvent
-from bot.features import Services
+from bot.maturity_agreement import agree, focus, history, open_round
+from bot.maturity_dimensions import (
+    DIMENSIONS,
+    MAX_REASON,
+    dimension_context,
+    dimension_of,
+    parse_score,
+    spread,
+)
 from bot.messages import Body, Button, Outgoing, ToCircle, ToPerson
-from bot.models_practices import MaturityAgreed, MaturityRound, MaturityScore
+from bot.models_practices import MaturityRound, MaturityScore
 from bot.people import circles_of, members
 from bot.router import Context, Router
 from bot.scheduling import JobFunc, JobSpec
+from bot.services import Services
 from bot.sql import insert_row
 from bot.timing import local
 
+__all__ = [
+    "DIMENSIONS",
+    "MAX_REASON",
+    "Maturity",
+    "dimension_of",
+    "is_steward",
+    "parse_score",
+    "spread",
+]
+
 log = logging.getLogger(__name__)
-
-DIMENSIONS = {
-    "vision": "Vision",
-    "collaboration": "Collaboration",
-    "accountability": "Accountability",
-    "involvement": "Involvement",
-    "planning": "Planning and strategy",
-    "finance": "Finance",
-    "service_delivery": "Service delivery",
-    "workforce": "Workforce development",
-    "learning": "Learning and improvement",
-}
-_ALIASES = {
-    "planning_strategy": "planning",
-    "planning_and_strategy": "planning",
-    "strategy": "planning",
-    "service": "service_delivery",
-    "delivery": "service_delivery",
-    "services": "service_delivery",
-    "workforce_development": "workforce",
-    "learning_and_improvement": "learning",
-    "learning_improvement": "learning",
-    "improvement": "learning",
-}
-MAX_REASON = 500
-
-
-def dimension_of(words: str) -> str | None:
-    """The dimension key for typed words ("service delivery", "Planning/Strategy"), or None."""
-    key = "_".join(words.lower().replace("/", " ").replace("-", " ").replace("&", "and").split())
-    return key if key in DIMENSIONS else _ALIASES.get(key)
-
-
-def parse_score(text: str) -> tuple[str, int, str]:
-    """(dimension, score, reason) from "service delivery 3 because ..."; InputError if unclear."""
-    words = text.split()
-    at = next((i for i, w in enumerate(words) if w.strip(".,:;").lstrip("-").isdigit()), None)
-    if not words:
-        raise InputError("maturity/how", dimensions=list(DIMENSIONS.values()))
-    named = " ".join(words[:at] if at is not None else words[:1])
-    dimension = dimension_of(named) if named else None
-    if dimension is None:
-        raise InputError(
-            "maturity/unknown_dimension",
-            dimension=named or text.strip(),
-            dimensions=list(DIMENSIONS.values()),
-        )
-    if at is None:
-        raise InputError(
-            "maturity/bad_score", dimension=DIMENSIONS[dimension], score=" ".join(words[1:2])
-        )
-    score = int(words[at].strip(".,:;"))
-    if not 1 <= score <= 5:
-        raise InputError("maturity/bad_score", dimension=DIMENSIONS[dimension], score=words[at])
-    rest = words[at + 1 :]
-    if rest and rest[0].lower() in {"because", "as", "-", ":"}:
-        rest = rest[1:]
-    reason = " ".join(rest).strip()
-    if len(reason) > MAX_REASON:
-        raise InputError("replies/too_long", limit=MAX_REASON, length=len(reason), text=reason)
-    return dimension, score, reason
-
-
-def _middle(scores: list[int]) -> str:
-    value = statistics.median(scores)
-    return f"{value:g}"
-
-
-def spread(scores: list[int], threshold: int) -> dict[str, Any]:
-    """How many scored and the lowest, middle and highest score, hidden below `threshold`."""
-    shown = len(scores) >= threshold
-    return {
-        "count": len(scores),
-        "shown": shown,
-        "lowest": min(scores) if shown else None,
-        "middle": _middle(scores) if shown else None,
-        "highest": max(scores) if shown else None,
-    }
-
-
-def _dimension_context(key: str) -> dict[str, str]:
-    return {"key": key, "label": DIMENSIONS[key]}
 
 
 def _score_buttons(round_id: int, key: str) -> tuple[Button, ...]:
@@ -189,16 +127,10 @@ class Maturity:
 
     # -- the round ------------------------------------------------------------------------------
 
-    async def _open_round(self, ctx: Context, circle: CircleConfig) -> MaturityRound | None:
-        query = select(MaturityRound).where(
-            MaturityRound.circle_id == circle.id, col(MaturityRound.closed_at).is_(None)
-        )
-        return (await ctx.session.exec(query)).first()
-
     async def _start(self, ctx: Context, event: Command, circle: CircleConfig) -> list[Outgoing]:
         if not await is_steward(ctx, event):
             raise InputError("replies/stewards_only", verb="maturity start")
-        if await self._open_round(ctx, circle) is not None:
+        if await open_round(ctx, circle) is not None:
             raise InputError("maturity/already_open", circle=circle.name)
         closes_at = ctx.now + timedelta(days=ctx.config.partnership.maturity_days)
         round_id = await insert_row(
@@ -233,7 +165,7 @@ class Maturity:
                     {
                         "circle": {"id": circle.id, "name": circle.name},
                         "closes_at": closes,
-                        "dimension": _dimension_context(first),
+                        "dimension": dimension_context(first),
                         "count": len(DIMENSIONS),
                     },
                 ),
@@ -258,7 +190,7 @@ class Maturity:
         people = {s.person_id for s in scores}
         dimensions = [
             {
-                **_dimension_context(key),
+                **dimension_context(key),
                 **spread([s.score for s in scores if s.dimension == key], row.threshold),
             }
             for key in DIMENSIONS
@@ -337,10 +269,10 @@ class Maturity:
         body = Body(
             "maturity/scored",
             {
-                "dimension": _dimension_context(key),
+                "dimension": dimension_context(key),
                 "score": score,
                 "changed": changed,
-                "next": _dimension_context(left[0]) if left else None,
+                "next": dimension_context(left[0]) if left else None,
                 "left": len(left),
             },
         )
@@ -376,154 +308,9 @@ class Maturity:
         if sub == "start":
             return await self._start(ctx, event, circle)
         if sub == "agree":
-            return await self._agree(ctx, event, circle, rest)
+            return await agree(ctx, event, circle, rest)
         if sub == "focus":
-            return await self._focus(ctx, event, circle, rest)
+            return await focus(ctx, event, circle, rest)
         if sub in {"", "history", "status"}:
-            return await self._history(ctx, event, circle)
+            return await history(ctx, event, circle)
         raise InputError("maturity/how", dimensions=list(DIMENSIONS.values()))
-
-    async def _closed_rounds(self, session: AsyncSession, circle_id: str) -> list[MaturityRound]:
-        query = (
-            select(MaturityRound)
-            .where(MaturityRound.circle_id == circle_id, col(MaturityRound.closed_at).is_not(None))
-            .order_by(col(MaturityRound.opened_at).desc(), col(MaturityRound.id).desc())
-        )
-        return list((await session.exec(query)).all())
-
-    async def _agreed(self, session: AsyncSession, round_id: int) -> dict[str, MaturityAgreed]:
-        query = select(MaturityAgreed).where(MaturityAgreed.round_id == round_id)
-        return {a.dimension: a for a in (await session.exec(query)).all()}
-
-    async def _latest_closed(self, ctx: Context, circle: CircleConfig) -> list[MaturityRound]:
-        rounds = await self._closed_rounds(ctx.session, circle.id)
-        if not rounds:
-            raise InputError("maturity/nothing_to_agree", circle=circle.name)
-        return rounds
-
-    async def _agree(
-        self, ctx: Context, event: Command, circle: CircleConfig, text: str
-    ) -> list[Outgoing]:
-        dimension, score, reason = parse_score(text)
-        rounds = await self._latest_closed(ctx, circle)
-        latest = rounds[0]
-        assert latest.id is not None
-        agreed = await self._agreed(ctx.session, latest.id)
-        row = agreed.get(dimension) or MaturityAgreed(
-            round_id=latest.id, dimension=dimension, score=score, agreed_at=ctx.now
-        )
-        row.score, row.agreed_at = score, ctx.now
-        row.reason = reason or row.reason
-        ctx.session.add(row)
-        agreed[dimension] = row
-        before = await self._previous_agreed(ctx.session, rounds[1:])
-        changes = [self._change(key, agreed.get(key), before.get(key)) for key in DIMENSIONS]
-        body = Body(
-            "maturity/agreed",
-            {
-                "circle": {"id": circle.id, "name": circle.name},
-                "dimension": _dimension_context(dimension),
-                "score": score,
-                "reason": row.reason,
-                "change": self._change(dimension, row, before.get(dimension)),
-                "left": [DIMENSIONS[k] for k in DIMENSIONS if k not in agreed],
-                "changes": changes,
-                "has_previous": bool(before),
-            },
-        )
-        return [
-            answer_here(
-                event, body, key=f"maturity:{event.platform}:{event.dedup_key}", private=False
-            )
-        ]
-
-    async def _previous_agreed(
-        self, session: AsyncSession, older: list[MaturityRound]
-    ) -> dict[str, MaturityAgreed]:
-        """The newest agreed score of each dimension from earlier rounds."""
-        found: dict[str, MaturityAgreed] = {}
-        for row in older:
-            assert row.id is not None
-            for key, agreed in (await self._agreed(session, row.id)).items():
-                found.setdefault(key, agreed)
-        return found
-
-    @staticmethod
-    def _change(
-        key: str, now: MaturityAgreed | None, before: MaturityAgreed | None
-    ) -> dict[str, Any]:
-        return {
-            **_dimension_context(key),
-            "score": now.score if now else None,
-            "before": before.score if before else None,
-            "delta": now.score - before.score if now and before else None,
-        }
-
-    async def _focus(
-        self, ctx: Context, event: Command, circle: CircleConfig, text: str
-    ) -> list[Outgoing]:
-        chosen: list[str] = []
-        words = text.replace(",", " ").split()
-        i = 0
-        while i < len(words):  # two-word names first: "service delivery"
-            pair = dimension_of(" ".join(words[i : i + 2])) if i + 1 < len(words) else None
-            one = dimension_of(words[i])
-            if pair is not None and pair != one:
-                key, i = pair, i + 2
-            elif one is not None:
-                key, i = one, i + 1
-            elif words[i].lower() in {"and", "&"}:
-                i += 1
-                continue
-            else:
-                raise InputError(
-                    "maturity/unknown_dimension",
-                    dimension=words[i],
-                    dimensions=list(DIMENSIONS.values()),
-                )
-            if key not in chosen:
-                chosen.append(key)
-        if not 1 <= len(chosen) <= 2:
-            raise InputError("maturity/focus_count", chosen=len(chosen))
-        rounds = await self._latest_closed(ctx, circle)
-        rounds[0].focus = " ".join(chosen)
-        ctx.session.add(rounds[0])
-        body = Body(
-            "maturity/focus",
-            {
-                "circle": {"id": circle.id, "name": circle.name},
-                "focus": [DIMENSIONS[k] for k in chosen],
-            },
-        )
-        return [
-            answer_here(
-                event, body, key=f"maturity:{event.platform}:{event.dedup_key}", private=False
-            )
-        ]
-
-    async def _history(self, ctx: Context, event: Command, circle: CircleConfig) -> list[Outgoing]:
-        rounds = []
-        for row in (await self._closed_rounds(ctx.session, circle.id))[:4]:
-            assert row.id is not None
-            agreed = await self._agreed(ctx.session, row.id)
-            rounds.append(
-                {
-                    "opened": local(row.opened_at, circle.timezone),
-                    "agreed": [
-                        {**_dimension_context(k), "score": agreed[k].score}
-                        for k in DIMENSIONS
-                        if k in agreed
-                    ],
-                    "focus": [DIMENSIONS[k] for k in row.focus.split() if k in DIMENSIONS],
-                }
-            )
-        open_round = await self._open_round(ctx, circle)
-        body = Body(
-            "maturity/history",
-            {
-                "circle": {"id": circle.id, "name": circle.name},
-                "rounds": rounds,
-                "open_until": local(open_round.closes_at, circle.timezone) if open_round else None,
-            },
-        )
-        return [answer_here(event, body, key=f"maturity:{event.platform}:{event.dedup_key}")]
