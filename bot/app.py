@@ -20,7 +20,7 @@ from bot.core import Core
 from bot.database import SessionFactory, open_database
 from bot.dispatch import Dispatcher
 from bot.errors import ConfigError
-from bot.features import Feature, Services, build_features
+from bot.features import build_features
 from bot.huddle import Huddle
 from bot.memo import Memo
 from bot.models import Circle, Room
@@ -30,6 +30,7 @@ from bot.prompts import PromptLibrary
 from bot.reach import unreachable_handler
 from bot.router import Router
 from bot.scheduling import JobScheduler
+from bot.services import Feature, Services
 from bot.settings import Settings
 from bot.sql import insert_ignore
 from bot.tasks import Background

@@ -8,14 +8,14 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import AsyncIterator, Sequence
-from contextlib import AsyncExitStack, asynccontextmanager
+from collections.abc import Sequence
+from contextlib import AsyncExitStack
 from pathlib import Path
 
-from bot import cli_experiments, data_rights, digest_cli, export
-from bot.app import Bot, assembled, running
+from bot import cli_experiments, data_rights_cli, digest_cli, export
+from bot.app import assembled, running
+from bot.cli_bot import cli_bot, console_adapter, load, platform_adapters
 from bot.clock import SystemClock
-from bot.config import Config, find_config_path, load_config
 from bot.database import make_engine, upgrade
 from bot.errors import ConfigError, HuddlebotError
 from bot.scheduling import RealScheduler
@@ -25,46 +25,12 @@ from bot.tasks import Background
 log = logging.getLogger("huddlebot")
 
 
-def _load(args: argparse.Namespace) -> tuple[Config, Settings]:
-    settings = Settings.from_env(os.environ, cwd=Path.cwd())
-    config = load_config(find_config_path(args.config, os.environ, Path.cwd()))
-    return config, settings
-
-
-def _platform_adapters(settings: Settings) -> list:  # type: ignore[type-arg]
-    from adapters.registry import platform_adapters
-
-    return platform_adapters(settings)
-
-
-def _console(config: Config, *, show_private: bool = True):  # type: ignore[no-untyped-def]
-    from adapters.console import ConsoleAdapter, ConsoleRoom
-
-    rooms = [
-        ConsoleRoom(circle.id, room.chat)
-        for circle in config.circles
-        for room in circle.rooms
-        if room.platform == "console"
-    ]
-    if not rooms:
-        raise ConfigError(
-            "no platform tokens are set and no circle has a console room",
-            source=str(config.source),
-            key="circles[].rooms",
-            fix='add { platform = "console", channel = "core" } to a circle\'s rooms, '
-            "or set SLACK_BOT_TOKEN or TELEGRAM_BOT_TOKEN",
-        )
-    return ConsoleAdapter(
-        rooms=rooms, clock=SystemClock(), output=sys.stdout, show_private=show_private
-    )
-
-
 async def _run(args: argparse.Namespace) -> int:
-    config, settings = _load(args)
-    adapters = _platform_adapters(settings)
+    config, settings = load(args)
+    adapters = platform_adapters(settings)
     console = None
     if args.console or not adapters:
-        console = _console(config)
+        console = console_adapter(config)
         adapters.append(console)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -82,7 +48,10 @@ async def _run(args: argparse.Namespace) -> int:
             config.partnership.name,
             ", ".join(sorted(bot.adapters)),
         )
-        waiters = [asyncio.create_task(stop.wait()), asyncio.create_task(background.failed.wait())]
+        waiters: list[asyncio.Task[object]] = [
+            asyncio.create_task(stop.wait()),
+            asyncio.create_task(background.failed.wait()),
+        ]
         if console is not None:
             console.settle = bot.dispatcher.drain
             print(
@@ -96,30 +65,6 @@ async def _run(args: argparse.Namespace) -> int:
         await asyncio.gather(*pending, return_exceptions=True)
         await bot.dispatcher.drain()
     return 1 if background.failed.is_set() else 0
-
-
-@asynccontextmanager
-async def cli_bot(args: argparse.Namespace) -> AsyncIterator[Bot]:
-    """A bot for one command: every configured platform connected, nothing scheduled.
-
-    Whatever the command queues is delivered before the context closes. Feature commands use
-    this too: `async with cli_bot(args) as bot: ...`.
-    """
-    config, settings = _load(args)
-    adapters = _platform_adapters(settings)
-    if not adapters:
-        adapters.append(_console(config))
-    async with AsyncExitStack() as stack:
-        scheduler = await stack.enter_async_context(RealScheduler())
-        bot = await stack.enter_async_context(
-            assembled(config, settings, adapters=adapters, clock=SystemClock(), scheduler=scheduler)
-        )
-        for adapter in bot.adapters.values():
-            # send only: a running bot may be receiving, and Telegram allows one poller
-            await stack.enter_async_context(adapter.connect(bot.core.handle, receive=False))
-        yield bot
-        sent = await bot.dispatcher.drain()
-        log.info("sent %d message part(s)", sent)
 
 
 async def _prompt(args: argparse.Namespace) -> int:
@@ -144,7 +89,7 @@ async def _db_upgrade(_args: argparse.Namespace) -> int:
 
 async def _telegram(args: argparse.Namespace) -> int:
     """`telegram links` prints each circle's join link; `telegram commands` fills the menu."""
-    config, settings = _load(args)
+    config, settings = load(args)
     from adapters.telegram import deep_link, from_settings
 
     adapter = from_settings(settings)
@@ -204,7 +149,7 @@ def parser() -> argparse.ArgumentParser:
     # feature commands: each feature adds its parser on one line here
     cli_experiments.add_parser(sub)
     export.add_parser(sub)
-    data_rights.add_forget_parser(sub)
+    data_rights_cli.add_forget_parser(sub)
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_sub.add_parser("upgrade", help="apply database migrations")
@@ -221,7 +166,7 @@ COMMANDS = {
     # feature commands: one line each, "name": handler(args) -> int
     "experiment": cli_experiments.run,
     "export": export.run,
-    "forget": data_rights.forget_command,
+    "forget": data_rights_cli.forget_command,
 }
 
 

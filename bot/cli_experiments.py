@@ -21,7 +21,7 @@ def add_parser(sub: Any) -> None:
 
 
 async def run(args: argparse.Namespace) -> int:
-    from bot.cli import cli_bot  # the CLI imports this module
+    from bot.cli_bot import cli_bot
 
     async with cli_bot(args) as bot:
         async with bot.sessions() as session:

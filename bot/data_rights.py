@@ -22,7 +22,7 @@ import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -37,7 +37,6 @@ from bot.database import SessionFactory
 from bot.digest import digest_context
 from bot.errors import InputError
 from bot.events import ButtonPress, Command, InboundEvent
-from bot.features import Services
 from bot.messages import Body, Button, Outgoing, ToPerson
 from bot.models import Digest, Entry, Person
 from bot.models_rights import Erasure
@@ -53,6 +52,7 @@ from bot.retention import (
 )
 from bot.router import Context, Router
 from bot.scheduling import JobSpec
+from bot.services import Services
 from bot.timing import cron
 
 log = logging.getLogger(__name__)
@@ -392,29 +392,3 @@ def _write(base: Path, as_text: str, table: str) -> None:
 
 
 # --- the command line --------------------------------------------------------------------------
-
-
-def add_forget_parser(sub: Any) -> None:
-    forget = sub.add_parser("forget", help="apply every logged erasure again (after a restore)")
-    forget.add_argument(
-        "--replay", action="store_true", required=True, help="apply the erasure log again"
-    )
-
-
-async def forget_command(args: Any) -> int:
-    """`huddlebot forget --replay`: after restoring a backup, forget everyone who asked again."""
-    from bot.cli import cli_bot
-
-    async with cli_bot(args) as bot:
-        running_logs = [f.erasure_log.path for f in bot.features if isinstance(f, DataRights)]
-        log_file = ErasureLog(bot.settings.data_dir / "erasures.log", also=running_logs)
-        now = datetime.now(UTC)
-        archive = Archive(bot.config, bot.library)
-        again = await replay_erasures(
-            bot.sessions, log_file, mode=bot.config.partnership.erasure, now=now, archive=archive
-        )
-    if again:
-        print(f"Applied {len(again)} erasure(s) again.")
-    else:
-        print("Every logged erasure is still in place; nothing needed doing.")
-    return 0

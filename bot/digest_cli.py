@@ -67,7 +67,7 @@ async def run(args: argparse.Namespace) -> int:
             key="digest",
             fix="add --circle ID for a circle's huddle digest, or --steward for the stewards'",
         )
-    from bot.cli import cli_bot
+    from bot.cli_bot import cli_bot
 
     async with cli_bot(args) as bot:
         if args.steward:

@@ -131,7 +131,7 @@ def add_parser(sub: Any) -> None:
 
 
 async def run(args: argparse.Namespace) -> int:
-    from bot.cli import cli_bot
+    from bot.cli_bot import cli_bot
 
     async with cli_bot(args) as bot:
         circle = bot.config.circle(args.circle)

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from bot.services import Feature, Services
 
-__all__ = ["Feature", "Services", "build_features"]
-
 
 def build_features(services: Services) -> list[Feature]:
     """Every feature, in the order their verbs should appear in help."""

@@ -20,7 +20,6 @@ from bot.config import CircleConfig
 from bot.core import answer_here
 from bot.errors import InputError
 from bot.events import ButtonPress, Command, InboundEvent
-from bot.features import Services
 from bot.learning_sets import privately
 from bot.messages import Body, Button, Outgoing, ToCircle
 from bot.models import Circle
@@ -28,6 +27,7 @@ from bot.models_practices import PulseAnswer, PulseCheck
 from bot.people import circles_of
 from bot.router import Context, Router
 from bot.scheduling import JobFunc, JobSpec
+from bot.services import Services
 from bot.sql import insert_ignore
 from bot.timing import cron, latest_fire, local
 

@@ -28,12 +28,12 @@ from bot.contributions import checked_text, save_entry
 from bot.core import answer_here
 from bot.errors import InputError
 from bot.events import ButtonPress, Command, DirectMessage, InboundEvent
-from bot.features import Services
 from bot.messages import Body, Button, Outgoing
 from bot.models import Circle, Consent, Entry, Person
 from bot.models_stories import StoryDetail
 from bot.router import Context, Router, Saved
 from bot.scheduling import JobSpec
+from bot.services import Services
 
 SHARING = {
     "circle": "Share it with the circle",
