@@ -140,7 +140,9 @@ async def bench_bot(database_url: str, data: Path) -> AsyncIterator[tuple[Bot, s
     clock = SystemClock()
     console = ConsoleAdapter(
         rooms=[ConsoleRoom(c.id, r.chat) for c in config.circles for r in c.rooms],
-        clock=clock, output=io.StringIO(), run_id=uuid.uuid4().hex[:8],
+        clock=clock,
+        output=io.StringIO(),
+        run_id=uuid.uuid4().hex[:8],
     )
     async with assembled(
         config, settings, adapters=[console], clock=clock, scheduler=_NoSchedule()
@@ -226,16 +228,34 @@ async def steady_latency(
 # -- the baselines ----------------------------------------------------------------------------
 
 ENTRY_COLUMNS = (
-    "circle_id", "person_id", "prompt_run_id", "kind", "text", "visibility", "anonymous",
-    "platform", "source_ref", "created_at",
+    "circle_id",
+    "person_id",
+    "prompt_run_id",
+    "kind",
+    "text",
+    "visibility",
+    "anonymous",
+    "platform",
+    "source_ref",
+    "created_at",
 )
 
 
 def entry_rows(events: Sequence[Reply]) -> list[tuple[object, ...]]:
     now = datetime.now(UTC).replace(tzinfo=None)
     return [
-        (CIRCLE, 1 + n % MEMBERS, 1, "learning", e.text, "circle", False, "console",
-         e.dedup_key, now)
+        (
+            CIRCLE,
+            1 + n % MEMBERS,
+            1,
+            "learning",
+            e.text,
+            "circle",
+            False,
+            "console",
+            e.dedup_key,
+            now,
+        )
         for n, e in enumerate(events)
     ]
 
@@ -346,11 +366,14 @@ async def bench(args: argparse.Namespace, data: Path) -> bool:
     shown = make_url(url).render_as_string(hide_password=True)
     steady_count = round(args.rate * args.seconds)
     say(f"huddlebot reply benchmark on {shown}")
-    say(f"  {args.events:,} replies for throughput (at most {args.budget:g} s), then "
-        f"{steady_count:,} at {args.rate:g}/s for {args.seconds:g} s")
+    say(
+        f"  {args.events:,} replies for throughput (at most {args.budget:g} s), then "
+        f"{steady_count:,} at {args.rate:g}/s for {args.seconds:g} s"
+    )
     async with (
-        scratch_database(url) if postgres else _as_is(url)
-    ) as target, bench_bot(target, data) as (bot, ref, run_id):
+        scratch_database(url) if postgres else _as_is(url) as target,
+        bench_bot(target, data) as (bot, ref, run_id),
+    ):
         tag = f"bench-{uuid.uuid4().hex[:6]}"
         events = replies(tag, args.events, in_reply_to=ref)
         core = await core_throughput(bot.core.handle, events, budget=args.budget)
@@ -358,14 +381,20 @@ async def bench(args: argparse.Namespace, data: Path) -> bool:
         await core_throughput(bot.core.handle, events[:100])
         again = await entries_for(bot, run_id)
         if stored != core.events or again != stored:
-            say(f"  BROKEN: expected {core.events:,} entries, found {stored:,}, "
-                f"and {again:,} after offering 100 of them again")
+            say(
+                f"  BROKEN: expected {core.events:,} entries, found {stored:,}, "
+                f"and {again:,} after offering 100 of them again"
+            )
             return False
         cut = "" if core.events == args.events else "; stopped at the time budget"
-        say(f"  core.handle   {core.rate:9,.0f} replies/s  ({core.events:,} in "
-            f"{core.seconds:.2f} s{cut})")
-        say(f"                {stored:,} entries stored; offering 100 of them again stored "
-            "none more")
+        say(
+            f"  core.handle   {core.rate:9,.0f} replies/s  ({core.events:,} in "
+            f"{core.seconds:.2f} s{cut})"
+        )
+        say(
+            f"                {stored:,} entries stored; offering 100 of them again stored "
+            "none more"
+        )
 
         if postgres:
             base = await asyncpg_baseline(asyncpg_dsn(target), events)
@@ -373,8 +402,10 @@ async def bench(args: argparse.Namespace, data: Path) -> bool:
         else:
             base = sqlite_baseline(data / "baseline.db", events)
             base_name = "bare sqlite3"
-        say(f"  {base_name:<13} {base.rate:9,.0f} rows/s     ({base.events:,} in "
-            f"{base.seconds:.2f} s, one insert and commit each, same rows)")
+        say(
+            f"  {base_name:<13} {base.rate:9,.0f} rows/s     ({base.events:,} in "
+            f"{base.seconds:.2f} s, one insert and commit each, same rows)"
+        )
         rate_ok = core.rate >= FLOOR_RATE
         say(f"  ratio core / bare   {core.rate / base.rate:.3f}")
         say(f"  floor {FLOOR_RATE:,.0f} replies/s     {verdict(rate_ok)}")
@@ -394,11 +425,14 @@ async def bench(args: argparse.Namespace, data: Path) -> bool:
     p99 = latency.percentile(99)
     p99_ok = p99 < FLOOR_P99_MS and not failed
     how = "one at a time" if args.one_at_a_time else "each its own task"
-    say(f"  steady {latency.rate:g}/s, {latency.offered:,} events, {how}; "
-        f"time from due to handled:")
-    say(f"  p50 {latency.percentile(50):8.2f} ms   p99 {p99:8.2f} ms   "
+    say(
+        f"  steady {latency.rate:g}/s, {latency.offered:,} events, {how}; time from due to handled:"
+    )
+    say(
+        f"  p50 {latency.percentile(50):8.2f} ms   p99 {p99:8.2f} ms   "
         f"max {max(latency.samples_ms):8.2f} ms   (took {latency.seconds:.1f} s; latest offer "
-        f"{latency.max_offer_lag_ms:.1f} ms late)")
+        f"{latency.max_offer_lag_ms:.1f} ms late)"
+    )
     for problem, count in latency.failures.most_common():
         say(f"  {count:,} event(s) failed: {problem}")
     say(f"  floor p99 < {FLOOR_P99_MS:g} ms, none failed   {verdict(p99_ok)}")
@@ -417,13 +451,16 @@ def parser() -> argparse.ArgumentParser:
     )
     args.add_argument("--events", type=int, default=5_000, help="replies for throughput (5000)")
     args.add_argument(
-        "--budget", type=float, default=30.0,
+        "--budget",
+        type=float,
+        default=30.0,
         help="stop the throughput phase after this many seconds even if replies are left (30)",
     )
     args.add_argument("--seconds", type=float, default=10.0, help="steady phase length (10)")
     args.add_argument("--rate", type=float, default=200.0, help="steady events a second (200)")
     args.add_argument(
-        "--one-at-a-time", action="store_true",
+        "--one-at-a-time",
+        action="store_true",
         help="in the steady phase, wait for each event before offering the next",
     )
     args.add_argument(

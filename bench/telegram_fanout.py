@@ -30,24 +30,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import argparse
 import asyncio
-import contextlib
 import logging
 import tempfile
-import time
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
-
-from sqlalchemy import func
-from sqlmodel import col, select
 
 from adapters.telegram import TelegramAdapter
 from adapters.telegram_pacing import Pacer
+from bench.fanout import fan_out
 from bot.app import Bot, assembled
 from bot.clock import ManualClock, SystemClock
 from bot.config import load_config
-from bot.models import Identity, Membership, OutboxMessage, Person
+from bot.models import Identity, Membership, Person
 from bot.scheduling import SimulatedScheduler
 from bot.settings import Settings
 from tests.fakes.telegram_api import FakeTelegramAPI, Recorded
@@ -107,59 +103,6 @@ async def add_members(bot: Bot, users: Sequence[str]) -> None:
             session.add(Membership(person_id=person.id, circle_id=CIRCLE, joined_at=now))
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    queued: int
-    queue_seconds: float
-    send_seconds: float
-    settle_seconds: float
-    statuses: Counter[str]
-
-
-async def pending(bot: Bot) -> int:
-    async with bot.sessions() as session:
-        query = select(func.count(col(OutboxMessage.id))).where(
-            col(OutboxMessage.status).in_(("pending", "sending"))
-        )
-        return int((await session.exec(query)).one())
-
-
-async def statuses(bot: Bot) -> Counter[str]:
-    async with bot.sessions() as session:
-        query = select(OutboxMessage.status, func.count(col(OutboxMessage.id))).group_by(
-            col(OutboxMessage.status)
-        )
-        return Counter({status: int(n) for status, n in (await session.exec(query)).all()})
-
-
-async def fan_out(bot: Bot, fake: FakeTelegramAPI) -> Outcome:
-    """Queue the private prompt, then run the dispatcher until nothing is left to send."""
-    started = time.perf_counter()
-    run = await bot.huddle.send_prompt_now(CIRCLE, PROMPT)
-    if run is None:
-        raise RuntimeError("the prompt was not opened")
-    queued = await pending(bot)
-    queue_seconds = time.perf_counter() - started
-
-    begin = time.monotonic()  # the fake records on time.monotonic too
-    dispatcher = asyncio.create_task(bot.dispatcher.run(), name="dispatcher")
-    try:
-        async with asyncio.timeout(SETTLE_DEADLINE):
-            while await pending(bot):
-                if dispatcher.done():
-                    dispatcher.result()  # its error, if it stopped
-                    raise RuntimeError("the dispatcher stopped before the outbox was empty")
-                await asyncio.sleep(0.1)
-    finally:
-        dispatcher.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await dispatcher
-    settle_seconds = time.monotonic() - begin
-    sends = [r.at for r in fake.calls("sendMessage") if r.status == 200]
-    last = max(sends, default=begin)
-    return Outcome(queued, queue_seconds, last - begin, settle_seconds, await statuses(bot))
-
-
 def unhonoured_429s(requests: Sequence[Recorded]) -> int:
     """429s after which the same chat was tried again sooner than `retry_after`."""
     last_429: dict[str, float] = {}
@@ -206,7 +149,16 @@ async def bench(args: argparse.Namespace, data: Path) -> bool:
             adapter.connect(bot.core.handle),
         ):
             await add_members(bot, users)
-            outcome = await fan_out(bot, fake)
+            outcome = await fan_out(
+                bot,
+                circle=CIRCLE,
+                prompt=PROMPT,
+                deadline=SETTLE_DEADLINE,
+                poll=0.1,
+                last_accepted=lambda begin: max(
+                    (r.at for r in fake.calls("sendMessage") if r.status == 200), default=begin
+                ),
+            )
 
         sent = fake.sent()
         per_chat = Counter(str(p.get("chat_id")) for p in sent)
