@@ -12,25 +12,29 @@ from tests.fakes.telegram_api import FakeTelegramAPI
 ROOT = Path(__file__).resolve().parent.parent
 
 
-async def huddlebot(fake: FakeTelegramAPI, tmp_path: Path, *args: str) -> tuple[int, str, str]:
+async def huddlebot(
+    fake: FakeTelegramAPI | None,
+    tmp_path: Path,
+    *args: str,
+    config: str = "examples/huddlebot.toml",
+) -> tuple[int, str, str]:
+    """Run the `huddlebot` command as a person would, against `fake` (None: no token set)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TELEGRAM_"))}
-    env.update(
-        TELEGRAM_BOT_TOKEN=fake.token,
-        TELEGRAM_API_URL=fake.url,
-        HUDDLEBOT_DATA_DIR=str(tmp_path / "data"),
-    )
+    env["HUDDLEBOT_DATA_DIR"] = str(tmp_path / "data")
+    if fake is not None:
+        env.update(TELEGRAM_BOT_TOKEN=fake.token, TELEGRAM_API_URL=fake.url)
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "bot.cli",
         "--config",
-        "examples/huddlebot.toml",
+        config,
         *args,
         cwd=ROOT,
         env=env,
+        stdin=asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
-        stdin=asyncio.subprocess.DEVNULL,
     )
     out, err = await asyncio.wait_for(process.communicate(), timeout=60)
     return process.returncode or 0, out.decode(), err.decode()
@@ -60,25 +64,9 @@ async def test_commands_are_registered_with_descriptions(tmp_path: Path) -> None
 
 
 async def test_without_a_token_the_command_says_what_to_set(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TELEGRAM_"))}
-    env["HUDDLEBOT_DATA_DIR"] = str(tmp_path / "data")
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot.cli",
-        "--config",
-        "examples/huddlebot.toml",
-        "telegram",
-        "links",
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        stdin=asyncio.subprocess.DEVNULL,
-    )
-    _out, err = await asyncio.wait_for(process.communicate(), timeout=60)
-    assert process.returncode == 2
-    assert "TELEGRAM_BOT_TOKEN" in err.decode() and "Traceback" not in err.decode()
+    code, _out, err = await huddlebot(None, tmp_path, "telegram", "links")
+    assert code == 2
+    assert "TELEGRAM_BOT_TOKEN" in err and "Traceback" not in err
 
 
 async def test_a_one_shot_prompt_sends_without_polling(tmp_path: Path) -> None:
@@ -89,31 +77,17 @@ async def test_a_one_shot_prompt_sends_without_polling(tmp_path: Path) -> None:
         'rooms = [{ platform = "telegram", chat = "-1001234" }]\n'
     )
     async with FakeTelegramAPI() as fake:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TELEGRAM_"))}
-        env.update(
-            TELEGRAM_BOT_TOKEN=fake.token,
-            TELEGRAM_API_URL=fake.url,
-            HUDDLEBOT_DATA_DIR=str(tmp_path / "data"),
-        )
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot.cli",
-            "--config",
-            str(config),
+        code, _out, err = await huddlebot(
+            fake,
+            tmp_path,
             "prompt",
             "--circle",
             "core",
             "--prompt",
             "learned",
-            cwd=ROOT,
-            env=env,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-            stdin=asyncio.subprocess.DEVNULL,
+            config=str(config),
         )
-        _out, err = await asyncio.wait_for(process.communicate(), timeout=60)
         fake.assert_no_violations()
-    assert process.returncode == 0, err.decode()
+    assert code == 0, err
     assert "What did we learn?" in fake.sent(-1001234)[0]["text"]
     assert fake.calls("getUpdates") == []  # a running bot's poller is left alone
