@@ -53,24 +53,29 @@ def test_a_missing_prompt_id_is_reported_at_start(
     assert "circles[0].rituals[0].prompt" in err and "learned" in err
 
 
-def _env(tmp_path: Path) -> dict[str, str]:
+def huddlebot(
+    tmp_path: Path, *args: str, script: str | None = None, port: int = 18089
+) -> subprocess.CompletedProcess[str]:
+    """Run the `huddlebot` command as a person would: no platform tokens, a data folder of its
+    own, `script` typed on standard input (none: input closed)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TELEGRAM_"))}
     env["HUDDLEBOT_DATA_DIR"] = str(tmp_path / "data")
-    env["HUDDLEBOT_PORT"] = "18089"
+    env["HUDDLEBOT_PORT"] = str(port)
     env.pop("DATABASE_URL", None)
-    return env
-
-
-def test_demo_prints_a_digest_quoting_members_quickly(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "demo"],
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
         cwd=ROOT,
-        env=_env(tmp_path),
+        env=env,
+        input=script,
         capture_output=True,
         text=True,
         timeout=60,
-        stdin=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL if script is None else None,
     )
+
+
+def test_demo_prints_a_digest_quoting_members_quickly(tmp_path: Path) -> None:
+    result = huddlebot(tmp_path, "demo")
     assert result.returncode == 0, result.stderr
     assert "Huddle digest for Core partnership" in result.stdout
     assert "Families told us the new drop-in hours suit them" in result.stdout
@@ -87,16 +92,8 @@ def test_a_scripted_console_session(tmp_path: Path) -> None:
             "/digest",
         ]
     )
-    env = _env(tmp_path)
-    env["HUDDLEBOT_PORT"] = "18090"
-    result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "--config", "examples/huddlebot.toml", "run"],
-        cwd=ROOT,
-        env=env,
-        input=script + "\n",
-        capture_output=True,
-        text=True,
-        timeout=60,
+    result = huddlebot(
+        tmp_path, "--config", "examples/huddlebot.toml", "run", script=script + "\n", port=18090
     )
     assert result.returncode == 0, result.stderr
     out = result.stdout
@@ -130,72 +127,49 @@ def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_db_upgrade(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "db", "upgrade"],
-        cwd=ROOT,
-        env=_env(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = huddlebot(tmp_path, "db", "upgrade")
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "data" / "huddlebot.db").exists()
 
 
 def test_prompt_and_digest_commands(tmp_path: Path) -> None:
-    env = _env(tmp_path)
-    base = [sys.executable, "-m", "bot.cli", "--config", "examples/huddlebot.toml"]
-    asked = subprocess.run(
-        [*base, "prompt", "--circle", "core", "--prompt", "blocking"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    base = ("--config", "examples/huddlebot.toml")
+    asked = huddlebot(tmp_path, *base, "prompt", "--circle", "core", "--prompt", "blocking")
     assert asked.returncode == 0, asked.stderr
     assert "[#core] huddlebot" in asked.stdout and "getting in the way" in asked.stdout
 
-    preview = subprocess.run(
-        [*base, "digest", "--circle", "core", "--dry-run"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    preview = huddlebot(tmp_path, *base, "digest", "--circle", "core", "--dry-run")
     assert preview.returncode == 0, preview.stderr
     assert "Huddle digest for Core partnership" in preview.stdout
     assert "[#core]" not in preview.stdout  # shown, not posted
 
-    posted = subprocess.run(
-        [*base, "digest", "--circle", "core", "--since", "2026-01-01", "--until", "2026-01-31"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
+    posted = huddlebot(
+        tmp_path,
+        *base,
+        "digest",
+        "--circle",
+        "core",
+        "--since",
+        "2026-01-01",
+        "--until",
+        "2026-01-31",
     )
     assert posted.returncode == 0, posted.stderr
     assert "[#core] huddlebot" in posted.stdout
-    again = subprocess.run(
-        [*base, "digest", "--circle", "core", "--since", "2026-01-01", "--until", "2026-01-31"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
+    again = huddlebot(
+        tmp_path,
+        *base,
+        "digest",
+        "--circle",
+        "core",
+        "--since",
+        "2026-01-01",
+        "--until",
+        "2026-01-31",
     )
     assert "already posted" in again.stdout
     assert "[#core] huddlebot" not in again.stdout
 
-    unknown = subprocess.run(
-        [*base, "digest", "--circle", "nope", "--dry-run"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    unknown = huddlebot(tmp_path, *base, "digest", "--circle", "nope", "--dry-run")
     assert unknown.returncode == 2
     assert "core" in unknown.stderr and "Traceback" not in unknown.stderr
