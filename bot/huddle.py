@@ -173,10 +173,7 @@ class Huddle:
         """Ask a circle a prompt now, outside its schedule (`huddlebot prompt`)."""
         circle = self._config.circle(circle_id)
         self._library.prompt(prompt_id)  # an unknown prompt id is reported before anything is sent
-        ritual = next(
-            (r for r in circle.rituals if r.prompt == prompt_id),
-            RitualConfig(id=f"now-{prompt_id}", prompt=prompt_id, cron="0 9 * * MON"),
-        )
+        ritual = ritual_for(circle, prompt_id)
         now = self._clock.now().replace(microsecond=0)
         return await self.fire_ritual(circle, ritual, scheduled_for=now)
 
@@ -263,10 +260,7 @@ class Huddle:
         ids = [p.id for p in self._library.prompts()]
         if prompt_id not in ids:
             raise InputError("replies/unknown_prompt", prompt=prompt_id, prompts=ids)
-        ritual = next(
-            (r for r in circle.rituals if r.prompt == prompt_id),
-            RitualConfig(id=f"now-{prompt_id}", prompt=prompt_id, cron="0 9 * * MON"),
-        )
+        ritual = ritual_for(circle, prompt_id)
         run, outgoing = await open_run(
             ctx.session,
             circle=circle,
@@ -288,3 +282,12 @@ class Huddle:
             body = Body("replies/digest_already", {})
             return [answer_here(event, body, key=f"digest:{event.platform}:{event.dedup_key}")]
         return outgoing
+
+
+def ritual_for(circle: CircleConfig, prompt_id: str) -> RitualConfig:
+    """The circle's own ritual for a prompt asked now, or one with the default window and
+    reminder when the circle has no ritual for it."""
+    return next(
+        (r for r in circle.rituals if r.prompt == prompt_id),
+        RitualConfig(id=f"now-{prompt_id}", prompt=prompt_id, cron="0 9 * * MON"),
+    )
