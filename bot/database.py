@@ -1,7 +1,7 @@
 """The database: one async engine, short sessions, migrations applied at start.
 
-SQLite is the embedded default (WAL, a busy timeout, foreign keys on); PostgreSQL is the same code
-with a different `DATABASE_URL`.
+SQLite is the embedded default (WAL, a busy timeout, foreign keys on; see bot/sqlite_connection.py);
+PostgreSQL is the same code with a different `DATABASE_URL`.
 """
 
 from __future__ import annotations
@@ -9,15 +9,16 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
-from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import event
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot import sqlite_connection
 
 log = logging.getLogger(__name__)
 
@@ -26,34 +27,23 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 SessionFactory = async_sessionmaker[AsyncSession]
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
-
-
 def make_engine(url: str) -> AsyncEngine:
     """An engine for `url`; creates the folder of a SQLite file when it is missing."""
     if url.startswith("sqlite"):
-        path = url.split(":///", 1)[-1]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        database = make_url(url).database or ":memory:"
+        if database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
         # One connection: SQLite takes one writer at a time anyway, and waiting for the pool is
         # an orderly queue where waiting in SQLite's busy handler is a series of sleeps.
-        engine = create_async_engine(
+        return create_async_engine(
             url,
-            connect_args={"timeout": 5},
+            async_creator=partial(sqlite_connection.connect, database),
             pool_size=1,
             max_overflow=0,
             pool_timeout=60,
             # sessions always end their transaction, so the pool need not roll back again
             pool_reset_on_return=None,
         )
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        return engine
     return create_async_engine(url, pool_pre_ping=True)
 
 

@@ -1,22 +1,28 @@
 """Small SQL helpers that work the same on SQLite and PostgreSQL.
 
 Statements are built once per table and dialect and executed with bound values, so the hot path
-pays for no statement construction. On SQLite the same compiled statement runs in a single trip
-to aiosqlite's worker thread (SQLAlchemy's adapter makes four: cursor, execute, fetch, close),
-inside the session's own connection and transaction.
+pays for no statement construction. On SQLite the compiled statement goes straight to the
+driver connection's `write` (bot/sqlite_connection.py), inside the session's own connection and
+transaction, usually without leaving the event loop; SQLAlchemy's adapter would make four trips to
+aiosqlite's worker thread (cursor, execute, fetch, close). Errors are wrapped as SQLAlchemy's, as
+they would be on the usual path.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.dml import Insert
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.sqlite_connection import SqliteConnection
 
 _SQLITE = sqlite.dialect()
 SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"
@@ -60,10 +66,14 @@ async def _first_row(
         row = (await connection.execute(statement, values)).first()
         return None if row is None else tuple(row)
     sql, order = _sqlite_sql(statement, tuple(sorted(values)))
-    raw = await connection.get_raw_connection()
-    rows = await raw.driver_connection.execute_fetchall(  # type: ignore[union-attr]
-        sql, [_sqlite_value(values[key]) for key in order]
-    )
+    bound = [_sqlite_value(values[key]) for key in order]
+    driver = (await connection.get_raw_connection()).driver_connection
+    if not isinstance(driver, SqliteConnection):
+        raise TypeError(f"expected an engine from bot.database.make_engine, not {driver!r}")
+    try:
+        rows = await driver.write(sql, bound)
+    except sqlite3.Error as error:
+        raise DBAPIError.instance(sql, bound, error, sqlite3.Error) from error
     return tuple(rows[0]) if rows else None
 
 
