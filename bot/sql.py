@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
@@ -54,22 +54,42 @@ def _sqlite_value(value: Any) -> Any:
     if isinstance(value, datetime):
         if value.tzinfo is None:
             raise ValueError("naive datetime given to the store; use time-zone aware UTC")
-        return value.astimezone(UTC).strftime(SQLITE_TIME)
+        return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
     return value
+
+
+_DRIVER = "huddlebot.sqlite_driver"
+
+
+async def _sqlite_driver(session: AsyncSession) -> SqliteConnection:
+    """The driver connection under the session's transaction, looked up once per transaction."""
+    transaction = session.sync_session.get_transaction()
+    cached = session.info.get(_DRIVER)
+    if (
+        transaction is not None
+        and transaction.is_active
+        and cached is not None
+        and cached[0] is transaction
+    ):
+        return cast(SqliteConnection, cached[1])
+    connection = await session.connection()
+    driver = (await connection.get_raw_connection()).driver_connection
+    if not isinstance(driver, SqliteConnection):
+        raise TypeError(f"expected an engine from bot.database.make_engine, not {driver!r}")
+    session.info[_DRIVER] = (session.sync_session.get_transaction(), driver)
+    return driver
 
 
 async def _first_row(
     session: AsyncSession, statement: Insert, values: dict[str, Any]
 ) -> tuple[Any, ...] | None:
-    connection = await session.connection()
-    if connection.dialect.name != "sqlite":
+    if _dialect(session) != "sqlite":
+        connection = await session.connection()
         row = (await connection.execute(statement, values)).first()
         return None if row is None else tuple(row)
     sql, order = _sqlite_sql(statement, tuple(sorted(values)))
     bound = [_sqlite_value(values[key]) for key in order]
-    driver = (await connection.get_raw_connection()).driver_connection
-    if not isinstance(driver, SqliteConnection):
-        raise TypeError(f"expected an engine from bot.database.make_engine, not {driver!r}")
+    driver = await _sqlite_driver(session)
     try:
         rows = await driver.write(sql, bound)
     except sqlite3.Error as error:

@@ -13,6 +13,11 @@ digest's query, an export) never stalls the loop, and runs on the loop only what
 - `commit()` and `rollback()`, which in WAL mode never wait for another process. In any other
   journal mode a commit goes to the thread.
 
+A commit would also copy the write-ahead log back into the database file now and then (SQLite's
+automatic checkpoint, with an fsync), which would stall the loop for milliseconds. So this
+connection turns that off and a `Checkpointer`, with its own thread and its own connection,
+does it instead after every `CHECKPOINT_EVERY` commits; a WAL checkpoint never blocks writers.
+
 Calls keep their order: while the thread still has work queued, everything goes to the thread
 behind it. The sqlite3 connection is opened with `check_same_thread=False` because both threads
 use it, one at a time.
@@ -21,6 +26,7 @@ use it, one at a time.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
@@ -28,7 +34,50 @@ from typing import Any
 import aiosqlite
 
 BUSY_TIMEOUT_MS = 5_000
+CHECKPOINT_EVERY = 100  # commits; about what SQLite's automatic 1,000-page checkpoint allows
 _NO_WAIT_JOURNALS = frozenset({"wal", "memory"})
+
+
+class Checkpointer:
+    """Copies a database's write-ahead log back into its file, on its own thread."""
+
+    def __init__(self, database: str, *, busy_timeout_ms: int) -> None:
+        self._database = database
+        self._busy_timeout_ms = busy_timeout_ms
+        self._wanted = threading.Event()
+        self._stopping = False
+        self._done = 0
+        self._progress = threading.Condition()
+        self._thread = threading.Thread(target=self._run, name="sqlite-checkpoint", daemon=True)
+        self._thread.start()
+
+    def request(self) -> None:
+        self._wanted.set()
+
+    def wait_for(self, count: int, timeout: float) -> bool:
+        """Block until `count` checkpoints have run (False when `timeout` seconds pass first)."""
+        with self._progress:
+            return self._progress.wait_for(lambda: self._done >= count, timeout)
+
+    def stop(self) -> None:
+        """Ask the thread to finish; it closes its connection and ends on its own."""
+        self._stopping = True
+        self._wanted.set()
+
+    def _run(self) -> None:
+        conn = sqlite3.connect(self._database, timeout=self._busy_timeout_ms / 1000)
+        try:
+            while True:
+                self._wanted.wait()
+                self._wanted.clear()
+                if self._stopping:
+                    return
+                conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                with self._progress:
+                    self._done += 1
+                    self._progress.notify_all()
+        finally:
+            conn.close()
 
 
 class SqliteConnection(aiosqlite.Connection):
@@ -42,6 +91,8 @@ class SqliteConnection(aiosqlite.Connection):
         self._finished = 0  # written by the worker thread only
         self._holds_write_lock = False
         self._commit_waits = True
+        self._commits = 0
+        self.checkpointer: Checkpointer | None = None
 
     def _open(self) -> sqlite3.Connection:
         """Open and set up the sqlite3 connection (runs on the worker thread)."""
@@ -53,6 +104,9 @@ class SqliteConnection(aiosqlite.Connection):
         conn.execute("PRAGMA synchronous=NORMAL")
         journal = str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower()
         self._commit_waits = journal not in _NO_WAIT_JOURNALS
+        if journal == "wal":
+            conn.execute("PRAGMA wal_autocheckpoint=0")
+            self.checkpointer = Checkpointer(self._database, busy_timeout_ms=self._busy_timeout_ms)
         return conn
 
     async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -105,10 +159,15 @@ class SqliteConnection(aiosqlite.Connection):
 
     async def commit(self) -> None:
         self._holds_write_lock = False
+        wrote = self._connection is not None and self._connection.in_transaction
         if self._commit_waits or not self._thread_idle():
             await super().commit()
-            return
-        self._conn.commit()
+        else:
+            self._conn.commit()
+        if wrote and self.checkpointer is not None:
+            self._commits += 1
+            if self._commits % CHECKPOINT_EVERY == 0:
+                self.checkpointer.request()
 
     async def rollback(self) -> None:
         self._holds_write_lock = False
@@ -116,6 +175,11 @@ class SqliteConnection(aiosqlite.Connection):
             await super().rollback()
             return
         self._conn.rollback()
+
+    async def close(self) -> None:
+        if self.checkpointer is not None:
+            self.checkpointer.stop()
+        await super().close()
 
 
 async def connect(database: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> SqliteConnection:

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from bot.database import open_database
 from bot.models import SeenEvent
 from bot.sql import insert_ignore, insert_row
-from bot.sqlite_connection import SqliteConnection, connect
+from bot.sqlite_connection import CHECKPOINT_EVERY, SqliteConnection, connect
 
 INSERT = "INSERT INTO notes (text) VALUES (?) RETURNING id"
 
@@ -133,3 +133,39 @@ async def test_the_store_wraps_driver_errors_as_sqlalchemy_errors(tmp_path: Path
             with pytest.raises(OperationalError, match="no such table"):
                 await insert_ignore(session, SeenEvent, values)
             await session.rollback()
+
+
+async def test_each_transaction_of_a_session_writes_through_its_own_connection(
+    tmp_path: Path,
+) -> None:
+    """The store looks the driver connection up once per transaction, never across two."""
+    path = tmp_path / "huddlebot.db"
+    async with open_database(f"sqlite+aiosqlite:///{path}") as sessions, sessions() as session:
+        for key in ("kept-1", "dropped", "kept-2"):
+            async with session.begin():
+                values = {"platform": "console", "dedup_key": key, "seen_at": datetime.now(UTC)}
+                assert await insert_ignore(session, SeenEvent, values) is not None
+                if key == "dropped":
+                    await session.rollback()
+        with sqlite3.connect(path) as reader:
+            keys = [row[0] for row in reader.execute("SELECT dedup_key FROM seen_events")]
+    assert keys == ["kept-1", "kept-2"]
+
+
+async def test_the_log_is_copied_into_the_file_off_the_loop(
+    conn: SqliteConnection, tmp_path: Path
+) -> None:
+    """Commits never checkpoint on the loop; the checkpointer's thread does it every so often."""
+    async with conn.execute("PRAGMA wal_autocheckpoint") as cursor:
+        assert await cursor.fetchone() == (0,)
+    assert conn.checkpointer is not None
+    for number in range(CHECKPOINT_EVERY):
+        await conn.write(INSERT, [f"note {number}"])
+        await conn.commit()
+    assert await asyncio.to_thread(conn.checkpointer.wait_for, 1, 10.0)
+
+    # the database file alone, without its write-ahead log, now holds the notes
+    alone = tmp_path / "alone.db"
+    alone.write_bytes((tmp_path / "notes.db").read_bytes())
+    with sqlite3.connect(alone) as reader:
+        assert reader.execute("SELECT count(*) FROM notes").fetchone() == (CHECKPOINT_EVERY,)
