@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import Table
+from sqlalchemy import ColumnDefault, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.dml import Insert
@@ -45,9 +45,22 @@ def _insert(table: Table) -> Insert:
 
 
 @lru_cache(maxsize=256)
-def _sqlite_sql(statement: Insert, keys: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+def _sqlite_sql(
+    statement: Insert, keys: tuple[str, ...]
+) -> tuple[str, tuple[str, ...], dict[str, Any]]:
+    """The SQL, the order of its values, and the model's defaults for the columns not given."""
     compiled = statement.compile(dialect=_SQLITE, column_keys=list(keys))
-    return str(compiled), tuple(compiled.positiontup or ())
+    order = tuple(compiled.positiontup or ())
+    table = cast(Table, statement.table)
+    defaults: dict[str, Any] = {}
+    for key in order:
+        if key in keys:
+            continue
+        default = table.c[key].default
+        if not isinstance(default, ColumnDefault) or not default.is_scalar:
+            raise ValueError(f"{table.name}.{key} needs a value: it has no fixed default")
+        defaults[key] = default.arg
+    return str(compiled), order, defaults
 
 
 def _sqlite_value(value: Any) -> Any:
@@ -87,7 +100,9 @@ async def _first_row(
         connection = await session.connection()
         row = (await connection.execute(statement, values)).first()
         return None if row is None else tuple(row)
-    sql, order = _sqlite_sql(statement, tuple(sorted(values)))
+    sql, order, defaults = _sqlite_sql(statement, tuple(sorted(values)))
+    if defaults:
+        values = {**defaults, **values}
     bound = [_sqlite_value(values[key]) for key in order]
     driver = await _sqlite_driver(session)
     try:

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from bot.database import open_database
-from bot.models import SeenEvent
+from bot.models import Circle, Room, SeenEvent
 from bot.sql import insert_ignore, insert_row
 from bot.sqlite_connection import CHECKPOINT_EVERY, SqliteConnection, connect
 
@@ -169,3 +169,16 @@ async def test_the_log_is_copied_into_the_file_off_the_loop(
     alone.write_bytes((tmp_path / "notes.db").read_bytes())
     with sqlite3.connect(alone) as reader:
         assert reader.execute("SELECT count(*) FROM notes").fetchone() == (CHECKPOINT_EVERY,)
+
+
+async def test_columns_left_out_take_the_models_defaults(tmp_path: Path) -> None:
+    async with open_database(f"sqlite+aiosqlite:///{tmp_path}/huddlebot.db") as sessions:
+        async with sessions.begin() as session:
+            circle = {"id": "core", "name": "Core", "kind": "partnership", "timezone": "UTC"}
+            session.add(Circle(**circle))
+            await session.flush()
+            values = {"platform": "console", "chat": "core", "topic": "", "circle_id": "core"}
+            room = await insert_row(session, Room, values)  # active, configured: left out
+        async with sessions() as session:
+            stored = await session.get(Room, room)
+    assert stored is not None and stored.active is True and stored.configured is True
