@@ -7,10 +7,12 @@ person cannot be written to privately yet (Telegram before /start) they are told
 
 `forget` asks first; on `forget confirm` (or the button) the person's identities and memberships
 go, their name is blanked, private and withdrawn stories are deleted, and their other entries are
-anonymised or deleted as `partnership.erasure` says. The person's id is appended to the erasure
-log, a file beside the database (so a restore from backup does not take it back), and recorded
-in the `erasures` table. `replay_erasures` applies every logged erasure again; the daily job does
-it too, with the retention purge, and so does `huddlebot forget --replay`.
+anonymised or deleted as `partnership.erasure` says. Archived huddle and steward digests that
+covered their entries are rendered again; messages queued for them are dropped and any outbox
+text addressed to them is blanked; their `mydata` files are deleted. The person's id is appended
+to the erasure log, a file beside the database (so a restore from backup does not take it back),
+and recorded in the `erasures` table. `replay_erasures` applies every logged erasure again; the
+daily job does it too, with the retention purge, and so does `huddlebot forget --replay`.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,7 @@ import sqlalchemy as sa
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot import steward_digest
 from bot.config import Config
 from bot.core import answer_here
 from bot.database import SessionFactory
@@ -38,7 +41,7 @@ from bot.digest import digest_context
 from bot.errors import InputError
 from bot.events import ButtonPress, Command, InboundEvent
 from bot.messages import Body, Button, Outgoing, ToPerson
-from bot.models import Digest, Entry, Person
+from bot.models import Digest, Entry, OutboxMessage, Person
 from bot.models_rights import Erasure
 from bot.people import private_address
 from bot.prompts import PromptLibrary
@@ -47,6 +50,7 @@ from bot.retention import (
     delete_rows,
     entry_columns,
     execute,
+    forget_settled_texts,
     person_columns,
     purge_expired,
 )
@@ -59,6 +63,9 @@ log = logging.getLogger(__name__)
 
 INLINE_LIMIT = 60_000
 """Characters of JSON and CSV together that `mydata` sends in chat; more is kept as files."""
+EXPORTS_KEPT_DAYS = 7
+"""Days a `mydata` file stays in the exports folder; forgetting the person removes it at once."""
+_STAMP = "%Y%m%dT%H%M%S"
 DAILY = "20 3 * * *"
 """When retention and the erasure log run, in the partnership's time zone."""
 
@@ -195,12 +202,16 @@ async def erase_person(
         changed = changed or bool(getattr(result, "rowcount", 0))
     for table, column in person_columns():
         if column.nullable:
+            values: dict[str, Any] = {column.name: None}
+            if mode == "erase":  # what they wrote in a row that is not theirs alone goes too
+                values.update(dict.fromkeys(column.info.get("words", ()), ""))
             result = await execute(
-                session, sa.update(table).where(column == person_id).values({column.name: None})
+                session, sa.update(table).where(column == person_id).values(values)
             )
             changed = changed or bool(getattr(result, "rowcount", 0))
         elif mode == "erase" or table.name in ("identities", "memberships"):
             changed = await delete_rows(session, table, column == person_id) > 0 or changed
+    changed = await _clear_outbox(session, person_id) or changed
     if person.erased_at is None or person.display_name:
         person.display_name = ""
         person.erased_at = person.erased_at or now
@@ -213,40 +224,61 @@ async def erase_person(
     return changed
 
 
+async def _clear_outbox(session: AsyncSession, person_id: int) -> bool:
+    """Messages to the person not sent yet are dropped; any text kept for them is blanked."""
+    mine = col(OutboxMessage.person_id) == person_id
+    dropped = await execute(
+        session, sa.delete(OutboxMessage).where(mine, col(OutboxMessage.status) == "pending")
+    )
+    blanked = await execute(
+        session,
+        sa.update(OutboxMessage)
+        .where(mine, col(OutboxMessage.text) != "")
+        .values(text="", buttons="[]"),
+    )
+    return bool(getattr(dropped, "rowcount", 0) or getattr(blanked, "rowcount", 0))
+
+
 @dataclass(frozen=True, slots=True)
 class Archive:
-    """Writes archived huddle digests again, so an erasure reaches the archive too."""
+    """Writes archived digests again, so an erasure reaches the archive too."""
 
     config: Config
     library: PromptLibrary
 
     async def rewrite(self, session: AsyncSession, moments: list[tuple[str, datetime]]) -> int:
-        """Render again every huddle digest whose period holds one of (circle id, time)."""
+        """Render again every digest whose period holds one of (circle id, time): the circle's
+        huddle digests, and the steward digests, which draw on every open circle."""
         known = {circle.id for circle in self.config.circles}
         done: set[int] = set()
         for circle_id, at in moments:
             if circle_id not in known:
                 continue
-            query = select(Digest).where(
-                Digest.circle_id == circle_id,
-                Digest.kind == "huddle",
-                col(Digest.period_start) <= at,
-                col(Digest.period_end) > at,
+            covering = (col(Digest.period_start) <= at) & (col(Digest.period_end) > at)
+            huddles = select(Digest).where(
+                covering, Digest.kind == "huddle", Digest.circle_id == circle_id
             )
-            for digest in (await session.exec(query)).all():
+            stewards = select(Digest).where(covering, Digest.kind == steward_digest.KIND)
+            for digest in [*(await session.exec(huddles)), *(await session.exec(stewards))]:
                 if digest.id is None or digest.id in done:
                     continue
                 done.add(digest.id)
-                context = await digest_context(
-                    session,
-                    circle=self.config.circle(circle_id),
-                    start=digest.period_start,
-                    end=digest.period_end,
-                    library=self.library,
-                )
-                digest.markdown = self.library.render("huddle_digest", context, "markdown")
+                digest.markdown = await self._render(session, digest, circle_id)
                 session.add(digest)
         return len(done)
+
+    async def _render(self, session: AsyncSession, digest: Digest, circle_id: str) -> str:
+        start, end = digest.period_start, digest.period_end
+        if digest.kind == steward_digest.KIND:
+            context = await steward_digest.steward_context(
+                session, config=self.config, start=start, end=end, library=self.library
+            )
+            return self.library.render(steward_digest.TEMPLATE, context, "markdown")
+        circle = self.config.circle(circle_id)
+        context = await digest_context(
+            session, circle=circle, start=start, end=end, library=self.library
+        )
+        return self.library.render("huddle_digest", context, "markdown")
 
 
 async def replay_erasures(
@@ -309,6 +341,16 @@ class DataRights:
         )
         for person_id in again:
             self._services.memo.forget_person(person_id)
+        async with self._services.sessions.begin() as session:
+            await forget_settled_texts(session, now=now)
+        removed = await asyncio.to_thread(
+            remove_exports,
+            self.exports_dir,
+            people=again,
+            before=now - timedelta(days=EXPORTS_KEPT_DAYS),
+        )
+        if removed:
+            log.info("removed %d mydata file(s) from %s", removed, self.exports_dir)
 
     # -- mydata --------------------------------------------------------------------------------
 
@@ -327,7 +369,7 @@ class DataRights:
             "too_large": False,
         }
         if event.platform == "console" or len(as_text) + len(table) > INLINE_LIMIT:
-            stamp = ctx.now.strftime("%Y%m%dT%H%M%S")
+            stamp = ctx.now.astimezone(UTC).strftime(_STAMP)
             base = self.exports_dir / f"mydata-{person_id}-{stamp}"
             await asyncio.to_thread(_write, base, as_text, table)
             context.update(json_path=f"{base}.json", csv_path=f"{base}.csv")
@@ -380,9 +422,31 @@ class DataRights:
         await erase_person(ctx.session, person_id, mode=mode, now=ctx.now, archive=self.archive)
         ctx.after_commit.append(partial(self.erasure_log.append, person_id))
         ctx.after_commit.append(partial(ctx.memo.forget_person, person_id))
+        ctx.after_commit.append(partial(remove_exports, self.exports_dir, people=[person_id]))
         log.info("person %s was forgotten (%s)", person_id, mode)
         body = Body("rights/forgotten", {"mode": mode})
         return [answer_here(event, body, key=f"forgotten:{event.platform}:{event.dedup_key}")]
+
+
+def remove_exports(
+    folder: Path, *, people: Sequence[int] = (), before: datetime | None = None
+) -> int:
+    """Delete the `mydata` files of `people`, and any written before `before`; returns how many."""
+    if not folder.is_dir():
+        return 0
+    removed = 0
+    for path in folder.glob("mydata-*-*.*"):
+        parts = path.stem.split("-")
+        if len(parts) != 3 or not parts[1].isdigit():
+            continue
+        try:
+            written = datetime.strptime(parts[2], _STAMP).replace(tzinfo=UTC)
+        except ValueError:
+            continue
+        if int(parts[1]) in people or (before is not None and written < before):
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def _write(base: Path, as_text: str, table: str) -> None:

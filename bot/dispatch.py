@@ -4,7 +4,8 @@ Parts for the same place go out one at a time, in the order they were stored; di
 go out side by side. A part is claimed (status `sending`) in its own committed transaction before
 the adapter is called and marked `sent` right after, so a crash never sends a part twice: a part
 found still `sending` at start-up is marked `in_doubt` and left for a person to look at, while parts
-never claimed are sent as usual.
+never claimed are sent as usual. A sent part keeps no text: what people said is held in the outbox
+only until it is delivered (failed and in-doubt parts keep theirs a week; see bot/retention.py).
 """
 
 from __future__ import annotations
@@ -206,7 +207,9 @@ class Dispatcher:
             log.exception("sending %s failed unexpectedly; it is marked failed", row.key)
             await self._mark(row_id, status="failed", error=f"unexpected: {exc!r}")
             return False
-        await self._mark(row_id, status="sent", sent_ref=ref, sent_at=self._clock.now())
+        await self._mark(
+            row_id, status="sent", sent_ref=ref, sent_at=self._clock.now(), text="", buttons="[]"
+        )
         return True
 
     async def _defer(self, row_id: int, *, seconds: float, error: str) -> None:

@@ -60,5 +60,5 @@ class Memo:
         self.memberships.drop_where(lambda key, _v: key[0] == person_id)
 
 
-AfterCommit = list[Callable[[], None]]
+AfterCommit = list[Callable[[], object]]
 """Memo updates to make once the transaction that justifies them has committed."""

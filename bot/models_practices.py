@@ -15,8 +15,10 @@ from sqlmodel import Field, SQLModel
 from bot.models import UTCDateTime
 
 
-def _at(*, nullable: bool = False, index: bool = False) -> Any:
-    return Field(sa_column=sa.Column(UTCDateTime(), nullable=nullable, index=index))
+def _at(*, nullable: bool = False, index: bool = False, expires: bool = False) -> Any:
+    """A time column; `expires` marks the time after which retention deletes the row."""
+    info = {"expires": True} if expires else {}
+    return Field(sa_column=sa.Column(UTCDateTime(), nullable=nullable, index=index, info=info))
 
 
 class LearningRound(SQLModel, table=True):
@@ -28,8 +30,12 @@ class LearningRound(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     circle_id: str = Field(foreign_key="circles.id", index=True)
     number: int
-    scheduled_for: datetime = _at()
-    presenter_id: int | None = Field(default=None, foreign_key="people.id")
+    scheduled_for: datetime = _at(expires=True)
+    """Past the retention period the round goes, with its notes and passes."""
+    presenter_id: int | None = Field(
+        default=None, foreign_key="people.id", sa_column_kwargs={"info": {"words": ("action",)}}
+    )
+    """`words`: the columns holding what this person wrote, blanked when they are erased."""
     phase: str = Field(default="issue", max_length=16)
     """issue | questions | reflect | closed"""
     phase_ends_at: datetime = _at()
@@ -103,7 +109,7 @@ class MaturityScore(SQLModel, table=True):
     dimension: str = Field(max_length=32)
     score: int
     reason: str = ""
-    scored_at: datetime = _at()
+    scored_at: datetime = _at(expires=True)
 
 
 class MaturityAgreed(SQLModel, table=True):
@@ -148,4 +154,4 @@ class PulseAnswer(SQLModel, table=True):
     factor: str = Field(max_length=16)
     answer: str = Field(max_length=16)
     """too_little | just_right | too_much"""
-    answered_at: datetime = _at()
+    answered_at: datetime = _at(expires=True)
