@@ -25,6 +25,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from datetime import datetime
 from typing import Protocol
 
 import aiohttp
@@ -42,6 +43,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from adapters.slack_history import find_posted
 from adapters.slack_inbound import PAYLOAD_ERRORS
 from adapters.slack_listeners import SinkFailed, SlackListeners, skip
 from adapters.slack_pacing import (
@@ -181,6 +183,10 @@ class SlackAdapter:
     async def send(self, delivery: Delivery) -> str:
         """Post one part; raises `RateLimited`, `Undeliverable` or `TransientError`."""
         return await self._sender.send(delivery)
+
+    async def find_sent(self, delivery: Delivery, *, since: datetime) -> str | None:
+        """After a crash: the ts of the part if Slack has it, None if surely not."""
+        return await find_posted(self._client, delivery, since=since)
 
     # ---- receiving
 

@@ -16,6 +16,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack_blocks import message_blocks
 from adapters.slack_errors import SDK_ERRORS, translate
+from adapters.slack_history import part_metadata
 from adapters.slack_pacing import Monotonic, Pacer
 from bot.errors import DeliveryError, RateLimited, TransientError, Undeliverable
 from bot.messages import Delivery
@@ -47,7 +48,8 @@ class SlackSender:
             await self._pacer.wait(delivery.chat)
             response = await self._client.chat_postMessage(
                 channel=delivery.chat, text=delivery.text, blocks=blocks,
-                thread_ts=delivery.thread_ref, unfurl_links=False, unfurl_media=False)
+                thread_ts=delivery.thread_ref, unfurl_links=False, unfurl_media=False,
+                metadata=part_metadata(delivery))
         except SDK_ERRORS as error:
             raise self._failed(delivery, translate(error)) from error
         ts = response.get("ts")

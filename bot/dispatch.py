@@ -3,9 +3,14 @@
 Parts for the same place go out one at a time, in the order they were stored; different places
 go out side by side. A part is claimed (status `sending`) in its own committed transaction before
 the adapter is called and marked `sent` right after, so a crash never sends a part twice: a part
-found still `sending` at start-up is marked `in_doubt` and left for a person to look at, while parts
-never claimed are sent as usual. A sent part keeps no text: what people said is held in the outbox
-only until it is delivered (failed and in-doubt parts keep theirs a week; see bot/retention.py).
+found still `sending` at start-up is marked `in_doubt`, while parts never claimed are sent as
+usual. Before its first drain the dispatcher asks each in-doubt part's adapter, when it can
+(`ConfirmsDelivery`: Slack looks for the part in the channel's history), whether the part was
+posted: if so it is marked `sent`, if surely not it is sent again, once; when the platform cannot
+tell (Telegram, a private message) it stays in doubt, never resent.
+
+A sent part keeps no text: what people said is held in the outbox only until it is delivered
+(failed and in-doubt parts keep theirs a week; see bot/retention.py).
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from bot.database import SessionFactory
 from bot.errors import DeliveryError, RateLimited, TransientError, Undeliverable
 from bot.models import OutboxMessage
 from bot.outbox import to_delivery
-from bot.platform import Adapter
+from bot.platform import Adapter, ConfirmsDelivery
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +36,11 @@ UndeliverableHandler = Callable[[OutboxMessage, Undeliverable], Awaitable[object
 
 MAX_ATTEMPTS = 8
 BATCH = 1000
+IN_DOUBT = "the bot stopped while sending this part"
+"""How the note of every part left in doubt by a crash begins."""
+UNCHECKED = f"{IN_DOUBT} (to be checked with the platform)"
+"""The note of a part marked in doubt at start-up and not yet checked with its platform (parts
+left in doubt by earlier versions, posted without anything to find them by, are never checked)."""
 
 
 class Dispatcher:
@@ -53,6 +63,7 @@ class Dispatcher:
         self._wake = asyncio.Event()
         self._draining = asyncio.Lock()
         self._stopping = False
+        self._doubts_checked = False
         self.stopping = asyncio.Event()
         """Set once `stop()` was called."""
 
@@ -76,13 +87,13 @@ class Dispatcher:
             result = await session.exec(  # type: ignore[call-overload]
                 update(OutboxMessage)
                 .where(col(OutboxMessage.status) == "sending")
-                .values(status="in_doubt", error="the bot stopped while sending this part")
+                .values(status="in_doubt", error=UNCHECKED)
             )
         count = int(result.rowcount or 0)
         if count:
             log.warning(
                 "%d outgoing part(s) were being sent when the bot stopped; they are marked "
-                "in_doubt and will not be resent, so nothing is posted twice",
+                "in_doubt and are resent only where the platform confirms they never arrived",
                 count,
             )
         return count
@@ -90,7 +101,50 @@ class Dispatcher:
     async def drain(self) -> int:
         """Send every part that is due now; returns how many were sent."""
         async with self._draining:  # one drain at a time keeps each place's parts in order
+            if not self._doubts_checked:
+                self._doubts_checked = True
+                await self._check_doubts()
             return await self._drain()
+
+    async def _check_doubts(self) -> None:
+        """Ask the platforms about the parts left in doubt by a crash (see the module doc)."""
+        async with self._sessions() as session:
+            query = select(OutboxMessage).where(
+                OutboxMessage.status == "in_doubt", OutboxMessage.error == UNCHECKED
+            )
+            rows = (await session.exec(query.order_by(col(OutboxMessage.id)))).all()
+        for row in rows:
+            adapter = self._adapters.get(row.platform)
+            if adapter is None or row.id is None:
+                continue  # not connected this time: asked once it is
+            if not isinstance(adapter, ConfirmsDelivery):
+                note = f"{IN_DOUBT}; {row.platform} cannot say whether it arrived, so not resent"
+                await self._mark(row.id, error=note)
+                continue
+            try:
+                ref = await adapter.find_sent(to_delivery(row), since=row.created_at)
+            except Exception as exc:
+                log.warning("could not tell whether %s was posted: %s", row.key, exc)
+                await self._mark(row.id, error=f"{IN_DOUBT}; could not check ({exc}), not resent")
+                continue
+            if ref is None:
+                log.info(
+                    "%s never reached %s before the stop; it is sent again", row.key, row.platform
+                )
+                await self._mark(
+                    row.id, status="pending", error=f"not on {row.platform} after a restart"
+                )
+            else:
+                log.info("%s had reached %s before the stop; marked sent", row.key, row.platform)
+                await self._mark(
+                    row.id,
+                    status="sent",
+                    sent_ref=ref,
+                    sent_at=self._clock.now(),
+                    text="",
+                    buttons="[]",
+                    error="",
+                )
 
     async def _drain(self) -> int:
         sent_total = 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal, Protocol, runtime_checkable
 
 from starlette.routing import BaseRoute
@@ -58,3 +59,15 @@ class KnowsVerbs(Protocol):
     """An adapter that needs the core's verbs, to tell its commands from other bots' ones."""
 
     def use_verbs(self, verbs: Collection[str]) -> None: ...
+
+
+@runtime_checkable
+class ConfirmsDelivery(Protocol):
+    """An adapter that can say, after a crash, whether a part it was sending was posted."""
+
+    async def find_sent(self, delivery: Delivery, *, since: datetime) -> str | None:
+        """The posted message's reference, or None when the platform surely does not have it.
+
+        `since` is when the part was queued. Raises `DeliveryError` when it cannot tell.
+        """
+        ...

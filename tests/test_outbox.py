@@ -118,6 +118,9 @@ async def test_crash_after_send_never_posts_twice(
     async with open_harness(config, database_url, extra_adapters=(platform,), run_id="t2") as h2:
         assert len(platform.sent) == 1
         assert await statuses(h2) == ["in_doubt"]
+        async with h2.bot.sessions() as session:
+            [note] = (await session.exec(select(OutboxMessage.error))).all()
+        assert "recording cannot say whether it arrived, so not resent" in note
 
 
 async def test_rate_limited_parts_wait_and_keep_their_order(

@@ -13,6 +13,9 @@ against the Block Kit limits the real API enforces. A request that breaks them i
 Failures are queued per method (and channel): `slack.queue("chat.postMessage", rate_limited(3))`.
 `slack.enforce_rate(per_channel=1.0, workspace=5.0)` answers 429 whenever a client posts faster.
 It also serves a Socket Mode WebSocket (`apps.connections.open`) and slash-command `response_url`s.
+Posted messages are kept per channel, with their message metadata, and read back as Slack does by
+`conversations.history` (top-level messages) and `conversations.replies` (a thread), newest first,
+with `oldest`, `limit` and cursors; metadata only with `include_all_metadata`.
 """
 
 from __future__ import annotations
@@ -126,8 +129,11 @@ class FakeSlackAPI:
         team_id: str = TEAM_ID,
         bot_user_id: str = BOT_USER_ID,
         bot_id: str = BOT_ID,
+        first_ts: int = 1_700_000_000,
     ) -> None:
         self._clock = clock
+        self._first_ts = first_ts
+        """The seconds of every message ts: set it near the bot's clock to read history by time."""
         self.team_id = team_id
         self.bot_user_id = bot_user_id
         self.bot_id = bot_id
@@ -137,6 +143,8 @@ class FakeSlackAPI:
         self.hook_posts: list[tuple[str, Mapping[str, Any]]] = []
         self.users: dict[str, dict[str, Any]] = {}
         self.views: list[Mapping[str, Any]] = []
+        self.history: dict[str, list[dict[str, Any]]] = {}
+        """Messages posted to each channel, oldest first, as `conversations.history` keeps them."""
         self._queue: list[_Queued] = []
         self._rate: _RateRule | None = None
         self._ts = itertools.count(1)
@@ -339,7 +347,7 @@ class FakeSlackAPI:
         return None
 
     def _next_ts(self) -> str:
-        return f"1700000000.{next(self._ts):06d}"
+        return f"{self._first_ts}.{next(self._ts):06d}"
 
     def _answer(self, method: str, params: Mapping[str, Any]) -> Answer:
         body: dict[str, Any]
@@ -349,9 +357,18 @@ class FakeSlackAPI:
                     "bot_id": self.bot_id}
         elif method == "chat.postMessage":
             ts = self._next_ts()
-            body = {"ok": True, "channel": params.get("channel"), "ts": ts,
-                    "message": {"type": "message", "ts": ts, "text": params.get("text", ""),
-                                "bot_id": self.bot_id, "user": self.bot_user_id}}
+            message: dict[str, Any] = {"type": "message", "ts": ts,
+                                       "text": params.get("text", ""),
+                                       "bot_id": self.bot_id, "user": self.bot_user_id}
+            if params.get("thread_ts"):
+                message["thread_ts"] = str(params["thread_ts"])
+            metadata = _as_json(params.get("metadata"))
+            if isinstance(metadata, dict):
+                message["metadata"] = metadata
+            self.history.setdefault(str(params.get("channel")), []).append(message)
+            body = {"ok": True, "channel": params.get("channel"), "ts": ts, "message": message}
+        elif method in ("conversations.history", "conversations.replies"):
+            return self._read_history(method, params)
         elif method == "chat.postEphemeral":
             body = {"ok": True, "message_ts": self._next_ts()}
         elif method == "users.info":
@@ -369,6 +386,33 @@ class FakeSlackAPI:
             body = {"ok": True, "url": f"ws://127.0.0.1:{self._port}/socket"}
         else:
             body = {"ok": True}
+        return Answer(body=json.dumps(body))
+
+
+    def _read_history(self, method: str, params: Mapping[str, Any]) -> Answer:
+        channel = str(params.get("channel"))
+        if channel not in self.history and not channel.startswith(("C", "G")):
+            return api_error("channel_not_found")
+        messages = self.history.get(channel, [])
+        if method == "conversations.replies":
+            thread = str(params.get("ts"))
+            messages = [m for m in messages if thread in (m["ts"], m.get("thread_ts"))]
+            if not messages:
+                return api_error("thread_not_found")
+        else:
+            messages = [m for m in messages if m.get("thread_ts") in (None, m["ts"])]
+        oldest = float(params.get("oldest") or 0)
+        newest_first = [m for m in reversed(messages) if float(m["ts"]) > oldest]
+        if method == "conversations.replies":
+            newest_first.reverse()  # a thread reads from its parent down
+        start = int(params.get("cursor") or 0)
+        limit = int(params.get("limit") or 100)
+        page = newest_first[start:start + limit]
+        if str(params.get("include_all_metadata", "")).lower() not in ("1", "true"):
+            page = [{k: v for k, v in m.items() if k != "metadata"} for m in page]
+        more = start + limit < len(newest_first)
+        body = {"ok": True, "messages": page, "has_more": more,
+                "response_metadata": {"next_cursor": str(start + limit) if more else ""}}
         return Answer(body=json.dumps(body))
 
 
