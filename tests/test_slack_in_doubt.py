@@ -19,8 +19,8 @@ from bot.messages import Delivery
 from bot.models import OutboxMessage
 from bot.platform import EventSink
 from tests.conftest import SUNDAY, Harness, open_harness
-from tests.fakes import slack_events as ev
 from tests.fakes.slack_api import FakeSlackAPI, VirtualTime, api_error
+from tests.test_slack_send import make_adapter
 from tests.worlds import SLACK_CHANNEL, SLACK_CONFIG
 
 
@@ -52,16 +52,6 @@ class DyingSlack:
         raise Died
 
 
-def slack_adapter(slack: FakeSlackAPI, clock: VirtualTime) -> SlackAdapter:
-    return SlackAdapter(
-        bot_token="xoxb-test",
-        signing_secret=ev.SIGNING_SECRET,
-        api_url=slack.url,
-        monotonic=clock.monotonic,
-        sleep=clock.sleep,
-    )
-
-
 @asynccontextmanager
 async def slack_fake(now: datetime = SUNDAY) -> AsyncIterator[FakeSlackAPI]:
     """The fake, stamping messages at `now` (the bot's clock), as Slack stamps them."""
@@ -75,7 +65,7 @@ async def crash_mid_send(
     slack: FakeSlackAPI, config_path: Path, database_url: str, *, after_posting: bool
 ) -> None:
     """First life: a prompt is queued for the Slack channel and the bot dies sending it."""
-    dying = DyingSlack(slack_adapter(slack, VirtualTime()), after_posting=after_posting)
+    dying = DyingSlack(make_adapter(slack, VirtualTime()), after_posting=after_posting)
     async with open_harness(
         load_config(config_path), database_url, extra_adapters=(dying,)
     ) as harness:
@@ -88,6 +78,17 @@ async def slack_parts(harness: Harness) -> list[OutboxMessage]:
     async with harness.bot.sessions() as session:
         query = select(OutboxMessage).where(OutboxMessage.platform == "slack")
         return list((await session.exec(query.order_by(col(OutboxMessage.id)))).all())
+
+
+async def next_life(
+    slack: FakeSlackAPI, config_path: Path, database_url: str, life: str
+) -> OutboxMessage:
+    """Start the bot again with the real Slack adapter; its one Slack part afterwards."""
+    adapter = make_adapter(slack, VirtualTime())
+    config = load_config(config_path)
+    async with open_harness(config, database_url, extra_adapters=(adapter,), run_id=life) as h:
+        [part] = await slack_parts(h)
+    return part
 
 
 @pytest.fixture
@@ -105,10 +106,7 @@ async def test_a_part_that_reached_slack_is_marked_sent_not_posted_again(
         assert len(slack.posted(SLACK_CHANNEL)) == 1
         posted_ts = slack.history[SLACK_CHANNEL][0]["ts"]
 
-        adapter = slack_adapter(slack, VirtualTime())
-        config = load_config(config_path)
-        async with open_harness(config, database_url, extra_adapters=(adapter,), run_id="t2") as h2:
-            [part] = await slack_parts(h2)
+        part = await next_life(slack, config_path, database_url, "t2")
         assert len(slack.posted(SLACK_CHANNEL)) == 1  # never twice
         assert (part.status, part.sent_ref, part.text) == ("sent", posted_ts, "")
         [lookup] = slack.calls("conversations.history")
@@ -123,13 +121,8 @@ async def test_a_part_that_never_reached_slack_is_sent_once_after_the_restart(
         await crash_mid_send(slack, config_path, database_url, after_posting=False)
         assert slack.posted(SLACK_CHANNEL) == []
 
-        config = load_config(config_path)
         for life in ("t2", "t3"):
-            adapter = slack_adapter(slack, VirtualTime())
-            async with open_harness(
-                config, database_url, extra_adapters=(adapter,), run_id=life
-            ) as h:
-                [part] = await slack_parts(h)
+            part = await next_life(slack, config_path, database_url, life)
             assert part.status == "sent"
             assert len(slack.posted(SLACK_CHANNEL)) == 1  # not lost, and never twice
         assert "What did we learn?" in slack.posted(SLACK_CHANNEL)[0].params["text"]
@@ -143,13 +136,8 @@ async def test_when_slack_cannot_tell_the_part_stays_in_doubt_and_is_asked_once(
         await crash_mid_send(slack, config_path, database_url, after_posting=False)
         slack.queue("conversations.history", api_error("missing_scope"))
 
-        config = load_config(config_path)
         for life in ("t2", "t3"):
-            adapter = slack_adapter(slack, VirtualTime())
-            async with open_harness(
-                config, database_url, extra_adapters=(adapter,), run_id=life
-            ) as h:
-                [part] = await slack_parts(h)
+            part = await next_life(slack, config_path, database_url, life)
             assert part.status == "in_doubt" and part.error.startswith(IN_DOUBT)
             assert "could not check" in part.error and "not resent" in part.error
         assert slack.posted(SLACK_CHANNEL) == []  # maybe lost, but never posted twice
@@ -159,7 +147,7 @@ async def test_when_slack_cannot_tell_the_part_stays_in_doubt_and_is_asked_once(
 async def test_a_part_is_found_in_its_thread_and_through_pages_of_history() -> None:
     since = datetime.now(UTC)
     async with slack_fake(since) as slack:
-        adapter = slack_adapter(slack, VirtualTime())
+        adapter = make_adapter(slack, VirtualTime())
         async with adapter.connect(_ignore, receive=False):
             parent = await adapter.send(_delivery("digest:1|part1"))
             in_thread = _delivery("answer:1", thread_ref=parent)
