@@ -19,6 +19,7 @@ from bot.config import Config
 from bot.core import Core
 from bot.database import SessionFactory, open_database
 from bot.dispatch import Dispatcher
+from bot.doubts import doubt_handler
 from bot.errors import ConfigError
 from bot.features import build_features
 from bot.huddle import Huddle
@@ -167,6 +168,9 @@ async def assembled(
             clock=clock,
             memo=memo,
             wake=dispatcher.wake,
+        )
+        dispatcher.on_left_in_doubt = doubt_handler(
+            config=config, sessions=sessions, outbox=outbox, clock=clock, wake=dispatcher.wake
         )
         contributions.register(router)
         huddle.register(router)

@@ -7,7 +7,8 @@ found still `sending` at start-up is marked `in_doubt`, while parts never claime
 usual. Before its first drain the dispatcher asks each in-doubt part's adapter, when it can
 (`ConfirmsDelivery`: Slack looks for the part in the channel's history), whether the part was
 posted: if so it is marked `sent`, if surely not it is sent again, once; when the platform cannot
-tell (Telegram, a private message) it stays in doubt, never resent.
+tell (Telegram, a private message) it stays in doubt, never resent, and `on_left_in_doubt` hears
+of it (the stewards are told: bot/doubts.py).
 
 A sent part keeps no text: what people said is held in the outbox only until it is delivered
 (failed and in-doubt parts keep theirs a week; see bot/retention.py).
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import timedelta
 
 from sqlalchemy import update
@@ -33,6 +34,7 @@ from bot.platform import Adapter, ConfirmsDelivery
 log = logging.getLogger(__name__)
 
 UndeliverableHandler = Callable[[OutboxMessage, Undeliverable], Awaitable[object]]
+DoubtHandler = Callable[[Sequence[OutboxMessage]], Awaitable[object]]
 
 MAX_ATTEMPTS = 8
 BATCH = 1000
@@ -53,12 +55,14 @@ class Dispatcher:
         *,
         clock: Clock,
         on_undeliverable: UndeliverableHandler | None = None,
+        on_left_in_doubt: DoubtHandler | None = None,
         concurrency: int = 64,
     ) -> None:
         self._sessions = sessions
         self._adapters = adapters
         self._clock = clock
         self.on_undeliverable = on_undeliverable
+        self.on_left_in_doubt = on_left_in_doubt
         self._limit = asyncio.Semaphore(concurrency)
         self._wake = asyncio.Event()
         self._draining = asyncio.Lock()
@@ -113,6 +117,7 @@ class Dispatcher:
                 OutboxMessage.status == "in_doubt", OutboxMessage.error == UNCHECKED
             )
             rows = (await session.exec(query.order_by(col(OutboxMessage.id)))).all()
+        left: list[OutboxMessage] = []
         for row in rows:
             adapter = self._adapters.get(row.platform)
             if adapter is None or row.id is None:
@@ -120,12 +125,14 @@ class Dispatcher:
             if not isinstance(adapter, ConfirmsDelivery):
                 note = f"{IN_DOUBT}; {row.platform} cannot say whether it arrived, so not resent"
                 await self._mark(row.id, error=note)
+                left.append(row)
                 continue
             try:
                 ref = await adapter.find_sent(to_delivery(row), since=row.created_at)
             except Exception as exc:
                 log.warning("could not tell whether %s was posted: %s", row.key, exc)
                 await self._mark(row.id, error=f"{IN_DOUBT}; could not check ({exc}), not resent")
+                left.append(row)
                 continue
             if ref is None:
                 log.info(
@@ -145,6 +152,8 @@ class Dispatcher:
                     buttons="[]",
                     error="",
                 )
+        if left and self.on_left_in_doubt is not None:
+            await self.on_left_in_doubt(left)
 
     async def _drain(self) -> int:
         sent_total = 0

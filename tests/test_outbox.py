@@ -117,10 +117,16 @@ async def test_crash_after_send_never_posts_twice(
     platform.crash_after_send = False
     async with open_harness(config, database_url, extra_adapters=(platform,), run_id="t2") as h2:
         assert len(platform.sent) == 1
-        assert await statuses(h2) == ["in_doubt"]
+        assert await statuses(h2) == ["in_doubt", "sent"]  # and the stewards' notice
         async with h2.bot.sessions() as session:
-            [note] = (await session.exec(select(OutboxMessage.error))).all()
+            query = select(OutboxMessage.error).where(OutboxMessage.status == "in_doubt")
+            note = (await session.exec(query)).one()
         assert "recording cannot say whether it arrived, so not resent" in note
+        told = h2.printed()
+        assert "[#stewards]" in told and "A message may not have gone out" in told
+        assert "prompt to room-1 on Recording" in told and "What did we learn" not in told
+    async with open_harness(config, database_url, extra_adapters=(platform,), run_id="t3") as h3:
+        assert "may not have gone out" not in h3.printed()  # told once
 
 
 async def test_rate_limited_parts_wait_and_keep_their_order(

@@ -94,6 +94,10 @@ def contexts(library: PromptLibrary, user: str) -> dict[str, dict[str, Any]]:
             "reason": f"the bot was removed {user}",
             "hint": "add the bot back to the group",
         },
+        "notices/in_doubt": {
+            "places": [{"platform": "telegram", "chat": f"-100{user}", "kind": "prompt"}],
+            "private": 2,
+        },
         **feature_contexts(user),
     }
 
