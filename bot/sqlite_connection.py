@@ -25,6 +25,7 @@ use it, one at a time.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
@@ -180,6 +181,12 @@ class SqliteConnection(aiosqlite.Connection):
         if self.checkpointer is not None:
             self.checkpointer.stop()
         await super().close()
+
+    def stop(self) -> asyncio.Future[Any] | None:
+        """Stop the worker thread (SQLAlchemy's forced close), and the checkpointer with it."""
+        if self.checkpointer is not None:
+            self.checkpointer.stop()
+        return super().stop()
 
 
 async def connect(database: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> SqliteConnection:
