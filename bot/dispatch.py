@@ -134,7 +134,10 @@ class Dispatcher:
                 await self._mark(row.id, error=f"{IN_DOUBT}; could not check ({exc}), not resent")
                 left.append(row)
                 continue
-            if ref is None:
+            if ref is None and not row.text:  # kept past its week (bot/retention.py)
+                await self._mark(row.id, error=f"{IN_DOUBT}; not on {row.platform}, text gone")
+                left.append(row)
+            elif ref is None:
                 log.info(
                     "%s never reached %s before the stop; it is sent again", row.key, row.platform
                 )

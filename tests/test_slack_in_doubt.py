@@ -181,3 +181,24 @@ def _delivery(
         thread_ref=thread_ref,
         ephemeral_to=ephemeral_to,
     )
+
+
+async def test_a_part_whose_text_is_gone_is_not_sent_empty(
+    config_path: Path, database_url: str
+) -> None:
+    """Kept in doubt past its week (or addressed to someone since forgotten): nothing to send."""
+    async with slack_fake() as slack:
+        await crash_mid_send(slack, config_path, database_url, after_posting=False)
+        async with open_harness(load_config(config_path), database_url, run_id="t2") as h2:
+            async with h2.bot.sessions.begin() as session:  # Slack not connected in this life
+                [row] = (
+                    await session.exec(
+                        select(OutboxMessage).where(OutboxMessage.platform == "slack")
+                    )
+                ).all()
+                assert row.status == "in_doubt"
+                row.text = ""
+                session.add(row)
+        part = await next_life(slack, config_path, database_url, "t3")
+        assert part.status == "in_doubt" and part.error.endswith("text gone")
+        assert slack.posted(SLACK_CHANNEL) == []
