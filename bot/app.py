@@ -62,6 +62,15 @@ class Bot:
 def check_prompts(config: Config, library: PromptLibrary) -> None:
     known = {p.id for p in library.prompts()}
     for c_index, circle in enumerate(config.circles):
+        if circle.language != library.language:
+            log.warning(
+                "%s: circles[%d].language = %r is not used yet; every message is in the "
+                "partnership's language, %r",
+                config.source,
+                c_index,
+                circle.language,
+                library.language,
+            )
         for r_index, ritual in enumerate(circle.rituals):
             if ritual.prompt not in known:
                 raise ConfigError(
