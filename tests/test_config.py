@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.app import PROMPTS_ROOT, check_prompts
 from bot.config import (
     Config,
     RitualConfig,
@@ -18,7 +17,6 @@ from bot.config import (
     load_config,
 )
 from bot.errors import ConfigError
-from bot.prompts import PromptLibrary
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "huddlebot.toml"
 
@@ -491,14 +489,3 @@ def test_scheduled_tables_for_stewards_learning_sets_and_pulses(tmp_path: Path) 
     with pytest.raises(ConfigError) as problem:
         load_config(path)
     assert "circles[0].pulse.cron" in str(problem.value)
-
-
-def test_a_circle_language_not_yet_used_is_said_at_start(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    body = 'id = "core"\nname = "Core"\nkind = "partnership"\nlanguage = "cy"\n'
-    body += 'rooms = [{ platform = "console", channel = "core" }]\n'
-    config = load(tmp_path, PARTNERSHIP + "\n[[circles]]\n" + body + RITUAL)
-    check_prompts(config, PromptLibrary.load(PROMPTS_ROOT, "en"))
-    [said] = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
-    assert "circles[0].language = 'cy' is not used yet" in said and "'en'" in said

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from bot.app import check_prompts
+from bot.config import load_config
 from bot.errors import TemplateError
 from bot.formatting import split_message
 from bot.platform import Limits
@@ -347,3 +349,17 @@ def test_template_text_itself_is_escaped(tmp_path: Path) -> None:
     }
     for fmt, text in expected.items():
         assert library.render("extra", {"name": "A&B"}, fmt) == text  # type: ignore[arg-type]
+
+
+def test_a_circle_language_not_yet_used_is_said_at_start(
+    library: PromptLibrary, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "huddlebot.toml"
+    path.write_text(
+        '[partnership]\nname = "Riverside"\ntimezone = "Europe/London"\n\n'
+        '[[circles]]\nid = "core"\nname = "Core"\nkind = "partnership"\nlanguage = "cy"\n'
+        'rooms = [{ platform = "console", channel = "core" }]\n'
+    )
+    check_prompts(load_config(path), library)
+    [said] = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert "circles[0].language = 'cy' is not used yet" in said and "'en'" in said

@@ -13,9 +13,8 @@ against the Block Kit limits the real API enforces. A request that breaks them i
 Failures are queued per method (and channel): `slack.queue("chat.postMessage", rate_limited(3))`.
 `slack.enforce_rate(per_channel=1.0, workspace=5.0)` answers 429 whenever a client posts faster.
 It also serves a Socket Mode WebSocket (`apps.connections.open`) and slash-command `response_url`s.
-Posted messages are kept per channel, with their message metadata, and read back as Slack does by
-`conversations.history` (top-level messages) and `conversations.replies` (a thread), newest first,
-with `oldest`, `limit` and cursors; metadata only with `include_all_metadata`.
+Posted messages are kept per channel, with their message metadata, and read back by
+`conversations.history` and `conversations.replies` (see `tests/fakes/slack_history.py`).
 """
 
 from __future__ import annotations
@@ -31,6 +30,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from tests.fakes.slack_history import History, ReadError
 from tests.fakes.spec import web_api_spec
 
 TEAM_ID = "T0HUDDLE"
@@ -143,8 +143,8 @@ class FakeSlackAPI:
         self.hook_posts: list[tuple[str, Mapping[str, Any]]] = []
         self.users: dict[str, dict[str, Any]] = {}
         self.views: list[Mapping[str, Any]] = []
-        self.history: dict[str, list[dict[str, Any]]] = {}
-        """Messages posted to each channel, oldest first, as `conversations.history` keeps them."""
+        self.history = History()
+        """Messages posted to each channel, as `conversations.history` reads them back."""
         self._queue: list[_Queued] = []
         self._rate: _RateRule | None = None
         self._ts = itertools.count(1)
@@ -365,10 +365,13 @@ class FakeSlackAPI:
             metadata = _as_json(params.get("metadata"))
             if isinstance(metadata, dict):
                 message["metadata"] = metadata
-            self.history.setdefault(str(params.get("channel")), []).append(message)
+            self.history.post(str(params.get("channel")), message)
             body = {"ok": True, "channel": params.get("channel"), "ts": ts, "message": message}
         elif method in ("conversations.history", "conversations.replies"):
-            return self._read_history(method, params)
+            try:
+                body = self.history.read(method, params)
+            except ReadError as error:
+                return api_error(str(error))
         elif method == "chat.postEphemeral":
             body = {"ok": True, "message_ts": self._next_ts()}
         elif method == "users.info":
@@ -386,33 +389,6 @@ class FakeSlackAPI:
             body = {"ok": True, "url": f"ws://127.0.0.1:{self._port}/socket"}
         else:
             body = {"ok": True}
-        return Answer(body=json.dumps(body))
-
-
-    def _read_history(self, method: str, params: Mapping[str, Any]) -> Answer:
-        channel = str(params.get("channel"))
-        if channel not in self.history and not channel.startswith(("C", "G")):
-            return api_error("channel_not_found")
-        messages = self.history.get(channel, [])
-        if method == "conversations.replies":
-            thread = str(params.get("ts"))
-            messages = [m for m in messages if thread in (m["ts"], m.get("thread_ts"))]
-            if not messages:
-                return api_error("thread_not_found")
-        else:
-            messages = [m for m in messages if m.get("thread_ts") in (None, m["ts"])]
-        oldest = float(params.get("oldest") or 0)
-        newest_first = [m for m in reversed(messages) if float(m["ts"]) > oldest]
-        if method == "conversations.replies":
-            newest_first.reverse()  # a thread reads from its parent down
-        start = int(params.get("cursor") or 0)
-        limit = int(params.get("limit") or 100)
-        page = newest_first[start:start + limit]
-        if str(params.get("include_all_metadata", "")).lower() not in ("1", "true"):
-            page = [{k: v for k, v in m.items() if k != "metadata"} for m in page]
-        more = start + limit < len(newest_first)
-        body = {"ok": True, "messages": page, "has_more": more,
-                "response_metadata": {"next_cursor": str(start + limit) if more else ""}}
         return Answer(body=json.dumps(body))
 
 
