@@ -16,7 +16,7 @@ from bot import cli_experiments, data_rights_cli, digest_cli, export
 from bot.app import assembled, running
 from bot.cli_bot import cli_bot, console_adapter, load, platform_adapters
 from bot.clock import SystemClock
-from bot.database import make_engine, upgrade
+from bot.database import open_database
 from bot.errors import ConfigError, HuddlebotError
 from bot.scheduling import RealScheduler
 from bot.settings import Settings
@@ -78,11 +78,8 @@ async def _prompt(args: argparse.Namespace) -> int:
 
 async def _db_upgrade(_args: argparse.Namespace) -> int:
     settings = Settings.from_env(os.environ, cwd=Path.cwd())
-    engine = make_engine(settings.database_url)
-    try:
-        await upgrade(engine)
-    finally:
-        await engine.dispose()
+    async with open_database(settings.database_url, migrate=True):
+        pass
     print("The database schema is up to date.")
     return 0
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -54,14 +55,19 @@ def test_a_missing_prompt_id_is_reported_at_start(
 
 
 def huddlebot(
-    tmp_path: Path, *args: str, script: str | None = None, port: int = 18089
+    tmp_path: Path,
+    *args: str,
+    script: str | None = None,
+    port: int = 18089,
+    settings: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run the `huddlebot` command as a person would: no platform tokens, a data folder of its
-    own, `script` typed on standard input (none: input closed)."""
+    own (unless `settings` say otherwise), `script` typed on standard input (none: closed)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TELEGRAM_"))}
     env["HUDDLEBOT_DATA_DIR"] = str(tmp_path / "data")
     env["HUDDLEBOT_PORT"] = str(port)
     env.pop("DATABASE_URL", None)
+    env.update(settings or {})
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", *args],
         cwd=ROOT,
@@ -124,6 +130,27 @@ def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     for command in ("run", "demo", "prompt", "digest", "db"):
         assert command in out
+
+
+def test_a_data_folder_that_cannot_be_made_is_named_with_the_fix(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+    data = str(tmp_path / "a-file" / "data")
+    result = huddlebot(tmp_path, "db", "upgrade", settings={"HUDDLEBOT_DATA_DIR": data})
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "HUDDLEBOT_DATA_DIR" in result.stderr
+    assert "a folder the bot may write to" in result.stderr
+
+
+def test_a_database_that_does_not_answer_is_named_without_its_password(tmp_path: Path) -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    url = f"postgresql://huddle:s3cret@127.0.0.1:{closed}/huddlebot"
+    result = huddlebot(tmp_path, "db", "upgrade", settings={"DATABASE_URL": url})
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "key 'DATABASE_URL': cannot open the database" in result.stderr
+    assert "huddle:***@127.0.0.1" in result.stderr and "s3cret" not in result.stderr
+    assert "check that the server is running" in result.stderr
 
 
 def test_db_upgrade(tmp_path: Path) -> None:
