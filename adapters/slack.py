@@ -43,6 +43,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from adapters.slack_errors import SDK_ERRORS, TOKEN_REFUSED, error_code, translate
 from adapters.slack_history import find_posted
 from adapters.slack_inbound import PAYLOAD_ERRORS
 from adapters.slack_listeners import SinkFailed, SlackListeners, skip
@@ -57,7 +58,7 @@ from adapters.slack_pacing import (
 from adapters.slack_people import UserDirectory
 from adapters.slack_sending import SlackSender
 from bot.clock import Clock, SystemClock
-from bot.errors import ConfigError
+from bot.errors import ConfigError, TransientError
 from bot.events import InboundEvent
 from bot.messages import Delivery
 from bot.platform import EventSink, Limits, TextFormat
@@ -188,6 +189,22 @@ class SlackAdapter:
         """After a crash: the ts of the part if Slack has it, None if surely not."""
         return await find_posted(self._client, delivery, since=since)
 
+    async def _check_token(self) -> None:
+        """Ask Slack who the bot is (`auth.test`), so a bad token or address stops start-up."""
+        try:
+            await self._client.auth_test()
+        except SDK_ERRORS as error:
+            failure = translate(error)
+            if error_code(error) in TOKEN_REFUSED:
+                raise ConfigError(
+                    f"Slack did not accept the bot token ({error_code(error)})",
+                    source="environment",
+                    key="SLACK_BOT_TOKEN",
+                    fix="reinstall the Slack app and copy its Bot User OAuth Token (xoxb-...)",
+                ) from error
+            where = self._client.base_url
+            raise TransientError(f"could not reach Slack at {where}: {failure}") from error
+
     # ---- receiving
 
     @asynccontextmanager
@@ -197,6 +214,7 @@ class SlackAdapter:
         self._sink = sink
         socket: AsyncSocketModeHandler | None = None
         try:
+            await self._check_token()
             if self._app_token and receive:
                 socket = AsyncSocketModeHandler(self._app, self._app_token)
                 socket.client.socket_mode_request_listeners[:] = [self._dispatch_socket]

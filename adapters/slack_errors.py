@@ -39,12 +39,14 @@ HINTS: Mapping[str, str] = {
 }
 """Slack error codes about the room that no retry will fix, with what a person should do."""
 
+TOKEN_REFUSED = frozenset(
+    {"account_inactive", "invalid_auth", "not_authed", "token_revoked", "token_expired"}
+)
+"""Slack error codes meaning the bot token itself is not accepted."""
+
+
 REFUSED: Mapping[str, str] = {
-    "account_inactive": _REINSTALL,
-    "invalid_auth": _REINSTALL,
-    "not_authed": _REINSTALL,
-    "token_revoked": _REINSTALL,
-    "token_expired": _REINSTALL,
+    **dict.fromkeys(TOKEN_REFUSED, _REINSTALL),
     "no_permission": "reinstall the Slack app from slack/manifest.yml so it has every scope",
     "missing_scope": "reinstall the Slack app from slack/manifest.yml so it has every scope",
     "team_access_not_granted": "the app is not installed in that workspace",
@@ -70,7 +72,10 @@ def _status(error: SlackApiError) -> int | None:
     return None
 
 
-def _code(error: SlackApiError) -> str:
+def error_code(error: Exception) -> str:
+    """Slack's error code of a failed Web API call (`invalid_auth`), or "" when it has none."""
+    if not isinstance(error, SlackApiError):
+        return ""
     data = getattr(error.response, "data", None)
     if isinstance(data, Mapping):
         return str(data.get("error") or "")
@@ -81,7 +86,7 @@ def translate(error: Exception) -> DeliveryError:
     """The `bot.errors` value for a failure of a Web API call."""
     if isinstance(error, SlackApiError):
         status = _status(error)
-        code = _code(error)
+        code = error_code(error)
         if status == 429 or code == "ratelimited":
             headers = getattr(error.response, "headers", None)
             return RateLimited(retry_after(headers), "Slack asked us to slow down")

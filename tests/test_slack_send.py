@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import time
 from collections.abc import AsyncIterator
 
@@ -13,7 +14,7 @@ from starlette.applications import Starlette
 
 from adapters.slack import SlackAdapter
 from adapters.slack_blocks import action_name
-from bot.errors import DeliveryError, RateLimited, TransientError, Undeliverable
+from bot.errors import ConfigError, DeliveryError, RateLimited, TransientError, Undeliverable
 from bot.events import InboundEvent
 from bot.messages import Button, Delivery
 from tests.fakes import slack_events as ev
@@ -300,3 +301,36 @@ async def test_an_ephemeral_answer_uses_the_commands_response_url_where_the_bot_
     [(key, posted)] = slack.hook_posts
     assert key == "cmd-1" and posted["response_type"] == "ephemeral"
     assert posted["text"] == "Here is what I can do."
+
+
+async def test_a_token_slack_refuses_stops_start_up_with_the_fix(
+    adapter: SlackAdapter, slack: FakeSlackAPI
+) -> None:
+    slack.queue("auth.test", api_error("invalid_auth"))
+    with pytest.raises(ConfigError) as refused:
+        async with adapter.connect(_nothing, receive=False):
+            pass
+    said = str(refused.value)
+    assert "SLACK_BOT_TOKEN" in said and "invalid_auth" in said and "xoxb-" in said
+    assert slack.calls("chat.postMessage") == []
+
+
+async def test_a_slack_that_cannot_be_reached_stops_start_up_saying_where() -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    vt = VirtualTime()
+    adapter = SlackAdapter(
+        bot_token="xoxb-test",
+        signing_secret=ev.SIGNING_SECRET,
+        api_url=f"http://127.0.0.1:{closed}/api/",
+        monotonic=vt.monotonic,
+        sleep=vt.sleep,
+    )
+    with pytest.raises(TransientError, match=f"could not reach Slack at .*:{closed}/api/"):
+        async with adapter.connect(_nothing, receive=False):
+            pass
+
+
+async def _nothing(_event: object) -> None:
+    return None
