@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
+from bot.errors import ConfigError
 from bot.tasks import Background
 
 log = logging.getLogger(__name__)
@@ -56,15 +57,24 @@ class WebServer:
         if not self._config.loaded:
             self._config.load()
         self._server.lifespan = self._config.lifespan_class(self._config)
-        await self._server.startup()
+        try:
+            await self._server.startup()
+        except SystemExit as exc:  # uvicorn exits when it cannot bind
+            raise self._cannot_listen() from exc
         if self._server.should_exit:
-            raise RuntimeError(
-                f"the web server could not listen on {self._config.host}:{self._config.port}; "
-                "set HUDDLEBOT_PORT to a free port"
-            )
+            raise self._cannot_listen()
         self._loop = self._background.spawn(self._server.main_loop(), name="web-server")
         log.info("web app listening on %s:%s", self._config.host, self.port)
         return self
+
+    def _cannot_listen(self) -> ConfigError:
+        return ConfigError(
+            f"the web app cannot listen on {self._config.host}:{self._config.port}; another "
+            "program may be using that port",
+            source="environment",
+            key="HUDDLEBOT_PORT",
+            fix="stop the other program, or set HUDDLEBOT_PORT to a free port",
+        )
 
     async def __aexit__(self, *exc_info: object) -> None:
         self._server.should_exit = True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -19,6 +20,7 @@ from bot.errors import ConfigError
 from bot.models import Entry
 from bot.settings import Settings
 from bot.tasks import Background
+from bot.web import WebServer, build_web_app
 from tests.conftest import open_harness
 from tests.fakes import slack_events as ev
 from tests.fakes.slack_api import FakeSlackAPI
@@ -94,3 +96,21 @@ def test_platform_settings_without_a_bot_token_are_a_clear_error(tmp_path: Path)
         with pytest.raises(ConfigError) as problem:
             platform_adapters(settings)
         assert key in str(problem.value) and "how to fix" in str(problem.value)
+
+
+async def test_a_port_already_taken_stops_start_up_naming_the_setting() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        app = build_web_app([], health=_healthy)
+        async with Background() as background:
+            with pytest.raises(ConfigError) as refused:
+                async with WebServer(app, host="127.0.0.1", port=port, background=background):
+                    pass
+    said = str(refused.value)
+    assert "HUDDLEBOT_PORT" in said and f"127.0.0.1:{port}" in said and "free port" in said
+
+
+async def _healthy() -> dict[str, object]:
+    return {}
