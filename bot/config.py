@@ -153,8 +153,9 @@ def find_config_path(cli_value: str | None, env: Mapping[str, str], cwd: Path) -
         if given:
             path = cwd / Path(given).expanduser()
             if not path.is_file():
+                what = "is a folder, not a file" if path.is_dir() else "does not exist"
                 raise ConfigError(
-                    f"the configuration file given by {origin} does not exist",
+                    f"the configuration file given by {origin} {what}",
                     source=str(path),
                     fix=f"check the path given by {origin}, or copy examples/{DEFAULT_FILE} there",
                 )

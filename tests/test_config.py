@@ -467,6 +467,9 @@ def test_find_config_path_given_a_missing_file(tmp_path: Path) -> None:
         find_config_path(None, {"HUDDLEBOT_CONFIG": "gone.toml"}, tmp_path)
     assert "HUDDLEBOT_CONFIG" in str(caught.value)
     assert str(tmp_path / "gone.toml") in str(caught.value)
+    (tmp_path / "a-folder").mkdir()
+    with pytest.raises(ConfigError, match="--config is a folder, not a file"):
+        find_config_path("a-folder", {}, tmp_path)
 
 
 def test_scheduled_tables_for_stewards_learning_sets_and_pulses(tmp_path: Path) -> None:
