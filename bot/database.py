@@ -94,7 +94,8 @@ async def check_reachable(engine: AsyncEngine) -> None:
     except (OSError, DBAPIError) as exc:
         url = engine.url
         cause = exc.orig if isinstance(exc, DBAPIError) else exc
-        reason = (getattr(cause, "strerror", None) or str(cause)).strip().splitlines()[0]
+        said = (getattr(cause, "strerror", None) or str(cause)).strip()
+        reason = said.splitlines()[0] if said else type(cause).__name__
         if url.get_backend_name() == "sqlite":
             fix = (
                 "check that the SQLite file and its folder may be written by the bot "
