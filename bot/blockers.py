@@ -18,13 +18,13 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.contributions import checked_text, save_entry
-from bot.core import answer_here
+from bot.core import answer_here, is_steward
 from bot.errors import InputError
 from bot.events import ButtonPress, Command, InboundEvent
 from bot.messages import Body, Button, Outgoing, ToCircle
 from bot.models import Entry, Person
 from bot.models_blockers import CLOSED, SYSTEM_KINDS, Blocker, BlockerChange
-from bot.people import circles_of
+from bot.notices import to_stewards
 from bot.router import Context, Router, Saved
 from bot.scheduling import JobSpec
 from bot.services import Services
@@ -162,14 +162,6 @@ async def overdue_blockers(
         for row in rows
         if row[0].flagged_at is None or row[0].flagged_at <= week_ago
     ]
-
-
-async def is_steward(ctx: Context, event: InboundEvent) -> bool:
-    """Stewards are the people seen in a stewards' circle; whoever runs the console is one."""
-    if event.platform == "console":
-        return True
-    stewards = {c.id for c in ctx.config.circles if c.kind == "stewards"}
-    return bool(stewards.intersection(await circles_of(ctx.session, ctx.who.person_id)))
 
 
 def _kind_buttons(blocker_id: int) -> tuple[Button, ...]:
@@ -374,8 +366,7 @@ class Blockers:
 
     async def flag_overdue(self) -> int:
         """Tell the stewards about blockers open too long; returns how many were flagged."""
-        stewards = [c for c in self._config.circles if c.kind == "stewards"]
-        if not stewards:
+        if not self._config.stewards_circles():
             return 0
         now = self._clock.now()
         days = self._config.partnership.blocker_flag_days
@@ -388,15 +379,8 @@ class Blockers:
                 for blocker, shown in found
             ]
             body = Body("blockers/flagged", {"days": days, "blockers": listed})
-            outgoing = [
-                Outgoing(
-                    to=ToCircle(circle.id),
-                    body=body,
-                    key=f"blockers:flag:{now.date().isoformat()}:{circle.id}",
-                    kind="notice",
-                )
-                for circle in stewards
-            ]
+            key = f"blockers:flag:{now.date().isoformat()}"
+            outgoing = to_stewards(self._config, body, key=key)
             for blocker, _ in found:
                 blocker.flagged_at = now
                 session.add(blocker)

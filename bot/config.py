@@ -136,6 +136,10 @@ class Config:
             fix=f"use one of the circles in the file: {known}",
         )
 
+    def stewards_circles(self) -> list[CircleConfig]:
+        """The circles of kind "stewards": whoever is seen in one is a steward."""
+        return [c for c in self.circles if c.kind == "stewards"]
+
     def circle_for_room(
         self, platform: str, chat: str, topic: str | None = None
     ) -> CircleConfig | None:

@@ -138,7 +138,7 @@ class Core:
             verb = self._router.verbs.get(event.verb.lower())
             if verb is None:
                 raise InputError("replies/unknown_verb", verb=event.verb, verbs=self.public_verbs())
-            if verb.operator and not await self._is_operator(ctx, event):
+            if verb.operator and not await is_steward(ctx, event):
                 raise InputError("replies/stewards_only", verb=event.verb)
             return await verb.handler(ctx, event)
         if isinstance(event, ButtonPress):
@@ -155,11 +155,13 @@ class Core:
     def public_verbs(self) -> list[str]:
         return [v.verb for v in self._router.verbs.values() if not v.operator]
 
-    async def _is_operator(self, ctx: Context, event: InboundEvent) -> bool:
-        if event.platform == "console":
-            return True  # whoever runs the console runs the bot
-        stewards = {c.id for c in self._config.circles if c.kind == "stewards"}
-        return bool(stewards.intersection(await circles_of(ctx.session, ctx.who.person_id)))
+
+async def is_steward(ctx: Context, event: InboundEvent) -> bool:
+    """Stewards are the people seen in a stewards' circle; whoever runs the console is one too."""
+    if event.platform == "console":
+        return True
+    stewards = {c.id for c in ctx.config.stewards_circles()}
+    return bool(stewards.intersection(await circles_of(ctx.session, ctx.who.person_id)))
 
 
 async def join_once(ctx: Context, person_id: int, circle_id: str) -> None:

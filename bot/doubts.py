@@ -14,8 +14,9 @@ from collections.abc import Awaitable, Callable, Sequence
 from bot.clock import Clock
 from bot.config import Config
 from bot.database import SessionFactory
-from bot.messages import Body, Outgoing, ToCircle
+from bot.messages import Body
 from bot.models import OutboxMessage
+from bot.notices import to_stewards
 from bot.outbox import Outbox
 
 log = logging.getLogger(__name__)
@@ -35,9 +36,6 @@ def doubt_handler(
         rooms = [r for r in rows if r.person_id is None and not r.ephemeral_to]
         private = len(rows) - len(rooms)
         places = sorted({(r.platform, r.chat, r.kind) for r in rooms})
-        stewards = [c for c in config.circles if c.kind == "stewards"]
-        if not rows or not stewards:
-            return
         now = clock.now()
         body = Body(
             "notices/in_doubt",
@@ -46,15 +44,9 @@ def doubt_handler(
                 "private": private,
             },
         )
-        notices = [
-            Outgoing(
-                to=ToCircle(circle.id),
-                body=body,
-                key=f"in_doubt:{now.isoformat()}:{circle.id}",
-                kind="notice",
-            )
-            for circle in stewards
-        ]
+        notices = to_stewards(config, body, key=f"in_doubt:{now.isoformat()}")
+        if not rows or not notices:
+            return
         async with sessions.begin() as session:
             await outbox.enqueue(session, notices, now=now)
         log.warning("the stewards were told of %d part(s) left in doubt", len(rows))

@@ -23,7 +23,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import CircleConfig
-from bot.core import answer_here
+from bot.core import answer_here, is_steward
 from bot.errors import InputError
 from bot.events import ButtonPress, Command, InboundEvent
 from bot.maturity_agreement import agree, focus, history, open_round
@@ -59,14 +59,6 @@ log = logging.getLogger(__name__)
 
 def _score_buttons(round_id: int, key: str) -> tuple[Button, ...]:
     return tuple(Button("maturity", f"{round_id}:{key}:{n}", str(n)) for n in range(1, 6))
-
-
-async def is_steward(ctx: Context, event: InboundEvent) -> bool:
-    """Stewards are the people seen in a stewards' circle; whoever runs the console is one too."""
-    if event.platform == "console":
-        return True
-    stewards = {c.id for c in ctx.config.circles if c.kind == "stewards"}
-    return bool(stewards.intersection(await circles_of(ctx.session, ctx.who.person_id)))
 
 
 class Maturity:

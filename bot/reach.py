@@ -19,8 +19,9 @@ from bot.config import Config
 from bot.database import SessionFactory
 from bot.errors import Undeliverable
 from bot.memo import Memo
-from bot.messages import Body, Outgoing, ToCircle
+from bot.messages import Body
 from bot.models import Identity, OutboxMessage, Room
+from bot.notices import to_stewards
 from bot.outbox import Outbox
 
 log = logging.getLogger(__name__)
@@ -70,16 +71,8 @@ def unreachable_handler(
                     "hint": problem.hint,
                 },
             )
-            notices = [
-                Outgoing(
-                    to=ToCircle(circle.id),
-                    body=body,
-                    key=f"unreachable:{row.platform}:{row.chat}:{now.isoformat()}",
-                    kind="notice",
-                )
-                for circle in config.circles
-                if circle.kind == "stewards"
-            ]
+            key = f"unreachable:{row.platform}:{row.chat}:{now.isoformat()}"
+            notices = to_stewards(config, body, key=key)
             await outbox.enqueue(session, notices, now=now)
         wake()
 

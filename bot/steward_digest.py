@@ -44,10 +44,6 @@ TEMPLATE = "steward_digest"
 THEMED_KINDS = ("learning", "reflection", "blocker")
 
 
-def stewards_circles(config: Config) -> list[CircleConfig]:
-    return [c for c in config.circles if c.kind == "stewards"]
-
-
 def _names(config: Config) -> dict[str, str]:
     return {c.id: c.name for c in config.circles}
 
@@ -324,7 +320,7 @@ async def previous_steward_end(session: AsyncSession, before: datetime) -> datet
 
 async def steward_recipients(session: AsyncSession, config: Config) -> list[int]:
     """The stewards: the people who belong to a stewards' circle."""
-    ids = [c.id for c in stewards_circles(config)]
+    ids = [c.id for c in config.stewards_circles()]
     if not ids:
         return []
     query = (
@@ -347,7 +343,7 @@ async def post_steward_digest(
 ) -> list[Outgoing]:
     """Archive the week's steward digest and queue it once: to the stewards' rooms, or to each
     steward privately when `steward_digest_private` is set."""
-    homes = stewards_circles(config)
+    homes = config.stewards_circles()
     if not homes:
         log.warning('no circle has kind = "stewards", so the steward digest has nowhere to go')
         return []
