@@ -1,5 +1,6 @@
 """What the two fan-out benchmarks share: queue one prompt, run the real dispatcher until the
-outbox is empty, and say how long it took and how every part ended."""
+outbox is empty, say how long it took and how every part ended, and check that every 429 was
+waited out."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import asyncio
 import contextlib
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func
@@ -81,3 +82,29 @@ async def fan_out(
     return Outcome(
         queued, queue_seconds, last_accepted(begin) - begin, settle_seconds, await statuses(bot)
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One send the fake API saw: where to, when (`time.monotonic`), and whether it said 429."""
+
+    place: str
+    at: float
+    refused: bool
+
+
+def unhonoured_429s(attempts: Iterable[Attempt], *, wait: float) -> int:
+    """429s after which the same place was tried again sooner than `wait` seconds."""
+    last_429: dict[str, float] = {}
+    early = 0
+    for attempt in attempts:
+        refused_at = last_429.pop(attempt.place, None)
+        if refused_at is not None and attempt.at - refused_at < wait - 0.01:
+            early += 1
+        if attempt.refused:
+            last_429[attempt.place] = attempt.at
+    return early
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"

@@ -37,13 +37,13 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from adapters.slack import SlackAdapter
-from bench.fanout import fan_out
+from bench.fanout import Attempt, fan_out, unhonoured_429s, verdict
 from bot.app import assembled
 from bot.clock import ManualClock, SystemClock
 from bot.config import load_config
 from bot.scheduling import SimulatedScheduler
 from bot.settings import Settings
-from tests.fakes.slack_api import FakeSlackAPI, Recorded
+from tests.fakes.slack_api import FakeSlackAPI
 
 CIRCLE, PROMPT = "fanout", "learned"
 FLOOR = 0.9
@@ -77,26 +77,6 @@ cron = "0 9 * * MON"
 window_hours = 48
 reminder = false
 """
-
-
-def unhonoured_429s(requests: Sequence[Recorded]) -> int:
-    """429s after which the same channel was tried again sooner than `Retry-After`."""
-    last_429: dict[str, float] = {}
-    early = 0
-    for record in requests:
-        if record.method != "chat.postMessage":
-            continue
-        channel = str(record.params.get("channel"))
-        refused_at = last_429.pop(channel, None)
-        if refused_at is not None and record.at - refused_at < RETRY_AFTER_MIN - 0.01:
-            early += 1
-        if record.answered == 429:
-            last_429[channel] = record.at
-    return early
-
-
-def verdict(ok: bool) -> str:
-    return "PASS" if ok else "FAIL"
 
 
 async def bench(args: argparse.Namespace, data: Path) -> bool:
@@ -142,7 +122,11 @@ async def bench(args: argparse.Namespace, data: Path) -> bool:
         doubled = sorted(c for c, n in per_channel.items() if n > 1)
         lost = sorted(set(rooms) - set(per_channel))
         answered_429 = sum(1 for r in fake.calls("chat.postMessage") if r.answered == 429)
-        early = unhonoured_429s(fake.requests)
+        attempts = [
+            Attempt(str(r.params.get("channel")), r.at, r.answered == 429)
+            for r in fake.calls("chat.postMessage")
+        ]
+        early = unhonoured_429s(attempts, wait=RETRY_AFTER_MIN)
         try:
             fake.assert_no_violations()
             spec_problems = ""

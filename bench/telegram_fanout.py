@@ -39,14 +39,14 @@ from datetime import UTC, datetime
 
 from adapters.telegram import TelegramAdapter
 from adapters.telegram_pacing import Pacer
-from bench.fanout import fan_out
+from bench.fanout import Attempt, fan_out, unhonoured_429s, verdict
 from bot.app import Bot, assembled
 from bot.clock import ManualClock, SystemClock
 from bot.config import load_config
 from bot.models import Identity, Membership, Person
 from bot.scheduling import SimulatedScheduler
 from bot.settings import Settings
-from tests.fakes.telegram_api import FakeTelegramAPI, Recorded
+from tests.fakes.telegram_api import FakeTelegramAPI
 
 CIRCLE, PROMPT = "fanout", "learned"
 GROUP = "-1009000000001"
@@ -103,26 +103,6 @@ async def add_members(bot: Bot, users: Sequence[str]) -> None:
             session.add(Membership(person_id=person.id, circle_id=CIRCLE, joined_at=now))
 
 
-def unhonoured_429s(requests: Sequence[Recorded]) -> int:
-    """429s after which the same chat was tried again sooner than `retry_after`."""
-    last_429: dict[str, float] = {}
-    early = 0
-    for record in requests:
-        if record.method != "sendMessage":
-            continue
-        chat = str(record.params.get("chat_id"))
-        refused_at = last_429.pop(chat, None)
-        if refused_at is not None and record.at - refused_at < RETRY_AFTER_MIN - 0.01:
-            early += 1
-        if record.status == 429:
-            last_429[chat] = record.at
-    return early
-
-
-def verdict(ok: bool) -> str:
-    return "PASS" if ok else "FAIL"
-
-
 async def bench(args: argparse.Namespace, data: Path) -> bool:
     users = user_ids(args.chats)
     path = data / "huddlebot.toml"
@@ -166,7 +146,11 @@ async def bench(args: argparse.Namespace, data: Path) -> bool:
         lost = sorted(set(users) - set(per_chat))
         stray = sorted(set(per_chat) - set(users))
         answered_429 = sum(1 for r in fake.calls("sendMessage") if r.status == 429)
-        early = unhonoured_429s(fake.requests)
+        attempts = [
+            Attempt(str(r.params.get("chat_id")), r.at, r.status == 429)
+            for r in fake.calls("sendMessage")
+        ]
+        early = unhonoured_429s(attempts, wait=RETRY_AFTER_MIN)
         try:
             fake.assert_no_violations()
             spec_problems = ""
