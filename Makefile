@@ -20,6 +20,7 @@ demo: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot adapters tests bench
+	$(BIN)/ruff format --check bot adapters tests bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

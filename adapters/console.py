@@ -25,8 +25,8 @@ from typing import IO, Any
 
 from starlette.routing import BaseRoute
 
-from bot.clock import Clock
-from bot.events import (
+from bot.core.clock import Clock
+from bot.core.events import (
     ButtonPress,
     Command,
     DirectMessage,
@@ -36,8 +36,8 @@ from bot.events import (
     Sender,
     Started,
 )
-from bot.messages import Delivery
-from bot.platform import EventSink, Limits, TextFormat
+from bot.core.messages import Delivery
+from bot.core.ports import EventSink, Limits, TextFormat
 
 log = logging.getLogger(__name__)
 

@@ -33,12 +33,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.config import CircleConfig, Config, DigestConfig, PartnershipConfig  # noqa: E402
-from bot.database import SessionFactory, open_database  # noqa: E402
-from bot.digest import digest_context  # noqa: E402
-from bot.prompts import PromptLibrary  # noqa: E402
-from bot.sql import SQLITE_TIME  # noqa: E402
-from bot.steward_digest import steward_context  # noqa: E402
+from bot.config.partnership import CircleConfig, Config, DigestConfig, PartnershipConfig  # noqa: E402
+from bot.digests.huddle_digest import digest_context  # noqa: E402
+from bot.digests.steward_digest import steward_context  # noqa: E402
+from bot.storage.database import SessionFactory, open_database  # noqa: E402
+from bot.storage.sql import SQLITE_TIME  # noqa: E402
+from bot.text.library import PromptLibrary  # noqa: E402
 
 SIZES = (1_000, 10_000, 100_000)
 FLOOR_10K_MS = 300.0

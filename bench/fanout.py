@@ -15,7 +15,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from bot.app import Bot
-from bot.models import OutboxMessage
+from bot.storage.models import OutboxMessage
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,12 +42,12 @@ from sqlmodel import col, select
 
 from adapters.console import ConsoleAdapter, ConsoleRoom
 from bot.app import Bot, assembled
-from bot.clock import SystemClock
-from bot.config import load_config
-from bot.events import Reply, Sender
-from bot.models import Entry, OutboxMessage
-from bot.scheduling import JobSpec
-from bot.settings import Settings
+from bot.config.environment import Settings
+from bot.config.partnership import load_config
+from bot.core.clock import SystemClock
+from bot.core.events import Reply, Sender
+from bot.rituals.scheduler import JobSpec
+from bot.storage.models import Entry, OutboxMessage
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "examples" / "huddlebot.toml"

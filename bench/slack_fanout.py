@@ -36,13 +36,13 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from adapters.slack import SlackAdapter
+from adapters.slack.adapter import SlackAdapter
 from bench.fanout import Attempt, fan_out, unhonoured_429s, verdict
 from bot.app import assembled
-from bot.clock import ManualClock, SystemClock
-from bot.config import load_config
-from bot.scheduling import SimulatedScheduler
-from bot.settings import Settings
+from bot.config.environment import Settings
+from bot.config.partnership import load_config
+from bot.core.clock import ManualClock, SystemClock
+from bot.rituals.scheduler import SimulatedScheduler
 from tests.fakes.slack_api import FakeSlackAPI
 
 CIRCLE, PROMPT = "fanout", "learned"

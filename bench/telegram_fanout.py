@@ -37,15 +37,15 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from adapters.telegram import TelegramAdapter
-from adapters.telegram_pacing import Pacer
+from adapters.telegram.adapter import TelegramAdapter
+from adapters.telegram.pacing import Pacer
 from bench.fanout import Attempt, fan_out, unhonoured_429s, verdict
 from bot.app import Bot, assembled
-from bot.clock import ManualClock, SystemClock
-from bot.config import load_config
-from bot.models import Identity, Membership, Person
-from bot.scheduling import SimulatedScheduler
-from bot.settings import Settings
+from bot.config.environment import Settings
+from bot.config.partnership import load_config
+from bot.core.clock import ManualClock, SystemClock
+from bot.rituals.scheduler import SimulatedScheduler
+from bot.storage.models import Identity, Membership, Person
 from tests.fakes.telegram_api import FakeTelegramAPI
 
 CIRCLE, PROMPT = "fanout", "learned"

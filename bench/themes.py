@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.themes import Theme, find_themes  # noqa: E402
+from bot.digests.themes.grouping import Theme, find_themes  # noqa: E402
 
 CORPUS = ROOT / "tests" / "data" / "reflections.toml"
 FLOOR_10K_MS = 300.0

@@ -13,28 +13,28 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlmodel import select
 
-from bot import contributions
-from bot.clock import Clock
-from bot.config import Config
-from bot.core import Core
-from bot.database import SessionFactory, open_database
-from bot.dispatch import Dispatcher
-from bot.doubts import doubt_handler
+from bot.config.environment import Settings
+from bot.config.partnership import Config
+from bot.core.background import Background
+from bot.core.clock import Clock
+from bot.core.inbound import Core
+from bot.core.lookups import Memo
+from bot.core.outbox import Outbox
+from bot.core.ports import Adapter, KnowsVerbs
+from bot.core.router import Router
+from bot.delivery.dispatcher import Dispatcher
+from bot.delivery.in_doubt import doubt_handler
+from bot.delivery.unreachable import unreachable_handler
 from bot.errors import ConfigError
-from bot.features import build_features
-from bot.huddle import Huddle
-from bot.memo import Memo
-from bot.models import Circle, Room
-from bot.outbox import Outbox
-from bot.platform import Adapter, KnowsVerbs
-from bot.prompts import PromptLibrary
-from bot.reach import unreachable_handler
-from bot.router import Router
-from bot.scheduling import JobScheduler
-from bot.services import Feature, Services
-from bot.settings import Settings
-from bot.sql import insert_ignore
-from bot.tasks import Background
+from bot.practices import contributions
+from bot.practices.registry import build_features
+from bot.practices.services import Feature, Services
+from bot.rituals.runner import Huddle
+from bot.rituals.scheduler import JobScheduler
+from bot.storage.database import SessionFactory, open_database
+from bot.storage.models import Circle, Room
+from bot.storage.sql import insert_ignore
+from bot.text.library import PromptLibrary
 from bot.web import WebServer, build_web_app
 
 log = logging.getLogger(__name__)

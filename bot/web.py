@@ -13,8 +13,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
+from bot.core.background import Background
 from bot.errors import ConfigError
-from bot.tasks import Background
 
 log = logging.getLogger(__name__)
 

@@ -1,83 +1,23 @@
-"""Shared fixtures: a bot assembled on a real database with the console adapter and a manual clock.
+"""Shared fixtures; what they build lives in `tests/harness.py`.
 
 Storage tests run on SQLite always and on PostgreSQL when TEST_DATABASE_URL is set.
 """
 
 from __future__ import annotations
 
-import asyncio
-import io
 import os
 import textwrap
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
 
-from adapters.console import ConsoleAdapter, ConsoleRoom
-from bot.app import Bot, assembled
-from bot.clock import ManualClock
-from bot.config import Config, load_config
-from bot.events import InboundEvent
-from bot.platform import Adapter, EventSink
-from bot.scheduling import SimulatedScheduler
-from bot.settings import Settings
-
-# A Sunday evening in London, before a Monday 09:00 ritual.
-SUNDAY = datetime(2026, 3, 8, 18, 0, tzinfo=UTC)
-
-CONFIG = """
-[partnership]
-name = "Riverside Partnership"
-timezone = "Europe/London"
-language = "en"
-max_entry_chars = 500
-
-[[circles]]
-id = "core"
-name = "Core partnership"
-kind = "partnership"
-rooms = [{ platform = "console", channel = "core" }]
-
-[[circles.rituals]]
-prompt = "learned"
-cron = "0 9 * * MON"
-window_hours = 48
-reminder = true
-reminder_after_hours = 24
-
-[circles.digest]
-cron = "0 16 * * THU"
-
-[[circles]]
-id = "stewards"
-name = "Stewards"
-kind = "stewards"
-rooms = [{ platform = "console", channel = "stewards" }]
-"""
+from bot.config.environment import Settings
+from bot.config.partnership import load_config
+from tests.harness import CONFIG, Harness, database_params, fresh_postgres, open_harness
 
 
-def _database_params() -> list[str]:
-    params = ["sqlite"]
-    if os.environ.get("TEST_DATABASE_URL"):
-        params.append("postgresql")
-    return params
-
-
-async def _fresh_postgres(url: str) -> None:
-    engine = create_async_engine(url)
-    async with engine.begin() as conn:
-        await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        await conn.execute(text("CREATE SCHEMA public"))
-    await engine.dispose()
-
-
-@pytest.fixture(params=_database_params())
+@pytest.fixture(params=database_params())
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A fresh, empty database: a SQLite file, or the test PostgreSQL database emptied."""
     if request.param == "sqlite":
@@ -85,7 +25,7 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     url = Settings.from_env(
         {"DATABASE_URL": os.environ["TEST_DATABASE_URL"]}, cwd=tmp_path
     ).database_url
-    await _fresh_postgres(url)
+    await fresh_postgres(url)
     return url
 
 
@@ -94,99 +34,6 @@ def config_file(tmp_path: Path) -> Path:
     path = tmp_path / "huddlebot.toml"
     path.write_text(textwrap.dedent(CONFIG))
     return path
-
-
-class CountingSink:
-    """Hands events to the core and counts them, so a test can wait for a platform's events."""
-
-    def __init__(self, sink: EventSink) -> None:
-        self._sink = sink
-        self.handled = 0
-        self._changed = asyncio.Condition()
-
-    async def __call__(self, event: InboundEvent) -> None:
-        try:
-            await self._sink(event)
-        finally:
-            async with self._changed:
-                self.handled += 1
-                self._changed.notify_all()
-
-    async def wait_for(self, count: int, *, deadline: float = 10.0) -> None:
-        async with asyncio.timeout(deadline), self._changed:
-            await self._changed.wait_for(lambda: self.handled >= count)
-
-
-@dataclass
-class Harness:
-    """A bot as a user meets it: lines typed into the console, what the console printed."""
-
-    bot: Bot
-    console: ConsoleAdapter
-    clock: ManualClock
-    scheduler: SimulatedScheduler
-    output: io.StringIO
-    platform_events: CountingSink
-
-    async def say(self, line: str) -> None:
-        await self.console.say(line)
-
-    async def until(self, when: datetime) -> None:
-        await self.scheduler.run_until(when, after_each=self.bot.dispatcher.drain)
-        await self.bot.dispatcher.drain()
-
-    def printed(self) -> str:
-        return self.output.getvalue()
-
-    def take(self) -> str:
-        """What was printed since the last call."""
-        value = self.output.getvalue()
-        self.output.seek(0)
-        self.output.truncate()
-        return value
-
-
-HarnessFactory = Callable[..., Awaitable[Harness]]
-
-
-@asynccontextmanager
-async def open_harness(
-    config: Config,
-    database_url: str,
-    *,
-    start: datetime = SUNDAY,
-    extra_adapters: tuple[Adapter, ...] = (),
-    run_id: str = "t1",
-    connect: bool = True,
-) -> AsyncIterator[Harness]:
-    """A bot on `database_url`; `connect=False` leaves the extra adapters for `running()`."""
-    clock = ManualClock(start)
-    scheduler = SimulatedScheduler(clock)
-    settings = replace(
-        Settings.from_env({}, cwd=config.source.parent), database_url=database_url, port=0
-    )
-    output = io.StringIO()
-    rooms = [
-        ConsoleRoom(circle.id, room.chat)
-        for circle in config.circles
-        for room in circle.rooms
-        if room.platform == "console"
-    ]
-    console = ConsoleAdapter(rooms=rooms, clock=clock, output=output, run_id=run_id)
-    async with (
-        assembled(
-            config, settings, adapters=[console, *extra_adapters], clock=clock, scheduler=scheduler
-        ) as bot,
-        console.connect(bot.core.handle),
-        AsyncExitStack() as stack,
-    ):
-        counting = CountingSink(bot.core.handle)
-        for adapter in extra_adapters if connect else ():
-            await stack.enter_async_context(adapter.connect(counting))
-        console.settle = bot.dispatcher.drain
-        await bot.huddle.start()
-        await bot.dispatcher.drain()
-        yield Harness(bot, console, clock, scheduler, output, counting)
 
 
 @pytest.fixture

@@ -26,13 +26,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from bot.config import load_config
-from bot.data_rights import person_data
-from bot.digest import digest_context
-from bot.events import ButtonPress, Command, InboundEvent, Sender
-from bot.export import circle_entries
-from bot.models import Entry, Identity
-from tests.conftest import SUNDAY, Harness, open_harness
+from bot.cli.export import circle_entries
+from bot.config.partnership import load_config
+from bot.core.events import ButtonPress, Command, InboundEvent, Sender
+from bot.digests.huddle_digest import digest_context
+from bot.practices.data_rights.practice import person_data
+from bot.storage.models import Entry, Identity
+from tests.harness import SUNDAY, Harness, open_harness
 
 PEOPLE = ("ana", "ben", "cy")
 CIRCLES = ("core", "stewards")
@@ -232,7 +232,7 @@ async def check(world: World, told: list[Told], *, reader: str, start: Any, end:
 
 @pytest.fixture
 async def world(tmp_path: Path) -> AsyncIterator[World]:
-    from tests.conftest import CONFIG
+    from tests.harness import CONFIG
 
     path = tmp_path / "huddlebot.toml"
     # no rituals or digests on a schedule: the examples move the clock by hand

@@ -12,19 +12,19 @@ import pytest
 from sqlmodel import select
 
 from adapters.registry import platform_adapters
-from adapters.slack import SlackAdapter
-from adapters.telegram import TelegramAdapter
+from adapters.slack.adapter import SlackAdapter
+from adapters.telegram.adapter import TelegramAdapter
 from bot.app import running
-from bot.config import load_config
+from bot.config.environment import Settings
+from bot.config.partnership import load_config
+from bot.core.background import Background
 from bot.errors import ConfigError
-from bot.models import Entry
-from bot.settings import Settings
-from bot.tasks import Background
+from bot.storage.models import Entry
 from bot.web import WebServer, build_web_app
-from tests.conftest import open_harness
 from tests.fakes import slack_events as ev
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.harness import open_harness
 
 SECRET = "s3cret-token_1"
 

@@ -12,14 +12,14 @@ from typing import Any
 import httpx
 from starlette.applications import Starlette
 
-from adapters.slack import SlackAdapter
-from adapters.telegram import TelegramAdapter
-from bot.config import load_config
-from tests.conftest import Harness, open_harness
+from adapters.slack.adapter import SlackAdapter
+from adapters.telegram.adapter import TelegramAdapter
+from bot.config.partnership import load_config
 from tests.fakes import slack_events as ev
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.slack_api import VirtualTime as SlackTime
 from tests.fakes.telegram_api import FakeTelegramAPI, VirtualTime
+from tests.harness import Harness, open_harness
 
 TELEGRAM_GROUP = -1001234567
 

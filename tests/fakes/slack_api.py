@@ -62,8 +62,11 @@ def api_error(code: str) -> Answer:
 
 
 def server_error(status: int = 500) -> Answer:
-    return Answer(status=status, body="<html>Slack is having trouble</html>",
-                  headers={"Content-Type": "text/html"})
+    return Answer(
+        status=status,
+        body="<html>Slack is having trouble</html>",
+        headers={"Content-Type": "text/html"},
+    )
 
 
 def malformed_json() -> Answer:
@@ -197,13 +200,15 @@ class FakeSlackAPI:
             "profile": {"real_name": real_name, "display_name": display_name},
         }
 
-    def queue(self, method: str, answer: Answer, *, channel: str | None = None,
-              times: int = 1) -> None:
+    def queue(
+        self, method: str, answer: Answer, *, channel: str | None = None, times: int = 1
+    ) -> None:
         """Answer the next `times` calls of `method` (to `channel`, if given) with `answer`."""
         self._queue.append(_Queued(method=method, channel=channel, answer=answer, times=times))
 
-    def enforce_rate(self, *, per_channel: float = 1.0, workspace: float | None = None,
-                     tolerance: float = 0.05) -> None:
+    def enforce_rate(
+        self, *, per_channel: float = 1.0, workspace: float | None = None, tolerance: float = 0.05
+    ) -> None:
         """Answer chat.postMessage with 429 when it comes faster than these messages a second."""
         self._rate = _RateRule(per_channel=per_channel, workspace=workspace, tolerance=tolerance)
 
@@ -218,8 +223,11 @@ class FakeSlackAPI:
 
     def posted(self, channel: str | None = None) -> list[Recorded]:
         """chat.postMessage calls that succeeded, in order."""
-        return [r for r in self.calls("chat.postMessage")
-                if r.ok and (channel is None or r.params.get("channel") == channel)]
+        return [
+            r
+            for r in self.calls("chat.postMessage")
+            if r.ok and (channel is None or r.params.get("channel") == channel)
+        ]
 
     def assert_no_violations(self) -> None:
         found = "\n".join(self.violations)
@@ -230,21 +238,24 @@ class FakeSlackAPI:
     async def wait_socket(self, *, within: float = 5.0) -> None:
         await asyncio.wait_for(self._socket_connected.wait(), within)
 
-    async def socket_send(self, kind: str, payload: Mapping[str, Any], *, retry_attempt: int = 0,
-                          within: float = 5.0) -> dict[str, Any]:
+    async def socket_send(
+        self, kind: str, payload: Mapping[str, Any], *, retry_attempt: int = 0, within: float = 5.0
+    ) -> dict[str, Any]:
         """Push one envelope (`events_api`, `slash_commands`, `interactive`); return the ack."""
         await self.wait_socket(within=within)
         envelope_id = f"env-{next(self._envelopes)}"
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self._acks[envelope_id] = future
-        await self._sockets[-1].send_json({
-            "envelope_id": envelope_id,
-            "type": kind,
-            "payload": payload,
-            "accepts_response_payload": kind != "events_api",
-            "retry_attempt": retry_attempt,
-            "retry_reason": "timeout" if retry_attempt else "",
-        })
+        await self._sockets[-1].send_json(
+            {
+                "envelope_id": envelope_id,
+                "type": kind,
+                "payload": payload,
+                "accepts_response_payload": kind != "events_api",
+                "retry_attempt": retry_attempt,
+                "retry_reason": "timeout" if retry_attempt else "",
+            }
+        )
         try:
             return await asyncio.wait_for(future, within)
         finally:
@@ -254,8 +265,9 @@ class FakeSlackAPI:
         ws = web.WebSocketResponse()
         await ws.prepare(request)
         self._sockets.append(ws)
-        await ws.send_json({"type": "hello", "num_connections": 1,
-                            "connection_info": {"app_id": "AHUDDLE"}})
+        await ws.send_json(
+            {"type": "hello", "num_connections": 1, "connection_info": {"app_id": "AHUDDLE"}}
+        )
         self._socket_connected.set()
         async for message in ws:
             if message.type is not WSMsgType.TEXT:
@@ -281,20 +293,36 @@ class FakeSlackAPI:
             self.violations += [f"{method}: {p}" for p in problems]
             answer = api_error("invalid_arguments")
         else:
-            answer = self._take_queued(method, params) or self._rate_check(method, params) \
+            answer = (
+                self._take_queued(method, params)
+                or self._rate_check(method, params)
                 or self._answer(method, params)
+            )
         ok = answer.status == 200 and _is_ok(answer.body)
-        self.requests.append(Recorded(method=method, params=params, headers=headers,
-                                      at=self._clock(), answered=answer.status, ok=ok))
+        self.requests.append(
+            Recorded(
+                method=method,
+                params=params,
+                headers=headers,
+                at=self._clock(),
+                answered=answer.status,
+                ok=ok,
+            )
+        )
         content_type = answer.headers.get("Content-Type", "application/json")
         extra = {k: v for k, v in answer.headers.items() if k != "Content-Type"}
-        return web.Response(status=answer.status, text=answer.body,
-                            content_type=content_type.split(";")[0], headers=extra)
+        return web.Response(
+            status=answer.status,
+            text=answer.body,
+            content_type=content_type.split(";")[0],
+            headers=extra,
+        )
 
     # ---- validation
 
-    def _validate(self, method: str, params: Mapping[str, Any],
-                  headers: Mapping[str, str]) -> list[str]:
+    def _validate(
+        self, method: str, params: Mapping[str, Any], headers: Mapping[str, str]
+    ) -> list[str]:
         spec = web_api_spec().method(method)
         if spec is None:
             return [f"unknown method '{method}'"]
@@ -352,14 +380,24 @@ class FakeSlackAPI:
     def _answer(self, method: str, params: Mapping[str, Any]) -> Answer:
         body: dict[str, Any]
         if method == "auth.test":
-            body = {"ok": True, "url": "https://huddle-test.slack.com/", "team": "Huddle Test",
-                    "user": "huddlebot", "team_id": self.team_id, "user_id": self.bot_user_id,
-                    "bot_id": self.bot_id}
+            body = {
+                "ok": True,
+                "url": "https://huddle-test.slack.com/",
+                "team": "Huddle Test",
+                "user": "huddlebot",
+                "team_id": self.team_id,
+                "user_id": self.bot_user_id,
+                "bot_id": self.bot_id,
+            }
         elif method == "chat.postMessage":
             ts = self._next_ts()
-            message: dict[str, Any] = {"type": "message", "ts": ts,
-                                       "text": params.get("text", ""),
-                                       "bot_id": self.bot_id, "user": self.bot_user_id}
+            message: dict[str, Any] = {
+                "type": "message",
+                "ts": ts,
+                "text": params.get("text", ""),
+                "bot_id": self.bot_id,
+                "user": self.bot_user_id,
+            }
             if params.get("thread_ts"):
                 message["thread_ts"] = str(params["thread_ts"])
             metadata = _as_json(params.get("metadata"))
@@ -461,8 +499,9 @@ def _block_text_length(params: Mapping[str, Any]) -> int:
     blocks = _as_json(params.get("blocks"))
     if not isinstance(blocks, list):
         return 0
-    return sum(len(str((b.get("text") or {}).get("text", ""))) for b in blocks
-               if isinstance(b, dict))
+    return sum(
+        len(str((b.get("text") or {}).get("text", ""))) for b in blocks if isinstance(b, dict)
+    )
 
 
 def _view_problems(value: Any) -> list[str]:
@@ -480,4 +519,3 @@ def _view_problems(value: Any) -> list[str]:
     if not 1 <= len(title) <= 24:
         problems.append(f"modal title '{title}' is not 1 to 24 characters")
     return problems
-

@@ -32,8 +32,13 @@ def sign(body: str | bytes, *, timestamp: int, secret: str = SIGNING_SECRET) -> 
     return {"X-Slack-Request-Timestamp": str(timestamp), "X-Slack-Signature": f"v0={digest}"}
 
 
-def json_request(payload: Mapping[str, Any], *, timestamp: int, secret: str = SIGNING_SECRET,
-                 retry_num: int | None = None) -> tuple[str, dict[str, str]]:
+def json_request(
+    payload: Mapping[str, Any],
+    *,
+    timestamp: int,
+    secret: str = SIGNING_SECRET,
+    retry_num: int | None = None,
+) -> tuple[str, dict[str, str]]:
     """A signed Events API request: the body and its headers."""
     body = json.dumps(payload)
     headers = {"Content-Type": "application/json", **sign(body, timestamp=timestamp, secret=secret)}
@@ -43,12 +48,15 @@ def json_request(payload: Mapping[str, Any], *, timestamp: int, secret: str = SI
     return body, headers
 
 
-def form_request(fields: Mapping[str, str], *, timestamp: int,
-                 secret: str = SIGNING_SECRET) -> tuple[str, dict[str, str]]:
+def form_request(
+    fields: Mapping[str, str], *, timestamp: int, secret: str = SIGNING_SECRET
+) -> tuple[str, dict[str, str]]:
     """A signed form-encoded request (slash commands, interactions)."""
     body = urlencode(fields)
-    return body, {"Content-Type": "application/x-www-form-urlencoded",
-                  **sign(body, timestamp=timestamp, secret=secret)}
+    return body, {
+        "Content-Type": "application/x-www-form-urlencoded",
+        **sign(body, timestamp=timestamp, secret=secret),
+    }
 
 
 def interaction_fields(payload: Mapping[str, Any]) -> dict[str, str]:
@@ -58,8 +66,13 @@ def interaction_fields(payload: Mapping[str, Any]) -> dict[str, str]:
 # ---- Events API
 
 
-def envelope(event: Mapping[str, Any], *, event_id: str | None = None, team_id: str = TEAM_ID,
-             event_time: int = 1_700_000_000) -> dict[str, Any]:
+def envelope(
+    event: Mapping[str, Any],
+    *,
+    event_id: str | None = None,
+    team_id: str = TEAM_ID,
+    event_time: int = 1_700_000_000,
+) -> dict[str, Any]:
     """Wrap one event as Slack's Events API delivers it (checked against the spec)."""
     wrapped = {
         "token": "legacy-verification-token",
@@ -70,8 +83,15 @@ def envelope(event: Mapping[str, Any], *, event_id: str | None = None, team_id: 
         "event_id": event_id or f"Ev{next(_event_ids):08d}",
         "event_time": event_time,
         "authed_users": [BOT_USER_ID],
-        "authorizations": [{"enterprise_id": None, "team_id": team_id, "user_id": BOT_USER_ID,
-                            "is_bot": True, "is_enterprise_install": False}],
+        "authorizations": [
+            {
+                "enterprise_id": None,
+                "team_id": team_id,
+                "user_id": BOT_USER_ID,
+                "is_bot": True,
+                "is_enterprise_install": False,
+            }
+        ],
         "is_ext_shared_channel": False,
     }
     problems = envelope_problems(wrapped)
@@ -79,9 +99,17 @@ def envelope(event: Mapping[str, Any], *, event_id: str | None = None, team_id: 
     return wrapped
 
 
-def message_event(*, channel: str, user: str, text: str, ts: str, thread_ts: str | None = None,
-                  channel_type: str = "channel", team: str = TEAM_ID,
-                  **extra: Any) -> dict[str, Any]:
+def message_event(
+    *,
+    channel: str,
+    user: str,
+    text: str,
+    ts: str,
+    thread_ts: str | None = None,
+    channel_type: str = "channel",
+    team: str = TEAM_ID,
+    **extra: Any,
+) -> dict[str, Any]:
     """A `message` event (message.channels / .groups / .im, by `channel_type`)."""
     event: dict[str, Any] = {
         "type": "message",
@@ -102,17 +130,27 @@ def message_event(*, channel: str, user: str, text: str, ts: str, thread_ts: str
 
 
 def url_verification(challenge: str) -> dict[str, Any]:
-    return {"token": "legacy-verification-token", "challenge": challenge,
-            "type": "url_verification"}
+    return {
+        "token": "legacy-verification-token",
+        "challenge": challenge,
+        "type": "url_verification",
+    }
 
 
 # ---- slash commands
 
 
-def slash_command(*, text: str, user_id: str, channel_id: str, trigger_id: str,
-                  response_url: str = "https://hooks.slack.invalid/commands/1",
-                  channel_name: str = "general", team_id: str = TEAM_ID,
-                  user_name: str = "someone") -> dict[str, str]:
+def slash_command(
+    *,
+    text: str,
+    user_id: str,
+    channel_id: str,
+    trigger_id: str,
+    response_url: str = "https://hooks.slack.invalid/commands/1",
+    channel_name: str = "general",
+    team_id: str = TEAM_ID,
+    user_name: str = "someone",
+) -> dict[str, str]:
     """The form fields of a `/huddle` invocation."""
     return {
         "token": "legacy-verification-token",
@@ -134,16 +172,28 @@ def slash_command(*, text: str, user_id: str, channel_id: str, trigger_id: str,
 # ---- interactions
 
 
-def block_actions(*, user_id: str, channel_id: str, message_ts: str, action_id: str, value: str,
-                  action_ts: str, team_id: str = TEAM_ID) -> dict[str, Any]:
+def block_actions(
+    *,
+    user_id: str,
+    channel_id: str,
+    message_ts: str,
+    action_id: str,
+    value: str,
+    action_ts: str,
+    team_id: str = TEAM_ID,
+) -> dict[str, Any]:
     """A button press on a message the bot posted."""
     return {
         "type": "block_actions",
         "user": {"id": user_id, "username": "someone", "name": "someone", "team_id": team_id},
         "api_app_id": APP_ID,
         "token": "legacy-verification-token",
-        "container": {"type": "message", "message_ts": message_ts, "channel_id": channel_id,
-                      "is_ephemeral": False},
+        "container": {
+            "type": "message",
+            "message_ts": message_ts,
+            "channel_id": channel_id,
+            "is_ephemeral": False,
+        },
         "trigger_id": f"trigger-{action_ts}",
         "team": {"id": team_id, "domain": "huddle-test"},
         "enterprise": None,
@@ -151,15 +201,30 @@ def block_actions(*, user_id: str, channel_id: str, message_ts: str, action_id: 
         "channel": {"id": channel_id, "name": "general"},
         "message": {"type": "message", "ts": message_ts, "bot_id": "BHUDDLE", "text": "..."},
         "response_url": "https://hooks.slack.invalid/actions/1",
-        "actions": [{"action_id": action_id, "block_id": "huddle-actions-0", "type": "button",
-                     "value": value, "action_ts": action_ts,
-                     "text": {"type": "plain_text", "text": "label"}}],
+        "actions": [
+            {
+                "action_id": action_id,
+                "block_id": "huddle-actions-0",
+                "type": "button",
+                "value": value,
+                "action_ts": action_ts,
+                "text": {"type": "plain_text", "text": "label"},
+            }
+        ],
     }
 
 
-def message_shortcut(*, user_id: str, channel_id: str, author: str | None, text: str,
-                     message_ts: str, trigger_id: str, team_id: str = TEAM_ID) -> dict[str, Any]:
-    """"Save to huddle" used on a channel message."""
+def message_shortcut(
+    *,
+    user_id: str,
+    channel_id: str,
+    author: str | None,
+    text: str,
+    message_ts: str,
+    trigger_id: str,
+    team_id: str = TEAM_ID,
+) -> dict[str, Any]:
+    """ "Save to huddle" used on a channel message."""
     message: dict[str, Any] = {"type": "message", "text": text, "ts": message_ts}
     if author is not None:
         message["user"] = author
@@ -179,8 +244,14 @@ def message_shortcut(*, user_id: str, channel_id: str, author: str | None, text:
     }
 
 
-def view_submission(*, user_id: str, view: Mapping[str, Any], values: Mapping[str, Any],
-                    view_id: str = "V00000001", team_id: str = TEAM_ID) -> dict[str, Any]:
+def view_submission(
+    *,
+    user_id: str,
+    view: Mapping[str, Any],
+    values: Mapping[str, Any],
+    view_id: str = "V00000001",
+    team_id: str = TEAM_ID,
+) -> dict[str, Any]:
     """A modal submitted: `view` is what the app opened, `values` the state Slack reports."""
     return {
         "type": "view_submission",
@@ -189,8 +260,13 @@ def view_submission(*, user_id: str, view: Mapping[str, Any], values: Mapping[st
         "api_app_id": APP_ID,
         "token": "legacy-verification-token",
         "trigger_id": "trigger-view",
-        "view": {**view, "id": view_id, "team_id": team_id, "state": {"values": values},
-                 "hash": "1700000000.abc"},
+        "view": {
+            **view,
+            "id": view_id,
+            "team_id": team_id,
+            "state": {"values": values},
+            "hash": "1700000000.abc",
+        },
         "response_urls": [],
     }
 
@@ -200,7 +276,11 @@ def text_input_state(block_id: str, action_id: str, value: str) -> dict[str, Any
 
 
 def choice_state(block_id: str, action_id: str, value: str) -> dict[str, Any]:
-    return {block_id: {action_id: {"type": "radio_buttons",
-                                   "selected_option": {"value": value,
-                                                       "text": {"type": "plain_text",
-                                                                "text": value}}}}}
+    return {
+        block_id: {
+            action_id: {
+                "type": "radio_buttons",
+                "selected_option": {"value": value, "text": {"type": "plain_text", "text": value}},
+            }
+        }
+    }

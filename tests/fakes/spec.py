@@ -94,8 +94,10 @@ def web_api_spec() -> WebApiSpec:
                 scope=scope,
             )
     for name, required in NEWER_METHODS.items():
-        methods.setdefault(name, MethodSpec(name=name, required=required, known=required,
-                                            scope="connections:write"))
+        methods.setdefault(
+            name,
+            MethodSpec(name=name, required=required, known=required, scope="connections:write"),
+        )
     return WebApiSpec(methods=methods)
 
 

@@ -35,7 +35,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.events import InboundEvent
+from bot.core.events import InboundEvent
 from tests.fakes.telegram_html import HtmlError, parse_html
 from tests.fakes.telegram_limits import FloodLimits
 from tests.fakes.telegram_spec import BotApiSpec, default_spec

@@ -2,7 +2,8 @@
 
 Each module defines `contexts(user: str) -> dict[str, dict[str, Any]]` (template name -> a
 realistic context, with `user` standing in for whatever people typed) and may define
-`NO_USER_TEXT: set[str]` for templates that show nothing a person wrote. `tests/test_prompts.py`
+`NO_USER_TEXT: set[str]` for templates that show nothing a person wrote.
+`tests/text/test_library.py`
 renders every template with them for every target and checks that user text stays inert.
 """
 

@@ -1,0 +1,1 @@
+"""The Slack adapter: slack-bolt in, the Web API out."""

@@ -1,0 +1,327 @@
+"""The Telegram adapter: python-telegram-bot's `Application`, run inside huddlebot's event loop.
+
+Receiving: long polling by default; with a webhook URL, Telegram posts updates to
+`POST /telegram/webhook` (`telegram_webhook`). Either way each update is translated
+(`telegram_inbound.translate`) and handed to the core's sink; a button press is always answered,
+so the person's spinner stops.
+
+Sending: `send()` posts one rendered HTML part, paced within Telegram's limits
+(`telegram_pacing`), with short 429 waits absorbed and errors translated (`telegram_sending`).
+
+Ephemeral messages: Telegram has no "only you can see this" in groups. A delivery with
+`ephemeral_to` goes to that person's private chat with the bot; if they have not started the bot,
+it is posted in the room instead, as a reply to `thread_ref` when there is one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import re
+import time
+from collections.abc import AsyncIterator, Awaitable, Collection, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from starlette.routing import BaseRoute
+from telegram import Bot, BotCommand, Chat, Update
+from telegram.error import InvalidToken, TelegramError
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+
+from adapters.telegram.inbound import ALLOWED_UPDATES, DEFAULT_VERBS, BotIdentity, translate
+from adapters.telegram.pacing import Monotonic, Pacer, Sleep
+from adapters.telegram.sending import Poster
+from adapters.telegram.webhook import WEBHOOK_PATH, webhook_route, webhook_target
+from bot.core.clock import Clock, SystemClock
+from bot.core.messages import Delivery
+from bot.core.ports import EventSink, Limits, TextFormat
+from bot.errors import ConfigError, TransientError, Undeliverable
+
+log = logging.getLogger(__name__)
+
+DEFAULT_API_URL = "https://api.telegram.org"
+_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+_PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
+_SINK_ATTEMPTS = 3
+_ENV = "environment"
+
+__all__ = ["WEBHOOK_PATH", "TelegramAdapter", "deep_link", "from_settings"]
+
+
+class TelegramSettings(Protocol):
+    """The settings `from_settings` reads (a subset of `bot.config.environment.Settings`)."""
+
+    @property
+    def telegram_bot_token(self) -> str | None: ...
+    @property
+    def telegram_api_url(self) -> str | None: ...
+    @property
+    def telegram_webhook_url(self) -> str | None: ...
+    @property
+    def telegram_webhook_secret(self) -> str | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Connection:
+    bot: Bot
+    sink: EventSink
+    me: BotIdentity
+
+
+class TelegramAdapter:
+    """huddlebot on Telegram; see the module docstring."""
+
+    platform: str = "telegram"
+    text_format: TextFormat = "telegram"
+    limits: Limits = Limits(max_chars=4096)
+
+    def __init__(
+        self,
+        *,
+        token: str,
+        api_url: str | None = None,
+        webhook_url: str | None = None,
+        webhook_secret: str | None = None,
+        clock: Clock | None = None,
+        monotonic: Monotonic | None = None,
+        sleep: Sleep | None = None,
+        pacer: Pacer | None = None,
+        poll_timeout: int = 10,
+        max_retry_wait: float = 10.0,
+    ) -> None:
+        if not token:
+            raise ConfigError("a bot token is needed", source=_ENV, key="TELEGRAM_BOT_TOKEN")
+        if webhook_url and not (webhook_secret and _SECRET.match(webhook_secret)):
+            raise ConfigError(
+                "a webhook needs a secret of 1 to 256 letters, digits, '_' or '-'",
+                source=_ENV,
+                key="TELEGRAM_WEBHOOK_SECRET",
+                fix="set TELEGRAM_WEBHOOK_SECRET, or unset TELEGRAM_WEBHOOK_URL to use polling",
+            )
+        # Opt in to PTB's coming behaviour (time periods as `timedelta`), which we handle; otherwise
+        # PTB warns about its own deprecation each time it builds a RetryAfter.
+        os.environ.setdefault("PTB_TIMEDELTA", "true")
+        base = (api_url or DEFAULT_API_URL).rstrip("/")
+        self._webhook_url = webhook_target(webhook_url) if webhook_url else None
+        self._webhook_secret = webhook_secret or ""
+        self._clock = clock or SystemClock()
+        self._sleep: Sleep = sleep or asyncio.sleep
+        self._poll_timeout = poll_timeout
+        pacer = pacer or Pacer(monotonic=monotonic or time.monotonic, sleep=self._sleep)
+        self._poster = Poster(pacer=pacer, max_retry_wait=max_retry_wait)
+        self._no_private_chat: set[str] = set()
+        builder = (
+            ApplicationBuilder()
+            .token(token)
+            .base_url(f"{base}/bot")
+            .base_file_url(f"{base}/file/bot")
+            .job_queue(None)
+        )
+        if self._webhook_url:
+            builder = builder.updater(None)
+        self._application: Application[Any, Any, Any, Any, Any, Any] = builder.build()
+        self._application.add_handler(TypeHandler(Update, self._on_polled_update))
+        self._connection: _Connection | None = None
+        self._verbs: frozenset[str] = DEFAULT_VERBS
+
+    def use_verbs(self, verbs: Collection[str]) -> None:
+        """The verbs the core answers: plain `/verb` in a group is taken as ours for these."""
+        self._verbs = frozenset(verbs) | DEFAULT_VERBS
+
+    # -- receiving ----------------------------------------------------------------------------
+
+    def routes(self) -> Sequence[BaseRoute]:
+        if self._webhook_url is None:
+            return []
+        return [
+            webhook_route(
+                secret=self._webhook_secret, bot=self._bot_if_connected, handle=self._dispatch
+            )
+        ]
+
+    @asynccontextmanager
+    async def connect(self, sink: EventSink, *, receive: bool = True) -> AsyncIterator[None]:
+        app = self._application
+        async with AsyncExitStack() as stack:
+            await _checked(app.initialize(), bot=app.bot)
+            stack.push_async_callback(app.shutdown)
+            me = BotIdentity(id=app.bot.id, username=app.bot.username)
+            self._connection = _Connection(bot=app.bot, sink=sink, me=me)
+            stack.callback(self._disconnect)
+            await app.start()
+            stack.push_async_callback(app.stop)
+            if not receive:
+                log.info("telegram: sending only, as @%s", me.username)
+            elif self._webhook_url is not None:
+                await app.bot.set_webhook(
+                    url=self._webhook_url,
+                    secret_token=self._webhook_secret,
+                    allowed_updates=list(ALLOWED_UPDATES),
+                )
+                log.info("telegram: receiving updates at %s as @%s", self._webhook_url, me.username)
+            else:
+                assert app.updater is not None
+                await app.updater.start_polling(
+                    timeout=self._poll_timeout,
+                    allowed_updates=list(ALLOWED_UPDATES),
+                    error_callback=_log_polling_error,
+                )
+                # Stopped before the application, so every update fetched is also handled.
+                stack.push_async_callback(app.updater.stop)
+                log.info("telegram: polling for updates as @%s", me.username)
+            yield
+
+    def _disconnect(self) -> None:
+        self._connection = None
+
+    def _bot_if_connected(self) -> Bot | None:
+        return None if self._connection is None else self._connection.bot
+
+    async def _on_polled_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Polling: hand the update on, retrying a failing sink a little before giving up."""
+        for attempt in range(1, _SINK_ATTEMPTS + 1):
+            try:
+                await self._dispatch(update)
+                return
+            except Exception:
+                if attempt == _SINK_ATTEMPTS:
+                    log.exception("telegram update %s could not be stored", update.update_id)
+                    return
+                log.warning("storing telegram update %s failed; trying again", update.update_id)
+                await self._sleep(float(attempt))
+
+    async def _dispatch(self, update: Update) -> None:
+        connection = self._connection
+        if connection is None:
+            raise TransientError("the Telegram adapter is not connected")
+        try:
+            event = translate(update, me=connection.me, now=self._clock.now(), verbs=self._verbs)
+        except Exception:
+            log.warning(
+                "skipping telegram update %s: unexpected shape", update.update_id, exc_info=True
+            )
+            event = None
+        try:
+            if event is not None:
+                if update.effective_chat is not None and update.effective_chat.type == Chat.PRIVATE:
+                    self._no_private_chat.discard(event.sender.user_id)
+                await connection.sink(event)
+        finally:
+            if update.callback_query is not None:
+                await _answer(update)
+
+    # -- sending ------------------------------------------------------------------------------
+
+    async def send(self, delivery: Delivery) -> str:
+        bot = self._bot_if_connected()
+        if bot is None:
+            raise TransientError("the Telegram adapter is not connected")
+        person = delivery.ephemeral_to
+        if person and person != delivery.chat and person not in self._no_private_chat:
+            try:
+                return await self._poster.send_text(
+                    bot, chat=person, text=delivery.text, buttons=delivery.buttons
+                )
+            except Undeliverable:
+                self._no_private_chat.add(person)
+                log.info("telegram user %s has not started the bot; answering in the room", person)
+        return await self._poster.send_text(
+            bot,
+            chat=delivery.chat,
+            text=delivery.text,
+            topic=delivery.topic,
+            reply_to=delivery.thread_ref,
+            buttons=delivery.buttons,
+        )
+
+    # -- onboarding ---------------------------------------------------------------------------
+
+    async def bot_username(self) -> str:
+        """The bot's @username (without the @), as Telegram knows it."""
+        async with self._bot() as bot:
+            return bot.username
+
+    async def register_commands(self, commands: Sequence[tuple[str, str]]) -> None:
+        """Show these (command, description) pairs in Telegram's command menu."""
+        for name, description in commands:
+            if not _COMMAND_NAME.match(name) or not 1 <= len(description) <= 256:
+                raise ValueError(f"not a valid Telegram command: /{name} {description!r}")
+        async with self._bot() as bot:
+            await bot.set_my_commands([BotCommand(name, text) for name, text in commands])
+
+    @asynccontextmanager
+    async def _bot(self) -> AsyncIterator[Bot]:
+        """The connected bot, or one started just for this call."""
+        connected = self._bot_if_connected()
+        if connected is not None:
+            yield connected
+            return
+        bot = self._application.bot
+        await _checked(bot.initialize(), bot=bot)
+        try:
+            yield bot
+        finally:
+            await bot.shutdown()
+
+
+def deep_link(username: str, payload: str) -> str:
+    """A link that opens a private chat with the bot and sends `/start <payload>`."""
+    if not _PAYLOAD.match(payload):
+        raise ValueError("a start payload is 1 to 64 letters, digits, '_' or '-'")
+    return f"https://t.me/{username.lstrip('@')}?start={payload}"
+
+
+def from_settings(settings: TelegramSettings) -> TelegramAdapter | None:
+    """The adapter the settings ask for, or None when no Telegram token is set."""
+    token = settings.telegram_bot_token
+    if not token:
+        if settings.telegram_webhook_url or settings.telegram_webhook_secret:
+            raise ConfigError(
+                "Telegram webhook settings are set but the bot token is missing",
+                source=_ENV,
+                key="TELEGRAM_BOT_TOKEN",
+                fix="set TELEGRAM_BOT_TOKEN to the token BotFather gave you, "
+                "or unset TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET",
+            )
+        return None
+    return TelegramAdapter(
+        token=token,
+        api_url=settings.telegram_api_url or None,
+        webhook_url=settings.telegram_webhook_url or None,
+        webhook_secret=settings.telegram_webhook_secret or None,
+    )
+
+
+async def _checked(start: Awaitable[None], *, bot: Bot) -> None:
+    """Start talking to Telegram (`getMe`), with its errors told in the core's terms."""
+    try:
+        try:
+            await start
+        except BaseException:
+            await bot.shutdown()  # close the connections opened before the failure
+            raise
+    except InvalidToken as exc:
+        raise ConfigError(
+            "Telegram did not accept the bot token",
+            source=_ENV,
+            key="TELEGRAM_BOT_TOKEN",
+            fix="copy the token again from @BotFather",
+        ) from exc
+    except TelegramError as exc:
+        raise TransientError(f"could not reach Telegram: {exc.message}") from exc
+
+
+async def _answer(update: Update) -> None:
+    query = update.callback_query
+    assert query is not None
+    try:
+        await query.answer()
+    except TelegramError as exc:
+        log.warning("could not answer telegram button press %s: %s", query.id, exc.message)
+
+
+def _log_polling_error(exc: TelegramError) -> None:
+    log.warning("telegram polling failed, trying again: %s", exc.message)

@@ -1,0 +1,197 @@
+"""Translate Telegram updates into the core's inbound events.
+
+One pure function, `translate`, decides what an update means:
+
+- `/start <payload>` in a private chat is `Started`;
+- a command the bot knows (`/learned`, also `/learned@OurBot`) is a `Command`; a command
+  addressed to another bot (`/learned@OtherBot`) is ignored, and so is an unknown command in a
+  group unless it names this bot (then the core can answer it kindly);
+- a message replying to one of the bot's own messages is a `Reply` (this reaches the bot even with
+  privacy mode on);
+- other text is a `DirectMessage` in a private chat and a `Message` in a group;
+- a button press (callback query) is a `ButtonPress`, from callback data `"<action>|<value>"`.
+
+Anything else (edits, service messages, stickers, other bots, channel posts) is `None`: skipped.
+Deduplication keys come from chat and message ids (or the callback query id), never from
+`update_id` alone, which Telegram may restart.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from telegram import CallbackQuery, Chat, Message, Update, User
+
+from bot.core.events import (
+    ButtonPress,
+    Command,
+    DirectMessage,
+    InboundEvent,
+    Reply,
+    Sender,
+    Started,
+)
+from bot.core.events import (
+    Message as RoomMessage,
+)
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "telegram"
+CALLBACK_SEPARATOR = "|"
+DEFAULT_VERBS = frozenset(
+    {
+        "learned",
+        "blocker",
+        "celebrate",
+        "story",
+        "experiment",
+        "reflect",
+        "question",
+        "help",
+        "prompt",
+        "digest",
+    }
+)
+ALLOWED_UPDATES = ("message", "callback_query")
+"""The update types `translate` understands; ask Telegram for these only."""
+
+_COMMAND = re.compile(
+    r"^/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]{1,64}))?(?=\s|$)\s*(.*)$", re.DOTALL
+)
+
+
+@dataclass(frozen=True, slots=True)
+class BotIdentity:
+    """Who the bot is on Telegram, as `getMe` said."""
+
+    id: int
+    username: str
+
+
+def translate(
+    update: Update,
+    *,
+    me: BotIdentity,
+    now: datetime,
+    verbs: Collection[str] = DEFAULT_VERBS,
+) -> InboundEvent | None:
+    """The inbound event an update means, or None when it is nothing for the core."""
+    if update.message is not None:
+        return _from_message(update.message, me=me, verbs=verbs, raw=update.to_dict())
+    if update.callback_query is not None:
+        return _from_callback(update.callback_query, now=now, raw=update.to_dict())
+    log.debug("skipping telegram update %s of a kind we do not handle", update.update_id)
+    return None
+
+
+def callback_data(action: str, value: str) -> str:
+    """The callback data of a button; `translate` reads it back as a `ButtonPress`."""
+    if not action or CALLBACK_SEPARATOR in action:
+        raise ValueError(f"a button action must be non-empty and have no '|': {action!r}")
+    data = f"{action}{CALLBACK_SEPARATOR}{value}"
+    if len(data.encode("utf-8")) > 64:
+        raise ValueError(f"button data is over Telegram's 64 bytes: {data!r}")
+    return data
+
+
+def sender_of(user: User) -> Sender:
+    return Sender(platform=PLATFORM, user_id=str(user.id), display_name=user.full_name)
+
+
+def _topic(message: Message) -> str | None:
+    if message.is_topic_message and message.message_thread_id is not None:
+        return str(message.message_thread_id)
+    return None
+
+
+def _replied_bot_message(message: Message, me: BotIdentity) -> Message | None:
+    """The bot's own message this one answers, if any.
+
+    Inside a forum topic every message 'replies' to the topic's opening service message; that is
+    not a reply to the bot, even when the bot opened the topic.
+    """
+    replied = message.reply_to_message
+    if replied is None or replied.forum_topic_created is not None:
+        return None
+    if replied.from_user is None or replied.from_user.id != me.id:
+        return None
+    return replied
+
+
+def _from_message(
+    message: Message, *, me: BotIdentity, verbs: Collection[str], raw: dict[str, Any]
+) -> InboundEvent | None:
+    user = message.from_user
+    if user is None or user.is_bot or message.sender_chat is not None:
+        log.debug("skipping telegram message %s: not from a person", message.message_id)
+        return None
+    text = message.text if message.text is not None else message.caption
+    if not text:
+        log.debug("skipping telegram message %s: no text", message.message_id)
+        return None
+    chat = str(message.chat.id)
+    private = message.chat.type == Chat.PRIVATE
+    common: dict[str, Any] = {
+        "platform": PLATFORM,
+        "dedup_key": f"{chat}:{message.message_id}",
+        "sender": sender_of(user),
+        "chat": chat,
+        "topic": _topic(message),
+        "received_at": message.date,
+        "raw": raw,
+    }
+    replied = _replied_bot_message(message, me)
+    match = _COMMAND.match(text)
+    if match is not None:
+        name, addressee, args = match.group(1).lower(), match.group(2), match.group(3).strip()
+        if addressee is not None and addressee.lower() != me.username.lower():
+            log.debug("ignoring /%s addressed to another bot (%s)", name, addressee)
+            return None
+        if name == "start":
+            return Started(payload=args, **common) if private else None
+        if name in verbs or private or addressee is not None:
+            thread_ref = str(replied.message_id) if replied is not None else None
+            return Command(verb=name, args=args, private=private, thread_ref=thread_ref, **common)
+        log.debug("ignoring /%s in a group: not one of ours", name)
+        return None
+    message_ref = str(message.message_id)
+    if replied is not None:
+        return Reply(
+            text=text, message_ref=message_ref, in_reply_to=str(replied.message_id), **common
+        )
+    if private:
+        return DirectMessage(text=text, message_ref=message_ref, **common)
+    return RoomMessage(text=text, message_ref=message_ref, **common)
+
+
+def _from_callback(
+    query: CallbackQuery, *, now: datetime, raw: dict[str, Any]
+) -> InboundEvent | None:
+    data = query.data
+    if not data or CALLBACK_SEPARATOR not in data:
+        log.warning("skipping a button press with callback data we did not send: %r", data)
+        return None
+    message = query.message
+    if message is None:
+        log.debug("skipping a button press on an inline message")
+        return None
+    action, value = data.split(CALLBACK_SEPARATOR, 1)
+    topic = _topic(message) if isinstance(message, Message) else None
+    return ButtonPress(
+        platform=PLATFORM,
+        dedup_key=f"cb:{query.id}",
+        sender=sender_of(query.from_user),
+        chat=str(message.chat.id),
+        topic=topic,
+        received_at=now,
+        raw=raw,
+        action=action,
+        value=value,
+        message_ref=str(message.message_id),
+    )

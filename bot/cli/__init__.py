@@ -1,0 +1,1 @@
+"""The `huddlebot` command and its sub-commands."""

@@ -1,0 +1,274 @@
+"""`huddlebot demo`: a sample partnership lives a few weeks on a fast simulated clock.
+
+Everything goes through the real core, store, outbox and console adapter; only the clock is
+simulated, and the members' lines come from a small script. Over a month (`--weeks 4`) each
+huddle digest shows every section (learning in themes, blockers new, still open and resolved,
+celebrations, an anonymous story, an experiment moving through its stages, questions), and each
+Monday the stewards get their learning digest, which notices when a circle goes quiet.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import IO
+
+from apscheduler.triggers.date import DateTrigger
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from adapters.console import ConsoleAdapter, ConsoleRoom
+from bot.app import Bot, assembled
+from bot.config.environment import Settings
+from bot.config.partnership import CircleConfig, Config, RoomConfig, ScheduleConfig, load_config
+from bot.core.clock import ManualClock
+from bot.rituals.scheduler import JobSpec, SimulatedScheduler
+from bot.storage.models import Entry
+
+DEMO_CONFIG = Path(__file__).resolve().parents[2] / "examples" / "demo.toml"
+START = datetime(2026, 3, 15, 18, 0, tzinfo=UTC)  # a Sunday; the clocks change on the 29th
+MONDAY = START + timedelta(hours=6)  # Monday 00:00 UTC
+
+# (prompt id, hours after the prompt, speaker, what they say); `/...` lines are commands
+REPLIES: dict[str, list[tuple[float, str, str]]] = {
+    "learned": [
+        (1, "ana", "Families told us the new drop-in hours suit them far better than mornings."),
+        (2.5, "ben", "Sharing one referral form across three charities halved the back-and-forth."),
+        (5, "chloe", "People trust a volunteer with lived experience more than a leaflet."),
+        (26, "dev", "The council housing team answers faster when we phone than when we email."),
+    ],
+    "blocking": [
+        (1.5, "ben", "We still cannot see each other's case notes, so people repeat their story."),
+        (3, "ellie", "Funding for the evening outreach ends in May and nobody owns the decision."),
+        (7, "ana", "/celebrate The library gave us a free room every Tuesday!"),
+    ],
+    "celebrate": [
+        (0.5, "chloe", "Three people we met on the street moved into their own flats this month."),
+        (2, "dev", "Our first joint training day: forty people from eleven organisations."),
+    ],
+}
+# More learnings, a few each week, so the digest has themes to find
+THEMED: list[list[tuple[str, str]]] = [
+    [
+        ("ellie", "Young carers open up more when the session starts with food."),
+        ("ana", "Cooking together on Fridays got the young carers talking."),
+        ("ben", "The housing waiting list is the first thing every family asks us about."),
+        ("dev", "Families on the housing waiting list need someone to call them each month."),
+    ],
+    [
+        ("chloe", "Food first, forms later: young carers relax over a shared meal."),
+        ("ellie", "Nobody explains the housing waiting list in plain words, so we made a leaflet."),
+        ("ben", "Young carers said the pizza night was the best session this year."),
+        ("ana", "The housing waiting list moves faster when the council knows the family."),
+    ],
+]
+QUESTIONS = [
+    ("ben", "/question How do we hear from families who never come in?"),
+    ("chloe", "/question What would it take for the council to share its waiting list data?"),
+]
+STORIES = [
+    (
+        "ellie",
+        "/story A man who had slept rough for years came to the drop-in for soup. Six weeks "
+        "later he asked us to help him fill in his housing form, and he is now in a flat of his "
+        "own.",
+    ),
+    (
+        "chloe",
+        "/story A mum who came to the job club for the free coffee now runs its Tuesday session "
+        "and has helped four others into work.",
+    ),
+]
+NORTH_LINES = [
+    "#north @gus /learned Tenants here worry most about the housing waiting list.",
+    "#north @gus /question Who decides how the housing waiting list is ordered?",
+]
+Line = Callable[[Bot], Awaitable[str | None]]
+
+
+def demo_config(config: Config) -> Config:
+    """The sample partnership, with a second locality circle and the stewards' weekly digest."""
+    north = CircleConfig(
+        id="north",
+        name="North locality",
+        kind="partnership",
+        timezone=config.partnership.timezone,
+        language=config.partnership.language,
+        rooms=(RoomConfig("console", "north"),),
+        rituals=(),
+        digest=None,
+    )
+    partnership = replace(
+        config.partnership, steward_digest=ScheduleConfig("0 8 * * MON"), quiet_weeks=2
+    )
+    return replace(config, partnership=partnership, circles=(*config.circles, north))
+
+
+async def run_demo(*, output: IO[str], weeks: int = 2) -> int:
+    logging.getLogger().setLevel(logging.WARNING)
+    config = demo_config(load_config(DEMO_CONFIG))
+    clock = ManualClock(START)
+    scheduler = SimulatedScheduler(clock)
+    with tempfile.TemporaryDirectory(prefix="huddlebot-demo-") as data:
+        settings = Settings.from_env({}, cwd=Path(data))
+        settings = replace(settings, database_url=f"sqlite+aiosqlite:///{data}/demo.db")
+        console = ConsoleAdapter(
+            rooms=[
+                ConsoleRoom("core", "core"),
+                ConsoleRoom("stewards", "stewards"),
+                ConsoleRoom("north", "north"),
+            ],
+            clock=clock,
+            output=output,
+            run_id="demo",
+            show_private=False,
+        )
+        async with (
+            assembled(
+                config, settings, adapters=[console], clock=clock, scheduler=scheduler
+            ) as bot,
+            console.connect(bot.core.handle),
+        ):
+            console.settle = bot.dispatcher.drain
+            output.write(
+                f"huddlebot demo: {config.partnership.name}, {weeks} week(s) from "
+                f"{START:%d %B %Y} on a simulated clock.\n\n"
+            )
+            await bot.huddle.start()
+            _script(scheduler, console, weeks, bot)
+            await scheduler.run_until(
+                START + timedelta(weeks=weeks), after_each=bot.dispatcher.drain
+            )
+    return 0
+
+
+def _script(scheduler: SimulatedScheduler, console: ConsoleAdapter, weeks: int, bot: Bot) -> None:
+    """Members reply a while after each prompt, each line said as typed in the console."""
+    day_of = {"learned": 0, "blocking": 2, "celebrate": 3}
+    hour_of = {"learned": 9.0, "blocking": 9.0, "celebrate": 12.5}
+    count = 0
+
+    def at(when: datetime, line: str | Line) -> None:
+        nonlocal count
+        count += 1
+        scheduler.add(_say(count, when, console, bot, line))
+
+    for week in range(weeks):
+        monday = MONDAY + timedelta(weeks=week)
+        for prompt, lines in REPLIES.items():
+            if week and prompt == "blocking":
+                lines = lines[2:]  # the same blockers are not raised twice
+            asked = monday + timedelta(days=day_of[prompt], hours=hour_of[prompt])
+            for delay, speaker, text in lines:
+                at(asked + timedelta(hours=delay, minutes=week * 7), f"#core @{speaker} {text}")
+        for number, (speaker, text) in enumerate(THEMED[week % len(THEMED)]):
+            at(monday + timedelta(hours=11 + number), f"#core @{speaker} /learned {text}")
+        speaker, question = QUESTIONS[week % len(QUESTIONS)]
+        at(monday + timedelta(days=3, hours=10), f"#core @{speaker} {question}")
+        story_at = monday + timedelta(days=1, hours=14)
+        teller, story = STORIES[week % len(STORIES)]
+        at(story_at, f"#core @{teller} {story}")
+        at(story_at + timedelta(minutes=5), _share_story(teller))
+        if week == 0:
+            for line in NORTH_LINES:  # North speaks once, then goes quiet
+                at(monday + timedelta(days=1, hours=10), line)
+        _practice(week, monday, at)
+
+
+def _practice(week: int, monday: datetime, at: Callable[[datetime, str | Line], None]) -> None:
+    """The month's experiment and the stewards' work on blockers, week by week."""
+    review = (monday + timedelta(days=15)).date().isoformat()
+    wednesday = monday + timedelta(days=2)
+    if week == 0:
+        at(
+            monday + timedelta(days=1, hours=10),
+            f"#core @ana /experiment new Evening drop-in | Twice as many working parents will "
+            f"come | {review}",
+        )
+        at(
+            monday + timedelta(days=1, hours=11),
+            "#core @ana /experiment 1 do We opened on Tuesday evenings from six.",
+        )
+        at(
+            wednesday + timedelta(hours=12),
+            _blocker("ben", "case notes", "/press blocker_kind", ":information"),
+        )
+        at(
+            wednesday + timedelta(hours=13),
+            _blocker("ellie", "evening outreach", "/press blocker_kind", ":funding"),
+        )
+    elif week == 1:
+        at(monday + timedelta(hours=15), _blocker("sam", "case notes", "/blocker take", ""))
+        at(
+            wednesday + timedelta(hours=15),
+            _blocker(
+                "sam",
+                "case notes",
+                "/blocker resolve",
+                " The charities agreed to share case summaries from April.",
+            ),
+        )
+        at(
+            monday + timedelta(days=3, hours=15),
+            "#core @ana /experiment 1 study Three times as many came, mostly fathers.",
+        )
+    elif week == 2:
+        at(wednesday + timedelta(hours=16), "#core @dev /blocker The minibus insurance lapsed.")
+        at(
+            wednesday + timedelta(hours=18),
+            _blocker("sam", "minibus", "/blocker park", " We are waiting for the new budget."),
+        )
+    elif week == 3:
+        at(
+            monday + timedelta(days=1, hours=10),
+            "#core @ana /experiment 1 act adopt Tuesday evenings stay open for good.",
+        )
+
+
+def _blocker(speaker: str, about: str, verb: str, rest: str) -> Line:
+    """`speaker` says `verb <id of the blocker about 'about'>rest`, in their own room."""
+
+    async def line(bot: Bot) -> str | None:
+        from bot.practices.blockers.models import Blocker
+
+        async with bot.sessions() as session:
+            query = (
+                select(Blocker.id)
+                .join(Entry, col(Entry.id) == col(Blocker.entry_id))
+                .where(col(Entry.text).contains(about))
+                .order_by(col(Blocker.id))
+            )
+            blocker_id = (await session.exec(query)).first()
+        if blocker_id is None:
+            return None
+        room = "stewards" if verb.startswith("/blocker") else "core"
+        return f"#{room} @{speaker} {verb} {blocker_id}{rest}"
+
+    return line
+
+
+def _share_story(teller: str) -> Line:
+    """The teller presses the button that shares their story with the circle, unnamed."""
+
+    async def line(bot: Bot) -> str:
+        async with bot.sessions() as session:
+            query = select(func.max(Entry.id)).where(Entry.kind == "story")
+            story_id = (await session.exec(query)).one()
+        return f"#core @{teller} /press story_share {story_id}:circle"
+
+    return line
+
+
+def _say(
+    number: int, when: datetime, console: ConsoleAdapter, bot: Bot, line: str | Line
+) -> JobSpec:
+    async def job() -> None:
+        said = line if isinstance(line, str) else await line(bot)
+        if said:
+            await console.say(said)
+
+    return JobSpec(f"demo-line:{number}", DateTrigger(when), job)

@@ -1,0 +1,146 @@
+"""`huddlebot export --circle ID --format csv|json|md`: a circle's entries for its stewards.
+
+Every person's choices hold: nothing from other circles, nothing anyone kept to themselves,
+no withdrawn story, and no name on anything its author shared anonymously (nor on anything by
+someone who asked to be forgotten). What was shared with the stewards only is included, marked
+as such, since stewards are who this export is for.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import io
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.practices.stories.models import StoryDetail
+from bot.practices.stories.practice import DIMENSIONS, DIRECTIONS
+from bot.storage.models import Entry, Person
+
+FORMATS = ("csv", "json", "md")
+SHAREABLE = ("circle", "stewards")
+FIELDS = (
+    "id",
+    "created_at",
+    "kind",
+    "visibility",
+    "author",
+    "title",
+    "text",
+    "dimensions",
+    "direction",
+)
+
+
+async def circle_entries(
+    session: AsyncSession,
+    *,
+    circle_id: str,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> list[dict[str, Any]]:
+    """A circle's entries as their authors allow stewards to see them, oldest first."""
+    query = (
+        select(Entry, Person, StoryDetail)
+        .join(Person, col(Entry.person_id) == col(Person.id), isouter=True)
+        .join(StoryDetail, col(StoryDetail.entry_id) == col(Entry.id), isouter=True)
+        .where(Entry.circle_id == circle_id, col(Entry.visibility).in_(SHAREABLE))
+        .order_by(col(Entry.created_at), col(Entry.id))
+    )
+    if start is not None:
+        query = query.where(col(Entry.created_at) >= start)
+    if end is not None:
+        query = query.where(col(Entry.created_at) < end)
+    rows = []
+    for entry, person, detail in (await session.exec(query)).all():
+        if detail is not None and detail.withdrawn_at is not None:
+            continue
+        named = person is not None and not entry.anonymous and person.erased_at is None
+        dimensions = detail.dimensions.split(",") if detail and detail.dimensions else []
+        rows.append(
+            {
+                "id": entry.id,
+                "created_at": entry.created_at.isoformat(),
+                "kind": entry.kind,
+                "visibility": entry.visibility,
+                "author": person.display_name if named and person else None,
+                "title": detail.title if detail else "",
+                "text": entry.text,
+                "dimensions": [DIMENSIONS[d] for d in dimensions if d in DIMENSIONS],
+                "direction": DIRECTIONS.get(detail.direction, "") if detail else "",
+            }
+        )
+    return rows
+
+
+def render(rows: list[dict[str, Any]], fmt: str, *, circle_name: str) -> str:
+    if fmt == "json":
+        return json.dumps(rows, indent=1, ensure_ascii=False) + "\n"
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow(
+                {**row, "author": row["author"] or "", "dimensions": "; ".join(row["dimensions"])}
+            )
+        return out.getvalue()
+    return _markdown(rows, circle_name)
+
+
+def _md(text: str) -> str:
+    """Text as literal Markdown: specials escaped, so nobody's words become markup."""
+    escaped = "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|>~<" else ch for ch in text)
+    return escaped.replace("\n", "  \n")
+
+
+def _markdown(rows: list[dict[str, Any]], circle_name: str) -> str:
+    lines = [f"# {_md(circle_name)}: entries", ""]
+    if not rows:
+        lines.append("Nothing has been shared with this circle yet.")
+    for row in rows:
+        heading = f"## {row['kind'].replace('_', ' ')} {row['id']}"
+        if row["title"]:
+            heading += f": {_md(row['title'])}"
+        lines += [heading, ""]
+        about = [row["created_at"][:16].replace("T", " ")]
+        about.append(_md(row["author"]) if row["author"] else "anonymous")
+        if row["visibility"] == "stewards":
+            about.append("stewards only")
+        if row["dimensions"]:
+            about.append(", ".join(row["dimensions"]))
+        if row["direction"]:
+            about.append(row["direction"].lower())
+        lines += [f"*{' · '.join(about)}*", "", _md(row["text"]), ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def add_parser(sub: Any) -> None:
+    export = sub.add_parser("export", help="a circle's entries for its stewards, as people allow")
+    export.add_argument("--circle", required=True, help="circle id from the config")
+    export.add_argument("--format", choices=FORMATS, default="md", help="csv, json or md")
+    export.add_argument("--output", metavar="PATH", help="write to a file (default: print)")
+
+
+async def run(args: argparse.Namespace) -> int:
+    from bot.cli.one_shot import cli_bot
+
+    async with cli_bot(args) as bot:
+        circle = bot.config.circle(args.circle)
+        async with bot.sessions() as session:
+            rows = await circle_entries(session, circle_id=circle.id)
+    text = render(rows, args.format, circle_name=circle.name)
+    if args.output:
+        await asyncio.to_thread(Path(args.output).write_text, text, encoding="utf-8")
+        print(f"Wrote {len(rows)} entries from {circle.name} to {args.output}.", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0

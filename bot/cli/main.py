@@ -1,0 +1,191 @@
+"""The `huddlebot` command: run, demo, prompt, digest, db upgrade."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+import sys
+from collections.abc import Sequence
+from contextlib import AsyncExitStack
+from pathlib import Path
+
+from bot.app import assembled, running
+from bot.cli import digest as digest_cli
+from bot.cli import export
+from bot.cli.one_shot import cli_bot, console_adapter, load, platform_adapters
+from bot.config.environment import Settings
+from bot.core.background import Background
+from bot.core.clock import SystemClock
+from bot.errors import ConfigError, HuddlebotError
+from bot.practices.data_rights import cli as data_rights_cli
+from bot.practices.experiments import cli as cli_experiments
+from bot.rituals.scheduler import RealScheduler
+from bot.storage.database import open_database
+
+log = logging.getLogger("huddlebot")
+
+
+async def _run(args: argparse.Namespace) -> int:
+    config, settings = load(args)
+    adapters = platform_adapters(settings)
+    console = None
+    if args.console or not adapters:
+        console = console_adapter(config)
+        adapters.append(console)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    async with AsyncExitStack() as stack:
+        scheduler = await stack.enter_async_context(RealScheduler())
+        bot = await stack.enter_async_context(
+            assembled(config, settings, adapters=adapters, clock=SystemClock(), scheduler=scheduler)
+        )
+        background = await stack.enter_async_context(Background())
+        await stack.enter_async_context(running(bot, background=background))
+        log.info(
+            "huddlebot is running for %s with %s",
+            config.partnership.name,
+            ", ".join(sorted(bot.adapters)),
+        )
+        waiters: list[asyncio.Task[object]] = [
+            asyncio.create_task(stop.wait()),
+            asyncio.create_task(background.failed.wait()),
+        ]
+        if console is not None:
+            console.settle = bot.dispatcher.drain
+            print(
+                "huddlebot console: type a reply, /help, or /prompt learned; Ctrl-D to leave.",
+                flush=True,
+            )
+            waiters.append(asyncio.create_task(console.read(sys.stdin)))
+        _done, pending = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        await bot.dispatcher.drain()
+    return 1 if background.failed.is_set() else 0
+
+
+async def _prompt(args: argparse.Namespace) -> int:
+    """`prompt`: ask a circle one prompt now, deliver it, and stop."""
+    async with cli_bot(args) as bot:
+        run = await bot.huddle.send_prompt_now(args.circle, args.prompt)
+        if run is None:
+            print("That prompt was already sent to this circle just now.")
+    return 0
+
+
+async def _db_upgrade(_args: argparse.Namespace) -> int:
+    settings = Settings.from_env(os.environ, cwd=Path.cwd())
+    async with open_database(settings.database_url, migrate=True):
+        pass
+    print("The database schema is up to date.")
+    return 0
+
+
+async def _telegram(args: argparse.Namespace) -> int:
+    """`telegram links` prints each circle's join link; `telegram commands` fills the menu."""
+    config, settings = load(args)
+    from adapters.telegram.adapter import deep_link, from_settings
+
+    adapter = from_settings(settings)
+    if adapter is None:
+        raise ConfigError(
+            "no Telegram bot token is set",
+            source="environment",
+            key="TELEGRAM_BOT_TOKEN",
+            fix="set TELEGRAM_BOT_TOKEN to the token BotFather gave you",
+        )
+    if args.telegram_command == "links":
+        username = await adapter.bot_username()
+        print("Share a circle's link with its members; opening it links them to that circle.")
+        for circle in config.circles:
+            if circle.kind == "stewards":
+                continue  # a link can be passed on, so it never makes anyone a steward
+            print(f"  {circle.name} ({circle.id}): {deep_link(username, circle.id)}")
+        return 0
+    async with cli_bot(args) as bot:
+        # every verb the running bot answers, the features' ones too; stewards' verbs stay out
+        menu = [(v.verb, v.description) for v in bot.router.verbs.values() if not v.operator]
+    await adapter.register_commands(menu)
+    print(f"Registered {len(menu)} commands in the bot's Telegram menu.")
+    return 0
+
+
+async def _demo(args: argparse.Namespace) -> int:
+    from bot.cli.demo import run_demo
+
+    return await run_demo(output=sys.stdout, weeks=args.weeks)
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="huddlebot",
+        description="Reflective prompts, stories and huddle digests for systems-change "
+        "partnerships, in Slack, Telegram or a terminal.",
+    )
+    top.add_argument(
+        "--config",
+        metavar="PATH",
+        help="the TOML configuration (default: $HUDDLEBOT_CONFIG, then ./huddlebot.toml)",
+    )
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    run = sub.add_parser("run", help="run the bot (the console when no platform tokens are set)")
+    run.add_argument("--console", action="store_true", help="also chat in this terminal")
+    demo = sub.add_parser("demo", help="watch a sample partnership live two weeks in seconds")
+    demo.add_argument("--weeks", type=int, default=2, help="how many weeks to simulate")
+    prompt = sub.add_parser("prompt", help="ask a circle one prompt now")
+    prompt.add_argument("--circle", required=True, help="circle id from the config")
+    prompt.add_argument("--prompt", required=True, help="prompt id from the prompt library")
+    digest_cli.add_parser(sub)
+    telegram = sub.add_parser("telegram", help="Telegram set-up helpers")
+    tg_sub = telegram.add_subparsers(dest="telegram_command", required=True, metavar="ACTION")
+    tg_sub.add_parser("links", help="print each circle's link for members to join privately")
+    tg_sub.add_parser("commands", help="register the command menu with Telegram")
+    # feature commands: each feature adds its parser on one line here
+    cli_experiments.add_parser(sub)
+    export.add_parser(sub)
+    data_rights_cli.add_forget_parser(sub)
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_sub.add_parser("upgrade", help="apply database migrations")
+    return top
+
+
+COMMANDS = {
+    "run": _run,
+    "demo": _demo,
+    "prompt": _prompt,
+    "digest": digest_cli.run,
+    "db": _db_upgrade,
+    "telegram": _telegram,
+    # feature commands: one line each, "name": handler(args) -> int
+    "experiment": cli_experiments.run,
+    "export": export.run,
+    "forget": data_rights_cli.forget_command,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(
+        level=os.environ.get("HUDDLEBOT_LOG_LEVEL", "INFO").upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    try:
+        return asyncio.run(COMMANDS[args.command](args))
+    except HuddlebotError as problem:
+        print(f"huddlebot: {problem}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

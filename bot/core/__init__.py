@@ -1,0 +1,1 @@
+"""The engine: events in, one unit of work, messages out. It imports no practice and no platform."""

@@ -1,0 +1,175 @@
+"""The persistent outbox: every outgoing message is rendered, split and stored before it is sent.
+
+Each stored part has an idempotency key built from the message's key and its destination, so a
+message written twice (a job firing twice, an event redelivered) is stored, and so sent, once.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.core.lookups import Bounded, Memo
+from bot.core.messages import Button, Delivery, Outgoing, ToCircle, ToPerson, ToRoom
+from bot.core.people import private_address
+from bot.core.ports import Limits, TextFormat
+from bot.storage.models import OutboxMessage, Room
+from bot.storage.sql import insert_ignore
+from bot.text.formats import split_message
+
+log = logging.getLogger(__name__)
+
+
+class Renderer(Protocol):
+    def render(self, template: str, context: Mapping[str, Any], fmt: TextFormat) -> str: ...
+
+
+class PlatformInfo(Protocol):
+    """What the outbox needs to know of a platform to prepare its messages."""
+
+    text_format: TextFormat
+    limits: Limits
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    platform: str
+    chat: str
+    topic: str
+    thread_ref: str
+    person_id: int | None = None
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _plain_key(template: str, context: Mapping[str, Any], fmt: str) -> tuple[object, ...] | None:
+    """A cache key for a context of plain values only (the thank-yous); None otherwise."""
+    if len(context) > 8 or not all(isinstance(v, _SCALARS) for v in context.values()):
+        return None
+    return (template, fmt, *sorted(context.items()))
+
+
+def row_key(outgoing_key: str, place: _Place, part: int) -> str:
+    where = f"{place.platform}:{place.chat}:{place.topic}:{place.thread_ref}"
+    return f"{outgoing_key}|{where}|{part}"
+
+
+def to_delivery(row: OutboxMessage) -> Delivery:
+    buttons = tuple(Button(**b) for b in json.loads(row.buttons))
+    return Delivery(
+        key=row.key,
+        platform=row.platform,
+        chat=row.chat,
+        text=row.text,
+        topic=row.topic or None,
+        thread_ref=row.thread_ref or None,
+        ephemeral_to=row.ephemeral_to or None,
+        buttons=buttons,
+        kind=row.kind,
+        part=row.part,
+        parts=row.parts,
+    )
+
+
+class Outbox:
+    """Writes outgoing messages as stored parts, ready for the dispatcher."""
+
+    def __init__(
+        self, *, renderer: Renderer, platforms: Mapping[str, PlatformInfo], memo: Memo
+    ) -> None:
+        self._memo = memo
+        self._rendered: Bounded[tuple[object, ...], list[str]] = Bounded(1024)
+        self._renderer = renderer
+        self._platforms = platforms
+
+    async def _places(self, session: AsyncSession, outgoing: Outgoing) -> list[_Place]:
+        target = outgoing.to
+        if isinstance(target, ToCircle):
+            query = select(Room).where(Room.circle_id == target.circle_id, Room.active == True)  # noqa: E712
+            rooms = (await session.exec(query.order_by(Room.id))).all()  # type: ignore[arg-type]
+            return [_Place(r.platform, r.chat, r.topic, "") for r in rooms]
+        if isinstance(target, ToRoom):
+            if (target.platform, target.chat) in self._memo.inactive_rooms:
+                log.info("not writing to %s room %s: it is inactive", target.platform, target.chat)
+                return []
+            return [
+                _Place(target.platform, target.chat, target.topic or "", target.thread_ref or "")
+            ]
+        assert isinstance(target, ToPerson)
+        identity = await private_address(session, target.person_id)
+        if identity is None:
+            log.info("person %s cannot be reached privately yet", target.person_id)
+            return []
+        return [_Place(identity.platform, identity.dm_chat, "", "", target.person_id)]
+
+    def _parts(self, template: str, context: Mapping[str, Any], info: PlatformInfo) -> list[str]:
+        """The rendered, split text; short answers with plain contexts are rendered once."""
+        key = _plain_key(template, context, info.text_format)
+        if key is not None and (cached := self._rendered.get(key)) is not None:
+            return cached
+        text = self._renderer.render(template, context, info.text_format)
+        parts = split_message(text, info.limits, fmt=info.text_format) or [text]
+        if key is not None:
+            self._rendered.put(key, parts)
+        return parts
+
+    async def enqueue(
+        self, session: AsyncSession, outgoing: Iterable[Outgoing], *, now: datetime
+    ) -> int:
+        """Store every part of every message; returns how many parts were new."""
+        written = 0
+        for message in outgoing:
+            for place in await self._places(session, message):
+                info = self._platforms.get(place.platform)
+                if info is None:
+                    log.warning(
+                        "no adapter is running for %s, so a message to %s was not queued; "
+                        "set that platform's tokens to reach it",
+                        place.platform,
+                        place.chat,
+                    )
+                    continue
+                parts = self._parts(message.body.template, message.body.context, info)
+                buttons = json.dumps(
+                    [
+                        {"action": b.action, "value": b.value, "label": b.label}
+                        for b in message.buttons
+                    ]
+                )
+                for number, part in enumerate(parts, start=1):
+                    new = await insert_ignore(
+                        session,
+                        OutboxMessage,
+                        {
+                            "key": row_key(message.key, place, number),
+                            "kind": message.kind,
+                            "platform": place.platform,
+                            "chat": place.chat,
+                            "topic": place.topic,
+                            "thread_ref": place.thread_ref,
+                            "ephemeral_to": message.ephemeral_to or "",
+                            "text": part,
+                            # buttons belong under the last part, where the reader ends up
+                            "buttons": buttons if number == len(parts) else "[]",
+                            "part": number,
+                            "parts": len(parts),
+                            "prompt_run_id": message.prompt_run_id,
+                            "person_id": place.person_id,
+                            "status": "pending",
+                            "attempts": 0,
+                            "not_before": now,
+                            "created_at": now,
+                            "sent_ref": "",
+                            "error": "",
+                        },
+                    )
+                    written += new is not None
+        return written

@@ -1,0 +1,1 @@
+"""Sending the outbox: lanes per room, unreachable rooms, parts a crash left in doubt, notices."""

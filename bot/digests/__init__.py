@@ -1,0 +1,1 @@
+"""Digests: what a circle said over a period (huddle digest) and across circles (steward digest)."""

@@ -1,0 +1,298 @@
+"""What digests gather: shared entries in one query, themes, and the features' records.
+
+Everything here reads; nothing writes. Each helper is one query (or one call into a feature
+module), so a digest costs the same few round trips whatever the number of circles or entries.
+The features' modules (blockers, experiments, stories, pulse, learning sets) are looked up when
+a digest is built: a partnership running without one simply gets no such section.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
+
+import sqlalchemy as sa
+from sqlalchemy import distinct, func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.digests.themes.grouping import find_themes
+from bot.storage.models import Entry, Person
+
+log = logging.getLogger(__name__)
+
+FULL = 100
+"""A section shows every item up to this many; past it, each group shows its first few."""
+FEW = 5
+THEME_INPUT = 1_500
+"""At most this many entries (the latest) are grouped into themes; the rest are counted."""
+
+
+class Shared(NamedTuple):
+    """One entry as a digest may show it: its author's name only when they chose to give it."""
+
+    id: int
+    circle_id: str
+    kind: str
+    text: str
+    author: str | None
+
+
+async def shared_entries(
+    session: AsyncSession,
+    *,
+    circle_ids: Sequence[str],
+    start: datetime,
+    end: datetime,
+    kinds: Sequence[str],
+    visibility: Sequence[str] = ("circle",),
+) -> list[Shared]:
+    """Entries of `kinds` in (start, end], shared at least as far as `visibility`, oldest first."""
+    if not circle_ids or not kinds:
+        return []
+    query = (
+        sa.select(
+            col(Entry.id),
+            col(Entry.circle_id),
+            col(Entry.kind),
+            col(Entry.text),
+            col(Entry.anonymous),
+            col(Person.display_name),
+            col(Person.erased_at).is_not(None),
+        )
+        .join(Person, col(Entry.person_id) == col(Person.id), isouter=True)
+        .where(
+            col(Entry.circle_id).in_(list(circle_ids)),
+            col(Entry.kind).in_(list(kinds)),
+            col(Entry.visibility).in_(list(visibility)),
+            col(Entry.created_at) >= start,
+            col(Entry.created_at) < end,
+        )
+        .order_by(col(Entry.created_at), col(Entry.id))
+    )
+    rows = (await session.exec(query)).all()  # type: ignore[call-overload]
+    return [
+        Shared(
+            entry_id,
+            circle_id,
+            kind,
+            text,
+            None if anonymous or erased or not name else name,
+        )
+        for entry_id, circle_id, kind, text, anonymous, name, erased in rows
+    ]
+
+
+async def shared_sample(
+    session: AsyncSession,
+    *,
+    circle_ids: Sequence[str],
+    start: datetime,
+    end: datetime,
+    limits: Mapping[str, int],
+    visibility: Sequence[str] = ("circle",),
+    spread: Collection[str] = (),
+) -> tuple[list[Shared], dict[str, int]]:
+    """At most `limits[kind]` entries of each kind, oldest first, and how many each kind has.
+
+    One query: the database numbers each kind's entries (newest first) and keeps the newest
+    `limit` of each, or for kinds in `spread` an even sample across the period, so the rows
+    read stay bounded however many entries there are.
+    """
+    if not circle_ids or not limits:
+        return [], {}
+    newest = func.row_number().over(
+        partition_by=col(Entry.kind), order_by=(col(Entry.created_at).desc(), col(Entry.id).desc())
+    )
+    inner = (
+        sa.select(
+            col(Entry.id).label("id"),
+            col(Entry.circle_id).label("circle_id"),
+            col(Entry.kind).label("kind"),
+            col(Entry.text).label("text"),
+            col(Entry.anonymous).label("anonymous"),
+            col(Entry.person_id).label("person_id"),
+            col(Entry.created_at).label("created_at"),
+            newest.label("rn"),
+            func.count().over(partition_by=col(Entry.kind)).label("total"),
+        )
+        .where(
+            col(Entry.circle_id).in_(list(circle_ids)),
+            col(Entry.kind).in_(list(limits)),
+            col(Entry.visibility).in_(list(visibility)),
+            col(Entry.created_at) >= start,
+            col(Entry.created_at) < end,
+        )
+        .subquery()
+    )
+    kept = []
+    for kind, limit in limits.items():
+        if kind in spread:
+            step = (inner.c.total + (limit - 1)) // limit  # whole numbers on both databases
+            kept.append(sa.and_(inner.c.kind == kind, inner.c.rn % step == 0))
+        else:
+            kept.append(sa.and_(inner.c.kind == kind, inner.c.rn <= limit))
+    query = (
+        sa.select(
+            inner.c.id,
+            inner.c.circle_id,
+            inner.c.kind,
+            inner.c.text,
+            inner.c.anonymous,
+            col(Person.display_name),
+            col(Person.erased_at).is_not(None),
+            inner.c.total,
+        )
+        .join(Person, inner.c.person_id == col(Person.id), isouter=True)
+        .where(sa.or_(*kept))
+        .order_by(inner.c.created_at, inner.c.id)
+    )
+    rows = (await session.exec(query)).all()  # type: ignore[call-overload]
+    totals: dict[str, int] = {}
+    found = []
+    for entry_id, circle_id, kind, text, anonymous, name, erased, total in rows:
+        totals[kind] = int(total)
+        found.append(
+            Shared(
+                entry_id, circle_id, kind, text, None if anonymous or erased or not name else name
+            )
+        )
+    return found, totals
+
+
+async def participation(
+    session: AsyncSession, *, circle_ids: Sequence[str], start: datetime, end: datetime
+) -> dict[str, int]:
+    """How many people took part and how many entries they made: numbers only, never names."""
+    query = select(func.count(), func.count(distinct(col(Entry.person_id)))).where(
+        col(Entry.circle_id).in_(list(circle_ids)),
+        col(Entry.created_at) >= start,
+        col(Entry.created_at) < end,
+    )
+    entries, people = (await session.exec(query)).one()
+    return {"people": int(people or 0), "entries": int(entries or 0)}
+
+
+async def last_entry_by_circle(
+    session: AsyncSession, circle_ids: Sequence[str]
+) -> dict[str, datetime]:
+    """When each circle last heard from anyone (circles never heard from are absent)."""
+    if not circle_ids:
+        return {}
+    query = (
+        select(Entry.circle_id, func.max(Entry.created_at))
+        .where(col(Entry.circle_id).in_(list(circle_ids)))
+        .group_by(col(Entry.circle_id))
+    )
+    found: dict[str, datetime] = {}
+    for circle_id, latest in (await session.exec(query)).all():
+        if latest is None:
+            continue
+        if isinstance(latest, str):  # SQLite hands MAX() back as text, untyped
+            latest = datetime.fromisoformat(latest)
+        if latest.tzinfo is None:
+            latest = latest.replace(tzinfo=UTC)
+        found[circle_id] = latest
+    return found
+
+
+def item(entry: Shared) -> dict[str, Any]:
+    return {"text": entry.text, "author": entry.author}
+
+
+def capped(
+    items: Sequence[dict[str, Any]], *, limit: int = FULL
+) -> tuple[list[dict[str, Any]], int]:
+    """The items to show and how many more there are."""
+    shown = list(items[:limit])
+    return shown, len(items) - len(shown)
+
+
+def shown_entries(
+    entries: Sequence[Shared], *, limit: int = FULL
+) -> tuple[list[dict[str, Any]], int]:
+    """The first `limit` entries as a digest shows them, and how many more there are."""
+    return [item(e) for e in entries[:limit]], max(0, len(entries) - limit)
+
+
+def themed(
+    entries: Sequence[Shared], *, total: int | None = None, max_themes: int = 5
+) -> dict[str, Any]:
+    """Learnings grouped into themes (when there are enough to group), then the rest.
+
+    Up to `FULL` entries all appear; past that each theme shows its first `FEW`, with a count.
+    """
+    total = len(entries) if total is None else max(total, len(entries))
+    if total < 4:
+        return {"themes": [], "entries": [item(e) for e in entries], "more": 0, "count": total}
+    recent = entries[-THEME_INPUT:]
+    themes = find_themes([(e.id, e.text) for e in recent], max_themes=max_themes, min_size=2)
+    by_id = {e.id: e for e in recent}
+    placed: set[int] = set()
+    per_group = None if total <= FULL else FEW
+    groups: list[dict[str, Any]] = []
+    in_groups = 0
+    for theme in themes:
+        members = [by_id[m] for m in theme.members if m in by_id]
+        placed.update(e.id for e in members)
+        shown = members if per_group is None else members[:per_group]
+        in_groups += len(members)
+        groups.append(
+            {
+                "label": theme.label,
+                "count": len(members),
+                "entries": [item(e) for e in shown],
+                "more": len(members) - len(shown),
+            }
+        )
+    rest = [e for e in entries if e.id not in placed]
+    shown_rest = rest if per_group is None else rest[:per_group]
+    return {
+        "themes": groups,
+        "entries": [item(e) for e in shown_rest],
+        "more": total - in_groups - len(shown_rest),
+        "count": total,
+    }
+
+
+# -- the features' modules, looked up when a digest is built ---------------------------------------
+
+
+def feature(module: str, name: str) -> Callable[..., Any] | None:
+    """`bot.practices.<module>.practice.<name>`, or None when that practice is not here."""
+    try:
+        found = importlib.import_module(f"bot.practices.{module}.practice")
+    except ModuleNotFoundError as exc:
+        if exc.name in (f"bot.practices.{module}", f"bot.practices.{module}.practice"):
+            return None
+        raise
+    function = getattr(found, name, None)
+    return function if callable(function) else None
+
+
+def pick(record: Any, *names: str, default: Any = None) -> Any:
+    """The first of `names` a record (a mapping or an object) has and sets."""
+    for name in names:
+        if isinstance(record, Mapping):
+            value = record.get(name)
+        else:
+            value = getattr(record, name, None)
+        if value is not None and value != "":
+            return value
+    return default
+
+
+def age_days(value: Any, *, now: datetime) -> int | None:
+    """Whole days since a time, or a number of days given as is."""
+    if isinstance(value, int | float):
+        return int(value)
+    if isinstance(value, datetime):
+        return max(0, (now - value).days)
+    return None
+
+
+def texts_of(records: Iterable[Any]) -> list[str]:
+    return [str(pick(r, "text", "summary", "title", default="")) for r in records]

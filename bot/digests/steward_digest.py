@@ -1,0 +1,380 @@
+"""The weekly learning digest for stewards, across every circle.
+
+It shows themes and the circles where they recur, system blockers waiting for a steward (oldest
+first), blockers resolved this week and whether the report-back went out, experiments past their
+review date, circles gone quiet, stories shared with stewards and questions rising from practice.
+Action learning sets stay private: the digest says only that a set met and how many took part.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import distinct, func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.config.partnership import CircleConfig, Config
+from bot.core.messages import Body, Outgoing, ToCircle, ToPerson
+from bot.digests.sections import (
+    FEW,
+    THEME_INPUT,
+    Shared,
+    age_days,
+    capped,
+    feature,
+    last_entry_by_circle,
+    participation,
+    pick,
+    shared_sample,
+)
+from bot.digests.themes.grouping import find_themes
+from bot.rituals.timing import local
+from bot.storage.models import Digest, Entry, Membership
+from bot.storage.sql import insert_ignore
+from bot.text.library import PromptLibrary
+
+log = logging.getLogger(__name__)
+
+KIND = "steward"
+TEMPLATE = "steward_digest"
+THEMED_KINDS = ("learning", "reflection", "blocker")
+
+
+def _names(config: Config) -> dict[str, str]:
+    return {c.id: c.name for c in config.circles}
+
+
+def _themes(
+    rows: list[Shared], totals: dict[str, int], names: dict[str, str]
+) -> list[dict[str, Any]]:
+    """Themes across circles, each with the circles where it recurs (most entries first).
+
+    `rows` may be an even sample of each kind; a theme's size is then scaled up to the whole."""
+    if len(rows) < 4:
+        return []
+    sampled = Counter(r.kind for r in rows)
+    weight = {kind: totals.get(kind, n) / n for kind, n in sampled.items()}
+    by_id = {r.id: r for r in rows}
+    found = []
+    for theme in find_themes([(r.id, r.text) for r in rows], max_themes=6, min_size=2):
+        members = [by_id[m] for m in theme.members if m in by_id]
+        where = Counter(r.circle_id for r in members)
+        size = sum(weight[m.kind] for m in members)
+        found.append(
+            {
+                "label": theme.label,
+                "count": round(size),
+                "approx": any(weight[m.kind] > 1 for m in members),
+                "circles": [
+                    names.get(c, c) for c, _n in sorted(where.items(), key=lambda x: (-x[1], x[0]))
+                ],
+                "examples": [m.text for m in members[:2]],
+            }
+        )
+    return found
+
+
+async def _learning_sets(
+    session: AsyncSession, *, sets: list[CircleConfig], start: datetime, end: datetime
+) -> list[dict[str, Any]]:
+    """Each learning set that met: its name and how many took part, never what was said."""
+    activity = feature("learning_sets", "set_activity")
+    if activity is not None:
+        return [
+            {
+                "name": str(pick(r, "circle_name", "name", "circle", default="")),
+                "participants": int(pick(r, "participants", "people", default=0)),
+            }
+            for r in await activity(session, start=start, end=end)
+            if pick(r, "met", default=True)
+        ]
+    if not sets:
+        return []
+    names = {c.id: c.name for c in sets}
+    query = (
+        select(Entry.circle_id, func.count(distinct(col(Entry.person_id))))
+        .where(
+            col(Entry.circle_id).in_(list(names)),
+            col(Entry.created_at) >= start,
+            col(Entry.created_at) < end,
+        )
+        .group_by(col(Entry.circle_id))
+    )
+    rows = (await session.exec(query)).all()
+    return [
+        {"name": names[circle_id], "participants": int(people)}
+        for circle_id, people in sorted(rows, key=lambda r: names[r[0]])
+        if people
+    ]
+
+
+async def _blockers(
+    session: AsyncSession,
+    *,
+    names: dict[str, str],
+    hidden: set[str],
+    start: datetime,
+    end: datetime,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    waiting: list[dict[str, Any]] = []
+    closed: list[dict[str, Any]] = []
+    awaiting = feature("blockers", "blockers_awaiting_stewards")
+    if awaiting is not None:
+        for r in await awaiting(session, now=end):
+            circle = pick(r, "circle_id", "circle")
+            if circle in hidden:
+                continue
+            waiting.append(
+                {
+                    "text": str(pick(r, "text", "summary", default="")),
+                    "circle": pick(r, "circle_name", default=names.get(str(circle), circle)),
+                    "age_days": age_days(pick(r, "age_days", "raised_at", "created_at"), now=end),
+                }
+            )
+        waiting.sort(key=lambda b: -(b["age_days"] or 0))
+    resolved = feature("blockers", "blockers_closed_between")
+    if resolved is not None:
+        for r in await resolved(session, start=start, end=end):
+            circle = pick(r, "circle_id", "circle")
+            if circle in hidden:
+                continue
+            closed.append(
+                {
+                    "text": str(pick(r, "text", "summary", default="")),
+                    "circle": pick(r, "circle_name", default=names.get(str(circle), circle)),
+                    "status": pick(r, "status_label", "status", "state"),
+                    "outcome": pick(r, "outcome", "resolution", "what_happened", "note"),
+                    "reported_back": bool(pick(r, "reported_back", default=False)),
+                }
+            )
+    return waiting, closed
+
+
+async def _overdue(
+    session: AsyncSession, *, names: dict[str, str], hidden: set[str], end: datetime
+) -> list[dict[str, Any]]:
+    overdue = feature("experiments", "experiments_overdue")
+    if overdue is None:
+        return []
+    found = []
+    for r in await overdue(session, now=end):
+        circle = pick(r, "circle_id", "circle")
+        if circle in hidden:
+            continue
+        review = pick(r, "review_at", "review_by", "review_date")
+        days = pick(r, "days_overdue", "overdue_days")
+        if days is None and isinstance(review, datetime):
+            days = max(0, (end - review).days)
+        found.append(
+            {
+                "name": str(pick(r, "name", "title", default="")),
+                "circle": pick(r, "circle_name", default=names.get(str(circle), circle)),
+                "stage": pick(r, "stage_label", "stage"),
+                "days_overdue": days,
+            }
+        )
+    return found
+
+
+async def _stories(
+    session: AsyncSession,
+    *,
+    rows: list[Shared],
+    names: dict[str, str],
+    start: datetime,
+    end: datetime,
+) -> list[dict[str, Any]]:
+    find = feature("stories", "stories_for_stewards")
+    if find is None:
+        return [
+            {"text": r.text, "author": r.author, "circle": names.get(r.circle_id, r.circle_id)}
+            for r in rows
+            if r.kind == "story"
+        ]
+    found = []
+    for r in await find(session, start=start, end=end, exclude_circle_kinds=("learning_set",)):
+        circle = pick(r, "circle_id", "circle")
+        anonymous = bool(pick(r, "anonymous", default=False))
+        found.append(
+            {
+                "text": str(pick(r, "text", default="")),
+                "author": None if anonymous else pick(r, "author", "teller", "display_name"),
+                "circle": pick(r, "circle_name", default=names.get(str(circle), circle)),
+            }
+        )
+    return found
+
+
+async def _pulses(
+    session: AsyncSession, *, hidden: set[str], start: datetime, end: datetime
+) -> list[dict[str, Any]]:
+    """Each circle's pulse check asked this week, in aggregate; never a learning set's."""
+    trend = feature("pulse", "pulse_trend")
+    if trend is None:
+        return []
+    found = await trend(session, circle_id=None, now=end) or {}
+    shown = []
+    for pulse in found.get("pulses", ()):
+        asked = pulse.get("asked_at")
+        if pulse.get("circle_id") in hidden:
+            continue
+        if isinstance(asked, datetime) and asked < start - timedelta(days=2):
+            continue
+        factors = [
+            {"label": f["label"], "lean": f["lean_label"]}
+            for f in pulse.get("factors", ())
+            if f.get("shown")
+        ]
+        if factors:
+            shown.append(
+                {
+                    "circle": pulse.get("circle_name"),
+                    "people": pulse.get("people", 0),
+                    "factors": factors,
+                }
+            )
+    return shown
+
+
+def _quiet(
+    circles: list[CircleConfig], latest: dict[str, datetime], *, weeks: int, end: datetime
+) -> list[dict[str, Any]]:
+    since = end - timedelta(weeks=weeks)
+    quiet = []
+    for circle in circles:
+        last = latest.get(circle.id)
+        if last is None or last < since:
+            quiet.append({"name": circle.name, "weeks": weeks, "ever": last is not None})
+    return quiet
+
+
+async def steward_context(
+    session: AsyncSession, *, config: Config, start: datetime, end: datetime, library: PromptLibrary
+) -> dict[str, Any]:
+    """Everything the steward digest shows for (start, end]; no learning set's words."""
+    names = _names(config)
+    open_circles = [c for c in config.circles if c.kind != "learning_set"]
+    sets = [c for c in config.circles if c.kind == "learning_set"]
+    open_ids = [c.id for c in open_circles]
+    each = THEME_INPUT // len(THEMED_KINDS)
+    rows, totals = await shared_sample(
+        session,
+        circle_ids=open_ids,
+        start=start,
+        end=end,
+        limits={**dict.fromkeys(THEMED_KINDS, each), "question": FEW * 3, "story": FEW * 2},
+        visibility=("circle", "stewards"),
+        spread=THEMED_KINDS,
+    )
+    hidden = {c.id for c in sets}
+    waiting, closed = await _blockers(session, names=names, hidden=hidden, start=start, end=end)
+    latest = await last_entry_by_circle(session, open_ids)
+    partnership_circles = [c for c in open_circles if c.kind == "partnership"]
+    questions = [
+        {"text": r.text, "author": r.author, "circle": names.get(r.circle_id, r.circle_id)}
+        for r in rows
+        if r.kind == "question"
+    ]
+    more_questions = totals.get("question", 0) - len(questions)
+    stories, more_stories = capped(
+        await _stories(session, rows=rows, names=names, start=start, end=end), limit=FEW * 2
+    )
+    counts = await participation(session, circle_ids=open_ids, start=start, end=end)
+    zone = config.partnership.timezone
+    context: dict[str, Any] = {
+        "partnership": {"name": config.partnership.name},
+        "period": {"start": local(start, zone), "end": local(end, zone)},
+        "themes": _themes([r for r in rows if r.kind in THEMED_KINDS], totals, names),
+        "waiting": waiting,
+        "closed": closed,
+        "overdue": await _overdue(session, names=names, hidden=hidden, end=end),
+        "quiet_circles": _quiet(
+            partnership_circles, latest, weeks=config.partnership.quiet_weeks, end=end
+        ),
+        "stories": stories,
+        "more_stories": more_stories,
+        "questions": questions,
+        "more_questions": more_questions,
+        "learning_sets": await _learning_sets(session, sets=sets, start=start, end=end),
+        "participation": counts,
+        "pulses": await _pulses(session, hidden=hidden, start=start, end=end),
+    }
+    shown = ("themes", "waiting", "closed", "overdue", "quiet_circles", "stories", "questions")
+    context["quiet"] = not any(context[k] for k in (*shown, "learning_sets"))
+    return context
+
+
+async def previous_steward_end(session: AsyncSession, before: datetime) -> datetime | None:
+    query = (
+        select(Digest.period_end)
+        .where(Digest.kind == KIND, col(Digest.period_end) < before)
+        .order_by(col(Digest.period_end).desc())
+        .limit(1)
+    )
+    return (await session.exec(query)).first()
+
+
+async def steward_recipients(session: AsyncSession, config: Config) -> list[int]:
+    """The stewards: the people who belong to a stewards' circle."""
+    ids = [c.id for c in config.stewards_circles()]
+    if not ids:
+        return []
+    query = (
+        select(Membership.person_id)
+        .where(col(Membership.circle_id).in_(ids))
+        .distinct()
+        .order_by(col(Membership.person_id))
+    )
+    return list((await session.exec(query)).all())
+
+
+async def post_steward_digest(
+    session: AsyncSession,
+    *,
+    config: Config,
+    end: datetime,
+    now: datetime,
+    library: PromptLibrary,
+    start: datetime | None = None,
+) -> list[Outgoing]:
+    """Archive the week's steward digest and queue it once: to the stewards' rooms, or to each
+    steward privately when `steward_digest_private` is set."""
+    homes = config.stewards_circles()
+    if not homes:
+        log.warning('no circle has kind = "stewards", so the steward digest has nowhere to go')
+        return []
+    if start is None:
+        start = await previous_steward_end(session, end) or end - timedelta(days=7)
+    context = await steward_context(session, config=config, start=start, end=end, library=library)
+    digest_id = await insert_ignore(
+        session,
+        Digest,
+        {
+            "circle_id": homes[0].id,
+            "kind": KIND,
+            "period_start": start,
+            "period_end": end,
+            "created_at": now,
+            "markdown": library.render(TEMPLATE, context, "markdown"),
+            "people": context["participation"]["people"],
+            "entries": context["participation"]["entries"],
+        },
+    )
+    if digest_id is None:
+        log.info("the steward digest up to %s was already posted", end.isoformat())
+        return []
+    body = Body(TEMPLATE, context)
+    key = f"steward_digest:{end.isoformat()}"
+    if config.partnership.steward_digest_private:
+        return [
+            Outgoing(to=ToPerson(person), body=body, key=f"{key}:{person}", kind="digest")
+            for person in await steward_recipients(session, config)
+        ]
+    return [
+        Outgoing(to=ToCircle(circle.id), body=body, key=f"{key}:{circle.id}", kind="digest")
+        for circle in homes
+    ]

@@ -1,0 +1,1 @@
+"""Themes: grouping entries that speak about the same thing, offline and deterministically."""

@@ -1,0 +1,390 @@
+"""Blockers that get unblocked: raised by practice, taken up by a steward, reported back.
+
+Every `blocker` entry (from the `blocking` prompt, the `blocker` verb or a private message)
+becomes a blocker record. Stewards take it up, resolve it or park it, each time with a short
+note; closing one queues a report back to the circle where it was raised. A daily job flags
+blockers left open too long for the stewards, each at most once a week.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.core.events import ButtonPress, Command, InboundEvent
+from bot.core.inbound import answer_here, is_steward
+from bot.core.messages import Body, Button, Outgoing, ToCircle
+from bot.core.router import Context, Router, Saved
+from bot.delivery.notices import to_stewards
+from bot.errors import InputError
+from bot.practices.blockers.models import CLOSED, SYSTEM_KINDS, Blocker, BlockerChange
+from bot.practices.contributions import checked_text, save_entry
+from bot.practices.services import Services
+from bot.rituals.scheduler import JobSpec
+from bot.rituals.timing import cron
+from bot.storage.models import Entry, Person
+from bot.storage.sql import insert_row
+
+log = logging.getLogger(__name__)
+
+KIND_LABELS = {
+    "task": "a task",
+    "rules": "rules and process",
+    "funding": "funding",
+    "power": "power",
+    "relationships": "relationships",
+    "capacity": "capacity",
+    "information": "information",
+}
+STATUS_LABELS = {
+    "open": "open",
+    "taken": "taken up",
+    "resolved": "resolved",
+    "parked": "parked",
+}
+
+Row = tuple[Blocker, Entry, Person | None]
+
+
+def _age_days(blocker: Blocker, now: datetime) -> int:
+    until = blocker.closed_at or now
+    return max(0, (min(until, now) - blocker.raised_at).days)
+
+
+def blocker_dict(row: Row, *, now: datetime) -> dict[str, Any]:
+    """A blocker as the digests and templates see it (never who raised it)."""
+    blocker, entry, steward = row
+    return {
+        "id": blocker.id,
+        "text": entry.text,
+        "kind": blocker.kind or "unsorted",
+        "kind_label": KIND_LABELS.get(blocker.kind, "not sorted yet"),
+        "system": blocker.kind in SYSTEM_KINDS,
+        "status": blocker.status,
+        "status_label": STATUS_LABELS[blocker.status],
+        "note": blocker.note,
+        "age_days": _age_days(blocker, now),
+        "raised_at": blocker.raised_at,
+        "closed_at": blocker.closed_at,
+        "taken_by": steward.display_name if steward is not None and not steward.erased_at else None,
+        "circle_id": blocker.circle_id,
+        "reported_back": blocker.reported_at is not None,
+    }
+
+
+def _rows(*where: Any) -> Any:
+    query = (
+        select(Blocker, Entry, Person)
+        .join(Entry, col(Entry.id) == col(Blocker.entry_id))
+        .join(Person, col(Person.id) == col(Blocker.taken_by), isouter=True)
+    )
+    for condition in where:
+        query = query.where(condition)
+    return query.order_by(col(Blocker.raised_at), col(Blocker.id))
+
+
+async def _dicts(
+    session: AsyncSession, query: Any, *, now: datetime, keep: Callable[[Row], bool] | None = None
+) -> list[dict[str, Any]]:
+    rows = (await session.exec(query)).all()
+    return [blocker_dict(row, now=now) for row in rows if keep is None or keep(row)]
+
+
+async def blocker_digest(
+    session: AsyncSession, *, circle_id: str, start: datetime, end: datetime
+) -> dict[str, list[dict[str, Any]]]:
+    """A circle's blockers for a digest, each a dict as `blocker_dict` makes it.
+
+    "new": raised in [start, end); "open": raised before `start` and not resolved or parked;
+    "closed": resolved or parked in [start, end). Ages are counted up to `end`.
+    """
+    in_circle = Blocker.circle_id == circle_id
+    new = await _dicts(
+        session,
+        _rows(in_circle, col(Blocker.raised_at) >= start, col(Blocker.raised_at) < end),
+        now=end,
+    )
+    still_open = await _dicts(
+        session,
+        _rows(
+            in_circle,
+            col(Blocker.raised_at) < start,
+            col(Blocker.status).not_in(CLOSED),
+        ),
+        now=end,
+    )
+    closed = await _dicts(
+        session,
+        _rows(in_circle, col(Blocker.closed_at) >= start, col(Blocker.closed_at) < end),
+        now=end,
+    )
+    return {"new": new, "open": still_open, "closed": closed}
+
+
+async def blockers_awaiting_stewards(
+    session: AsyncSession, *, now: datetime
+) -> list[dict[str, Any]]:
+    """System blockers still open and not yet taken up by anyone, oldest first."""
+    query = _rows(
+        Blocker.status == "open",
+        col(Blocker.kind).in_(SYSTEM_KINDS),
+        col(Blocker.raised_at) <= now,
+    )
+    return await _dicts(session, query, now=now)
+
+
+async def blockers_closed_between(
+    session: AsyncSession, *, start: datetime, end: datetime
+) -> list[dict[str, Any]]:
+    """Blockers resolved or parked in [start, end), each saying whether it was reported back."""
+    query = _rows(col(Blocker.closed_at) >= start, col(Blocker.closed_at) < end)
+    return await _dicts(session, query, now=end)
+
+
+async def overdue_blockers(
+    session: AsyncSession, *, now: datetime, days: int
+) -> list[tuple[Blocker, dict[str, Any]]]:
+    """Blockers open longer than `days` and not flagged in the last week."""
+    query = _rows(
+        col(Blocker.status).not_in(CLOSED),
+        col(Blocker.raised_at) <= now - timedelta(days=days),
+    )
+    week_ago = now - timedelta(days=7)
+    rows = (await session.exec(query)).all()
+    return [
+        (row[0], blocker_dict(row, now=now))
+        for row in rows
+        if row[0].flagged_at is None or row[0].flagged_at <= week_ago
+    ]
+
+
+def _kind_buttons(blocker_id: int) -> tuple[Button, ...]:
+    return tuple(
+        Button("blocker_kind", f"{blocker_id}:{kind}", label.capitalize())
+        for kind, label in KIND_LABELS.items()
+    )
+
+
+def _parse_id(text: str) -> int | None:
+    text = text.strip().lstrip("#")
+    return int(text) if text.isdigit() else None
+
+
+class Blockers:
+    """The `blocker` verb, blocker records for every blocker entry, and the stewards' loop."""
+
+    ACTIONS = ("take", "resolve", "park")
+
+    def __init__(self, services: Services) -> None:
+        self._config = services.config
+        self._sessions = services.sessions
+        self._outbox = services.outbox
+        self._clock = services.clock
+        self._wake = services.wake
+
+    def register(self, router: Router) -> None:
+        router.command(
+            "blocker",
+            self._on_blocker,
+            description="name something that is blocking us "
+            "(stewards: blocker list, blocker take/resolve/park ID)",
+            replace=True,
+        )
+        router.on_entry("blocker", self._on_entry, replace_answer=True)
+        router.button("blocker_kind", self._on_kind)
+
+    def jobs(self) -> list[JobSpec]:
+        trigger = cron("0 8 * * *", self._config.partnership.timezone)
+        return [JobSpec("blockers:flag", trigger, self._flag_job)]
+
+    async def _flag_job(self) -> None:
+        await self.flag_overdue()
+
+    # -- raising --------------------------------------------------------------------------------
+
+    async def _on_blocker(self, ctx: Context, event: Command) -> list[Outgoing]:
+        first, _, rest = event.args.strip().partition(" ")
+        word = first.lower()
+        if word == "list" and not rest.strip():
+            await self._need_steward(ctx, event, "blocker list")
+            return await self._list(ctx, event)
+        if word in self.ACTIONS:
+            number, _, note = rest.strip().partition(" ")
+            blocker_id = _parse_id(number)
+            if not number:
+                raise InputError("blockers/usage", action=word)
+            if blocker_id is not None:
+                await self._need_steward(ctx, event, f"blocker {word}")
+                return await self._change(ctx, event, word, blocker_id, note.strip())
+        text = checked_text(ctx, event.args, verb="blocker")
+        return await save_entry(ctx, event, kind="blocker", text=text)
+
+    async def _on_entry(self, ctx: Context, event: Any, saved: Saved) -> list[Outgoing]:
+        blocker_id = await insert_row(
+            ctx.session,
+            Blocker,
+            {
+                "entry_id": saved.entry_id,
+                "circle_id": saved.circle_id,
+                "kind": "",
+                "status": "open",
+                "note": "",
+                "raised_by": ctx.who.person_id,
+                "raised_at": ctx.now,
+                "changed_at": ctx.now,
+            },
+        )
+        body = Body("blockers/raised", {"id": blocker_id})
+        answer = answer_here(event, body, key=f"saved:{event.platform}:{event.dedup_key}")
+        return [replace(answer, buttons=_kind_buttons(blocker_id))]
+
+    async def _on_kind(self, ctx: Context, event: ButtonPress) -> list[Outgoing]:
+        number, _, kind = event.value.partition(":")
+        blocker = await self._find(ctx, _parse_id(number), shown=number)
+        if kind not in KIND_LABELS:
+            raise InputError("blockers/unknown", id=number)
+        if blocker.raised_by != ctx.who.person_id and not await is_steward(ctx, event):
+            raise InputError("blockers/not_yours")
+        already = blocker.kind == kind
+        if not already:
+            blocker.kind = kind
+            blocker.changed_at = ctx.now
+            ctx.session.add(blocker)
+        body = Body(
+            "blockers/kind_saved",
+            {
+                "id": blocker.id,
+                "kind_label": KIND_LABELS[kind],
+                "system": kind in SYSTEM_KINDS,
+                "already": already,
+            },
+        )
+        return [answer_here(event, body, key=f"blocker_kind:{event.platform}:{event.dedup_key}")]
+
+    # -- the stewards' verbs --------------------------------------------------------------------
+
+    async def _need_steward(self, ctx: Context, event: InboundEvent, verb: str) -> None:
+        if not await is_steward(ctx, event):
+            raise InputError("replies/stewards_only", verb=verb)
+
+    async def _find(self, ctx: Context, blocker_id: int | None, *, shown: str) -> Blocker:
+        blocker = await ctx.session.get(Blocker, blocker_id) if blocker_id is not None else None
+        if blocker is None or await ctx.session.get(Entry, blocker.entry_id) is None:
+            raise InputError("blockers/unknown", id=shown)
+        return blocker
+
+    def _circle_name(self, circle_id: str) -> str:
+        return next((c.name for c in self._config.circles if c.id == circle_id), circle_id)
+
+    async def _list(self, ctx: Context, event: Command) -> list[Outgoing]:
+        rows = (await ctx.session.exec(_rows(col(Blocker.status).not_in(CLOSED)))).all()
+        blockers = [
+            {**blocker_dict(row, now=ctx.now), "circle_name": self._circle_name(row[0].circle_id)}
+            for row in rows
+        ]
+        body = Body("blockers/list", {"blockers": blockers})
+        return [answer_here(event, body, key=f"blocker_list:{event.platform}:{event.dedup_key}")]
+
+    async def _change(
+        self, ctx: Context, event: Command, action: str, blocker_id: int, note: str
+    ) -> list[Outgoing]:
+        blocker = await self._find(ctx, blocker_id, shown=str(blocker_id))
+        status = {"take": "taken", "resolve": "resolved", "park": "parked"}[action]
+        if blocker.status == "resolved" or (
+            blocker.status == status
+            and (status != "taken" or blocker.taken_by == ctx.who.person_id)
+        ):
+            raise InputError(
+                "blockers/already", id=blocker.id, status_label=STATUS_LABELS[blocker.status]
+            )
+        if status in CLOSED and not note:
+            raise InputError("blockers/need_note", action=action, id=blocker.id)
+        if note:
+            note = checked_text(ctx, note, verb="blocker")
+        blocker.status = status
+        blocker.note = note
+        blocker.changed_at = ctx.now
+        if status == "taken":
+            blocker.taken_by = ctx.who.person_id
+            blocker.closed_at = None
+        else:
+            blocker.closed_at = ctx.now
+        change_id = await insert_row(
+            ctx.session,
+            BlockerChange,
+            {
+                "blocker_id": blocker.id,
+                "status": status,
+                "note": note,
+                "person_id": ctx.who.person_id,
+                "at": ctx.now,
+            },
+        )
+        entry = await ctx.session.get_one(Entry, blocker.entry_id)
+        outgoing: list[Outgoing] = []
+        if status in CLOSED:
+            blocker.reported_at = ctx.now
+            report = Body(
+                "blockers/report_back",
+                {
+                    "text": entry.text,
+                    "status": status,
+                    "note": note,
+                    "steward": ctx.who.display_name,
+                },
+            )
+            outgoing.append(
+                Outgoing(
+                    to=ToCircle(blocker.circle_id),
+                    body=report,
+                    key=f"blockers:report:{blocker.id}:{change_id}",
+                    kind="notice",
+                )
+            )
+        ctx.session.add(blocker)
+        body = Body(
+            "blockers/changed",
+            {
+                "id": blocker.id,
+                "text": entry.text,
+                "status_label": STATUS_LABELS[status],
+                "note": note,
+                "circle_name": self._circle_name(blocker.circle_id),
+                "reported": status in CLOSED,
+            },
+        )
+        key = f"blocker_change:{event.platform}:{event.dedup_key}"
+        return [answer_here(event, body, key=key), *outgoing]
+
+    # -- the daily flag -------------------------------------------------------------------------
+
+    async def flag_overdue(self) -> int:
+        """Tell the stewards about blockers open too long; returns how many were flagged."""
+        if not self._config.stewards_circles():
+            return 0
+        now = self._clock.now()
+        days = self._config.partnership.blocker_flag_days
+        async with self._sessions.begin() as session:
+            found = await overdue_blockers(session, now=now, days=days)
+            if not found:
+                return 0
+            listed = [
+                {**shown, "circle_name": self._circle_name(blocker.circle_id)}
+                for blocker, shown in found
+            ]
+            body = Body("blockers/flagged", {"days": days, "blockers": listed})
+            key = f"blockers:flag:{now.date().isoformat()}"
+            outgoing = to_stewards(self._config, body, key=key)
+            for blocker, _ in found:
+                blocker.flagged_at = now
+                session.add(blocker)
+            await self._outbox.enqueue(session, outgoing, now=now)
+        log.info("flagged %d blocker(s) open over %d days for the stewards", len(found), days)
+        self._wake()
+        return len(found)

@@ -1,0 +1,1 @@
+"""People's data rights: mydata, forget, and the erasure log."""

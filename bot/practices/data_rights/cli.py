@@ -1,0 +1,33 @@
+"""`huddlebot forget --replay`: after a restore from backup, apply every logged erasure again."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.cli.one_shot import cli_bot
+from bot.practices.data_rights.practice import Archive, DataRights, ErasureLog, replay_erasures
+
+
+def add_forget_parser(sub: Any) -> None:
+    forget = sub.add_parser("forget", help="apply every logged erasure again (after a restore)")
+    forget.add_argument(
+        "--replay", action="store_true", required=True, help="apply the erasure log again"
+    )
+
+
+async def forget_command(args: Any) -> int:
+    """`huddlebot forget --replay`: after restoring a backup, forget everyone who asked again."""
+    async with cli_bot(args) as bot:
+        running_logs = [f.erasure_log.path for f in bot.features if isinstance(f, DataRights)]
+        log_file = ErasureLog(bot.settings.data_dir / "erasures.log", also=running_logs)
+        now = datetime.now(UTC)
+        archive = Archive(bot.config, bot.library)
+        again = await replay_erasures(
+            bot.sessions, log_file, mode=bot.config.partnership.erasure, now=now, archive=archive
+        )
+    if again:
+        print(f"Applied {len(again)} erasure(s) again.")
+    else:
+        print("Every logged erasure is still in place; nothing needed doing.")
+    return 0

@@ -1,0 +1,1 @@
+"""Experiments: PDSA cycles with several leads."""

@@ -1,0 +1,1 @@
+"""Action learning sets: asynchronous rounds of one presenter, open questions and an action."""

@@ -1,0 +1,228 @@
+"""The schedule of a learning set's rounds: a round begins on the set's `learning_set` schedule
+with an invitation to the member who presented least recently, and each phase moves on when its
+window ends (or at start, when it ended while the bot was down)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from apscheduler.triggers.date import DateTrigger
+from sqlmodel import col, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.config.partnership import CircleConfig
+from bot.core.messages import Body, Outgoing, ToCircle
+from bot.core.people import members
+from bot.practices.learning_sets.models import LearningNote, LearningRound
+from bot.practices.learning_sets.rounds import (
+    active_round,
+    choose_presenter,
+    invite,
+    name_of,
+    round_context,
+    window,
+)
+from bot.practices.services import Services
+from bot.rituals.scheduler import JobFunc, JobSpec
+from bot.rituals.timing import cron, latest_fire
+from bot.storage.sql import insert_ignore
+
+log = logging.getLogger(__name__)
+
+
+class SetPhases:
+    """Begins each learning set's rounds and moves their phases on, on schedule."""
+
+    def __init__(self, services: Services) -> None:
+        self._s = services
+
+    def jobs(self) -> list[JobSpec]:
+        specs = []
+        now = self._s.clock.now()
+        for circle in self._sets():
+            assert circle.learning_set is not None
+            trigger = cron(circle.learning_set.cron, circle.timezone)
+            specs.append(JobSpec(f"learning_set:{circle.id}", trigger, self._round_job(circle)))
+            # at start: begin a round missed while the bot was down (inside its first window),
+            # and move on any phase whose window ended meanwhile
+            specs.append(
+                JobSpec(
+                    f"learning_set:{circle.id}:phase", DateTrigger(now), self._catch_up_job(circle)
+                )
+            )
+        return specs
+
+    def _sets(self) -> list[CircleConfig]:
+        return [
+            c
+            for c in self._s.config.circles
+            if c.kind == "learning_set" and c.learning_set is not None
+        ]
+
+    def _round_job(self, circle: CircleConfig) -> JobFunc:
+        assert circle.learning_set is not None
+        trigger = cron(circle.learning_set.cron, circle.timezone)
+
+        async def job() -> None:
+            due = latest_fire(trigger, self._s.clock.now(), lookback=window(circle))
+            if due is not None:
+                await self.start_round(circle, scheduled_for=due)
+
+        return job
+
+    def _catch_up_job(self, circle: CircleConfig) -> JobFunc:
+        start, advance = self._round_job(circle), self._phase_job(circle)
+
+        async def job() -> None:
+            await start()
+            await advance()
+
+        return job
+
+    def _phase_job(self, circle: CircleConfig) -> JobFunc:
+        async def job() -> None:
+            await self.advance(circle)
+
+        return job
+
+    def schedule_phase_end(self, circle: CircleConfig, when: datetime) -> None:
+        when = max(when, self._s.clock.now())
+        self._s.scheduler.add(
+            JobSpec(f"learning_set:{circle.id}:phase", DateTrigger(when), self._phase_job(circle))
+        )
+
+    async def _transaction(self, work: Any) -> None:
+        now = self._s.clock.now()
+        async with self._s.sessions.begin() as session:
+            outgoing = await work(session, now)
+            await self._s.outbox.enqueue(session, outgoing, now=now)
+        self._s.wake()
+
+    async def start_round(self, circle: CircleConfig, *, scheduled_for: datetime) -> None:
+        """Begin the round due at `scheduled_for`, once."""
+
+        async def work(session: AsyncSession, now: datetime) -> list[Outgoing]:
+            return await self._start(session, circle, scheduled_for, now)
+
+        await self._transaction(work)
+
+    async def _start(
+        self, session: AsyncSession, circle: CircleConfig, scheduled_for: datetime, now: datetime
+    ) -> list[Outgoing]:
+        known = await session.exec(
+            select(LearningRound.id).where(
+                LearningRound.circle_id == circle.id, LearningRound.scheduled_for == scheduled_for
+            )
+        )
+        if known.first() is not None:
+            return []  # this round has begun already: a job fired twice
+        old = await active_round(session, circle.id)
+        if old is not None:
+            old.phase, old.closed_at = "closed", now
+            session.add(old)
+        people = sorted(await members(session, circle.id))
+        if not 4 <= len(people) <= 8:
+            log.info(
+                "learning set %s has %s members; sets work best with 4 to 8", circle.id, len(people)
+            )
+        presenter = await choose_presenter(session, circle.id, people, skip=set())
+        if len(people) < 2 or presenter is None:
+            body = Body("learning_sets/too_few", {"circle": {"id": circle.id, "name": circle.name}})
+            key = f"learning_set:{circle.id}:{scheduled_for.isoformat()}:too_few"
+            return [Outgoing(to=ToCircle(circle.id), body=body, key=key, kind="notice")]
+        previous = (
+            await session.exec(
+                select(LearningRound)
+                .where(
+                    LearningRound.circle_id == circle.id,
+                    col(LearningRound.presented_at).is_not(None),
+                )
+                .order_by(col(LearningRound.presented_at).desc())
+            )
+        ).first()
+        follow_up = previous if previous is not None and previous.action else None
+        if follow_up is not None:
+            answered = await session.exec(
+                select(LearningRound.id).where(
+                    LearningRound.follow_up_of == follow_up.id,
+                    LearningRound.followed_up == True,  # noqa: E712
+                )
+            )
+            if answered.first() is not None:
+                follow_up = None  # they already told the set how it went
+        count = await session.exec(
+            select(func.count())
+            .select_from(LearningRound)
+            .where(LearningRound.circle_id == circle.id)
+        )
+        round_id = await insert_ignore(
+            session,
+            LearningRound,
+            {
+                "circle_id": circle.id,
+                "number": count.one() + 1,
+                "scheduled_for": scheduled_for,
+                "presenter_id": presenter,
+                "phase": "issue",
+                "phase_ends_at": now + window(circle),
+                "presented_at": None,
+                "action": "",
+                "follow_up_of": follow_up.id if follow_up else None,
+                "followed_up": False,
+                "closed_at": None,
+            },
+        )
+        if round_id is None:
+            return []
+        row = await session.get_one(LearningRound, round_id)
+        self.schedule_phase_end(circle, row.phase_ends_at)
+        context: dict[str, Any] = {
+            **await round_context(session, circle, row),
+            "follow_up": {
+                "name": await name_of(session, follow_up.presenter_id),
+                "action": follow_up.action,
+            }
+            if follow_up
+            else None,
+        }
+        return [invite(circle, row, "learning_sets/round_start", context, key="start")]
+
+    async def advance(self, circle: CircleConfig) -> None:
+        """Move the set's round on when its phase's window has ended."""
+
+        async def work(session: AsyncSession, now: datetime) -> list[Outgoing]:
+            row = await active_round(session, circle.id)
+            if row is None:
+                return []
+            if row.phase_ends_at > now:
+                self.schedule_phase_end(circle, row.phase_ends_at)
+                return []
+            return await self._next_phase(session, circle, row, now)
+
+        await self._transaction(work)
+
+    async def _next_phase(
+        self, session: AsyncSession, circle: CircleConfig, row: LearningRound, now: datetime
+    ) -> list[Outgoing]:
+        assert row.id is not None
+        if row.phase == "questions":
+            row.phase, row.phase_ends_at = "reflect", now + window(circle)
+            session.add(row)
+            self.schedule_phase_end(circle, row.phase_ends_at)
+            asked = await session.exec(
+                select(func.count())
+                .select_from(LearningNote)
+                .where(LearningNote.round_id == row.id, LearningNote.kind == "question")
+            )
+            template, extra = "learning_sets/reflect", {"questions": asked.one()}
+        else:
+            template = (
+                "learning_sets/no_issue" if row.phase == "issue" else "learning_sets/no_action"
+            )
+            row.phase, row.closed_at, extra = "closed", now, {}
+            session.add(row)
+        body = Body(template, {**await round_context(session, circle, row), **extra})
+        key = f"learning_set:{row.id}:{template.rsplit('/', 1)[1]}"
+        return [Outgoing(to=ToCircle(circle.id), body=body, key=key, kind="notice")]

@@ -1,0 +1,1 @@
+"""System Maturity Model rounds: private scores, an anonymous reveal, an agreed score."""

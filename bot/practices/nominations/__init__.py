@@ -1,0 +1,1 @@
+"""Saving someone else's message for the huddle, kept only if its author agrees."""

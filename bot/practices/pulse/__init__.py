@@ -1,0 +1,1 @@
+"""The Goldilocks pulse: a one-tap check on pace, power, clarity and shape."""

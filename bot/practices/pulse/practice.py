@@ -1,0 +1,375 @@
+"""The Goldilocks pulse: a one-tap check on pace, power, clarity and shape.
+
+On each circle's `pulse` schedule the bot asks, under one message, whether each factor feels too
+little, just right or too much (buttons, or typed: `pulse pace just_right`). Answers are private;
+results are shown only in aggregate, and only for a factor that at least `anonymity_threshold`
+people answered. `pulse_trend` gives the digests the trend across pulses.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from apscheduler.triggers.date import DateTrigger
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.config.partnership import CircleConfig
+from bot.core.events import ButtonPress, Command, InboundEvent
+from bot.core.inbound import answer_here
+from bot.core.messages import Body, Button, Outgoing, ToCircle
+from bot.core.people import circles_of
+from bot.core.router import Context, Router
+from bot.errors import InputError
+from bot.practices.learning_sets.practice import privately
+from bot.practices.pulse.models import PulseAnswer, PulseCheck
+from bot.practices.services import Services
+from bot.rituals.scheduler import JobFunc, JobSpec
+from bot.rituals.timing import cron, latest_fire, local
+from bot.storage.models import Circle
+from bot.storage.sql import insert_ignore
+
+log = logging.getLogger(__name__)
+
+FACTORS = {"pace": "Pace", "power": "Power", "clarity": "Clarity", "shape": "Shape"}
+ANSWERS = {"too_little": "Too little", "just_right": "Just right", "too_much": "Too much"}
+_ANSWER_WORDS = {
+    "too_little": "too_little",
+    "little": "too_little",
+    "low": "too_little",
+    "just_right": "just_right",
+    "right": "just_right",
+    "ok": "just_right",
+    "too_much": "too_much",
+    "much": "too_much",
+    "high": "too_much",
+}
+_FACTOR_WORDS = {**{f: f for f in FACTORS}, "certainty": "clarity"}
+TREND_PULSES = 6
+"""How many recent pulses a trend covers."""
+
+
+def _word(text: str) -> str:
+    return text.strip().lower().replace("-", "_").replace(" ", "_")
+
+
+def parse_answer(args: str) -> tuple[str, str]:
+    """(factor, answer) from typed text like "pace just right"; InputError when unclear."""
+    words = args.split()
+    if not words:
+        raise InputError("pulse/how", factors=list(FACTORS), answers=list(ANSWERS))
+    factor = _FACTOR_WORDS.get(_word(words[0]))
+    if factor is None:
+        raise InputError(
+            "pulse/unknown_factor", factor=words[0], factors=list(FACTORS), answers=list(ANSWERS)
+        )
+    answer = _ANSWER_WORDS.get(_word("_".join(words[1:])))
+    if answer is None:
+        raise InputError(
+            "pulse/unknown_answer",
+            factor=FACTORS[factor],
+            answer=" ".join(words[1:]),
+            answers=list(ANSWERS),
+        )
+    return factor, answer
+
+
+def _tally(answers: list[PulseAnswer], threshold: int) -> dict[str, Any]:
+    """Counts per factor and answer, hidden for a factor with fewer than `threshold` answers."""
+    people = {a.person_id for a in answers}
+    factors = []
+    for factor, label in FACTORS.items():
+        mine = [a.answer for a in answers if a.factor == factor]
+        counts = {answer: mine.count(answer) for answer in ANSWERS}
+        shown = len(mine) >= threshold
+        lean = max(ANSWERS, key=lambda a: (counts[a], a == "just_right")) if shown else None
+        factors.append(
+            {
+                "factor": factor,
+                "label": label,
+                "answered": len(mine),
+                "shown": shown,
+                "counts": counts if shown else None,
+                "lean": lean,
+                "lean_label": ANSWERS[lean] if lean else None,
+            }
+        )
+    return {"people": len(people), "threshold": threshold, "factors": factors}
+
+
+async def _answers(session: AsyncSession, pulse_id: int) -> list[PulseAnswer]:
+    query = select(PulseAnswer).where(PulseAnswer.pulse_id == pulse_id)
+    return list((await session.exec(query)).all())
+
+
+async def pulse_trend(
+    session: AsyncSession, *, circle_id: str | None, now: datetime
+) -> dict[str, Any] | None:
+    """The recent closed pulses of one circle (or of every circle), in aggregate, oldest first.
+
+    None when no closed pulse has a factor answered by enough people to show. Each pulse gives
+    `factors` (label, answered, shown, counts per answer or None, lean); `direction` says per
+    factor how its leaning answer moved between the first and last pulse shown.
+    """
+    query = select(PulseCheck, Circle.name).join(Circle, col(Circle.id) == PulseCheck.circle_id)
+    query = query.where(col(PulseCheck.closes_at) <= now)
+    if circle_id is not None:
+        query = query.where(PulseCheck.circle_id == circle_id)
+    query = query.order_by(col(PulseCheck.scheduled_for).desc(), col(PulseCheck.id).desc())
+    rows = list((await session.exec(query.limit(TREND_PULSES))).all())
+    pulses = []
+    for pulse, name in reversed(rows):
+        assert pulse.id is not None
+        tally = _tally(await _answers(session, pulse.id), pulse.threshold)
+        if not any(f["shown"] for f in tally["factors"]):
+            continue
+        pulses.append(
+            {
+                "circle_id": pulse.circle_id,
+                "circle_name": name,
+                "asked_at": pulse.scheduled_for,
+                **tally,
+            }
+        )
+    if not pulses:
+        return None
+    direction = []
+    for factor, label in FACTORS.items():
+        leans = [
+            f["lean"] for p in pulses for f in p["factors"] if f["factor"] == factor and f["lean"]
+        ]
+        if leans:
+            direction.append(
+                {
+                    "factor": factor,
+                    "label": label,
+                    "first": ANSWERS[leans[0]],
+                    "last": ANSWERS[leans[-1]],
+                    "leans": [ANSWERS[lean] for lean in leans],
+                }
+            )
+    return {"circle_id": circle_id, "pulses": pulses, "direction": direction}
+
+
+class Pulse:
+    """Asks each circle's pulse on schedule, takes answers, and reports them in aggregate."""
+
+    def __init__(self, services: Services) -> None:
+        self._s = services
+
+    def register(self, router: Router) -> None:
+        router.command(
+            "pulse", self.on_typed, description="answer the pulse check, e.g. pulse pace just_right"
+        )
+        router.button("pulse", self.on_button)
+
+    def jobs(self) -> list[JobSpec]:
+        specs = []
+        for circle in self._s.config.circles:
+            if circle.pulse is None:
+                continue
+            trigger = cron(circle.pulse.cron, circle.timezone)
+            specs.append(JobSpec(f"pulse:{circle.id}", trigger, self._ask_job(circle)))
+            # at start: ask a pulse missed while the bot was down (inside its window), and
+            # report any that closed meanwhile
+            specs.append(
+                JobSpec(
+                    f"pulse:{circle.id}:close",
+                    DateTrigger(self._s.clock.now()),
+                    self._catch_up_job(circle),
+                )
+            )
+        return specs
+
+    # -- schedule -------------------------------------------------------------------------------
+
+    def _ask_job(self, circle: CircleConfig) -> JobFunc:
+        assert circle.pulse is not None
+        trigger = cron(circle.pulse.cron, circle.timezone)
+        window = timedelta(hours=circle.pulse.window_hours)
+
+        async def job() -> None:
+            now = self._s.clock.now()
+            due = latest_fire(trigger, now, lookback=window)
+            if due is not None:
+                await self.ask(circle, scheduled_for=due)
+
+        return job
+
+    def _catch_up_job(self, circle: CircleConfig) -> JobFunc:
+        ask, close = self._ask_job(circle), self._close_job(circle)
+
+        async def job() -> None:
+            await ask()
+            await close()
+
+        return job
+
+    def _close_job(self, circle: CircleConfig) -> JobFunc:
+        async def job() -> None:
+            await self.close_due(circle)
+
+        return job
+
+    def _schedule_close(self, circle: CircleConfig, when: datetime) -> None:
+        when = max(when, self._s.clock.now())
+        self._s.scheduler.add(
+            JobSpec(f"pulse:{circle.id}:close", DateTrigger(when), self._close_job(circle))
+        )
+
+    async def ask(self, circle: CircleConfig, *, scheduled_for: datetime) -> int | None:
+        """Open the pulse due at `scheduled_for` once, and ask it in the circle's rooms."""
+        assert circle.pulse is not None
+        now = self._s.clock.now()
+        async with self._s.sessions.begin() as session:
+            outgoing = await self._report_due(session, circle, now)
+            closes_at = scheduled_for + timedelta(hours=circle.pulse.window_hours)
+            pulse_id = await insert_ignore(
+                session,
+                PulseCheck,
+                {
+                    "circle_id": circle.id,
+                    "scheduled_for": scheduled_for,
+                    "closes_at": closes_at,
+                    "threshold": self._s.config.partnership.anonymity_threshold,
+                    "reported": False,
+                },
+            )
+            if pulse_id is not None:
+                buttons = tuple(
+                    Button("pulse", f"{pulse_id}:{factor}:{answer}", f"{label}: {wording}")
+                    for factor, label in FACTORS.items()
+                    for answer, wording in ANSWERS.items()
+                )
+                body = Body(
+                    "pulse/ask",
+                    {
+                        "circle": {"id": circle.id, "name": circle.name},
+                        "closes_at": local(closes_at, circle.timezone),
+                        "threshold": self._s.config.partnership.anonymity_threshold,
+                    },
+                )
+                outgoing.append(
+                    Outgoing(
+                        to=ToCircle(circle.id),
+                        body=body,
+                        key=f"pulse:{pulse_id}",
+                        kind="notice",
+                        buttons=buttons,
+                    )
+                )
+            await self._s.outbox.enqueue(session, outgoing, now=now)
+        if pulse_id is not None:
+            self._schedule_close(circle, closes_at)
+        self._s.wake()
+        return pulse_id
+
+    async def close_due(self, circle: CircleConfig) -> None:
+        now = self._s.clock.now()
+        async with self._s.sessions.begin() as session:
+            outgoing = await self._report_due(session, circle, now)
+            await self._s.outbox.enqueue(session, outgoing, now=now)
+            query = select(PulseCheck.closes_at).where(
+                PulseCheck.circle_id == circle.id,
+                PulseCheck.reported == False,  # noqa: E712
+            )
+            later = (await session.exec(query.order_by(col(PulseCheck.closes_at)))).first()
+        if later is not None:
+            self._schedule_close(circle, later)
+        self._s.wake()
+
+    async def _report_due(
+        self, session: AsyncSession, circle: CircleConfig, now: datetime
+    ) -> list[Outgoing]:
+        """The results of every closed, unreported pulse of `circle`; marks them reported."""
+        query = select(PulseCheck).where(
+            PulseCheck.circle_id == circle.id,
+            PulseCheck.reported == False,  # noqa: E712
+            col(PulseCheck.closes_at) <= now,
+        )
+        outgoing = []
+        for pulse in (await session.exec(query.order_by(col(PulseCheck.id)))).all():
+            assert pulse.id is not None
+            pulse.reported = True
+            session.add(pulse)
+            tally = _tally(await _answers(session, pulse.id), pulse.threshold)
+            body = Body(
+                "pulse/results",
+                {
+                    "circle": {"id": circle.id, "name": circle.name},
+                    "asked_at": local(pulse.scheduled_for, circle.timezone),
+                    **tally,
+                },
+            )
+            outgoing.append(
+                Outgoing(
+                    to=ToCircle(circle.id),
+                    body=body,
+                    key=f"pulse:{pulse.id}:results",
+                    kind="notice",
+                )
+            )
+        return outgoing
+
+    # -- answers --------------------------------------------------------------------------------
+
+    async def on_button(self, ctx: Context, event: ButtonPress) -> list[Outgoing]:
+        pulse_id, _, rest = event.value.partition(":")
+        factor, _, answer = rest.partition(":")
+        pulse = await ctx.session.get(PulseCheck, int(pulse_id)) if pulse_id.isdigit() else None
+        if pulse is None or factor not in FACTORS or answer not in ANSWERS:
+            raise InputError("pulse/none_open")
+        return await self._answer(ctx, event, pulse, factor, answer)
+
+    async def on_typed(self, ctx: Context, event: Command) -> list[Outgoing]:
+        factor, answer = parse_answer(event.args)
+        circles = (
+            [ctx.circle.id] if ctx.circle else await circles_of(ctx.session, ctx.who.person_id)
+        )
+        query = (
+            select(PulseCheck)
+            .where(col(PulseCheck.circle_id).in_(circles), col(PulseCheck.closes_at) > ctx.now)
+            .order_by(col(PulseCheck.scheduled_for).desc())
+        )
+        pulse = (await ctx.session.exec(query)).first()
+        if pulse is None:
+            raise InputError("pulse/none_open")
+        return await self._answer(ctx, event, pulse, factor, answer)
+
+    async def _answer(
+        self, ctx: Context, event: InboundEvent, pulse: PulseCheck, factor: str, answer: str
+    ) -> list[Outgoing]:
+        if ctx.now >= pulse.closes_at:
+            raise InputError("pulse/closed")
+        assert pulse.id is not None
+        query = select(PulseAnswer).where(
+            PulseAnswer.pulse_id == pulse.id, PulseAnswer.person_id == ctx.who.person_id
+        )
+        mine = {a.factor: a for a in (await ctx.session.exec(query)).all()}
+        changed = factor in mine and mine[factor].answer != answer
+        row = mine.get(factor) or PulseAnswer(
+            pulse_id=pulse.id,
+            person_id=ctx.who.person_id,
+            factor=factor,
+            answer=answer,
+            answered_at=ctx.now,
+        )
+        row.answer, row.answered_at = answer, ctx.now
+        ctx.session.add(row)
+        left = [FACTORS[f] for f in FACTORS if f != factor and f not in mine]
+        body = Body(
+            "pulse/thanks",
+            {
+                "factor": FACTORS[factor],
+                "answer": ANSWERS[answer],
+                "changed": changed,
+                "left": left,
+            },
+        )
+        key = f"pulse:{event.platform}:{event.dedup_key}"
+        thanks = await privately(ctx, event, body, key=key)
+        if thanks is None:  # an answer for the whole room to see must not say what was chosen
+            return [answer_here(event, Body("pulse/noted", {}), key=key)]
+        return [thanks]

@@ -1,0 +1,1 @@
+"""Stories of change, shared only as far as the teller chose."""

@@ -1,0 +1,467 @@
+"""Stories: told by the `story` verb or a prompt reply, shared only as far as the teller chose.
+
+Until the teller chooses, the safest choice holds: stewards only, without their name. Every choice
+is recorded as a `Consent` with the words the teller saw and the time. The teller can change it,
+describe the story (which System Maturity Model dimensions it touches, better/worse/mixed) or
+withdraw it at any time, by button or by command:
+
+    story [A title] the story itself        tell a story, with an optional title in brackets
+    story list                              your stories, with their numbers
+    story share 12 circle|stewards|private  who may read story 12
+    story name 12 named|anonymous           whether it carries your name
+    story title 12 A new title              give it a title (nothing after the number removes it)
+    story about 12                          the buttons to describe it
+    story withdraw 12                       take it back: it is never shown again
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.core.events import ButtonPress, Command, DirectMessage, InboundEvent
+from bot.core.inbound import answer_here
+from bot.core.messages import Body, Button, Outgoing
+from bot.core.router import Context, Router, Saved
+from bot.errors import InputError
+from bot.practices.contributions import checked_text, save_entry
+from bot.practices.services import Services
+from bot.practices.stories.models import StoryDetail
+from bot.rituals.scheduler import JobSpec
+from bot.storage.models import Circle, Consent, Entry, Person
+
+SHARING = {
+    "circle": "Share it with the circle",
+    "stewards": "Stewards only",
+    "private": "Only me",
+}
+NAMING = {"named": "Use my name", "anonymous": "Keep me anonymous"}
+WITHDRAW_WORDING = "Withdraw this story"
+DIMENSIONS = {
+    "vision": "Vision",
+    "collaboration": "Collaboration",
+    "accountability": "Accountability",
+    "involvement": "Involvement",
+    "planning": "Planning and strategy",
+    "finance": "Finance",
+    "delivery": "Service delivery",
+    "workforce": "Workforce development",
+    "learning": "Learning and improvement",
+}
+"""The nine System Maturity Model dimensions, as keys stored and labels shown."""
+DIRECTIONS = {"better": "Getting better", "worse": "Getting worse", "mixed": "Mixed"}
+TITLE_LIMIT = 120
+SUBCOMMANDS = ("share", "name", "title", "about", "withdraw")
+_TITLED = re.compile(r"^\[([^\]\n]{1,120})\]\s*(.+)$", re.DOTALL)  # 120: TITLE_LIMIT
+_TITLE_ONLY = re.compile(r"^\[[^\]\n]*\]\s*$")
+
+
+def split_title(text: str) -> tuple[str, str]:
+    """`[A title] the story` -> ("A title", "the story"); anything else has no title."""
+    found = _TITLED.match(text.strip())
+    if found is None or not found.group(1).strip() or not found.group(2).strip():
+        return "", text.strip()
+    return found.group(1).strip(), found.group(2).strip()
+
+
+def sharing_label(visibility: str) -> str:
+    return SHARING.get(visibility, "Withdrawn")
+
+
+# --- reading stories for digests ---------------------------------------------------------------
+
+
+def _dimension_labels(detail: StoryDetail | None) -> list[str]:
+    if detail is None or not detail.dimensions:
+        return []
+    return [DIMENSIONS[key] for key in detail.dimensions.split(",") if key in DIMENSIONS]
+
+
+def _story_row(entry: Entry, person: Person | None, detail: StoryDetail | None) -> dict[str, Any]:
+    named = person is not None and not entry.anonymous and person.erased_at is None
+    return {
+        "id": entry.id,
+        "circle_id": entry.circle_id,
+        "text": entry.text,
+        "title": detail.title if detail else "",
+        "author": person.display_name if named and person else None,
+        "at": entry.created_at,
+        "dimensions": _dimension_labels(detail),
+        "direction": DIRECTIONS.get(detail.direction, "") if detail else "",
+        "visibility": entry.visibility,
+    }
+
+
+def _stories_query(start: datetime, end: datetime, visibilities: tuple[str, ...]) -> Any:
+    return (
+        select(Entry, Person, StoryDetail)
+        .join(Person, col(Entry.person_id) == col(Person.id), isouter=True)
+        .join(StoryDetail, col(StoryDetail.entry_id) == col(Entry.id), isouter=True)
+        .where(
+            Entry.kind == "story",
+            col(Entry.visibility).in_(visibilities),
+            col(Entry.created_at) >= start,
+            col(Entry.created_at) < end,
+        )
+        .order_by(col(Entry.created_at), col(Entry.id))
+    )
+
+
+async def stories_for_circle(
+    session: AsyncSession, *, circle_id: str, start: datetime, end: datetime
+) -> list[dict[str, Any]]:
+    """Stories their tellers shared with `circle_id`, told in [start, end).
+
+    Each: id, circle_id, text, title ("" for none), author (None unless named), at (UTC),
+    dimensions (labels), direction (label or ""), visibility.
+    """
+    query = _stories_query(start, end, ("circle",)).where(Entry.circle_id == circle_id)
+    rows = (await session.exec(query)).all()
+    return [
+        _story_row(entry, person, detail)
+        for entry, person, detail in rows
+        if detail is None or detail.withdrawn_at is None
+    ]
+
+
+async def stories_for_stewards(
+    session: AsyncSession,
+    *,
+    start: datetime,
+    end: datetime,
+    exclude_circle_kinds: tuple[str, ...] = ("learning_set",),
+) -> list[dict[str, Any]]:
+    """Stories shared with a circle or with the stewards, across circles, told in [start, end).
+
+    The keys of `stories_for_circle`; the author only where the teller chose to be named.
+    """
+    query = _stories_query(start, end, ("circle", "stewards")).join(
+        Circle, col(Circle.id) == col(Entry.circle_id)
+    )
+    if exclude_circle_kinds:
+        query = query.where(col(Circle.kind).not_in(exclude_circle_kinds))
+    rows = (await session.exec(query)).all()
+    return [
+        _story_row(entry, person, detail)
+        for entry, person, detail in rows
+        if detail is None or detail.withdrawn_at is None
+    ]
+
+
+# --- the teller's own story ------------------------------------------------------------------
+
+
+async def own_story(ctx: Context, raw_id: str) -> tuple[Entry, StoryDetail]:
+    """The sender's story numbered `raw_id`, or a kind InputError."""
+    raw_id = raw_id.strip().lstrip("#")
+    entry = await ctx.session.get(Entry, int(raw_id)) if raw_id.isdigit() else None
+    if entry is None or entry.kind != "story" or entry.id is None:
+        raise InputError("stories/unknown", story_id=raw_id)
+    if entry.person_id != ctx.who.person_id:
+        raise InputError("stories/not_yours", story_id=raw_id)
+    detail = await ctx.session.get(StoryDetail, entry.id)
+    if detail is None:  # a story stored before this feature: describe it from now on
+        detail = StoryDetail(entry_id=entry.id, changed_at=ctx.now)
+    return entry, detail
+
+
+def _not_withdrawn(entry: Entry) -> None:
+    if entry.visibility == "withdrawn":
+        raise InputError("stories/is_withdrawn", story_id=str(entry.id))
+
+
+async def _latest_consent(ctx: Context, entry_id: int) -> Consent | None:
+    query = (
+        select(Consent)
+        .where(Consent.entry_id == entry_id)
+        .order_by(col(Consent.chosen_at).desc(), col(Consent.id).desc())
+        .limit(1)
+    )
+    return (await ctx.session.exec(query)).first()
+
+
+def about_buttons(entry_id: int) -> tuple[Button, ...]:
+    return tuple(
+        Button("story_dim", f"{entry_id}:{key}", label) for key, label in DIMENSIONS.items()
+    ) + tuple(Button("story_dir", f"{entry_id}:{key}", label) for key, label in DIRECTIONS.items())
+
+
+def choice_buttons(entry_id: int) -> tuple[Button, ...]:
+    return tuple(
+        Button("story_share", f"{entry_id}:{choice}", label) for choice, label in SHARING.items()
+    ) + tuple(
+        Button("story_name", f"{entry_id}:{choice}", label) for choice, label in NAMING.items()
+    )
+
+
+class Stories:
+    """The story verb, the teller's buttons and the hook that holds every new story safely."""
+
+    def __init__(self, services: Services) -> None:
+        self._config = services.config
+
+    def register(self, router: Router) -> None:
+        router.command(
+            "story",
+            self.on_story,
+            description="tell a short story of change (you choose who sees it)",
+            replace=True,
+        )
+        router.on_entry("story", self.on_saved, replace_answer=True)
+        router.button("story_share", self.on_share_button)
+        router.button("story_name", self.on_name_button)
+        router.button("story_dim", self.on_dimension_button)
+        router.button("story_dir", self.on_direction_button)
+        router.button("story_withdraw", self.on_withdraw_button)
+
+    def jobs(self) -> list[JobSpec]:
+        return []
+
+    # -- telling -------------------------------------------------------------------------------
+
+    async def on_story(self, ctx: Context, event: Command) -> list[Outgoing]:
+        args = event.args.strip()
+        first, _, rest = args.partition(" ")
+        sub = first.lower()
+        rest = rest.strip()
+        if sub in ("list", "mine") and not rest:
+            return await self._list(ctx, event)
+        number, _, more = rest.partition(" ")
+        if sub in SUBCOMMANDS and (not rest or number.lstrip("#").isdigit()):
+            if not rest:
+                raise InputError("stories/usage", subcommand=sub)
+            return await self._manage(ctx, event, sub, number, more.strip())
+        if _TITLE_ONLY.match(args):
+            raise InputError("replies/empty", verb="story")
+        text = checked_text(ctx, args, verb="story")
+        return await save_entry(ctx, event, kind="story", text=text)
+
+    async def on_saved(self, ctx: Context, event: InboundEvent, saved: Saved) -> list[Outgoing]:
+        """Any new story: hold the safe default, keep its title apart, thank the teller."""
+        entry = await ctx.session.get_one(Entry, saved.entry_id)
+        if isinstance(event, DirectMessage) and saved.prompt_run_id is None:
+            # "story withdraw 12" written as a private message: a request, not a story
+            first, _, rest = saved.text.partition(" ")
+            number, _, more = rest.strip().partition(" ")
+            if first.lower() in SUBCOMMANDS and number.lstrip("#").isdigit():
+                await ctx.session.delete(entry)
+                return await self._manage(ctx, event, first.lower(), number, more.strip())
+            if saved.text.strip().lower() in ("list", "mine"):
+                await ctx.session.delete(entry)
+                return await self._list(ctx, event)
+        title, text = split_title(saved.text)
+        entry.visibility, entry.anonymous = "stewards", True
+        if title:
+            entry.text = text
+        ctx.session.add(entry)
+        ctx.session.add(StoryDetail(entry_id=saved.entry_id, title=title, changed_at=ctx.now))
+        body = Body(
+            "stories/saved",
+            {
+                "story_id": saved.entry_id,
+                "title": title,
+                "care_note": self._config.partnership.care_note,
+            },
+        )
+        key = f"story:{event.platform}:{event.dedup_key}"
+        return [replace(answer_here(event, body, key=key), buttons=choice_buttons(saved.entry_id))]
+
+    # -- managing ------------------------------------------------------------------------------
+
+    async def _manage(
+        self, ctx: Context, event: InboundEvent, sub: str, number: str, more: str
+    ) -> list[Outgoing]:
+        entry, detail = await own_story(ctx, number)
+        if sub == "withdraw":
+            return await self._withdraw(ctx, event, entry, detail)
+        _not_withdrawn(entry)
+        if sub == "share":
+            choice = more.lower()
+            if choice not in SHARING:
+                raise InputError("stories/usage", subcommand="share")
+            return await self._choose(ctx, event, entry, detail, visibility=choice)
+        if sub == "name":
+            choice = more.lower()
+            if choice not in NAMING:
+                raise InputError("stories/usage", subcommand="name")
+            return await self._choose(ctx, event, entry, detail, anonymous=choice == "anonymous")
+        if sub == "title":
+            return self._title(ctx, event, detail, more)
+        body = Body("stories/about", {"story_id": entry.id})
+        key = f"story-about:{event.platform}:{event.dedup_key}"
+        return [replace(answer_here(event, body, key=key), buttons=about_buttons(entry.id or 0))]
+
+    async def _choose(
+        self,
+        ctx: Context,
+        event: InboundEvent,
+        entry: Entry,
+        detail: StoryDetail,
+        *,
+        visibility: str | None = None,
+        anonymous: bool | None = None,
+    ) -> list[Outgoing]:
+        assert entry.id is not None
+        new_visibility = entry.visibility if visibility is None else visibility
+        new_anonymous = entry.anonymous if anonymous is None else anonymous
+        if visibility is not None:
+            wording = SHARING[visibility]
+        else:
+            wording = NAMING["anonymous" if new_anonymous else "named"]
+        latest = await _latest_consent(ctx, entry.id)
+        unchanged = (
+            latest is not None
+            and (latest.visibility, latest.anonymous) == (new_visibility, new_anonymous)
+            and (new_visibility, new_anonymous) == (entry.visibility, entry.anonymous)
+        )
+        if not unchanged:
+            entry.visibility, entry.anonymous = new_visibility, new_anonymous
+            detail.changed_at = ctx.now
+            ctx.session.add(entry)
+            ctx.session.add(detail)
+            ctx.session.add(
+                Consent(
+                    entry_id=entry.id,
+                    person_id=ctx.who.person_id,
+                    visibility=new_visibility,
+                    anonymous=new_anonymous,
+                    wording=wording,
+                    chosen_at=ctx.now,
+                )
+            )
+        body = Body(
+            "stories/choice",
+            {
+                "story_id": entry.id,
+                "visibility": sharing_label(new_visibility),
+                "anonymous": new_anonymous,
+                "unchanged": unchanged,
+                "first": latest is None,
+            },
+        )
+        answer = answer_here(event, body, key=f"story-choice:{event.platform}:{event.dedup_key}")
+        buttons: tuple[Button, ...] = (Button("story_withdraw", str(entry.id), "Withdraw it"),)
+        if latest is None:  # the first choice: now invite a one-tap description too
+            buttons = about_buttons(entry.id) + buttons
+        return [replace(answer, buttons=buttons)]
+
+    def _title(
+        self, ctx: Context, event: InboundEvent, detail: StoryDetail, title: str
+    ) -> list[Outgoing]:
+        if len(title) > TITLE_LIMIT:
+            raise InputError(
+                "stories/title_too_long", limit=TITLE_LIMIT, length=len(title), title=title
+            )
+        detail.title, detail.changed_at = title, ctx.now
+        ctx.session.add(detail)
+        body = Body("stories/title_saved", {"story_id": detail.entry_id, "title": title})
+        return [answer_here(event, body, key=f"story-title:{event.platform}:{event.dedup_key}")]
+
+    async def _withdraw(
+        self, ctx: Context, event: InboundEvent, entry: Entry, detail: StoryDetail
+    ) -> list[Outgoing]:
+        assert entry.id is not None
+        if entry.visibility == "withdrawn":
+            raise InputError("stories/already_withdrawn", story_id=str(entry.id))
+        entry.visibility = "withdrawn"
+        detail.withdrawn_at = detail.changed_at = ctx.now
+        ctx.session.add(entry)
+        ctx.session.add(detail)
+        ctx.session.add(
+            Consent(
+                entry_id=entry.id,
+                person_id=ctx.who.person_id,
+                visibility="withdrawn",
+                anonymous=entry.anonymous,
+                wording=WITHDRAW_WORDING,
+                chosen_at=ctx.now,
+            )
+        )
+        body = Body("stories/withdrawn", {"story_id": entry.id})
+        return [answer_here(event, body, key=f"story-withdrawn:{event.platform}:{event.dedup_key}")]
+
+    async def _list(self, ctx: Context, event: InboundEvent) -> list[Outgoing]:
+        query = (
+            select(Entry, StoryDetail)
+            .join(StoryDetail, col(StoryDetail.entry_id) == col(Entry.id), isouter=True)
+            .where(Entry.kind == "story", Entry.person_id == ctx.who.person_id)
+            .order_by(col(Entry.created_at).desc(), col(Entry.id).desc())
+            .limit(20)
+        )
+        stories = [
+            {
+                "id": entry.id,
+                "title": detail.title if detail else "",
+                "preview": entry.text if len(entry.text) <= 60 else entry.text[:59] + "…",
+                "visibility": sharing_label(entry.visibility),
+                "anonymous": entry.anonymous,
+                "withdrawn": entry.visibility == "withdrawn",
+            }
+            for entry, detail in (await ctx.session.exec(query)).all()
+        ]
+        body = Body("stories/list", {"stories": stories})
+        return [answer_here(event, body, key=f"story-list:{event.platform}:{event.dedup_key}")]
+
+    # -- buttons -------------------------------------------------------------------------------
+
+    async def _pressed(self, ctx: Context, event: ButtonPress) -> tuple[Entry, StoryDetail, str]:
+        number, _, choice = event.value.partition(":")
+        entry, detail = await own_story(ctx, number)
+        _not_withdrawn(entry)
+        return entry, detail, choice
+
+    async def on_share_button(self, ctx: Context, event: ButtonPress) -> list[Outgoing]:
+        entry, detail, choice = await self._pressed(ctx, event)
+        if choice not in SHARING:
+            raise InputError("stories/unknown", story_id=str(entry.id))
+        return await self._choose(ctx, event, entry, detail, visibility=choice)
+
+    async def on_name_button(self, ctx: Context, event: ButtonPress) -> list[Outgoing]:
+        entry, detail, choice = await self._pressed(ctx, event)
+        if choice not in NAMING:
+            raise InputError("stories/unknown", story_id=str(entry.id))
+        return await self._choose(ctx, event, entry, detail, anonymous=choice == "anonymous")
+
+    async def on_withdraw_button(self, ctx: Context, event: ButtonPress) -> list[Outgoing]:
+        entry, detail = await own_story(ctx, event.value)
+        return await self._withdraw(ctx, event, entry, detail)
+
+    async def on_dimension_button(self, ctx: Context, event: ButtonPress) -> list[Outgoing]:
+        entry, detail, key = await self._pressed(ctx, event)
+        if key not in DIMENSIONS:
+            raise InputError("stories/unknown", story_id=str(entry.id))
+        chosen = [k for k in detail.dimensions.split(",") if k in DIMENSIONS]
+        added = key not in chosen
+        chosen = [k for k in DIMENSIONS if (k in chosen) != (k == key)]  # toggle, in order
+        detail.dimensions, detail.changed_at = ",".join(chosen), ctx.now
+        ctx.session.add(detail)
+        return self._described(event, detail, changed=DIMENSIONS[key], added=added)
+
+    async def on_direction_button(self, ctx: Context, event: ButtonPress) -> list[Outgoing]:
+        entry, detail, key = await self._pressed(ctx, event)
+        if key not in DIRECTIONS:
+            raise InputError("stories/unknown", story_id=str(entry.id))
+        added = detail.direction != key
+        detail.direction, detail.changed_at = key, ctx.now
+        ctx.session.add(detail)
+        return self._described(event, detail, changed=DIRECTIONS[key], added=added)
+
+    def _described(
+        self, event: ButtonPress, detail: StoryDetail, *, changed: str, added: bool
+    ) -> list[Outgoing]:
+        body = Body(
+            "stories/described",
+            {
+                "story_id": detail.entry_id,
+                "changed": changed,
+                "added": added,
+                "dimensions": _dimension_labels(detail),
+                "direction": DIRECTIONS.get(detail.direction, ""),
+            },
+        )
+        return [answer_here(event, body, key=f"story-about:{event.platform}:{event.dedup_key}")]

@@ -1,0 +1,293 @@
+"""The huddle: rituals, reminders and digests for every circle, on schedule or on request."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from apscheduler.triggers.date import DateTrigger
+
+from bot.config.partnership import CircleConfig, Config, RitualConfig
+from bot.core.clock import Clock
+from bot.core.events import Command
+from bot.core.inbound import answer_here
+from bot.core.messages import Body, Outgoing
+from bot.core.outbox import Outbox
+from bot.core.ports import TextFormat
+from bot.core.router import Context, Router
+from bot.digests.huddle_digest import digest_context, post_digest
+from bot.digests.steward_digest import post_steward_digest, steward_context
+from bot.errors import InputError
+from bot.rituals.prompt_runs import open_run, open_runs_needing_reminders, remind
+from bot.rituals.scheduler import JobFunc, JobScheduler, JobSpec
+from bot.rituals.timing import cron, latest_fire
+from bot.storage.database import SessionFactory
+from bot.storage.models import PromptRun
+from bot.text.library import PromptLibrary
+
+log = logging.getLogger(__name__)
+
+
+class Huddle:
+    """Schedules and runs each circle's rituals and digests through the outbox."""
+
+    def __init__(
+        self,
+        *,
+        config: Config,
+        sessions: SessionFactory,
+        outbox: Outbox,
+        library: PromptLibrary,
+        clock: Clock,
+        scheduler: JobScheduler,
+        wake: Callable[[], None] = lambda: None,
+    ) -> None:
+        self._config = config
+        self._sessions = sessions
+        self._outbox = outbox
+        self._library = library
+        self._clock = clock
+        self._scheduler = scheduler
+        self._wake = wake
+        self.extra_jobs: list[JobSpec] = []
+        """Jobs of the features built on the core, added with the huddle's own at start."""
+
+    # -- schedule -------------------------------------------------------------------------------
+
+    def jobs(self) -> list[JobSpec]:
+        """One job per ritual and per digest, with ids stable across restarts."""
+        specs = []
+        for circle in self._config.circles:
+            for ritual in circle.rituals:
+                specs.append(
+                    JobSpec(
+                        f"ritual:{circle.id}:{ritual.id}",
+                        cron(ritual.cron, circle.timezone),
+                        self._ritual_job(circle, ritual),
+                    )
+                )
+            if circle.digest is not None:
+                specs.append(
+                    JobSpec(
+                        f"digest:{circle.id}",
+                        cron(circle.digest.cron, circle.timezone),
+                        self._digest_job(circle),
+                    )
+                )
+        steward = self._config.partnership.steward_digest
+        if steward is not None:
+            specs.append(
+                JobSpec(
+                    "steward_digest",
+                    cron(steward.cron, self._config.partnership.timezone),
+                    self._steward_digest_job(),
+                )
+            )
+        return specs
+
+    async def start(self) -> None:
+        """Add every job, then catch up on prompts and reminders missed while the bot was down."""
+        for job in [*self.jobs(), *self.extra_jobs]:
+            self._scheduler.add(job)
+        now = self._clock.now()
+        for circle in self._config.circles:
+            for ritual in circle.rituals:
+                trigger = cron(ritual.cron, circle.timezone)
+                due = latest_fire(trigger, now, lookback=timedelta(hours=ritual.window_hours))
+                if due is not None:
+                    await self.fire_ritual(circle, ritual, scheduled_for=due)
+        async with self._sessions() as session:
+            pending = await open_runs_needing_reminders(session, now)
+        for run in pending:
+            self._schedule_reminder(run)
+
+    def _ritual_job(self, circle: CircleConfig, ritual: RitualConfig) -> JobFunc:
+        trigger = cron(ritual.cron, circle.timezone)
+
+        async def job() -> None:
+            now = self._clock.now()
+            due = latest_fire(trigger, now, lookback=timedelta(hours=ritual.window_hours))
+            if due is not None:
+                await self.fire_ritual(circle, ritual, scheduled_for=due)
+
+        return job
+
+    def _digest_job(self, circle: CircleConfig) -> JobFunc:
+        assert circle.digest is not None
+        trigger = cron(circle.digest.cron, circle.timezone)
+
+        async def job() -> None:
+            due = latest_fire(trigger, self._clock.now(), lookback=timedelta(days=1))
+            if due is not None:
+                await self.post_digest(circle.id, end=due)
+
+        return job
+
+    def _steward_digest_job(self) -> JobFunc:
+        assert self._config.partnership.steward_digest is not None
+        trigger = cron(
+            self._config.partnership.steward_digest.cron, self._config.partnership.timezone
+        )
+
+        async def job() -> None:
+            due = latest_fire(trigger, self._clock.now(), lookback=timedelta(days=1))
+            if due is not None:
+                await self.post_steward_digest(end=due)
+
+        return job
+
+    def _schedule_reminder(self, run: PromptRun) -> None:
+        if run.remind_at is None or run.id is None:
+            return
+        run_id, circle_id = run.id, run.circle_id
+
+        async def job() -> None:
+            await self.remind(circle_id, run_id)
+
+        when = max(run.remind_at, self._clock.now())
+        self._scheduler.add(JobSpec(f"reminder:{run_id}", DateTrigger(when), job))
+
+    # -- actions --------------------------------------------------------------------------------
+
+    async def fire_ritual(
+        self, circle: CircleConfig, ritual: RitualConfig, *, scheduled_for: datetime
+    ) -> PromptRun | None:
+        now = self._clock.now()
+        async with self._sessions.begin() as session:
+            run, outgoing = await open_run(
+                session,
+                circle=circle,
+                ritual=ritual,
+                scheduled_for=scheduled_for,
+                now=now,
+                library=self._library,
+            )
+            await self._outbox.enqueue(session, outgoing, now=now)
+        if run is not None:
+            self._schedule_reminder(run)
+            self._wake()
+        return run
+
+    async def send_prompt_now(self, circle_id: str, prompt_id: str) -> PromptRun | None:
+        """Ask a circle a prompt now, outside its schedule (`huddlebot prompt`)."""
+        circle = self._config.circle(circle_id)
+        self._library.prompt(prompt_id)  # an unknown prompt id is reported before anything is sent
+        ritual = ritual_for(circle, prompt_id)
+        now = self._clock.now().replace(microsecond=0)
+        return await self.fire_ritual(circle, ritual, scheduled_for=now)
+
+    async def remind(self, circle_id: str, run_id: int) -> None:
+        circle = self._config.circle(circle_id)
+        now = self._clock.now()
+        async with self._sessions.begin() as session:
+            outgoing = await remind(
+                session, run_id=run_id, circle=circle, now=now, library=self._library
+            )
+            await self._outbox.enqueue(session, outgoing, now=now)
+        self._wake()
+
+    async def post_digest(
+        self, circle_id: str, *, end: datetime | None = None, start: datetime | None = None
+    ) -> int:
+        """Archive and queue a circle's digest; returns how many parts were queued."""
+        circle = self._config.circle(circle_id)
+        now = self._clock.now()
+        async with self._sessions.begin() as session:
+            outgoing = await post_digest(
+                session,
+                circle=circle,
+                end=end or now,
+                start=start,
+                now=now,
+                library=self._library,
+            )
+            queued = await self._outbox.enqueue(session, outgoing, now=now)
+        self._wake()
+        return queued
+
+    async def post_steward_digest(
+        self, *, end: datetime | None = None, start: datetime | None = None
+    ) -> int:
+        """Archive and queue the steward digest (once per period); returns the parts queued."""
+        now = self._clock.now()
+        async with self._sessions.begin() as session:
+            outgoing = await post_steward_digest(
+                session,
+                config=self._config,
+                end=end or now,
+                start=start,
+                now=now,
+                library=self._library,
+            )
+            queued = await self._outbox.enqueue(session, outgoing, now=now)
+        self._wake()
+        return queued
+
+    async def preview_steward_digest(
+        self, *, start: datetime, end: datetime, fmt: TextFormat = "plain"
+    ) -> str:
+        async with self._sessions() as session:
+            context = await steward_context(
+                session, config=self._config, start=start, end=end, library=self._library
+            )
+        return self._library.render("steward_digest", context, fmt)
+
+    async def preview_digest(
+        self, circle_id: str, *, start: datetime, end: datetime, fmt: TextFormat = "plain"
+    ) -> str:
+        circle = self._config.circle(circle_id)
+        async with self._sessions() as session:
+            context = await digest_context(
+                session, circle=circle, start=start, end=end, library=self._library
+            )
+        return self._library.render("huddle_digest", context, fmt)
+
+    # -- chat verbs for stewards ----------------------------------------------------------------
+
+    def register(self, router: Router) -> None:
+        router.command("prompt", self._on_prompt, description="ask a prompt now", operator=True)
+        router.command("digest", self._on_digest, description="post the digest now", operator=True)
+
+    def _circle_for(self, ctx: Context) -> CircleConfig:
+        if ctx.circle is None:
+            raise InputError("replies/use_in_room")
+        return ctx.circle
+
+    async def _on_prompt(self, ctx: Context, event: Command) -> list[Outgoing]:
+        circle = self._circle_for(ctx)
+        prompt_id = event.args.strip() or "learned"
+        ids = [p.id for p in self._library.prompts()]
+        if prompt_id not in ids:
+            raise InputError("replies/unknown_prompt", prompt=prompt_id, prompts=ids)
+        ritual = ritual_for(circle, prompt_id)
+        run, outgoing = await open_run(
+            ctx.session,
+            circle=circle,
+            ritual=ritual,
+            scheduled_for=ctx.now.replace(microsecond=0),
+            now=ctx.now,
+            library=self._library,
+        )
+        if run is not None:
+            self._schedule_reminder(run)
+        return outgoing
+
+    async def _on_digest(self, ctx: Context, event: Command) -> list[Outgoing]:
+        circle = self._circle_for(ctx)
+        outgoing = await post_digest(
+            ctx.session, circle=circle, end=ctx.now, now=ctx.now, library=self._library
+        )
+        if not outgoing:
+            body = Body("replies/digest_already", {})
+            return [answer_here(event, body, key=f"digest:{event.platform}:{event.dedup_key}")]
+        return outgoing
+
+
+def ritual_for(circle: CircleConfig, prompt_id: str) -> RitualConfig:
+    """The circle's own ritual for a prompt asked now, or one with the default window and
+    reminder when the circle has no ritual for it."""
+    return next(
+        (r for r in circle.rituals if r.prompt == prompt_id),
+        RitualConfig(id=f"now-{prompt_id}", prompt=prompt_id, cron="0 9 * * MON"),
+    )

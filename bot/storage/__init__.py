@@ -1,0 +1,1 @@
+"""Storage: the database, the core's tables, SQL helpers, migrations and retention."""

@@ -1,0 +1,128 @@
+"""The database: one async engine, short sessions, migrations applied at start.
+
+SQLite is the embedded default (WAL, a busy timeout, foreign keys on; see
+bot/storage/sqlite_connection.py);
+PostgreSQL is the same code with a different `DATABASE_URL`. A database that cannot be opened (a
+folder the bot may not write, a server that does not answer, a wrong password) stops start-up with
+a `ConfigError` saying which setting to check, never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from functools import partial
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from sqlalchemy import text
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.errors import ConfigError
+from bot.storage import sqlite_connection
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+SessionFactory = async_sessionmaker[AsyncSession]
+
+
+def make_engine(url: str) -> AsyncEngine:
+    """An engine for `url`; creates the folder of a SQLite file when it is missing."""
+    if url.startswith("sqlite"):
+        database = make_url(url).database or ":memory:"
+        if database != ":memory:":
+            folder = Path(database).parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ConfigError(
+                    f"cannot make the folder {folder} for the SQLite database: "
+                    f"{exc.strerror or exc}",
+                    source="environment",
+                    key="HUDDLEBOT_DATA_DIR / DATABASE_URL",
+                    fix="point HUDDLEBOT_DATA_DIR (or the path in DATABASE_URL) at a folder "
+                    "the bot may write to",
+                ) from exc
+        # One connection: SQLite takes one writer at a time anyway, and waiting for the pool is
+        # an orderly queue where waiting in SQLite's busy handler is a series of sleeps.
+        return create_async_engine(
+            url,
+            async_creator=partial(sqlite_connection.connect, database),
+            pool_size=1,
+            max_overflow=0,
+            pool_timeout=60,
+            # sessions always end their transaction, so the pool need not roll back again
+            pool_reset_on_return=None,
+        )
+    return create_async_engine(url, pool_pre_ping=True)
+
+
+def alembic_config() -> AlembicConfig:
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+def _upgrade(connection: Connection) -> None:
+    cfg = alembic_config()
+    cfg.attributes["connection"] = connection
+    command.upgrade(cfg, "heads")  # features' migrations are branches from the initial schema
+
+
+async def upgrade(engine: AsyncEngine) -> None:
+    """Bring the schema to the newest migration."""
+    async with engine.begin() as conn:
+        await conn.run_sync(_upgrade)
+    log.info("database schema is up to date")
+
+
+def session_factory(engine: AsyncEngine) -> SessionFactory:
+    return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+
+
+async def check_reachable(engine: AsyncEngine) -> None:
+    """Connect once; a database that cannot be opened raises ConfigError saying what to check."""
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+    except (OSError, DBAPIError) as exc:
+        url = engine.url
+        cause = exc.orig if isinstance(exc, DBAPIError) else exc
+        said = (getattr(cause, "strerror", None) or str(cause)).strip()
+        reason = said.splitlines()[0] if said else type(cause).__name__
+        if url.get_backend_name() == "sqlite":
+            fix = (
+                "check that the SQLite file and its folder may be written by the bot "
+                "(HUDDLEBOT_DATA_DIR, or the path in DATABASE_URL)"
+            )
+        else:
+            fix = (
+                "check that the server is running and reachable at that host and port, and "
+                "that the user, password and database name in DATABASE_URL are right"
+            )
+        raise ConfigError(
+            f"cannot open the database {url.render_as_string(hide_password=True)}: {reason}",
+            source="environment",
+            key="DATABASE_URL",
+            fix=fix,
+        ) from exc
+
+
+@asynccontextmanager
+async def open_database(url: str, *, migrate: bool = True) -> AsyncIterator[SessionFactory]:
+    """Open the database for the life of the context, migrated, and close it after."""
+    engine = make_engine(url)
+    try:
+        await check_reachable(engine)
+        if migrate:
+            await upgrade(engine)
+        yield session_factory(engine)
+    finally:
+        await engine.dispose()

@@ -1,0 +1,20 @@
+"""Alembic environment: runs on the connection huddlebot hands it (`bot.storage.database`)."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlmodel import SQLModel
+
+import bot.storage.schema  # noqa: F401  (registers every table on SQLModel.metadata)
+
+connection = context.config.attributes.get("connection")
+if connection is None:
+    raise RuntimeError("run migrations with `huddlebot db upgrade`, which supplies the connection")
+
+context.configure(
+    connection=connection,
+    target_metadata=SQLModel.metadata,
+    render_as_batch=connection.dialect.name == "sqlite",
+)
+with context.begin_transaction():
+    context.run_migrations()

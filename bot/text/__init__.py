@@ -1,0 +1,1 @@
+"""Text: the prompt library and its templates, and each platform's format, escaping and limits."""
