@@ -4,19 +4,22 @@ Statements are built once per table and dialect and executed with bound values, 
 pays for no statement construction. On SQLite the compiled statement goes straight to the
 driver connection's `write` (bot/sqlite_connection.py), inside the session's own connection and
 transaction, usually without leaving the event loop; SQLAlchemy's adapter would make four trips to
-aiosqlite's worker thread (cursor, execute, fetch, close). Errors are wrapped as SQLAlchemy's, as
+the driver's worker thread (cursor, execute, fetch, close). Values are bound through each column's
+own SQLAlchemy type (its bind processor, which runs a TypeDecorator's `process_bind_param`), so a
+value is written exactly as the usual path would write it. Errors are wrapped as SQLAlchemy's, as
 they would be on the usual path.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any, cast
 
 from sqlalchemy import ColumnDefault, Table
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.dml import Insert
 from sqlmodel import SQLModel
@@ -24,9 +27,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage.sqlite_connection import SqliteConnection
 
-_SQLITE = sqlite.dialect()
 SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"
-"""How SQLAlchemy stores a DateTime on SQLite; the fast path writes the same text."""
+"""How SQLAlchemy stores a DateTime on SQLite (for tools that write rows by hand)."""
 
 
 def _table(model: type[SQLModel]) -> Table:
@@ -44,16 +46,22 @@ def _insert(table: Table) -> Insert:
     return table.insert().returning(table.c.id)
 
 
+BindProcessor = Callable[[Any], Any]
+
+
 @lru_cache(maxsize=256)
 def _sqlite_sql(
-    statement: Insert, keys: tuple[str, ...]
-) -> tuple[str, tuple[str, ...], dict[str, Any]]:
-    """The SQL, the order of its values, and the model's defaults for the columns not given."""
-    compiled = statement.compile(dialect=_SQLITE, column_keys=list(keys))
-    order = tuple(compiled.positiontup or ())
+    statement: Insert, keys: tuple[str, ...], dialect: Dialect
+) -> tuple[str, tuple[tuple[str, BindProcessor | None], ...], dict[str, Any]]:
+    """The SQL; the order of its values, each with its column's bind processor; the model's
+    defaults for the columns not given."""
+    compiled = statement.compile(dialect=dialect, column_keys=list(keys))
     table = cast(Table, statement.table)
+    order = tuple(
+        (key, table.c[key].type.bind_processor(dialect)) for key in compiled.positiontup or ()
+    )
     defaults: dict[str, Any] = {}
-    for key in order:
+    for key, _ in order:
         if key in keys:
             continue
         default = table.c[key].default
@@ -61,14 +69,6 @@ def _sqlite_sql(
             raise ValueError(f"{table.name}.{key} needs a value: it has no fixed default")
         defaults[key] = default.arg
     return str(compiled), order, defaults
-
-
-def _sqlite_value(value: Any) -> Any:
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to the store; use time-zone aware UTC")
-        return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
-    return value
 
 
 _DRIVER = "huddlebot.sqlite_driver"
@@ -100,11 +100,12 @@ async def _first_row(
         connection = await session.connection()
         row = (await connection.execute(statement, values)).first()
         return None if row is None else tuple(row)
-    sql, order, defaults = _sqlite_sql(statement, tuple(sorted(values)))
+    driver = await _sqlite_driver(session)
+    dialect = _bind_dialect(session)
+    sql, order, defaults = _sqlite_sql(statement, tuple(sorted(values)), dialect)
     if defaults:
         values = {**defaults, **values}
-    bound = [_sqlite_value(values[key]) for key in order]
-    driver = await _sqlite_driver(session)
+    bound = [values[key] if process is None else process(values[key]) for key, process in order]
     try:
         rows = await driver.write(sql, bound)
     except sqlite3.Error as error:
@@ -112,8 +113,14 @@ async def _first_row(
     return tuple(rows[0]) if rows else None
 
 
+def _bind_dialect(session: AsyncSession) -> Dialect:
+    if session.bind is None:
+        raise TypeError("the session has no engine to write through")
+    return session.bind.dialect
+
+
 def _dialect(session: AsyncSession) -> str:
-    return session.bind.dialect.name if session.bind is not None else "sqlite"
+    return _bind_dialect(session).name
 
 
 async def insert_ignore(

@@ -1,0 +1,40 @@
+"""The SQLite fast path binds values exactly as the ORM's own path does."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from bot.storage.database import open_database
+from bot.storage.models import Person, SeenEvent
+from bot.storage.sql import insert_row
+
+WHEN = datetime(2026, 3, 29, 0, 30, 5, 120, tzinfo=timezone(timedelta(hours=2)))
+
+
+async def test_a_row_written_by_the_fast_path_reads_as_the_orms_does(tmp_path: Path) -> None:
+    path = tmp_path / "huddlebot.db"
+    async with open_database(f"sqlite+aiosqlite:///{path}") as sessions:
+        async with sessions.begin() as session:
+            fast = await insert_row(session, Person, {"display_name": "Ada", "created_at": WHEN})
+            orm = Person(display_name="Ada", created_at=WHEN)
+            session.add(orm)
+            await session.flush()
+        async with sessions() as session:
+            stored = await session.get(Person, fast)
+    with sqlite3.connect(path) as reader:
+        rows = reader.execute("SELECT created_at FROM people ORDER BY id").fetchall()
+    assert rows[0] == rows[1] == ("2026-03-28 22:30:05.000120",)
+    assert stored is not None and stored.created_at == WHEN.astimezone(UTC)
+
+
+async def test_a_naive_time_is_refused_by_the_columns_type(tmp_path: Path) -> None:
+    async with open_database(f"sqlite+aiosqlite:///{tmp_path}/huddlebot.db") as sessions:
+        async with sessions.begin() as session:
+            values = {"platform": "console", "dedup_key": "k", "seen_at": datetime(2026, 1, 1)}
+            with pytest.raises(ValueError, match="naive datetime"):
+                await insert_row(session, SeenEvent, values)
+            await session.rollback()
