@@ -73,7 +73,7 @@ def alembic_config() -> AlembicConfig:
 def _upgrade(connection: Connection) -> None:
     cfg = alembic_config()
     cfg.attributes["connection"] = connection
-    command.upgrade(cfg, "heads")  # features' migrations are branches from the initial schema
+    command.upgrade(cfg, "head")
 
 
 async def upgrade(engine: AsyncEngine) -> None:

@@ -1,5 +1,5 @@
 """Every module that defines tables, imported in one place so migrations see them all.
 
-A feature keeps its tables in its own `bot/models_<feature>.py` and adds one line here; its
-migration is a branch from the initial schema (`down_revision = "0001"`), applied with all heads.
+Migrations are one line of revisions in bot/storage/migrations/versions: a new one revises the
+newest (`down_revision`), never the initial schema.
 """

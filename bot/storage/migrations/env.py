@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from alembic import context
+from alembic.script import ScriptDirectory
 from sqlmodel import SQLModel
 
 import bot.storage.schema  # noqa: F401  (registers every table on SQLModel.metadata)
+from bot.storage.migrations.stored_heads import keep_newest
 
 connection = context.config.attributes.get("connection")
 if connection is None:
@@ -17,4 +19,5 @@ context.configure(
     render_as_batch=connection.dialect.name == "sqlite",
 )
 with context.begin_transaction():
+    keep_newest(connection, ScriptDirectory.from_config(context.config))
     context.run_migrations()

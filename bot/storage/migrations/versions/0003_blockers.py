@@ -1,7 +1,7 @@
 """blockers: a record per blocker entry, and each change of its status with a note
 
 Revision ID: blockers1
-Revises: 0001
+Revises: experiments1
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 import bot.storage.models
 
 revision = "blockers1"
-down_revision = "0001"
+down_revision = "experiments1"
 branch_labels = None
 depends_on = None
 

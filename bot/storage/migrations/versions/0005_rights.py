@@ -1,7 +1,7 @@
 """rights: the erasure log (person ids only), so an erasure can be applied again after a restore
 
 Revision ID: rights1
-Revises: 0001
+Revises: stories1
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 import bot.storage.models
 
 revision = "rights1"
-down_revision = "0001"
+down_revision = "stories1"
 branch_labels = None
 depends_on = None
 

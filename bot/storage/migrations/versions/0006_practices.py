@@ -1,7 +1,7 @@
 """practices: action learning sets, System Maturity Model rounds, Goldilocks pulse checks
 
 Revision ID: practices1
-Revises: 0001
+Revises: rights1
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 import bot.storage.models
 
 revision = "practices1"
-down_revision = "0001"
+down_revision = "rights1"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """stories: a story's title, the teller's own description of it, and when it was withdrawn
 
 Revision ID: stories1
-Revises: 0001
+Revises: blockers1
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 import bot.storage.models
 
 revision = "stories1"
-down_revision = "0001"
+down_revision = "blockers1"
 branch_labels = None
 depends_on = None
 
