@@ -9,6 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 from sqlmodel import Field, SQLModel
 
+from bot.storage.references import entry_ref, not_personal, person_ref
+
 
 class UTCDateTime(sa.types.TypeDecorator[datetime]):
     """A timestamp that refuses naive values and always returns UTC-aware ones."""
@@ -75,7 +77,7 @@ class Identity(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("platform", "team_id", "user_id", name="uq_identity"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    person_id: int = Field(foreign_key="people.id", index=True)
+    person_id: int = person_ref(foreign_key=True, index=True, identifies=True)
     platform: str = Field(max_length=32)
     team_id: str = Field(default="", max_length=64)
     user_id: str = Field(max_length=128)
@@ -90,7 +92,7 @@ class Membership(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("person_id", "circle_id", name="uq_membership"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    person_id: int = Field(foreign_key="people.id", index=True)
+    person_id: int = person_ref(foreign_key=True, index=True, identifies=True)
     circle_id: str = Field(foreign_key="circles.id", index=True)
     joined_at: datetime = _when()
 
@@ -122,7 +124,7 @@ class Entry(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     circle_id: str = Field(foreign_key="circles.id", index=True)
-    person_id: int | None = Field(default=None, foreign_key="people.id", index=True)
+    person_id: int | None = person_ref(None, foreign_key=True, index=True)
     prompt_run_id: int | None = Field(default=None, foreign_key="prompt_runs.id", index=True)
     kind: str = Field(max_length=32, index=True)
     text: str
@@ -140,8 +142,8 @@ class Consent(SQLModel, table=True):
     __tablename__ = "consents"
 
     id: int | None = Field(default=None, primary_key=True)
-    entry_id: int = Field(foreign_key="entries.id", index=True)
-    person_id: int | None = Field(default=None, foreign_key="people.id")
+    entry_id: int = entry_ref(foreign_key=True, index=True)
+    person_id: int | None = person_ref(None, foreign_key=True)
     visibility: str = Field(max_length=16)
     anonymous: bool
     wording: str
@@ -168,13 +170,13 @@ class OutboxMessage(SQLModel, table=True):
     ephemeral_to: str = Field(default="", max_length=128)
     text: str
     buttons: str = "[]"
-    part: int = 1
-    parts: int = 1
+    part: int = not_personal(1)
+    parts: int = not_personal(1)
     prompt_run_id: int | None = Field(default=None, foreign_key="prompt_runs.id", index=True)
-    person_id: int | None = Field(default=None, foreign_key="people.id")
+    person_id: int | None = person_ref(None, foreign_key=True)
     status: str = Field(default="pending", max_length=16)
     """pending | sending | sent | failed | in_doubt | skipped"""
-    attempts: int = 0
+    attempts: int = not_personal(0)
     not_before: datetime = _when()
     created_at: datetime = _when()
     sent_at: datetime | None = _when(nullable=True)
@@ -209,5 +211,5 @@ class Digest(SQLModel, table=True):
     period_end: datetime = _when()
     created_at: datetime = _when()
     markdown: str = ""
-    people: int = 0
-    entries: int = 0
+    people: int = not_personal(0)
+    entries: int = not_personal(0)

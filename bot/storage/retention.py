@@ -1,17 +1,18 @@
 """Retention: entries past the partnership's retention period go, with all that hangs on them.
 
-"All that hangs on them" is found from the tables themselves, so a feature's side table is
-covered without registering anything: a column that is a foreign key to `entries.id` or is named
-`entry_id` hangs on an entry; one that is a foreign key to `people.id`, is named `person_id` or
-ends in `_by` (an integer: `raised_by`, `taken_by`) points at a person. Rows that hang on a
-deleted row (by foreign key) are deleted first, so nothing is left dangling, and a reference from
-a table to itself (a round following up an earlier one) is cleared.
+"All that hangs on them" is read from the columns' declarations (`bot.storage.references`): a
+column declared with `entry_ref()` hangs on an entry, one declared with `person_ref()` points at a
+person; a table's own foreign keys say which rows hang on a row of it. So a feature's side table
+is covered by declaring its columns, without registering anything, and never by what a column
+happens to be called. Rows that hang on a deleted row (by foreign key) are deleted first, so
+nothing is left dangling, and a reference from a table to itself (a round following up an
+earlier one) is cleared.
 
 Records kept outside `entries` (a learning set's rounds, maturity scores, pulse answers) expire
 the same way: a time column whose `info` says `expires` is the moment the row's clock starts.
 
-The outbox keeps no text once a part is sent (bot/dispatch.py). A part that failed or is in
-doubt keeps its text `SETTLED_TEXT_DAYS` for whoever runs the bot to look at, then loses it.
+The outbox keeps no text once a part is sent (bot/delivery/dispatcher.py). A part that failed or
+is in doubt keeps its text `SETTLED_TEXT_DAYS` for whoever runs the bot to look at, then loses it.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage.models import Digest, Entry, OutboxMessage
+from bot.storage.references import ENTRIES, PEOPLE, Refers, refers_to
 
 log = logging.getLogger(__name__)
 
@@ -54,31 +56,23 @@ def children(parent: sa.Table) -> Iterator[tuple[sa.Table, sa.Column[Any]]]:
                 yield table, fk.parent
 
 
-def entry_columns() -> Iterator[tuple[sa.Table, sa.Column[Any]]]:
-    """Every column that refers to an entry, by foreign key or by the name `entry_id`."""
-    entries = Entry.__table__  # type: ignore[attr-defined]
+def _declared(refers: Refers, *, skip: str) -> Iterator[tuple[sa.Table, sa.Column[Any]]]:
     for table in _tables():
-        if table is entries:
+        if table.name == skip:
             continue
         for column in table.columns:
-            by_key = any(fk.column.table is entries for fk in column.foreign_keys)
-            if by_key or column.name == "entry_id":
+            if refers_to(column) is refers:
                 yield table, column
+
+
+def entry_columns() -> Iterator[tuple[sa.Table, sa.Column[Any]]]:
+    """Every column declared with `entry_ref()`, outside `entries` itself."""
+    return _declared(Refers.ENTRY, skip=ENTRIES)
 
 
 def person_columns() -> Iterator[tuple[sa.Table, sa.Column[Any]]]:
-    """Every column that refers to a person, by foreign key or by name."""
-    people = SQLModel.metadata.tables["people"]
-    for table in _tables():
-        if table is people:
-            continue
-        for column in table.columns:
-            by_key = any(fk.column.table is people for fk in column.foreign_keys)
-            by_name = column.name == "person_id" or (
-                column.name.endswith("_by") and isinstance(column.type, sa.Integer)
-            )
-            if by_key or by_name:
-                yield table, column
+    """Every column declared with `person_ref()`, outside `people` itself."""
+    return _declared(Refers.PERSON, skip=PEOPLE)
 
 
 async def delete_rows(

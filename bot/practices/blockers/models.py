@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from bot.storage.models import UTCDateTime
+from bot.storage.references import entry_ref, person_ref
 
 TASK = "task"
 SYSTEM_KINDS = ("rules", "funding", "power", "relationships", "capacity", "information")
@@ -29,14 +30,14 @@ class Blocker(SQLModel, table=True):
     __tablename__ = "blockers"
 
     id: int | None = Field(default=None, primary_key=True)
-    entry_id: int = Field(sa_column_kwargs={"unique": True})
+    entry_id: int = entry_ref(unique=True)
     circle_id: str = Field(foreign_key="circles.id", index=True)
     kind: str = Field(default="", max_length=16)
     """One of KINDS, or empty until someone says which kind it is."""
     status: str = Field(default="open", max_length=16, index=True)
     note: str = ""
-    raised_by: int | None = None
-    taken_by: int | None = None
+    raised_by: int | None = person_ref(None)
+    taken_by: int | None = person_ref(None)
     raised_at: datetime = _when(index=True)
     changed_at: datetime = _when()
     closed_at: datetime | None = _when(nullable=True, index=True)
@@ -52,5 +53,5 @@ class BlockerChange(SQLModel, table=True):
     blocker_id: int = Field(foreign_key="blockers.id", index=True)
     status: str = Field(max_length=16)
     note: str = ""
-    person_id: int | None = None
+    person_id: int | None = person_ref(None)
     at: datetime = _when()

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from bot.storage.models import UTCDateTime
+from bot.storage.references import person_ref
 
 
 def _when() -> Any:
@@ -21,8 +22,9 @@ class Erasure(SQLModel, table=True):
     __tablename__ = "erasures"
 
     id: int | None = Field(default=None, primary_key=True)
-    person_id: int = Field(index=True)
-    """Deliberately not a foreign key: the log outlives what it points at."""
+    person_id: int = person_ref(index=True)
+    """Deliberately not a foreign key: the log outlives what it points at. Retention and erasure
+    leave this table alone (`bot.storage.retention.NEVER_TOUCHED`)."""
     mode: str = Field(max_length=16)
     """anonymise | erase, as the partnership's policy said at the time."""
     applied_at: datetime = _when()

@@ -48,6 +48,7 @@ from bot.rituals.scheduler import JobSpec
 from bot.rituals.timing import cron
 from bot.storage.database import SessionFactory
 from bot.storage.models import Digest, Entry, OutboxMessage, Person
+from bot.storage.references import identifies, words_of
 from bot.storage.retention import (
     delete_entries,
     delete_rows,
@@ -204,12 +205,12 @@ async def erase_person(
         if column.nullable:
             values: dict[str, Any] = {column.name: None}
             if mode == "erase":  # what they wrote in a row that is not theirs alone goes too
-                values.update(dict.fromkeys(column.info.get("words", ()), ""))
+                values.update(dict.fromkeys(words_of(column), ""))
             result = await execute(
                 session, sa.update(table).where(column == person_id).values(values)
             )
             changed = changed or bool(getattr(result, "rowcount", 0))
-        elif mode == "erase" or table.name in ("identities", "memberships"):
+        elif mode == "erase" or identifies(column):
             changed = await delete_rows(session, table, column == person_id) > 0 or changed
     changed = await _clear_outbox(session, person_id) or changed
     if person.erased_at is None or person.display_name:

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from bot.storage.models import UTCDateTime
+from bot.storage.references import entry_ref, not_personal, person_ref
 
 STAGES = ("plan", "do", "study", "act")
 DECISIONS = ("adopt", "adapt", "abandon")
@@ -35,8 +36,8 @@ class Experiment(SQLModel, table=True):
     result: str = ""
     decision: str = Field(default="", max_length=16)
     review_date: date = Field(sa_column=sa.Column(sa.Date(), nullable=False, index=True))
-    previous_id: int | None = Field(default=None, index=True)
-    created_by: int | None = None
+    previous_id: int | None = not_personal(None, index=True)
+    created_by: int | None = person_ref(None)
     created_at: datetime = _when()
     updated_at: datetime = _when()
     nudged_at: datetime | None = _when(nullable=True)
@@ -49,7 +50,7 @@ class ExperimentLead(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     experiment_id: int = Field(foreign_key="experiments.id", index=True)
-    person_id: int = Field(index=True)
+    person_id: int = person_ref(index=True)
 
 
 class ExperimentUpdate(SQLModel, table=True):
@@ -61,6 +62,6 @@ class ExperimentUpdate(SQLModel, table=True):
     experiment_id: int = Field(foreign_key="experiments.id", index=True)
     stage: str = Field(max_length=16)
     text: str
-    person_id: int | None = None
-    entry_id: int | None = Field(default=None, index=True)
+    person_id: int | None = person_ref(None)
+    entry_id: int | None = entry_ref(None, index=True)
     created_at: datetime = _when(index=True)

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from bot.storage.columns import time_column
+from bot.storage.references import not_personal, person_ref
 
 
 class LearningRound(SQLModel, table=True):
@@ -22,13 +23,11 @@ class LearningRound(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     circle_id: str = Field(foreign_key="circles.id", index=True)
-    number: int
+    number: int = not_personal()
     scheduled_for: datetime = time_column(expires=True)
     """Past the retention period the round goes, with its notes and passes."""
-    presenter_id: int | None = Field(
-        default=None, foreign_key="people.id", sa_column_kwargs={"info": {"words": ("action",)}}
-    )
-    """`words`: the columns holding what this person wrote, blanked when they are erased."""
+    presenter_id: int | None = person_ref(None, foreign_key=True, words=("action",))
+    """Erasing the presenter blanks the action they committed to; the round stays."""
     phase: str = Field(default="issue", max_length=16)
     """issue | questions | reflect | closed"""
     phase_ends_at: datetime = time_column()
@@ -49,7 +48,7 @@ class LearningPass(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     round_id: int = Field(foreign_key="learning_rounds.id", index=True)
-    person_id: int = Field(foreign_key="people.id")
+    person_id: int = person_ref(foreign_key=True)
     passed_at: datetime = time_column()
 
 
@@ -60,7 +59,7 @@ class LearningNote(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     round_id: int = Field(foreign_key="learning_rounds.id", index=True)
-    person_id: int = Field(foreign_key="people.id", index=True)
+    person_id: int = person_ref(foreign_key=True, index=True)
     """Not nullable, so erasing a person (`erasure = "erase"`) deletes their words here too."""
     kind: str = Field(max_length=16)
     """issue | question | answer | reflection | action | follow_up | note"""

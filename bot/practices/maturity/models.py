@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from bot.storage.columns import time_column
+from bot.storage.references import not_personal, person_ref
 
 
 class MaturityRound(SQLModel, table=True):
@@ -20,7 +21,7 @@ class MaturityRound(SQLModel, table=True):
     opened_at: datetime = time_column()
     closes_at: datetime = time_column()
     closed_at: datetime | None = time_column(nullable=True)
-    threshold: int = 3
+    threshold: int = not_personal(3)
     """The fewest scorers whose spread may be shown for a dimension."""
     focus: str = ""
     """The dimensions the group chose to work on next, space separated."""
@@ -36,9 +37,9 @@ class MaturityScore(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     round_id: int = Field(foreign_key="maturity_rounds.id", index=True)
-    person_id: int = Field(foreign_key="people.id", index=True)
+    person_id: int = person_ref(foreign_key=True, index=True)
     dimension: str = Field(max_length=32)
-    score: int
+    score: int = not_personal()
     reason: str = ""
     scored_at: datetime = time_column(expires=True)
 
@@ -52,6 +53,6 @@ class MaturityAgreed(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     round_id: int = Field(foreign_key="maturity_rounds.id", index=True)
     dimension: str = Field(max_length=32)
-    score: int
+    score: int = not_personal()
     reason: str = ""
     agreed_at: datetime = time_column()

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from bot.storage.columns import time_column
+from bot.storage.references import not_personal, person_ref
 
 
 class PulseCheck(SQLModel, table=True):
@@ -20,7 +21,7 @@ class PulseCheck(SQLModel, table=True):
     circle_id: str = Field(foreign_key="circles.id", index=True)
     scheduled_for: datetime = time_column()
     closes_at: datetime = time_column()
-    threshold: int = 3
+    threshold: int = not_personal(3)
     reported: bool = False
 
 
@@ -34,7 +35,7 @@ class PulseAnswer(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     pulse_id: int = Field(foreign_key="pulse_checks.id", index=True)
-    person_id: int = Field(foreign_key="people.id", index=True)
+    person_id: int = person_ref(foreign_key=True, index=True)
     factor: str = Field(max_length=16)
     answer: str = Field(max_length=16)
     """too_little | just_right | too_much"""

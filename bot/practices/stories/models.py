@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from bot.storage.models import UTCDateTime
+from bot.storage.references import entry_ref
 
 
 def _when(*, nullable: bool = False) -> Any:
@@ -25,7 +26,7 @@ class StoryDetail(SQLModel, table=True):
 
     __tablename__ = "story_details"
 
-    entry_id: int = Field(foreign_key="entries.id", primary_key=True)
+    entry_id: int = entry_ref(foreign_key=True, primary_key=True)
     title: str = Field(default="", max_length=200)
     dimensions: str = ""
     """Comma-separated keys from `stories.practice.DIMENSIONS`, as the teller chose them."""
