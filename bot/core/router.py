@@ -37,8 +37,10 @@ class Saved:
 
 
 EntryHook = Callable[["Context", Any, Saved], Awaitable[list[Outgoing]]]
-"""Runs in the same transaction right after an entry of its kind is stored; returns messages to
-send in addition to (or, for `replace_answer`, instead of) the usual thank-you."""
+"""Runs in the same transaction right after an entry of its kind is stored, however it was made
+(`bot.core.entries.store_entry`); returns messages to send in addition to (or, for
+`replace_answer`, instead of) the usual thank-you. An entry stored "private" is held for its
+author (words someone else saved for them): a hook must not widen it or announce it."""
 
 
 @dataclass(frozen=True, slots=True)
