@@ -22,6 +22,7 @@ from bot.core.lookups import Memo
 from bot.core.outbox import Outbox
 from bot.core.ports import Adapter, KnowsVerbs
 from bot.core.router import Router
+from bot.core.runtime import Runtime
 from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.in_doubt import doubt_handler
 from bot.delivery.unreachable import unreachable_handler
@@ -149,49 +150,32 @@ async def assembled(
         await sync_circles(sessions, config, memo)
         by_platform = {adapter.platform: adapter for adapter in adapters}
         outbox = Outbox(renderer=library, platforms=by_platform, memo=memo)
-        router = Router()
+        router = Router(menu=contributions.MENU)
         dispatcher = Dispatcher(sessions, by_platform, clock=clock)
+        runtime = Runtime(sessions=sessions, outbox=outbox, clock=clock, wake=dispatcher.wake)
         core = Core(
-            config=config,
-            sessions=sessions,
-            outbox=outbox,
-            router=router,
-            library=library,
-            clock=clock,
-            memo=memo,
-            wake=dispatcher.wake,
+            config=config, runtime=runtime, router=router, library=library, clock=clock, memo=memo
         )
         huddle = Huddle(
             config=config,
+            runtime=runtime,
             sessions=sessions,
-            outbox=outbox,
             library=library,
             clock=clock,
             scheduler=scheduler,
-            wake=dispatcher.wake,
         )
-        dispatcher.on_undeliverable = unreachable_handler(
-            config=config,
-            sessions=sessions,
-            outbox=outbox,
-            clock=clock,
-            memo=memo,
-            wake=dispatcher.wake,
-        )
-        dispatcher.on_left_in_doubt = doubt_handler(
-            config=config, sessions=sessions, outbox=outbox, clock=clock, wake=dispatcher.wake
-        )
+        dispatcher.on_undeliverable = unreachable_handler(config=config, runtime=runtime, memo=memo)
+        dispatcher.on_left_in_doubt = doubt_handler(config=config, runtime=runtime, clock=clock)
         contributions.register(router)
         huddle.register(router)
         services = Services(
             config=config,
+            runtime=runtime,
             sessions=sessions,
-            outbox=outbox,
             library=library,
             clock=clock,
             scheduler=scheduler,
             memo=memo,
-            wake=dispatcher.wake,
             data_dir=settings.data_dir,
         )
         features = build_features(services)

@@ -7,7 +7,6 @@ stored, and the outgoing messages. A redelivered event finds its record and chan
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from functools import partial
 
 from sqlalchemy.exc import OperationalError
@@ -15,14 +14,13 @@ from sqlalchemy.exc import OperationalError
 from bot.config.partnership import CircleConfig, Config
 from bot.core.clock import Clock
 from bot.core.events import ButtonPress, Command, InboundEvent
-from bot.core.lookups import AfterCommit, Memo
+from bot.core.lookups import Memo
 from bot.core.messages import Body, Outgoing, ToRoom
-from bot.core.outbox import Outbox
 from bot.core.people import circles_of, join, resolve
 from bot.core.router import Context, Router
+from bot.core.runtime import Runtime
 from bot.delivery.unreachable import heard_from
 from bot.errors import InputError
-from bot.storage.database import SessionFactory
 from bot.storage.models import SeenEvent
 from bot.storage.sql import insert_ignore
 from bot.text.library import PromptLibrary
@@ -49,27 +47,23 @@ class Core:
         self,
         *,
         config: Config,
-        sessions: SessionFactory,
-        outbox: Outbox,
+        runtime: Runtime,
         router: Router,
         library: PromptLibrary,
         clock: Clock,
         memo: Memo,
-        wake: Callable[[], None] = lambda: None,
     ) -> None:
         self._memo = memo
         self._config = config
-        self._sessions = sessions
-        self._outbox = outbox
+        self._runtime = runtime
         self._router = router
         self._library = library
         self._clock = clock
-        self._wake = wake
 
     async def handle(self, event: InboundEvent) -> None:
         """Store the effect of `event` once. Safe to call again with the same event."""
         try:
-            queued = await self._handle(event)
+            await self._handle(event)
         except OperationalError:
             # the database is unavailable: let the platform deliver the event again later
             raise
@@ -80,14 +74,11 @@ class Core:
                 event.platform,
                 event.dedup_key,
             )
-            return
-        if queued:
-            self._wake()
 
-    async def _handle(self, event: InboundEvent) -> int:
+    async def _handle(self, event: InboundEvent) -> None:
         now = self._clock.now()
-        after_commit: AfterCommit = []
-        async with self._sessions.begin() as session:
+        async with self._runtime.transaction(now=now) as tx:
+            session = tx.session
             seen = await insert_ignore(
                 session,
                 SeenEvent,
@@ -95,13 +86,14 @@ class Core:
             )
             if seen is None:
                 log.debug("%s event %s already handled", event.platform, event.dedup_key)
-                return 0
+                return
             who = self._memo.people.get(event.sender)
             if who is None:
                 who = await resolve(session, event.sender, now=now)
-                after_commit.append(partial(self._memo.people.put, event.sender, who))
+                tx.after_commit(partial(self._memo.people.put, event.sender, who))
             circle = self._config.circle_for_room(event.platform, event.chat, event.topic)
             ctx = Context(
+                tx=tx,
                 session=session,
                 now=now,
                 who=who,
@@ -109,7 +101,6 @@ class Core:
                 config=self._config,
                 library=self._library,
                 memo=self._memo,
-                after_commit=after_commit,
                 entry_hooks=self._router.entry_hooks,
             )
             if circle is not None:
@@ -117,7 +108,7 @@ class Core:
                 room = (event.platform, event.chat)
                 if room in self._memo.inactive_rooms:
                     await heard_from(session, event.platform, event.chat)
-                    after_commit.append(partial(self._memo.inactive_rooms.discard, room))
+                    tx.after_commit(partial(self._memo.inactive_rooms.discard, room))
             try:
                 outgoing = await self._route(ctx, event)
             except InputError as problem:
@@ -128,10 +119,7 @@ class Core:
                         key=f"answer:{event.platform}:{event.dedup_key}",
                     )
                 ]
-            queued = await self._outbox.enqueue(session, outgoing, now=now)
-        for remember in after_commit:
-            remember()
-        return queued
+            tx.send(outgoing)
 
     async def _route(self, ctx: Context, event: InboundEvent) -> list[Outgoing]:
         if isinstance(event, Command):
@@ -147,10 +135,11 @@ class Core:
                 log.warning("a button with unknown action %r was pressed; ignored", event.action)
                 return []
             return await handler(ctx, event)
-        handler = self._router.kinds.get(type(event))
-        if handler is None:
-            return []
-        return await handler(ctx, event)
+        for offer in self._router.chain(type(event)):
+            claimed = await offer(ctx, event)
+            if claimed is not None:
+                return claimed
+        return []
 
     def public_verbs(self) -> list[str]:
         return [v.verb for v in self._router.verbs.values() if not v.operator]
@@ -170,7 +159,7 @@ async def join_once(ctx: Context, person_id: int, circle_id: str) -> None:
     if ctx.memo.memberships.get(key):
         return
     await join(ctx.session, person_id, circle_id, now=ctx.now)
-    ctx.after_commit.append(partial(ctx.memo.memberships.put, key, True))
+    ctx.after_commit(partial(ctx.memo.memberships.put, key, True))
 
 
 def circle_or_default(ctx: Context, circles: list[str]) -> CircleConfig:

@@ -58,7 +58,3 @@ class Memo:
     def forget_person(self, person_id: int) -> None:
         self.people.drop_where(lambda _sender, who: who.person_id == person_id)
         self.memberships.drop_where(lambda key, _v: key[0] == person_id)
-
-
-AfterCommit = list[Callable[[], object]]
-"""Memo updates to make once the transaction that justifies them has committed."""

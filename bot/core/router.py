@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -15,7 +16,8 @@ from bot.core.people import Who
 
 if TYPE_CHECKING:
     from bot.config.partnership import CircleConfig, Config
-    from bot.core.lookups import AfterCommit, Memo
+    from bot.core.lookups import Memo
+    from bot.core.runtime import Callback, Transaction
     from bot.text.library import PromptLibrary
 
 
@@ -28,29 +30,61 @@ class Saved:
     text: str
     circle_id: str
     prompt_run_id: int | None
+    person_id: int
+    """Whose words these are: the sender, or the author of words someone else saved."""
+    visibility: str
+    """As stored; "private" is an entry held for its author, who has not chosen yet."""
 
 
 EntryHook = Callable[["Context", Any, Saved], Awaitable[list[Outgoing]]]
-"""Runs in the same transaction right after an entry of its kind is stored; returns messages to
-send in addition to (or, for `replace_answer`, instead of) the usual thank-you."""
+"""Runs in the same transaction right after an entry of its kind is stored, however it was made
+(`bot.core.entries.store_entry`); returns messages to send in addition to (or, for
+`replace_answer`, instead of) the usual thank-you. An entry stored "private" is held for its
+author (words someone else saved for them): a hook must not widen it or announce it."""
 
 
 @dataclass(frozen=True, slots=True)
 class Context:
     """What a handler may use: one open transaction, the sender, their circle, the time."""
 
+    tx: Transaction
     session: AsyncSession
+    """The transaction's session."""
     now: datetime
     who: Who
     circle: CircleConfig | None
     config: Config
     library: PromptLibrary
     memo: Memo
-    after_commit: AfterCommit
     entry_hooks: Mapping[str, list[tuple[EntryHook, bool]]] = field(default_factory=dict)
+
+    def after_commit(self, callback: Callback) -> None:
+        """Run `callback` once this event's transaction has committed (a memo update)."""
+        self.tx.after_commit(callback)
 
 
 Handler = Callable[[Context, Any], Awaitable[list[Outgoing]]]
+"""Answers a verb or a button: returns what to send."""
+
+KindHandler = Callable[[Context, Any], Awaitable[list[Outgoing] | None]]
+"""Offered an event of one kind: returns what to send when it claims the event (an empty list
+claims it and sends nothing), or None to pass it to the next group."""
+
+
+class Group(IntEnum):
+    """The order in which handlers of one event kind (a message, a reply, a private message) are
+    offered an event: lowest first. The first to claim it answers it; the others are not asked.
+    Each handler of a kind takes its own group, so no handler can take another's place.
+
+    - A reply to a prompt the bot asked is an answer to that prompt, wherever it is written.
+    - Words said during a running conversation (a learning-set round) stay in it.
+    - Anything else is a contribution: a private message answering an open prompt or starting
+      with a verb, a `/start`, someone's words saved for the huddle.
+    """
+
+    PROMPT_ANSWERS = 10
+    CONVERSATIONS = 20
+    CONTRIBUTIONS = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,27 +97,40 @@ class Verb:
 
 
 class Router:
-    """Maps what arrives to the function that answers it."""
+    """Maps what arrives to the function that answers it.
 
-    def __init__(self) -> None:
-        self.verbs: dict[str, Verb] = {}
+    A verb and a button action are each registered once. Handlers of other event kinds are
+    registered in a `Group`, and offered an event in their groups' order. `menu` lists the verbs
+    to show first, in that order, when verbs are listed (help, a platform's command menu); the
+    others follow in the order they were registered.
+    """
+
+    def __init__(self, *, menu: Iterable[str] = ()) -> None:
+        self._menu = tuple(menu)
+        self._verbs: dict[str, Verb] = {}
+        self._listed: dict[str, Verb] | None = None
         self.buttons: dict[str, Handler] = {}
-        self.kinds: dict[type[Any], Handler] = {}
+        self._groups: dict[type[Any], dict[Group, KindHandler]] = {}
+        self._chains: dict[type[Any], tuple[KindHandler, ...]] = {}
         self.entry_hooks: dict[str, list[tuple[EntryHook, bool]]] = {}
 
+    @property
+    def verbs(self) -> Mapping[str, Verb]:
+        """Every verb, in the order they are listed: the menu's first, then the rest."""
+        if self._listed is None:
+            first = [self._verbs[v] for v in self._menu if v in self._verbs]
+            rest = [v for name, v in self._verbs.items() if name not in self._menu]
+            self._listed = {v.verb: v for v in (*first, *rest)}
+        return self._listed
+
     def command(
-        self,
-        verb: str,
-        handler: Handler,
-        *,
-        description: str,
-        operator: bool = False,
-        replace: bool = False,
+        self, verb: str, handler: Handler, *, description: str, operator: bool = False
     ) -> None:
-        """Answer `verb` with `handler`; `replace=True` lets a feature take over a core verb."""
-        if verb in self.verbs and not replace:
+        """Answer `verb` with `handler`."""
+        if verb in self._verbs:
             raise ValueError(f"verb {verb!r} is registered twice")
-        self.verbs[verb] = Verb(verb, description, handler, operator)
+        self._verbs[verb] = Verb(verb, description, handler, operator)
+        self._listed = None
 
     def on_entry(self, kind: str, hook: EntryHook, *, replace_answer: bool = False) -> None:
         """Run `hook` whenever an entry of `kind` is stored, from any verb, reply or message."""
@@ -94,7 +141,26 @@ class Router:
             raise ValueError(f"button action {action!r} is registered twice")
         self.buttons[action] = handler
 
-    def on(self, kind: type[Any], handler: Handler) -> None:
+    def on(self, kind: type[Any], handler: KindHandler, *, group: Group) -> None:
+        """Offer events of `kind` to `handler` in `group`'s turn."""
         if kind in (Command, ButtonPress):
             raise ValueError("register commands with .command() and buttons with .button()")
-        self.kinds[kind] = handler
+        groups = self._groups.setdefault(kind, {})
+        if group in groups:
+            raise ValueError(f"{kind.__name__} already has a handler in group {group.name}")
+        groups[group] = handler
+        self._chains[kind] = tuple(groups[g] for g in sorted(groups))
+
+    def chain(self, kind: type[Any]) -> tuple[KindHandler, ...]:
+        """The handlers offered an event of `kind`, in order."""
+        return self._chains.get(kind, ())
+
+    def order(self) -> dict[str, list[str]]:
+        """Each event kind's handlers by group, as `{"Reply": ["PROMPT_ANSWERS ...", ...]}`."""
+        return {
+            kind.__name__: [
+                f"{group.name} {getattr(handler, '__qualname__', repr(handler))}"
+                for group, handler in sorted(groups.items())
+            ]
+            for kind, groups in self._groups.items()
+        }

@@ -14,9 +14,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from bot.config.partnership import Config
 from bot.core.clock import Clock
 from bot.core.messages import Body
-from bot.core.outbox import Outbox
+from bot.core.runtime import Runtime
 from bot.delivery.notices import to_stewards
-from bot.storage.database import SessionFactory
 from bot.storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -27,10 +26,8 @@ DoubtHandler = Callable[[Sequence[OutboxMessage]], Awaitable[None]]
 def doubt_handler(
     *,
     config: Config,
-    sessions: SessionFactory,
-    outbox: Outbox,
+    runtime: Runtime,
     clock: Clock,
-    wake: Callable[[], None],
 ) -> DoubtHandler:
     async def handle(rows: Sequence[OutboxMessage]) -> None:
         rooms = [r for r in rows if r.person_id is None and not r.ephemeral_to]
@@ -47,9 +44,8 @@ def doubt_handler(
         notices = to_stewards(config, body, key=f"in_doubt:{now.isoformat()}")
         if not rows or not notices:
             return
-        async with sessions.begin() as session:
-            await outbox.enqueue(session, notices, now=now)
+        async with runtime.transaction(now=now) as tx:
+            tx.send(notices)
         log.warning("the stewards were told of %d part(s) left in doubt", len(rows))
-        wake()
 
     return handle

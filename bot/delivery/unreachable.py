@@ -15,13 +15,11 @@ from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config.partnership import Config
-from bot.core.clock import Clock
 from bot.core.lookups import Memo
 from bot.core.messages import Body
-from bot.core.outbox import Outbox
+from bot.core.runtime import Runtime
 from bot.delivery.notices import to_stewards
 from bot.errors import Undeliverable
-from bot.storage.database import SessionFactory
 from bot.storage.models import Identity, OutboxMessage, Room
 
 log = logging.getLogger(__name__)
@@ -30,15 +28,12 @@ log = logging.getLogger(__name__)
 def unreachable_handler(
     *,
     config: Config,
-    sessions: SessionFactory,
-    outbox: Outbox,
-    clock: Clock,
+    runtime: Runtime,
     memo: Memo,
-    wake: Callable[[], None],
 ) -> Callable[[OutboxMessage, Undeliverable], Awaitable[None]]:
     async def handle(row: OutboxMessage, problem: Undeliverable) -> None:
-        now = clock.now()
-        async with sessions.begin() as session:
+        async with runtime.transaction() as tx:
+            session = tx.session
             rooms = await session.exec(  # type: ignore[call-overload]
                 update(Room)
                 .where(
@@ -71,10 +66,8 @@ def unreachable_handler(
                     "hint": problem.hint,
                 },
             )
-            key = f"unreachable:{row.platform}:{row.chat}:{now.isoformat()}"
-            notices = to_stewards(config, body, key=key)
-            await outbox.enqueue(session, notices, now=now)
-        wake()
+            key = f"unreachable:{row.platform}:{row.chat}:{tx.now.isoformat()}"
+            tx.send(to_stewards(config, body, key=key))
 
     return handle
 

@@ -8,14 +8,13 @@ from functools import partial
 
 from sqlmodel import col, select
 
+from bot.core.entries import save_entry
 from bot.core.events import Command, DirectMessage, InboundEvent, Reply, Started
-from bot.core.inbound import answer_here, circle_or_default, join_once
+from bot.core.inbound import answer_here, join_once
 from bot.core.messages import Body, Outgoing
-from bot.core.people import circles_of
-from bot.core.router import Context, Router, Saved
+from bot.core.router import Context, Group, Router
 from bot.errors import InputError
-from bot.storage.models import Entry, Identity, OutboxMessage, PromptRun
-from bot.storage.sql import insert_row
+from bot.storage.models import Identity, OutboxMessage, PromptRun
 
 VERB_KINDS = {
     "learned": "learning",
@@ -26,16 +25,19 @@ VERB_KINDS = {
     "reflect": "reflection",
     "question": "question",
 }
+"""Each word that starts a contribution, and the kind of entry it makes (in a private message,
+or in words saved for the huddle, as much as in a verb)."""
 
 VERB_DESCRIPTIONS = {
     "learned": "share something we learned",
-    "blocker": "name something that is blocking us",
     "celebrate": "celebrate something that went well",
-    "story": "tell a short story of change (you choose who sees it)",
-    "experiment": "give an update on an experiment",
     "reflect": "add a reflection",
     "question": "suggest a question for our next huddle",
 }
+"""The verbs registered here; `blocker`, `story` and `experiment` belong to their practices."""
+
+MENU = (*VERB_KINDS, "help")
+"""The order in which help and the platforms' command menus list the contribution verbs."""
 
 
 def checked_text(ctx: Context, text: str, *, verb: str) -> str:
@@ -47,56 +49,6 @@ def checked_text(ctx: Context, text: str, *, verb: str) -> str:
     if len(text) > limit:
         raise InputError("replies/too_long", limit=limit, length=len(text), text=text)
     return text
-
-
-async def save_entry(
-    ctx: Context,
-    event: InboundEvent,
-    *,
-    kind: str,
-    text: str,
-    prompt_run: PromptRun | None = None,
-) -> list[Outgoing]:
-    """Store one contribution and answer its author."""
-    if prompt_run is not None:
-        circle_id = prompt_run.circle_id
-    elif ctx.circle is not None:
-        circle_id = ctx.circle.id
-    else:
-        circle_id = circle_or_default(ctx, await circles_of(ctx.session, ctx.who.person_id)).id
-    await join_once(ctx, ctx.who.person_id, circle_id)
-    is_story = kind == "story"
-    entry_id = await insert_row(
-        ctx.session,
-        Entry,
-        {
-            "circle_id": circle_id,
-            "person_id": ctx.who.person_id,
-            "prompt_run_id": prompt_run.id if prompt_run else None,
-            "kind": kind,
-            "text": text,
-            # until a teller chooses, the safest choice holds for a story
-            "visibility": "stewards" if is_story else "circle",
-            "anonymous": is_story,
-            "platform": event.platform,
-            "source_ref": event.dedup_key,
-            "created_at": ctx.now,
-        },
-    )
-    saved = Saved(entry_id, kind, text, circle_id, prompt_run.id if prompt_run else None)
-    extra: list[Outgoing] = []
-    answered = False
-    for hook, replaces_answer in ctx.entry_hooks.get(kind, ()):
-        extra.extend(await hook(ctx, event, saved))
-        answered = answered or replaces_answer
-    if answered:
-        return extra
-    key = f"saved:{event.platform}:{event.dedup_key}"
-    title = ctx.library.prompt(prompt_run.prompt_id).title if prompt_run else None
-    body = Body(
-        "replies/saved", {"kind_label": ctx.library.kind_label(kind), "prompt_title": title}
-    )
-    return [answer_here(event, body, key=key), *extra]
 
 
 async def on_verb(ctx: Context, event: Command) -> list[Outgoing]:
@@ -122,7 +74,7 @@ async def _run_for_reply(ctx: Context, event: Reply) -> PromptRun | None:
         return None
     run = await ctx.session.get_one(PromptRun, run_id)
     # which run a sent prompt belongs to, and when it closes, never change
-    ctx.after_commit.append(partial(ctx.memo.prompt_for_ref.put, ref, run))
+    ctx.after_commit(partial(ctx.memo.prompt_for_ref.put, ref, run))
     return run
 
 
@@ -142,10 +94,11 @@ def _verb_for(kind: str) -> str:
     return next((verb for verb, k in VERB_KINDS.items() if k == kind), "reflect")
 
 
-async def on_reply(ctx: Context, event: Reply) -> list[Outgoing]:
+async def on_reply(ctx: Context, event: Reply) -> list[Outgoing] | None:
+    """A reply to one of the bot's prompts is an answer to it; other replies are passed on."""
     run = await _run_for_reply(ctx, event)
     if run is None:
-        return []  # a reply to one of the bot's other messages: nothing to keep
+        return None
     return await _answer_run(ctx, event, run, event.text)
 
 
@@ -201,7 +154,7 @@ async def on_started(ctx: Context, event: Started) -> list[Outgoing]:
 
 
 def register(router: Router) -> None:
-    """Put the contribution verbs, reply handling and story choices on `router`."""
+    """Put the contribution verbs, answers to prompts and private messages on `router`."""
     for verb, description in VERB_DESCRIPTIONS.items():
         router.command(verb, on_verb, description=description)
 
@@ -215,6 +168,6 @@ def register(router: Router) -> None:
         return [answer_here(event, body, key=f"help:{event.platform}:{event.dedup_key}")]
 
     router.command("help", on_help, description="show what you can do")
-    router.on(Reply, on_reply)
-    router.on(DirectMessage, on_direct)
-    router.on(Started, on_started)
+    router.on(Reply, on_reply, group=Group.PROMPT_ANSWERS)
+    router.on(DirectMessage, on_direct, group=Group.CONTRIBUTIONS)
+    router.on(Started, on_started, group=Group.CONTRIBUTIONS)

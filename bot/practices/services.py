@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -10,8 +9,8 @@ from typing import Protocol
 from bot.config.partnership import Config
 from bot.core.clock import Clock
 from bot.core.lookups import Memo
-from bot.core.outbox import Outbox
 from bot.core.router import Router
+from bot.core.runtime import Runtime
 from bot.rituals.scheduler import JobScheduler, JobSpec
 from bot.storage.database import SessionFactory
 from bot.text.library import PromptLibrary
@@ -22,13 +21,14 @@ class Services:
     """What the composition root hands every feature."""
 
     config: Config
+    runtime: Runtime
+    """Every change and every message goes through one of its transactions."""
     sessions: SessionFactory
-    outbox: Outbox
+    """For reading only."""
     library: PromptLibrary
     clock: Clock
     scheduler: JobScheduler
     memo: Memo
-    wake: Callable[[], None]
     data_dir: Path
     """The settings' data folder: exports and the erasure log live under it."""
 

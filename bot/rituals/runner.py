@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 
 from apscheduler.triggers.date import DateTrigger
 
@@ -13,9 +13,9 @@ from bot.core.clock import Clock
 from bot.core.events import Command
 from bot.core.inbound import answer_here
 from bot.core.messages import Body, Outgoing
-from bot.core.outbox import Outbox
 from bot.core.ports import TextFormat
 from bot.core.router import Context, Router
+from bot.core.runtime import Runtime
 from bot.digests.huddle_digest import digest_context, post_digest
 from bot.digests.steward_digest import post_steward_digest, steward_context
 from bot.errors import InputError
@@ -36,20 +36,19 @@ class Huddle:
         self,
         *,
         config: Config,
+        runtime: Runtime,
         sessions: SessionFactory,
-        outbox: Outbox,
         library: PromptLibrary,
         clock: Clock,
         scheduler: JobScheduler,
-        wake: Callable[[], None] = lambda: None,
     ) -> None:
         self._config = config
+        self._runtime = runtime
         self._sessions = sessions
-        self._outbox = outbox
+        """For reading only; every change goes through `runtime`."""
         self._library = library
         self._clock = clock
         self._scheduler = scheduler
-        self._wake = wake
         self.extra_jobs: list[JobSpec] = []
         """Jobs of the features built on the core, added with the huddle's own at start."""
 
@@ -153,20 +152,18 @@ class Huddle:
     async def fire_ritual(
         self, circle: CircleConfig, ritual: RitualConfig, *, scheduled_for: datetime
     ) -> PromptRun | None:
-        now = self._clock.now()
-        async with self._sessions.begin() as session:
+        async with self._runtime.transaction() as tx:
             run, outgoing = await open_run(
-                session,
+                tx.session,
                 circle=circle,
                 ritual=ritual,
                 scheduled_for=scheduled_for,
-                now=now,
+                now=tx.now,
                 library=self._library,
             )
-            await self._outbox.enqueue(session, outgoing, now=now)
-        if run is not None:
-            self._schedule_reminder(run)
-            self._wake()
+            tx.send(outgoing)
+            if run is not None:
+                tx.after_commit(partial(self._schedule_reminder, run))
         return run
 
     async def send_prompt_now(self, circle_id: str, prompt_id: str) -> PromptRun | None:
@@ -179,50 +176,45 @@ class Huddle:
 
     async def remind(self, circle_id: str, run_id: int) -> None:
         circle = self._config.circle(circle_id)
-        now = self._clock.now()
-        async with self._sessions.begin() as session:
-            outgoing = await remind(
-                session, run_id=run_id, circle=circle, now=now, library=self._library
+        async with self._runtime.transaction() as tx:
+            tx.send(
+                await remind(
+                    tx.session, run_id=run_id, circle=circle, now=tx.now, library=self._library
+                )
             )
-            await self._outbox.enqueue(session, outgoing, now=now)
-        self._wake()
 
     async def post_digest(
         self, circle_id: str, *, end: datetime | None = None, start: datetime | None = None
     ) -> int:
         """Archive and queue a circle's digest; returns how many parts were queued."""
         circle = self._config.circle(circle_id)
-        now = self._clock.now()
-        async with self._sessions.begin() as session:
+        async with self._runtime.transaction() as tx:
             outgoing = await post_digest(
-                session,
+                tx.session,
                 circle=circle,
-                end=end or now,
+                end=end or tx.now,
                 start=start,
-                now=now,
+                now=tx.now,
                 library=self._library,
             )
-            queued = await self._outbox.enqueue(session, outgoing, now=now)
-        self._wake()
-        return queued
+            tx.send(outgoing)
+        return tx.queued
 
     async def post_steward_digest(
         self, *, end: datetime | None = None, start: datetime | None = None
     ) -> int:
         """Archive and queue the steward digest (once per period); returns the parts queued."""
-        now = self._clock.now()
-        async with self._sessions.begin() as session:
+        async with self._runtime.transaction() as tx:
             outgoing = await post_steward_digest(
-                session,
+                tx.session,
                 config=self._config,
-                end=end or now,
+                end=end or tx.now,
                 start=start,
-                now=now,
+                now=tx.now,
                 library=self._library,
             )
-            queued = await self._outbox.enqueue(session, outgoing, now=now)
-        self._wake()
-        return queued
+            tx.send(outgoing)
+        return tx.queued
 
     async def preview_steward_digest(
         self, *, start: datetime, end: datetime, fmt: TextFormat = "plain"
@@ -270,7 +262,7 @@ class Huddle:
             library=self._library,
         )
         if run is not None:
-            self._schedule_reminder(run)
+            ctx.after_commit(partial(self._schedule_reminder, run))
         return outgoing
 
     async def _on_digest(self, ctx: Context, event: Command) -> list[Outgoing]:

@@ -17,6 +17,7 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.core.entries import save_entry
 from bot.core.events import ButtonPress, Command, InboundEvent
 from bot.core.inbound import answer_here, is_steward
 from bot.core.messages import Body, Button, Outgoing, ToCircle
@@ -24,7 +25,7 @@ from bot.core.router import Context, Router, Saved
 from bot.delivery.notices import to_stewards
 from bot.errors import InputError
 from bot.practices.blockers.models import CLOSED, SYSTEM_KINDS, Blocker, BlockerChange
-from bot.practices.contributions import checked_text, save_entry
+from bot.practices.contributions import checked_text
 from bot.practices.services import Services
 from bot.rituals.scheduler import JobSpec
 from bot.rituals.timing import cron
@@ -183,10 +184,7 @@ class Blockers:
 
     def __init__(self, services: Services) -> None:
         self._config = services.config
-        self._sessions = services.sessions
-        self._outbox = services.outbox
-        self._clock = services.clock
-        self._wake = services.wake
+        self._runtime = services.runtime
 
     def register(self, router: Router) -> None:
         router.command(
@@ -194,7 +192,6 @@ class Blockers:
             self._on_blocker,
             description="name something that is blocking us "
             "(stewards: blocker list, blocker take/resolve/park ID)",
-            replace=True,
         )
         router.on_entry("blocker", self._on_entry, replace_answer=True)
         router.button("blocker_kind", self._on_kind)
@@ -226,6 +223,8 @@ class Blockers:
         return await save_entry(ctx, event, kind="blocker", text=text)
 
     async def _on_entry(self, ctx: Context, event: Any, saved: Saved) -> list[Outgoing]:
+        if saved.visibility == "private":
+            return []  # someone's words saved for them: not raised until their author chooses
         blocker_id = await insert_row(
             ctx.session,
             Blocker,
@@ -235,7 +234,7 @@ class Blockers:
                 "kind": "",
                 "status": "open",
                 "note": "",
-                "raised_by": ctx.who.person_id,
+                "raised_by": saved.person_id,
                 "raised_at": ctx.now,
                 "changed_at": ctx.now,
             },
@@ -368,9 +367,9 @@ class Blockers:
         """Tell the stewards about blockers open too long; returns how many were flagged."""
         if not self._config.stewards_circles():
             return 0
-        now = self._clock.now()
         days = self._config.partnership.blocker_flag_days
-        async with self._sessions.begin() as session:
+        async with self._runtime.transaction() as tx:
+            session, now = tx.session, tx.now
             found = await overdue_blockers(session, now=now, days=days)
             if not found:
                 return 0
@@ -384,7 +383,6 @@ class Blockers:
             for blocker, _ in found:
                 blocker.flagged_at = now
                 session.add(blocker)
-            await self._outbox.enqueue(session, outgoing, now=now)
+            tx.send(outgoing)
         log.info("flagged %d blocker(s) open over %d days for the stewards", len(found), days)
-        self._wake()
         return len(found)

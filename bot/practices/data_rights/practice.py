@@ -331,8 +331,8 @@ class DataRights:
         """Purge entries past the retention period; apply the erasure log again."""
         now = self._services.clock.now()
         partnership = self._config.partnership
-        async with self._services.sessions.begin() as session:
-            await purge_expired(session, retention_days=partnership.retention_days, now=now)
+        async with self._services.runtime.transaction(now=now) as tx:
+            await purge_expired(tx.session, retention_days=partnership.retention_days, now=now)
         again = await replay_erasures(
             self._services.sessions,
             self.erasure_log,
@@ -342,8 +342,8 @@ class DataRights:
         )
         for person_id in again:
             self._services.memo.forget_person(person_id)
-        async with self._services.sessions.begin() as session:
-            await forget_settled_texts(session, now=now)
+        async with self._services.runtime.transaction(now=now) as tx:
+            await forget_settled_texts(tx.session, now=now)
         removed = await asyncio.to_thread(
             remove_exports,
             self.exports_dir,
@@ -421,9 +421,9 @@ class DataRights:
         person_id = ctx.who.person_id
         mode = self._config.partnership.erasure
         await erase_person(ctx.session, person_id, mode=mode, now=ctx.now, archive=self.archive)
-        ctx.after_commit.append(partial(self.erasure_log.append, person_id))
-        ctx.after_commit.append(partial(ctx.memo.forget_person, person_id))
-        ctx.after_commit.append(partial(remove_exports, self.exports_dir, people=[person_id]))
+        ctx.after_commit(partial(self.erasure_log.append, person_id))
+        ctx.after_commit(partial(ctx.memo.forget_person, person_id))
+        ctx.after_commit(partial(remove_exports, self.exports_dir, people=[person_id]))
         log.info("person %s was forgotten (%s)", person_id, mode)
         body = Body("rights/forgotten", {"mode": mode})
         return [answer_here(event, body, key=f"forgotten:{event.platform}:{event.dedup_key}")]

@@ -9,13 +9,14 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
+from bot.core.entries import save_entry
 from bot.core.events import ButtonPress, Command, InboundEvent
 from bot.core.inbound import answer_here, circle_or_default, join_once
 from bot.core.messages import Body, Button, Outgoing, ToPerson
 from bot.core.people import circles_of, private_address
 from bot.core.router import Context, Router
 from bot.errors import InputError
-from bot.practices.contributions import checked_text, save_entry
+from bot.practices.contributions import checked_text
 from bot.practices.experiments.ledger import (
     STAGE_LABELS,
     create_experiment,
@@ -70,7 +71,6 @@ class ExperimentCommands:
             self._on_experiment,
             description="run an experiment together: experiment new, experiment list, "
             "experiment ID do|study|act ...",
-            replace=True,
         )
         router.button("experiment_decide", self._on_decide)
         router.button("experiment_next", self._on_next_button)

@@ -12,11 +12,11 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.core.entries import NewEntry, store_entry
 from bot.core.events import InboundEvent
 from bot.core.router import Context
 from bot.practices.experiments.models import Experiment, ExperimentLead, ExperimentUpdate
-from bot.storage.models import Entry, Identity, Membership, Person
-from bot.storage.sql import insert_row
+from bot.storage.models import Identity, Membership, Person
 
 STAGE_LABELS = {"plan": "Plan", "do": "Do", "study": "Study", "act": "Act"}
 DECISION_LABELS = {"adopt": "adopt", "adapt": "adapt", "abandon": "abandon"}
@@ -248,22 +248,19 @@ async def record_stage(
     ctx: Context, event: InboundEvent, experiment: Experiment, stage: str, text: str
 ) -> None:
     """One stage update: in the ledger, and as an entry for the circle's digest."""
-    entry_id = await insert_row(
-        ctx.session,
-        Entry,
-        {
-            "circle_id": experiment.circle_id,
-            "person_id": ctx.who.person_id,
-            "prompt_run_id": None,
-            "kind": "experiment_update",
-            "text": f"{experiment.title} ({STAGE_LABELS[stage]}): {text}",
-            "visibility": "circle",
-            "anonymous": False,
-            "platform": event.platform,
-            "source_ref": event.dedup_key,
-            "created_at": ctx.now,
-        },
+    stored = await store_entry(
+        ctx,
+        event,
+        NewEntry(
+            circle_id=experiment.circle_id,
+            person_id=ctx.who.person_id,
+            kind="experiment_update",
+            text=f"{experiment.title} ({STAGE_LABELS[stage]}): {text}",
+        ),
     )
+    # what the entry hooks have to say goes out with whatever the verb answers
+    ctx.tx.send(stored.messages)
+    entry_id = stored.saved.entry_id
     ctx.session.add(
         ExperimentUpdate(
             experiment_id=experiment.id or 0,

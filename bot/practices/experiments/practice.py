@@ -44,10 +44,7 @@ class Experiments(ExperimentCommands):
 
     def __init__(self, services: Services) -> None:
         super().__init__(services)
-        self._sessions = services.sessions
-        self._outbox = services.outbox
-        self._clock = services.clock
-        self._wake = services.wake
+        self._runtime = services.runtime
 
     def jobs(self) -> list[JobSpec]:
         trigger = cron("0 9 * * *", self._config.partnership.timezone)
@@ -60,10 +57,10 @@ class Experiments(ExperimentCommands):
 
     async def nudge_leads(self) -> int:
         """Remind the leads of experiments due for review: once, then at most weekly."""
-        now = self._clock.now()
-        today = self._today(now)
-        week_ago = now - timedelta(days=7)
-        async with self._sessions.begin() as session:
+        async with self._runtime.transaction() as tx:
+            session, now = tx.session, tx.now
+            today = self._today(now)
+            week_ago = now - timedelta(days=7)
             query = select(Experiment).where(
                 col(Experiment.review_date) <= today, Experiment.stage != "act"
             )
@@ -90,8 +87,7 @@ class Experiments(ExperimentCommands):
                     )
                 experiment.nudged_at = now
                 session.add(experiment)
-            await self._outbox.enqueue(session, outgoing, now=now)
+            tx.send(outgoing)
         if due:
             log.info("nudged the leads of %d experiment(s) due for review", len(due))
-            self._wake()
         return len(due)

@@ -94,11 +94,8 @@ class SetPhases:
         )
 
     async def _transaction(self, work: Any) -> None:
-        now = self._s.clock.now()
-        async with self._s.sessions.begin() as session:
-            outgoing = await work(session, now)
-            await self._s.outbox.enqueue(session, outgoing, now=now)
-        self._s.wake()
+        async with self._s.runtime.transaction() as tx:
+            tx.send(await work(tx.session, tx.now))
 
     async def start_round(self, circle: CircleConfig, *, scheduled_for: datetime) -> None:
         """Begin the round due at `scheduled_for`, once."""

@@ -31,7 +31,7 @@ from bot.core.events import ButtonPress, Command, DirectMessage, InboundEvent, M
 from bot.core.inbound import answer_here
 from bot.core.messages import Body, Outgoing, ToCircle, ToPerson
 from bot.core.people import members, private_address
-from bot.core.router import Context, Handler, Router
+from bot.core.router import Context, Group, Router
 from bot.errors import InputError
 from bot.practices.contributions import checked_text
 from bot.practices.learning_sets.advice import reads_as_advice
@@ -87,24 +87,9 @@ class LearningSets:
         )
         router.button("set_pass", self.on_pass_button)
         for kind in (Message, Reply, DirectMessage):
-            router.on(kind, self._wrapped(kind, router.kinds.get(kind)))
-
-    def _wrapped(self, kind: type[Any], previous: Handler | None) -> Handler:
-        """Words in a set's round come here; everything else goes on to the earlier handler."""
-
-        async def handle(ctx: Context, event: Any) -> list[Outgoing]:
-            if kind is Reply and previous is not None:
-                answered = await previous(ctx, event)  # a reply to a prompt stays an entry
-                if answered:
-                    return answered
-            mine = await self.on_words(ctx, event)
-            if mine is not None:
-                return mine
-            if kind is not Reply and previous is not None:
-                return await previous(ctx, event)
-            return []
-
-        return handle
+            # a reply to a prompt is answered first (Group.PROMPT_ANSWERS); a private message
+            # not for a round goes on to the contributions (Group.CONTRIBUTIONS)
+            router.on(kind, self.on_words, group=Group.CONVERSATIONS)
 
     def jobs(self) -> list[JobSpec]:
         return self._phases.jobs()

@@ -102,9 +102,9 @@ class Maturity:
         )
 
     async def close_due(self, circle_id: str) -> None:
-        now = self._s.clock.now()
         circle = self._s.config.circle(circle_id)
-        async with self._s.sessions.begin() as session:
+        async with self._s.runtime.transaction() as tx:
+            session, now = tx.session, tx.now
             query = select(MaturityRound).where(
                 MaturityRound.circle_id == circle_id,
                 col(MaturityRound.closed_at).is_(None),
@@ -115,8 +115,7 @@ class Maturity:
                     outgoing.extend(await self._close(session, circle, row, now))
                 else:
                     self._schedule_close(circle_id, row.closes_at)
-            await self._s.outbox.enqueue(session, outgoing, now=now)
-        self._s.wake()
+            tx.send(outgoing)
 
     # -- the round ------------------------------------------------------------------------------
 

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 from sqlmodel import select
 
+from bot.core.entries import NewEntry, store_entry
 from bot.core.events import ButtonPress, Nomination
 from bot.core.inbound import answer_here, circle_or_default, join_once
 from bot.core.messages import Body, Button, Outgoing, ToPerson
 from bot.core.people import resolve
-from bot.core.router import Context, Router
+from bot.core.router import Context, Group, Router
 from bot.errors import InputError
 from bot.practices.contributions import VERB_KINDS, checked_text
 from bot.practices.services import Services
 from bot.rituals.scheduler import JobSpec
 from bot.storage.models import Consent, Entry, Membership
-from bot.storage.sql import insert_row
 
 CHOICES = {
     "named": "Keep it, with my name",
@@ -34,7 +34,7 @@ class Nominations:
         self._services = services
 
     def register(self, router: Router) -> None:
-        router.on(Nomination, self.on_nomination)
+        router.on(Nomination, self.on_nomination, group=Group.CONTRIBUTIONS)
         router.button("nomination", self.on_choice)
 
     def jobs(self) -> list[JobSpec]:
@@ -53,22 +53,19 @@ class Nominations:
             query = select(Membership.circle_id).where(Membership.person_id == ctx.who.person_id)
             circle_id = circle_or_default(ctx, list((await ctx.session.exec(query)).all())).id
         await join_once(ctx, author.person_id, circle_id)
-        entry_id = await insert_row(
-            ctx.session,
-            Entry,
-            {
-                "circle_id": circle_id,
-                "person_id": author.person_id,
-                "prompt_run_id": None,
-                "kind": kind,
-                "text": text,
-                "visibility": "private",  # the author's until they choose
-                "anonymous": True,
-                "platform": event.platform,
-                "source_ref": event.dedup_key,
-                "created_at": ctx.now,
-            },
+        stored = await store_entry(
+            ctx,
+            event,
+            NewEntry(
+                circle_id=circle_id,
+                person_id=author.person_id,
+                kind=kind,
+                text=text,
+                visibility="private",  # the author's until they choose
+                anonymous=True,
+            ),
         )
+        entry_id = stored.saved.entry_id
         label = ctx.library.kind_label(kind)
         ask = Outgoing(
             to=ToPerson(author.person_id),
@@ -88,7 +85,7 @@ class Nominations:
             Body("nominations/saved", {"author": author.display_name, "kind_label": label}),
             key=f"nominated:{event.platform}:{event.dedup_key}",
         )
-        return [ask, thanks]
+        return [ask, thanks, *stored.messages]
 
     async def on_choice(self, ctx: Context, event: ButtonPress) -> list[Outgoing]:
         entry_id, _, choice = event.value.partition(":")

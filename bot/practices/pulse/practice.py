@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from apscheduler.triggers.date import DateTrigger
@@ -222,8 +223,8 @@ class Pulse:
     async def ask(self, circle: CircleConfig, *, scheduled_for: datetime) -> int | None:
         """Open the pulse due at `scheduled_for` once, and ask it in the circle's rooms."""
         assert circle.pulse is not None
-        now = self._s.clock.now()
-        async with self._s.sessions.begin() as session:
+        async with self._s.runtime.transaction() as tx:
+            session, now = tx.session, tx.now
             outgoing = await self._report_due(session, circle, now)
             closes_at = scheduled_for + timedelta(hours=circle.pulse.window_hours)
             pulse_id = await insert_ignore(
@@ -260,25 +261,22 @@ class Pulse:
                         buttons=buttons,
                     )
                 )
-            await self._s.outbox.enqueue(session, outgoing, now=now)
-        if pulse_id is not None:
-            self._schedule_close(circle, closes_at)
-        self._s.wake()
+            tx.send(outgoing)
+            if pulse_id is not None:
+                tx.after_commit(partial(self._schedule_close, circle, closes_at))
         return pulse_id
 
     async def close_due(self, circle: CircleConfig) -> None:
-        now = self._s.clock.now()
-        async with self._s.sessions.begin() as session:
-            outgoing = await self._report_due(session, circle, now)
-            await self._s.outbox.enqueue(session, outgoing, now=now)
+        async with self._s.runtime.transaction() as tx:
+            session = tx.session
+            tx.send(await self._report_due(session, circle, tx.now))
             query = select(PulseCheck.closes_at).where(
                 PulseCheck.circle_id == circle.id,
                 PulseCheck.reported == False,  # noqa: E712
             )
             later = (await session.exec(query.order_by(col(PulseCheck.closes_at)))).first()
-        if later is not None:
-            self._schedule_close(circle, later)
-        self._s.wake()
+            if later is not None:
+                tx.after_commit(partial(self._schedule_close, circle, later))
 
     async def _report_due(
         self, session: AsyncSession, circle: CircleConfig, now: datetime

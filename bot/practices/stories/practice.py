@@ -24,12 +24,13 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.core.entries import save_entry
 from bot.core.events import ButtonPress, Command, DirectMessage, InboundEvent
 from bot.core.inbound import answer_here
 from bot.core.messages import Body, Button, Outgoing
 from bot.core.router import Context, Router, Saved
 from bot.errors import InputError
-from bot.practices.contributions import checked_text, save_entry
+from bot.practices.contributions import checked_text
 from bot.practices.services import Services
 from bot.practices.stories.models import StoryDetail
 from bot.rituals.scheduler import JobSpec
@@ -210,7 +211,6 @@ class Stories:
             "story",
             self.on_story,
             description="tell a short story of change (you choose who sees it)",
-            replace=True,
         )
         router.on_entry("story", self.on_saved, replace_answer=True)
         router.button("story_share", self.on_share_button)
@@ -243,6 +243,8 @@ class Stories:
 
     async def on_saved(self, ctx: Context, event: InboundEvent, saved: Saved) -> list[Outgoing]:
         """Any new story: hold the safe default, keep its title apart, thank the teller."""
+        if saved.visibility == "private":
+            return []  # someone's words saved for them: theirs alone until they choose
         entry = await ctx.session.get_one(Entry, saved.entry_id)
         if isinstance(event, DirectMessage) and saved.prompt_run_id is None:
             # "story withdraw 12" written as a private message: a request, not a story

@@ -1,0 +1,119 @@
+"""The one way an entry is stored, so that every entry hook sees every entry.
+
+Whatever creates an entry (a verb, a reply to a prompt, a private message, someone's words saved
+for the huddle, an experiment's ledger) calls `store_entry`, which writes the row and runs the
+hooks registered for its kind (`Router.on_entry`) in the same transaction. `save_entry` is the
+common case on top of it: a person's own contribution, answered with a thank-you.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core.events import InboundEvent
+from bot.core.inbound import answer_here, circle_or_default, join_once
+from bot.core.messages import Body, Outgoing
+from bot.core.people import circles_of
+from bot.core.router import Context, Saved
+from bot.storage.models import Entry, PromptRun
+from bot.storage.sql import insert_row
+
+
+@dataclass(frozen=True, slots=True)
+class NewEntry:
+    """An entry about to be stored."""
+
+    circle_id: str
+    person_id: int
+    """Whose words these are."""
+    kind: str
+    text: str
+    prompt_run_id: int | None = None
+    visibility: str = "circle"
+    anonymous: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """An entry just stored, and what its kind's hooks had to say."""
+
+    saved: Saved
+    messages: tuple[Outgoing, ...]
+    answered: bool
+    """A hook answered the author itself, in place of the usual thank-you."""
+
+
+async def store_entry(ctx: Context, event: InboundEvent, new: NewEntry) -> Stored:
+    """Store `new` for `event` and run its kind's entry hooks, in the open transaction."""
+    entry_id = await insert_row(
+        ctx.session,
+        Entry,
+        {
+            "circle_id": new.circle_id,
+            "person_id": new.person_id,
+            "prompt_run_id": new.prompt_run_id,
+            "kind": new.kind,
+            "text": new.text,
+            "visibility": new.visibility,
+            "anonymous": new.anonymous,
+            "platform": event.platform,
+            "source_ref": event.dedup_key,
+            "created_at": ctx.now,
+        },
+    )
+    saved = Saved(
+        entry_id,
+        new.kind,
+        new.text,
+        new.circle_id,
+        new.prompt_run_id,
+        person_id=new.person_id,
+        visibility=new.visibility,
+    )
+    messages: list[Outgoing] = []
+    answered = False
+    for hook, replaces_answer in ctx.entry_hooks.get(new.kind, ()):
+        messages.extend(await hook(ctx, event, saved))
+        answered = answered or replaces_answer
+    return Stored(saved, tuple(messages), answered)
+
+
+async def save_entry(
+    ctx: Context,
+    event: InboundEvent,
+    *,
+    kind: str,
+    text: str,
+    prompt_run: PromptRun | None = None,
+) -> list[Outgoing]:
+    """Store the sender's own contribution and answer them."""
+    if prompt_run is not None:
+        circle_id = prompt_run.circle_id
+    elif ctx.circle is not None:
+        circle_id = ctx.circle.id
+    else:
+        circle_id = circle_or_default(ctx, await circles_of(ctx.session, ctx.who.person_id)).id
+    await join_once(ctx, ctx.who.person_id, circle_id)
+    is_story = kind == "story"
+    stored = await store_entry(
+        ctx,
+        event,
+        NewEntry(
+            circle_id=circle_id,
+            person_id=ctx.who.person_id,
+            kind=kind,
+            text=text,
+            prompt_run_id=prompt_run.id if prompt_run else None,
+            # until a teller chooses, the safest choice holds for a story
+            visibility="stewards" if is_story else "circle",
+            anonymous=is_story,
+        ),
+    )
+    if stored.answered:
+        return list(stored.messages)
+    key = f"saved:{event.platform}:{event.dedup_key}"
+    title = ctx.library.prompt(prompt_run.prompt_id).title if prompt_run else None
+    body = Body(
+        "replies/saved", {"kind_label": ctx.library.kind_label(kind), "prompt_title": title}
+    )
+    return [answer_here(event, body, key=key), *stored.messages]

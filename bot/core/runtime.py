@@ -1,0 +1,90 @@
+"""The unit of work: the one way anything is stored and sent.
+
+    async with runtime.transaction() as tx:
+        ...                          # read and write through tx.session
+        tx.send(outgoing)            # messages to queue in the outbox, in this transaction
+        tx.after_commit(remember)    # what may only happen once the changes are durable
+
+Leaving the block normally writes the messages to the outbox, commits, runs the after-commit
+callbacks in the order they were registered, and wakes delivery when a new part was queued.
+Leaving it with an exception rolls everything back: nothing is queued, no callback runs and
+delivery is not woken.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Protocol
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.core.clock import Clock
+from bot.core.messages import Outgoing
+from bot.storage.database import SessionFactory
+
+log = logging.getLogger(__name__)
+
+Callback = Callable[[], object]
+"""Something to do once a transaction has committed (a memo update, scheduling a job)."""
+
+Wake = Callable[[], None]
+"""Tells delivery that new parts are waiting."""
+
+
+class Queue(Protocol):
+    """Where outgoing messages are written inside a transaction (the outbox)."""
+
+    async def enqueue(
+        self, session: AsyncSession, outgoing: Iterable[Outgoing], *, now: datetime
+    ) -> int: ...
+
+
+class Transaction:
+    """One open unit of work: its session, its time, what it sends, what follows its commit."""
+
+    __slots__ = ("_after", "_outgoing", "now", "queued", "session")
+
+    def __init__(self, session: AsyncSession, *, now: datetime) -> None:
+        self.session = session
+        self.now = now
+        self.queued = 0
+        """How many new outbox parts the commit made; known once the block is left."""
+        self._outgoing: list[Outgoing] = []
+        self._after: list[Callback] = []
+
+    def send(self, outgoing: Iterable[Outgoing]) -> None:
+        """Queue `outgoing` in this transaction: stored with it, or not at all."""
+        self._outgoing.extend(outgoing)
+
+    def after_commit(self, callback: Callback) -> None:
+        """Run `callback` once this transaction has committed; never if it rolls back."""
+        self._after.append(callback)
+
+
+class Runtime:
+    """Opens units of work on the bot's database, outbox and delivery."""
+
+    def __init__(
+        self, *, sessions: SessionFactory, outbox: Queue, clock: Clock, wake: Wake
+    ) -> None:
+        self._sessions = sessions
+        self._outbox = outbox
+        self._clock = clock
+        self._wake = wake
+
+    @asynccontextmanager
+    async def transaction(self, *, now: datetime | None = None) -> AsyncIterator[Transaction]:
+        """A unit of work at `now` (the clock's time when not given); see the module's notes."""
+        async with self._sessions.begin() as session:
+            tx = Transaction(session, now=self._clock.now() if now is None else now)
+            yield tx
+            if tx._outgoing:
+                tx.queued = await self._outbox.enqueue(session, tx._outgoing, now=tx.now)
+        for callback in tx._after:
+            callback()
+        if tx.queued:
+            log.debug("%d new part(s) queued; waking delivery", tx.queued)
+            self._wake()
