@@ -1,14 +1,17 @@
 # huddlebot: `make run` and `make test` do all their own set-up.
 #
-# huddlebot runs on Python 3.11, 3.12 or 3.13; `make run PYTHON=python3.12` picks another one.
-# `make clean` removes only what a later `make` rebuilds; the partnership's data (data/, or the
-# database DATABASE_URL names) is never touched by any target here.
-PYTHON ?= python3.11
+# huddlebot runs on Python 3.11, 3.12 or 3.13: the first of those found makes .venv, and
+# `make run PYTHON=python3.12` names one. `make clean` removes only what a later `make` rebuilds;
+# the partnership's data (data/, or the database DATABASE_URL names) is never touched here.
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SUPPORTED := Python 3.11, 3.12 or 3.13
 USABLE := import sys, pip; sys.exit(not (3, 11) <= sys.version_info[:2] < (3, 14))
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(or $(shell for p in python3.11 python3.12 python3.13 python3; do \
+	$$p -c '$(USABLE)' >/dev/null 2>&1 && { echo $$p; break; }; done),python3)
+endif
 
 .PHONY: run test lint typecheck demo bench wheel clean venv-check
 
