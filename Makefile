@@ -69,6 +69,7 @@ bench: $(STAMP)
 
 # the wheel people install (pip install dist/huddlebot-*.whl); the Dockerfile builds the same
 wheel: $(STAMP)
+	rm -rf build  # setuptools would reuse an earlier build's files
 	$(BIN)/python -m pip wheel --quiet --no-deps --wheel-dir dist .
 
 # only what `make` rebuilds; data/ (the partnership's database) stays

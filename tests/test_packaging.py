@@ -8,6 +8,7 @@ configured with (on the project's machines, local ones).
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -20,6 +21,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SKIP_FLAG = "HUDDLEBOT_SKIP_PACKAGING"
+SOURCE_FILES = ("pyproject.toml", "README.md")
+SOURCE_FOLDERS = ("bot", "adapters", "prompts", "examples")
 
 pytestmark = pytest.mark.skipif(
     os.environ.get(SKIP_FLAG, "") not in ("", "0"),
@@ -61,6 +64,15 @@ def _clean_env(**extra: str) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel, built from a copy of what the Dockerfile copies, so that no earlier build's
+    leftovers (setuptools reuses build/) reach it and the checkout stays as it was."""
+    source = tmp_path_factory.mktemp("source")
+    for name in SOURCE_FILES:
+        shutil.copy2(ROOT / name, source / name)
+    for name in SOURCE_FOLDERS:
+        shutil.copytree(
+            ROOT / name, source / name, symlinks=True, ignore=shutil.ignore_patterns("__pycache__")
+        )
     out = tmp_path_factory.mktemp("wheel")
     _run(
         [
@@ -72,9 +84,9 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "--quiet",
             "--wheel-dir",
             str(out),
-            ".",
+            str(source),
         ],
-        cwd=ROOT,
+        cwd=out,
         env=_clean_env(),
     )
     (built,) = out.glob("huddlebot-*.whl")
