@@ -14,7 +14,7 @@ import subprocess
 import sys
 import venv
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -94,7 +94,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The `bin` folder of a fresh virtual environment with the wheel installed."""
     home = tmp_path_factory.mktemp("venv")
     venv.create(home, with_pip=True, clear=True)
@@ -105,7 +105,7 @@ def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         env=_clean_env(),
         timeout=600,
     )
-    yield bin_dir
+    return bin_dir
 
 
 def _shipped_example(bin_dir: Path, *, cwd: Path) -> str:
@@ -123,7 +123,8 @@ def _shipped_example(bin_dir: Path, *, cwd: Path) -> str:
 
 
 def test_the_wheel_carries_the_prompts_examples_and_migrations(wheel: Path) -> None:
-    names = set(zipfile.ZipFile(wheel).namelist())
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
     for folder in ("prompts", "examples"):
         shipped = [p for p in (ROOT / folder).rglob("*") if p.is_file()]
         assert shipped, f"{folder}/ is empty"
