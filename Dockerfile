@@ -1,8 +1,24 @@
 # huddlebot in a container: `docker compose up` runs it beside PostgreSQL (see docker-compose.yml).
 #
-# The source tree lives in /app and is installed in editable mode, so the package finds its
-# prompt library at /app/prompts (bot/app.py looks for prompts/ beside the package) and the
-# examples at /app/examples. Data (a SQLite file, when DATABASE_URL is unset) goes to /data.
+# The first stage builds huddlebot's wheel from the source tree; the image installs that wheel,
+# as anyone installing huddlebot would, so the prompt library, the examples and the migrations come
+# from the installed package and no source tree is left in the image. Data (a SQLite file, when
+# DATABASE_URL is unset) goes to /data.
+FROM python:3.11-slim AS wheel
+
+ENV PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /src
+# bot/prompts and bot/examples link to the folders at the top, which the wheel carries as data
+COPY pyproject.toml README.md ./
+COPY prompts ./prompts
+COPY examples ./examples
+COPY adapters ./adapters
+COPY bot ./bot
+RUN pip wheel --no-deps --wheel-dir /wheels .
+
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -10,26 +26,21 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-WORKDIR /app
-
 # The dependencies first, in a layer of their own, so a change to the code does not reinstall them.
-COPY pyproject.toml ./
-RUN python -c "import tomllib; deps = tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']; open('/tmp/requirements.txt', 'w').write('\n'.join(deps) + '\n')" \
+COPY pyproject.toml /tmp/pyproject.toml
+RUN python -c "import tomllib; deps = tomllib.load(open('/tmp/pyproject.toml', 'rb'))['project']['dependencies']; open('/tmp/requirements.txt', 'w').write('\n'.join(deps) + '\n')" \
     && pip install -r /tmp/requirements.txt \
-    && rm /tmp/requirements.txt
+    && rm /tmp/requirements.txt /tmp/pyproject.toml
 
-COPY README.md ./
-COPY bot ./bot
-COPY adapters ./adapters
-COPY prompts ./prompts
-COPY examples ./examples
-RUN pip install --no-deps -e . \
-    && python -m compileall -q bot adapters \
+COPY --from=wheel /wheels /wheels
+RUN pip install /wheels/huddlebot-*.whl \
+    && rm -rf /wheels \
     && useradd --system --uid 10001 --no-create-home --home-dir /nonexistent huddlebot \
     && mkdir -p /data /config \
     && chown huddlebot /data
 
 USER huddlebot
+WORKDIR /data
 
 ENV HUDDLEBOT_HOST=0.0.0.0 \
     HUDDLEBOT_PORT=8080 \

@@ -27,6 +27,7 @@ from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.in_doubt import doubt_handler
 from bot.delivery.unreachable import unreachable_handler
 from bot.errors import ConfigError
+from bot.package_data import builtin_prompts
 from bot.practices import contributions
 from bot.practices.registry import build_features
 from bot.practices.services import Feature, Services
@@ -40,7 +41,7 @@ from bot.web import WebServer, build_web_app
 
 log = logging.getLogger(__name__)
 
-PROMPTS_ROOT = Path(__file__).resolve().parent.parent / "prompts"
+PROMPTS_ROOT = builtin_prompts()
 
 
 @dataclass

@@ -26,10 +26,11 @@ from bot.app import Bot, assembled
 from bot.config.environment import Settings
 from bot.config.partnership import CircleConfig, Config, RoomConfig, ScheduleConfig, load_config
 from bot.core.clock import ManualClock
+from bot.package_data import example
 from bot.rituals.scheduler import JobSpec, SimulatedScheduler
 from bot.storage.models import Entry
 
-DEMO_CONFIG = Path(__file__).resolve().parents[2] / "examples" / "demo.toml"
+DEMO_CONFIG = example("demo.toml")
 START = datetime(2026, 3, 15, 18, 0, tzinfo=UTC)  # a Sunday; the clocks change on the 29th
 MONDAY = START + timedelta(hours=6)  # Monday 00:00 UTC
 

@@ -1,6 +1,6 @@
 """Inbound Slack payloads for tests, shaped as Slack sends them, and their request signatures.
 
-Events API envelopes follow `GenericEventWrapper` in the shared AsyncAPI spec (every builder checks
+Events API envelopes follow `GenericEventWrapper` in Slack's AsyncAPI spec (every builder checks
 its envelope against it). Slash commands arrive as form bodies; interactions (buttons, shortcuts,
 modal submissions) as a form body with one `payload` field holding JSON.
 """

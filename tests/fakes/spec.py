@@ -1,7 +1,7 @@
 """Slack's published API descriptions, loaded for the fakes to hold requests and payloads against.
 
-The files live in `../shared/specs/` beside the repository (CI clones `main` with `shared` next to
-it). They are reference data written by Slack: the Web API one is an OpenAPI 2 document archived in
+The files live in `tests/data/specs/` (its README gives each one's source, version and licence).
+They are reference data written by Slack: the Web API one is an OpenAPI 2 document archived in
 2021, so parameters added since then show up as *unknown* and are reported as warnings, never as
 violations, except the few huddlebot uses on purpose, listed in `NEWER_PARAMETERS`.
 """
@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-SPECS_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "specs"
+SPECS_DIR = Path(__file__).resolve().parents[1] / "data" / "specs"
 WEB_API_SPEC = "slack-web-api-openapi-v2.json"
 EVENTS_API_SPEC = "slack-events-api-asyncapi-v1.json"
 
@@ -38,7 +38,7 @@ _SCOPE_NOTE = re.compile(r"Requires scope: `([^`]+)`")
 
 
 class SpecMissing(RuntimeError):
-    """The shared spec files are not where the tests expect them."""
+    """The spec files are not where the tests expect them."""
 
 
 def _load(name: str) -> dict[str, Any]:
@@ -46,7 +46,8 @@ def _load(name: str) -> dict[str, Any]:
     if not path.is_file():
         raise SpecMissing(
             f"Slack spec {path} is missing: the tests check every request against it. "
-            "Clone or copy the shared folder beside the repository (../shared/specs/)."
+            "It belongs to the repository (tests/data/specs/, see its README): restore it with "
+            "`git checkout -- tests/data/specs`."
         )
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data

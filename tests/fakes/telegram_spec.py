@@ -1,4 +1,4 @@
-"""Checks Bot API requests and objects against the published spec in `../shared/specs/`.
+"""Checks Bot API requests and objects against the published spec in `tests/data/specs/`.
 
 `BotApiSpec.check_request(method, params)` lists what the real Bot API would object to: an unknown
 method, a missing required parameter, a parameter it does not know, a value of the wrong type
@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-SPECS_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "specs"
+SPECS_DIR = Path(__file__).resolve().parents[1] / "data" / "specs"
 SPEC_FILE = "telegram-bot-api.json"
 _ARRAY = "Array of "
 
@@ -47,7 +47,7 @@ class BotApiSpec:
         if not path.is_file():
             raise FileNotFoundError(
                 f"the Telegram Bot API spec is missing: expected it at {path} "
-                "(the shared specs folder sits beside the repository)"
+                "(it belongs to the repository: `git checkout -- tests/data/specs`)"
             )
         return cls(json.loads(path.read_text(encoding="utf-8")))
 
@@ -149,5 +149,5 @@ _SCALARS = {
 
 @cache
 def default_spec() -> BotApiSpec:
-    """The spec from the shared folder, read once per test session."""
+    """The spec from tests/data/specs/, read once per test session."""
     return BotApiSpec.load()
