@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlmodel import select
 
+from adapters.registry import PLATFORM_SPECS
 from bot.config.environment import Settings
 from bot.config.partnership import Config
 from bot.core.background import Background
@@ -160,6 +161,7 @@ async def assembled(
             clock=clock,
             memo=memo,
             wake=dispatcher.wake,
+            platforms={spec.name: spec for spec in PLATFORM_SPECS},
         )
         huddle = Huddle(
             config=config,

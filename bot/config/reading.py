@@ -293,12 +293,12 @@ def room_address(
     table: Mapping[str, Any],
     where: Where,
     *,
-    platforms: Collection[PlatformSpec] = PLATFORM_SPECS,
+    platforms: Collection[PlatformSpec],
 ) -> tuple[str, str, str | None]:
     """A room's (platform, chat, topic), written as its platform's spec says.
 
-    `platforms` are the platforms huddlebot knows (normally every registered one); a room on any
-    other is refused, naming those that exist.
+    `platforms` are the platforms huddlebot knows (`adapters.registry.PLATFORM_SPECS`); a room
+    on any other is refused, naming those that exist.
     """
     platform = text(table, "platform", where, example='platform = "console"')
     known = {spec.name: spec for spec in platforms}

@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.core.events import ButtonPress, Command
 from bot.core.messages import Outgoing
 from bot.core.people import Who
+from bot.core.ports import UNKNOWN_CAPABILITIES, Capabilities
 
 if TYPE_CHECKING:
     from bot.config.partnership import CircleConfig, Config
@@ -48,6 +49,8 @@ class Context:
     memo: Memo
     after_commit: AfterCommit
     entry_hooks: Mapping[str, list[tuple[EntryHook, bool]]] = field(default_factory=dict)
+    capabilities: Capabilities = UNKNOWN_CAPABILITIES
+    """What the platform the event came from can do (its spec's capabilities)."""
 
 
 Handler = Callable[[Context, Any], Awaitable[list[Outgoing]]]
