@@ -6,10 +6,14 @@ Importing this module loads no Slack SDK; `build` does, when Slack is set up.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from adapters.common.platform import Platform
 from adapters.common.settings import WEB_ADDRESS
-from bot.core.ports import Adapter, Limits, PlatformSpec, RoomFormat, Setting
+from bot.core.ports import Limits, PlatformSpec, RoomFormat, Setting
+
+if TYPE_CHECKING:
+    from adapters.slack.adapter import SlackAdapter
 
 BOT_TOKEN = "SLACK_BOT_TOKEN"
 SIGNING_SECRET = "SLACK_SIGNING_SECRET"
@@ -32,7 +36,7 @@ SPEC = PlatformSpec(
 )
 
 
-def build(values: Mapping[str, str]) -> Adapter:
+def build(values: Mapping[str, str]) -> SlackAdapter:
     """The Slack adapter for these settings; its bot token is set."""
     from adapters.slack.adapter import SlackAdapter  # loads the SDK
 

@@ -23,7 +23,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Collection, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from starlette.routing import BaseRoute
 from telegram import Bot, BotCommand, Chat, Update
@@ -33,10 +33,11 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHand
 from adapters.telegram.inbound import ALLOWED_UPDATES, DEFAULT_VERBS, BotIdentity, translate
 from adapters.telegram.pacing import Monotonic, Pacer, Sleep
 from adapters.telegram.sending import Poster
+from adapters.telegram.spec import SPEC
 from adapters.telegram.webhook import WEBHOOK_PATH, webhook_route, webhook_target
 from bot.core.clock import Clock, SystemClock
 from bot.core.messages import Delivery
-from bot.core.ports import EventSink, Limits, TextFormat
+from bot.core.ports import EventSink, TextFormat
 from bot.errors import ConfigError, TransientError, Undeliverable
 
 log = logging.getLogger(__name__)
@@ -48,20 +49,7 @@ _COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
 _SINK_ATTEMPTS = 3
 _ENV = "environment"
 
-__all__ = ["WEBHOOK_PATH", "TelegramAdapter", "deep_link", "from_settings"]
-
-
-class TelegramSettings(Protocol):
-    """The settings `from_settings` reads (a subset of `bot.config.environment.Settings`)."""
-
-    @property
-    def telegram_bot_token(self) -> str | None: ...
-    @property
-    def telegram_api_url(self) -> str | None: ...
-    @property
-    def telegram_webhook_url(self) -> str | None: ...
-    @property
-    def telegram_webhook_secret(self) -> str | None: ...
+__all__ = ["WEBHOOK_PATH", "TelegramAdapter", "deep_link"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,9 +62,10 @@ class _Connection:
 class TelegramAdapter:
     """huddlebot on Telegram; see the module docstring."""
 
-    platform: str = "telegram"
-    text_format: TextFormat = "telegram"
-    limits: Limits = Limits(max_chars=4096)
+    spec = SPEC
+    platform: str = SPEC.name
+    text_format: TextFormat = SPEC.text_format
+    limits = SPEC.limits
 
     def __init__(
         self,
@@ -272,27 +261,6 @@ def deep_link(username: str, payload: str) -> str:
     if not _PAYLOAD.match(payload):
         raise ValueError("a start payload is 1 to 64 letters, digits, '_' or '-'")
     return f"https://t.me/{username.lstrip('@')}?start={payload}"
-
-
-def from_settings(settings: TelegramSettings) -> TelegramAdapter | None:
-    """The adapter the settings ask for, or None when no Telegram token is set."""
-    token = settings.telegram_bot_token
-    if not token:
-        if settings.telegram_webhook_url or settings.telegram_webhook_secret:
-            raise ConfigError(
-                "Telegram webhook settings are set but the bot token is missing",
-                source=_ENV,
-                key="TELEGRAM_BOT_TOKEN",
-                fix="set TELEGRAM_BOT_TOKEN to the token BotFather gave you, "
-                "or unset TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET",
-            )
-        return None
-    return TelegramAdapter(
-        token=token,
-        api_url=settings.telegram_api_url or None,
-        webhook_url=settings.telegram_webhook_url or None,
-        webhook_secret=settings.telegram_webhook_secret or None,
-    )
 
 
 async def _checked(start: Awaitable[None], *, bot: Bot) -> None:

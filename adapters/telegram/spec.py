@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from adapters.common.platform import Platform
 from adapters.common.settings import WEB_ADDRESS
-from bot.core.ports import Adapter, Limits, PlatformSpec, RoomFormat, Setting, ValueCheck
+from bot.core.ports import Limits, PlatformSpec, RoomFormat, Setting, ValueCheck
+
+if TYPE_CHECKING:
+    from adapters.telegram.adapter import TelegramAdapter
 
 BOT_TOKEN = "TELEGRAM_BOT_TOKEN"
 API_URL = "TELEGRAM_API_URL"
@@ -42,7 +46,7 @@ SPEC = PlatformSpec(
 )
 
 
-def build(values: Mapping[str, str]) -> Adapter:
+def build(values: Mapping[str, str]) -> TelegramAdapter:
     """The Telegram adapter for these settings; its bot token is set."""
     from adapters.telegram.adapter import TelegramAdapter  # loads python-telegram-bot
 

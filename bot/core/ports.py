@@ -39,7 +39,7 @@ class Limits:
 
 @dataclass(frozen=True, slots=True)
 class ValueCheck:
-    """A rule a setting's or a room address's text must follow, with what to say when it does not."""
+    """A rule the text of a setting or a room address must follow, and what to say if not."""
 
     pattern: re.Pattern[str]
     problem: str
