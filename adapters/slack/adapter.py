@@ -42,10 +42,11 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from adapters.common.handover import NotStored, hand_over
 from adapters.slack.errors import SDK_ERRORS, TOKEN_REFUSED, error_code, translate
 from adapters.slack.history import find_posted
 from adapters.slack.inbound import PAYLOAD_ERRORS
-from adapters.slack.listeners import SinkFailed, SlackListeners, skip
+from adapters.slack.listeners import SlackListeners, skip
 from adapters.slack.pacing import (
     DEFAULT_PER_CHANNEL,
     DEFAULT_WORKSPACE,
@@ -241,8 +242,8 @@ class SlackAdapter:
         """Give `event` to the sink; wait for it to be stored, up to the ack budget."""
         sink = self._sink
         if sink is None:
-            raise SinkFailed(f"{event.dedup_key} arrived while the adapter is not connected")
-        task: asyncio.Task[None] = asyncio.ensure_future(sink(event))
+            raise NotStored(f"{event.dedup_key} arrived while the adapter is not connected")
+        task: asyncio.Task[None] = asyncio.ensure_future(hand_over(sink, event))
         try:
             await asyncio.wait_for(asyncio.shield(task), self._ack_budget)
         except TimeoutError:
@@ -253,8 +254,6 @@ class SlackAdapter:
             )
             self._slow_sinks.add(task)
             task.add_done_callback(self._slow_sink_done)
-        except Exception as error:
-            raise SinkFailed(f"storing {event.dedup_key} failed: {error}") from error
 
     def _slow_sink_done(self, task: asyncio.Task[None]) -> None:
         self._slow_sinks.discard(task)
