@@ -21,10 +21,11 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from starlette.routing import BaseRoute
 
+from adapters.common.platform import Platform
 from bot.core.clock import Clock
 from bot.core.events import (
     ButtonPress,
@@ -37,9 +38,23 @@ from bot.core.events import (
     Started,
 )
 from bot.core.messages import Delivery
-from bot.core.ports import EventSink, Limits, TextFormat
+from bot.core.ports import Capabilities, EventSink, Limits, PlatformSpec, RoomFormat, TextFormat
+from bot.errors import ConfigError
+
+if TYPE_CHECKING:  # the configuration reads the adapters' list, which holds this module
+    from bot.config.partnership import Config
 
 log = logging.getLogger(__name__)
+
+SPEC = PlatformSpec(
+    name="console",
+    title="the console",
+    text_format="plain",
+    limits=Limits(max_chars=100_000),
+    room=RoomFormat(key="channel", example="core"),
+    capabilities=Capabilities(trusted_operator=True, local_files=True),
+)
+PLATFORM = Platform(SPEC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,12 +63,37 @@ class ConsoleRoom:
     chat: str
 
 
+def console_rooms(config: Config) -> list[ConsoleRoom]:
+    """Every console room in the configuration, in order."""
+    return [
+        ConsoleRoom(circle.id, room.chat)
+        for circle in config.circles
+        for room in circle.rooms
+        if room.platform == SPEC.name
+    ]
+
+
+def needed_console_rooms(config: Config) -> list[ConsoleRoom]:
+    """The console rooms, for a bot with no other platform; refused when there are none."""
+    rooms = console_rooms(config)
+    if not rooms:
+        raise ConfigError(
+            "no platform tokens are set and no circle has a console room",
+            source=str(config.source),
+            key="circles[].rooms",
+            fix='add { platform = "console", channel = "core" } to a circle\'s rooms, '
+            "or set SLACK_BOT_TOKEN or TELEGRAM_BOT_TOKEN",
+        )
+    return rooms
+
+
 class ConsoleAdapter:
     """Reads lines, hands the core events, prints what the core sends."""
 
-    platform = "console"
-    text_format: TextFormat = "plain"
-    limits = Limits(max_chars=100_000)
+    spec = SPEC
+    platform = SPEC.name
+    text_format: TextFormat = SPEC.text_format
+    limits = SPEC.limits
 
     def __init__(
         self,
@@ -111,10 +151,10 @@ class ConsoleAdapter:
         self._count += 1
         now = self._clock.now()
         sender = Sender(
-            platform="console", user_id=name, display_name=name.capitalize(), dm_chat=f"@{name}"
+            platform=SPEC.name, user_id=name, display_name=name.capitalize(), dm_chat=f"@{name}"
         )
         common: dict[str, Any] = {
-            "platform": "console",
+            "platform": SPEC.name,
             "dedup_key": f"{self._run}:{self._count}",
             "sender": sender,
             "received_at": now,

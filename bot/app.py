@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlmodel import select
 
+from adapters.registry import PLATFORM_SPECS
 from bot.config.environment import Settings
 from bot.config.partnership import Config
 from bot.core.background import Background
@@ -155,7 +156,13 @@ async def assembled(
         dispatcher = Dispatcher(sessions, by_platform, clock=clock)
         runtime = Runtime(sessions=sessions, outbox=outbox, clock=clock, wake=dispatcher.wake)
         core = Core(
-            config=config, runtime=runtime, router=router, library=library, clock=clock, memo=memo
+            config=config,
+            runtime=runtime,
+            router=router,
+            library=library,
+            clock=clock,
+            memo=memo,
+            platforms={spec.name: spec for spec in PLATFORM_SPECS},
         )
         huddle = Huddle(
             config=config,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import socket
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import aiohttp
@@ -86,15 +85,15 @@ async def test_slack_and_telegram_routes_on_the_bot_web_app(
 
 
 def test_platform_settings_without_a_bot_token_are_a_clear_error(tmp_path: Path) -> None:
-    base = Settings.from_env({}, cwd=tmp_path)
-    assert platform_adapters(base) == []
-    for settings, key in (
-        (replace(base, slack_signing_secret="s"), "SLACK_BOT_TOKEN"),
-        (replace(base, slack_app_token="xapp-1"), "SLACK_BOT_TOKEN"),
-        (replace(base, telegram_webhook_url="https://x.example"), "TELEGRAM_BOT_TOKEN"),
+    assert platform_adapters(Settings.from_env({}, cwd=tmp_path).platforms.found) == []
+    for env, key in (
+        ({"SLACK_SIGNING_SECRET": "s"}, "SLACK_BOT_TOKEN"),
+        ({"SLACK_APP_TOKEN": "xapp-1"}, "SLACK_BOT_TOKEN"),
+        ({"TELEGRAM_WEBHOOK_URL": "https://x.example"}, "TELEGRAM_BOT_TOKEN"),
     ):
+        settings = Settings.from_env(env, cwd=tmp_path)
         with pytest.raises(ConfigError) as problem:
-            platform_adapters(settings)
+            platform_adapters(settings.platforms.found)
         assert key in str(problem.value) and "how to fix" in str(problem.value)
 
 

@@ -12,7 +12,7 @@ Outbound, `send` posts one part of an outgoing message as Block Kit with a plain
 paced per channel and per workspace (`adapters.slack.pacing`); the SDK retries 429s first, and
 what stays rate limited becomes `RateLimited` for the outbox.
 
-    adapter = from_settings(settings)          # None when SLACK_BOT_TOKEN is not set
+    adapter = SlackAdapter(bot_token=..., signing_secret=...)   # or spec.build(settings)
     app = Starlette(routes=[*adapter.routes(), ...])
     async with adapter.connect(sink):
         ref = await adapter.send(delivery)
@@ -26,7 +26,6 @@ import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime
-from typing import Protocol
 
 import aiohttp
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -43,10 +42,11 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from adapters.common.handover import NotStored, hand_over
 from adapters.slack.errors import SDK_ERRORS, TOKEN_REFUSED, error_code, translate
 from adapters.slack.history import find_posted
 from adapters.slack.inbound import PAYLOAD_ERRORS
-from adapters.slack.listeners import SinkFailed, SlackListeners, skip
+from adapters.slack.listeners import SlackListeners, skip
 from adapters.slack.pacing import (
     DEFAULT_PER_CHANNEL,
     DEFAULT_WORKSPACE,
@@ -57,10 +57,11 @@ from adapters.slack.pacing import (
 )
 from adapters.slack.people import UserDirectory
 from adapters.slack.sending import SlackSender
+from adapters.slack.spec import SPEC
 from bot.core.clock import Clock, SystemClock
 from bot.core.events import InboundEvent
 from bot.core.messages import Delivery
-from bot.core.ports import EventSink, Limits, TextFormat
+from bot.core.ports import EventSink, TextFormat
 from bot.errors import ConfigError, TransientError
 
 logger = logging.getLogger(__name__)
@@ -68,45 +69,13 @@ logger = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 
 
-class SlackSettings(Protocol):
-    """The part of `bot.config.environment.Settings` the Slack adapter reads."""
-
-    @property
-    def slack_bot_token(self) -> str | None: ...
-    @property
-    def slack_signing_secret(self) -> str | None: ...
-    @property
-    def slack_app_token(self) -> str | None: ...
-    @property
-    def slack_api_url(self) -> str | None: ...
-
-
-def from_settings(settings: SlackSettings) -> SlackAdapter | None:
-    """The Slack adapter configured from the environment, or None when Slack is not set up."""
-    if not settings.slack_bot_token:
-        if settings.slack_app_token or settings.slack_signing_secret:
-            raise ConfigError(
-                "Slack settings are set but the bot token is missing",
-                source="environment",
-                key="SLACK_BOT_TOKEN",
-                fix="set SLACK_BOT_TOKEN to the app's Bot User OAuth Token (xoxb-...), "
-                "or unset SLACK_APP_TOKEN and SLACK_SIGNING_SECRET",
-            )
-        return None
-    return SlackAdapter(
-        bot_token=settings.slack_bot_token,
-        signing_secret=settings.slack_signing_secret or None,
-        app_token=settings.slack_app_token or None,
-        api_url=settings.slack_api_url or None,
-    )
-
-
 class SlackAdapter:
     """Slack for the core: see the module docstring."""
 
-    platform = "slack"
-    text_format: TextFormat = "slack"
-    limits = Limits(max_chars=11000, max_paragraph_chars=2900, max_paragraphs=48)
+    spec = SPEC
+    platform = SPEC.name
+    text_format: TextFormat = SPEC.text_format
+    limits = SPEC.limits
 
     def __init__(
         self,
@@ -273,8 +242,8 @@ class SlackAdapter:
         """Give `event` to the sink; wait for it to be stored, up to the ack budget."""
         sink = self._sink
         if sink is None:
-            raise SinkFailed(f"{event.dedup_key} arrived while the adapter is not connected")
-        task: asyncio.Task[None] = asyncio.ensure_future(sink(event))
+            raise NotStored(f"{event.dedup_key} arrived while the adapter is not connected")
+        task: asyncio.Task[None] = asyncio.ensure_future(hand_over(sink, event))
         try:
             await asyncio.wait_for(asyncio.shield(task), self._ack_budget)
         except TimeoutError:
@@ -285,8 +254,6 @@ class SlackAdapter:
             )
             self._slow_sinks.add(task)
             task.add_done_callback(self._slow_sink_done)
-        except Exception as error:
-            raise SinkFailed(f"storing {event.dedup_key} failed: {error}") from error
 
     def _slow_sink_done(self, task: asyncio.Task[None]) -> None:
         self._slow_sinks.discard(task)

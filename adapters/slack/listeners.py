@@ -3,7 +3,7 @@
 Each listener reads the payload into the core's event (see `adapters.slack.inbound`), hands it
 over, and only then acknowledges: with `process_before_response=True` Slack hears back once the
 event is stored. A payload that cannot be read is logged and acknowledged, never retried; an event
-the core failed to store is answered 500 so that Slack delivers it again.
+the core failed to store is answered so that Slack delivers it again (`adapters.common.handover`).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from adapters.common.handover import REDELIVER_STATUS, NotStored
 from adapters.slack import inbound
 from adapters.slack.blocks import (
     SAVE_CALLBACK,
@@ -43,11 +44,7 @@ CALL_BUDGET = 2.0
 """Seconds a listener may spend on one Slack call, so the acknowledgement stays within 3 s."""
 
 HandOver = Callable[[InboundEvent], Awaitable[None]]
-"""Gives an event to the core; raises `SinkFailed` when it could not be stored."""
-
-
-class SinkFailed(Exception):
-    """The core could not store an event; Slack should deliver it again."""
+"""Gives an event to the core; raises `NotStored` when it could not be stored."""
 
 
 def skip(what: str, reason: object) -> None:
@@ -88,13 +85,14 @@ class SlackListeners:
     async def on_error(self, error: Exception, body: dict[str, Any]) -> BoltResponse:
         """Redeliver what the core failed to store; skip what is malformed."""
         kind = body.get("type") or "request"
-        if isinstance(error, SinkFailed):
+        if isinstance(error, NotStored):
             logger.error(
-                "Slack: %s; answering 500 so that Slack delivers it again",
+                "Slack: %s; answering %d so that Slack delivers it again",
                 error,
+                REDELIVER_STATUS,
                 exc_info=error.__cause__,
             )
-            return BoltResponse(status=500, body="")
+            return BoltResponse(status=REDELIVER_STATUS, body="")
         if isinstance(error, inbound.PAYLOAD_ERRORS):
             skip(f"{kind} payload", f"{type(error).__name__}: {error}")
             return BoltResponse(status=200, body="")

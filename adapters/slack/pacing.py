@@ -7,15 +7,14 @@ workspace. `Pacer` spaces sends to stay under both, so 429s are rare rather than
 - per workspace: five messages a second (`workspace=5.0`, 300 a minute), our chosen ceiling,
   inside the "several hundred a minute" Slack documents.
 
-Each send reserves the earliest moment both allow, then sleeps until it. Reservations are made
-without awaiting, so concurrent senders get distinct slots in the order they asked.
+Each send reserves the earliest moment both allow, then sleeps until it (the primitives are
+`adapters.common.pacing`'s).
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
@@ -27,12 +26,12 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
-Sleep = Callable[[float], Awaitable[None]]
-Monotonic = Callable[[], float]
+from adapters.common.pacing import KeyedSlots, Monotonic, Sleep, Slots, sleep_until
+
+__all__ = ["Monotonic", "Pacer", "Sleep", "retry_after", "retry_handlers"]
 
 DEFAULT_PER_CHANNEL = 1.0
 DEFAULT_WORKSPACE = 5.0
-_PRUNE_AT = 2048
 
 
 class Pacer:
@@ -48,28 +47,21 @@ class Pacer:
     ) -> None:
         if per_channel <= 0 or workspace <= 0:
             raise ValueError("send rates must be positive")
-        self._channel_gap = 1.0 / per_channel
-        self._workspace_gap = 1.0 / workspace
+        self._channels = KeyedSlots(1.0 / per_channel)
+        self._workspace = Slots(1.0 / workspace)
         self._monotonic = monotonic
         self._sleep = sleep
-        self._channel_next: dict[str, float] = {}
-        self._workspace_next = float("-inf")
 
     async def wait(self, channel: str) -> None:
         """Return when a message may be sent to `channel`."""
         now = self._monotonic()
-        slot = max(now, self._channel_next.get(channel, now), self._workspace_next)
-        self._channel_next[channel] = slot + self._channel_gap
-        self._workspace_next = slot + self._workspace_gap
-        if len(self._channel_next) > _PRUNE_AT:
-            self._channel_next = {c: t for c, t in self._channel_next.items() if t > now}
-        if slot > now:
-            await self._sleep(slot - now)
+        slot = self._workspace.take(self._channels.ready_at(channel, now))
+        self._channels.sent(channel, slot, now=now)
+        await sleep_until(slot, monotonic=self._monotonic, sleep=self._sleep)
 
     def hold(self, channel: str, seconds: float) -> None:
         """Slack asked us to wait: send nothing more to `channel` for `seconds`."""
-        until = self._monotonic() + seconds
-        self._channel_next[channel] = max(self._channel_next.get(channel, until), until)
+        self._channels.hold(channel, self._monotonic() + seconds)
 
 
 class RateLimitRetry(AsyncRateLimitErrorRetryHandler):

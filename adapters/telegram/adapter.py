@@ -1,7 +1,8 @@
 """The Telegram adapter: python-telegram-bot's `Application`, run inside huddlebot's event loop.
 
-Receiving: long polling by default; with a webhook URL, Telegram posts updates to
-`POST /telegram/webhook` (`telegram_webhook`). Either way each update is translated
+Receiving: long polling by default (`adapters.telegram.polling`, which never moves its offset past
+an update the core could not store); with a webhook URL, Telegram posts updates to
+`POST /telegram/webhook` (`adapters.telegram.webhook`). Either way each update is translated
 (`telegram_inbound.translate`) and handed to the core's sink; a button press is always answered,
 so the person's spinner stops.
 
@@ -16,6 +17,7 @@ it is posted in the room instead, as a reply to `thread_ref` when there is one.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import re
@@ -23,20 +25,23 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Collection, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from starlette.routing import BaseRoute
 from telegram import Bot, BotCommand, Chat, Update
 from telegram.error import InvalidToken, TelegramError
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.ext import Application, ApplicationBuilder
 
+from adapters.common.handover import NotStored, hand_over
 from adapters.telegram.inbound import ALLOWED_UPDATES, DEFAULT_VERBS, BotIdentity, translate
 from adapters.telegram.pacing import Monotonic, Pacer, Sleep
+from adapters.telegram.polling import Poller
 from adapters.telegram.sending import Poster
+from adapters.telegram.spec import SPEC
 from adapters.telegram.webhook import WEBHOOK_PATH, webhook_route, webhook_target
 from bot.core.clock import Clock, SystemClock
 from bot.core.messages import Delivery
-from bot.core.ports import EventSink, Limits, TextFormat
+from bot.core.ports import EventSink, TextFormat
 from bot.errors import ConfigError, TransientError, Undeliverable
 
 log = logging.getLogger(__name__)
@@ -45,23 +50,9 @@ DEFAULT_API_URL = "https://api.telegram.org"
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 _PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
-_SINK_ATTEMPTS = 3
 _ENV = "environment"
 
-__all__ = ["WEBHOOK_PATH", "TelegramAdapter", "deep_link", "from_settings"]
-
-
-class TelegramSettings(Protocol):
-    """The settings `from_settings` reads (a subset of `bot.config.environment.Settings`)."""
-
-    @property
-    def telegram_bot_token(self) -> str | None: ...
-    @property
-    def telegram_api_url(self) -> str | None: ...
-    @property
-    def telegram_webhook_url(self) -> str | None: ...
-    @property
-    def telegram_webhook_secret(self) -> str | None: ...
+__all__ = ["WEBHOOK_PATH", "TelegramAdapter", "deep_link"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,9 +65,10 @@ class _Connection:
 class TelegramAdapter:
     """huddlebot on Telegram; see the module docstring."""
 
-    platform: str = "telegram"
-    text_format: TextFormat = "telegram"
-    limits: Limits = Limits(max_chars=4096)
+    spec = SPEC
+    platform: str = SPEC.name
+    text_format: TextFormat = SPEC.text_format
+    limits = SPEC.limits
 
     def __init__(
         self,
@@ -119,11 +111,9 @@ class TelegramAdapter:
             .base_url(f"{base}/bot")
             .base_file_url(f"{base}/file/bot")
             .job_queue(None)
+            .updater(None)  # polling is our own: see adapters.telegram.polling
         )
-        if self._webhook_url:
-            builder = builder.updater(None)
         self._application: Application[Any, Any, Any, Any, Any, Any] = builder.build()
-        self._application.add_handler(TypeHandler(Update, self._on_polled_update))
         self._connection: _Connection | None = None
         self._verbs: frozenset[str] = DEFAULT_VERBS
 
@@ -163,14 +153,13 @@ class TelegramAdapter:
                 )
                 log.info("telegram: receiving updates at %s as @%s", self._webhook_url, me.username)
             else:
-                assert app.updater is not None
-                await app.updater.start_polling(
-                    timeout=self._poll_timeout,
-                    allowed_updates=list(ALLOWED_UPDATES),
-                    error_callback=_log_polling_error,
+                await app.bot.delete_webhook()
+                poller = Poller(
+                    app.bot, self._dispatch, timeout=self._poll_timeout, sleep=self._sleep
                 )
-                # Stopped before the application, so every update fetched is also handled.
-                stack.push_async_callback(app.updater.stop)
+                polling = asyncio.create_task(poller.run(), name="telegram-polling")
+                polling.add_done_callback(_polling_ended)
+                stack.push_async_callback(_stop_polling, polling, poller)
                 log.info("telegram: polling for updates as @%s", me.username)
             yield
 
@@ -180,23 +169,10 @@ class TelegramAdapter:
     def _bot_if_connected(self) -> Bot | None:
         return None if self._connection is None else self._connection.bot
 
-    async def _on_polled_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Polling: hand the update on, retrying a failing sink a little before giving up."""
-        for attempt in range(1, _SINK_ATTEMPTS + 1):
-            try:
-                await self._dispatch(update)
-                return
-            except Exception:
-                if attempt == _SINK_ATTEMPTS:
-                    log.exception("telegram update %s could not be stored", update.update_id)
-                    return
-                log.warning("storing telegram update %s failed; trying again", update.update_id)
-                await self._sleep(float(attempt))
-
     async def _dispatch(self, update: Update) -> None:
         connection = self._connection
         if connection is None:
-            raise TransientError("the Telegram adapter is not connected")
+            raise NotStored(f"telegram update {update.update_id} arrived while not connected")
         try:
             event = translate(update, me=connection.me, now=self._clock.now(), verbs=self._verbs)
         except Exception:
@@ -208,7 +184,7 @@ class TelegramAdapter:
             if event is not None:
                 if update.effective_chat is not None and update.effective_chat.type == Chat.PRIVATE:
                     self._no_private_chat.discard(event.sender.user_id)
-                await connection.sink(event)
+                await hand_over(connection.sink, event)
         finally:
             if update.callback_query is not None:
                 await _answer(update)
@@ -274,27 +250,6 @@ def deep_link(username: str, payload: str) -> str:
     return f"https://t.me/{username.lstrip('@')}?start={payload}"
 
 
-def from_settings(settings: TelegramSettings) -> TelegramAdapter | None:
-    """The adapter the settings ask for, or None when no Telegram token is set."""
-    token = settings.telegram_bot_token
-    if not token:
-        if settings.telegram_webhook_url or settings.telegram_webhook_secret:
-            raise ConfigError(
-                "Telegram webhook settings are set but the bot token is missing",
-                source=_ENV,
-                key="TELEGRAM_BOT_TOKEN",
-                fix="set TELEGRAM_BOT_TOKEN to the token BotFather gave you, "
-                "or unset TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET",
-            )
-        return None
-    return TelegramAdapter(
-        token=token,
-        api_url=settings.telegram_api_url or None,
-        webhook_url=settings.telegram_webhook_url or None,
-        webhook_secret=settings.telegram_webhook_secret or None,
-    )
-
-
 async def _checked(start: Awaitable[None], *, bot: Bot) -> None:
     """Start talking to Telegram (`getMe`), with its errors told in the core's terms."""
     try:
@@ -323,5 +278,14 @@ async def _answer(update: Update) -> None:
         log.warning("could not answer telegram button press %s: %s", query.id, exc.message)
 
 
-def _log_polling_error(exc: TelegramError) -> None:
-    log.warning("telegram polling failed, trying again: %s", exc.message)
+def _polling_ended(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("telegram: polling stopped", exc_info=task.exception())
+
+
+async def _stop_polling(task: asyncio.Task[None], poller: Poller) -> None:
+    """Stop polling; an update cut short is not confirmed, so Telegram delivers it again."""
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    await poller.confirm()

@@ -10,7 +10,7 @@ one a second in any one chat. `Pacer.wait(chat)` returns when a message to `chat
 
 Every interval is stretched by `margin` so that small timing jitter between here and Telegram's
 servers does not tip a message over a limit. Time is injected (`monotonic`, `sleep`), so tests run
-a fan-out of thousands of messages in virtual time.
+a fan-out of thousands of messages in virtual time. The schedules are `adapters.common.pacing`'s.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-Monotonic = Callable[[], float]
-Sleep = Callable[[float], Awaitable[None]]
+from adapters.common.pacing import KeyedSlots, Monotonic, Sleep, Slots, sleep_until
+
+__all__ = ["Monotonic", "Pacer", "Sleep", "is_group_chat"]
 
 _PRUNE_EVERY = 512
 
@@ -31,7 +31,6 @@ _PRUNE_EVERY = 512
 class _ChatState:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     last_sent: float | None = None
-    hold_until: float = 0.0
     recent: deque[float] = field(default_factory=deque)
     """Send times in the last minute; kept for groups only."""
 
@@ -57,13 +56,13 @@ class Pacer:
         if per_second <= 0 or chat_interval < 0 or group_per_minute < 1 or margin < 0:
             raise ValueError("pacing limits must be positive")
         stretch = 1.0 + margin
-        self._global_gap = stretch / per_second
+        self._global = Slots(stretch / per_second)
         self._chat_gap = chat_interval * stretch
+        self._chat_slots = KeyedSlots(self._chat_gap)
         self._group_window = 60.0 * stretch
         self._group_limit = group_per_minute
         self._monotonic = monotonic
         self._sleep = sleep
-        self._next_global = 0.0
         self._chats: dict[str, _ChatState] = {}
         self._waits = 0
 
@@ -74,11 +73,10 @@ class Pacer:
             state = self._chats[chat] = _ChatState()
         async with state.lock:
             await self._sleep_until(self._chat_ready_at(chat, state))
-            slot = max(self._monotonic(), self._next_global)
-            self._next_global = slot + self._global_gap
-            await self._sleep_until(slot)
+            await self._sleep_until(self._global.take(self._monotonic()))
             sent_at = self._monotonic()
             state.last_sent = sent_at
+            self._chat_slots.sent(chat, sent_at, now=sent_at)
             if is_group_chat(chat):
                 state.recent.append(sent_at)
         self._waits += 1
@@ -87,17 +85,12 @@ class Pacer:
 
     def hold(self, chat: str, seconds: float) -> None:
         """Telegram asked us to wait `seconds` before writing to `chat` again."""
-        state = self._chats.get(chat)
-        if state is None:
-            state = self._chats[chat] = _ChatState()
-        state.hold_until = max(state.hold_until, self._monotonic() + seconds)
+        self._chat_slots.hold(chat, self._monotonic() + seconds)
 
     def _chat_ready_at(self, chat: str, state: _ChatState) -> float:
-        ready = state.hold_until
-        if state.last_sent is not None:
-            ready = max(ready, state.last_sent + self._chat_gap)
+        now = self._monotonic()
+        ready = self._chat_slots.ready_at(chat, now)
         if is_group_chat(chat):
-            now = self._monotonic()
             while state.recent and state.recent[0] <= now - self._group_window:
                 state.recent.popleft()
             if len(state.recent) >= self._group_limit:
@@ -105,9 +98,7 @@ class Pacer:
         return ready
 
     async def _sleep_until(self, when: float) -> None:
-        delay = when - self._monotonic()
-        if delay > 0:
-            await self._sleep(delay)
+        await sleep_until(when, monotonic=self._monotonic, sleep=self._sleep)
 
     def _prune(self) -> None:
         """Forget chats that are idle and no longer constrain anything."""
@@ -117,7 +108,7 @@ class Pacer:
             chat
             for chat, state in self._chats.items()
             if not state.lock.locked()
-            and state.hold_until <= now
+            and self._chat_slots.ready_at(chat, now) <= now
             and (state.last_sent is None or state.last_sent <= now - horizon)
         ]
         for chat in idle:

@@ -4,8 +4,9 @@ A call without the secret token Telegram was given (`X-Telegram-Bot-Api-Secret-T
 constant time) is refused with 403 and nothing is read. A body that is not a JSON object is a 400;
 an object that is not an update we can read is logged and acknowledged, so Telegram does not send
 it again and again. A readable update is handled before the answer goes back: 200 once its event
-is stored, 500 when storing failed, so that Telegram delivers it again (the event's dedup key
-keeps it from being stored twice).
+is stored, `REDELIVER_STATUS` when storing failed, so that Telegram delivers it again (the
+hand-over policy of `adapters.common.handover`; the event's dedup key keeps it from being stored
+twice).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 from telegram import Bot, Update
 
+from adapters.common.handover import REDELIVER_STATUS
 from bot.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -60,7 +62,7 @@ def webhook_route(*, secret: str, bot: BotLookup, handle: UpdateHandler) -> Rout
             await handle(update)
         except Exception:
             log.exception("telegram webhook: update %s could not be stored", update.update_id)
-            return PlainTextResponse("try again", status_code=500)
+            return PlainTextResponse("try again", status_code=REDELIVER_STATUS)
         return Response(status_code=200)
 
     return Route(WEBHOOK_PATH, endpoint, methods=["POST"])

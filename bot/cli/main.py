@@ -90,16 +90,18 @@ async def _db_upgrade(_args: argparse.Namespace) -> int:
 async def _telegram(args: argparse.Namespace) -> int:
     """`telegram links` prints each circle's join link; `telegram commands` fills the menu."""
     config, settings = load(args)
-    from adapters.telegram.adapter import deep_link, from_settings
+    from adapters.common.settings import switched_on
+    from adapters.telegram import spec as telegram
+    from adapters.telegram.adapter import deep_link
 
-    adapter = from_settings(settings)
-    if adapter is None:
+    if not switched_on(telegram.SPEC, settings.platforms.found):
         raise ConfigError(
             "no Telegram bot token is set",
             source="environment",
             key="TELEGRAM_BOT_TOKEN",
             fix="set TELEGRAM_BOT_TOKEN to the token BotFather gave you",
         )
+    adapter = telegram.build(settings.platforms.found)
     if args.telegram_command == "links":
         username = await adapter.bot_username()
         print("Share a circle's link with its members; opening it links them to that circle.")

@@ -11,14 +11,13 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 
-from adapters.console import ConsoleAdapter, ConsoleRoom
+from adapters.console import ConsoleAdapter, needed_console_rooms
 from adapters.registry import platform_adapters as adapters_from_settings
 from bot.app import Bot, assembled
 from bot.config.environment import Settings
 from bot.config.partnership import Config, find_config_path, load_config
 from bot.core.clock import SystemClock
 from bot.core.ports import Adapter
-from bot.errors import ConfigError
 from bot.rituals.scheduler import RealScheduler
 
 log = logging.getLogger("huddlebot")
@@ -31,26 +30,16 @@ def load(args: argparse.Namespace) -> tuple[Config, Settings]:
 
 
 def platform_adapters(settings: Settings) -> list[Adapter]:
-    return adapters_from_settings(settings)
+    """An adapter for each platform whose settings are present."""
+    return adapters_from_settings(settings.platforms.found)
 
 
 def console_adapter(config: Config, *, show_private: bool = True) -> ConsoleAdapter:
-    rooms = [
-        ConsoleRoom(circle.id, room.chat)
-        for circle in config.circles
-        for room in circle.rooms
-        if room.platform == "console"
-    ]
-    if not rooms:
-        raise ConfigError(
-            "no platform tokens are set and no circle has a console room",
-            source=str(config.source),
-            key="circles[].rooms",
-            fix='add { platform = "console", channel = "core" } to a circle\'s rooms, '
-            "or set SLACK_BOT_TOKEN or TELEGRAM_BOT_TOKEN",
-        )
     return ConsoleAdapter(
-        rooms=rooms, clock=SystemClock(), output=sys.stdout, show_private=show_private
+        rooms=needed_console_rooms(config),
+        clock=SystemClock(),
+        output=sys.stdout,
+        show_private=show_private,
     )
 
 

@@ -1,32 +1,28 @@
-"""Settings from the environment: where the data lives, the web port, and platform secrets.
+"""Settings from the environment: where the data lives, the web port, and platform settings.
 
-Secrets live here and never in the TOML file (see `bot.config.partnership`).
-`Settings.from_env` reads a
-mapping (normally `os.environ`) so tests pass their own; every bad value becomes a `ConfigError`
-naming the variable. The `repr` masks secrets and database passwords, so settings can be logged.
+Secrets live here and never in the TOML file (see `bot.config.partnership`). Which variables a
+platform reads, which of them are secret and how each is checked is the platform's own
+declaration (`bot.core.ports.PlatformSpec`, listed in `adapters.registry`); this module only reads
+them. `Settings.from_env` reads a mapping (normally `os.environ`) so tests pass their own; every
+bad value becomes a `ConfigError` naming the variable. The `repr` masks secrets and database
+passwords, so settings can be logged.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from types import MappingProxyType
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from adapters.registry import PLATFORM_SPECS
+from bot.core.ports import PlatformSpec, Setting
 from bot.errors import ConfigError
 
 SOURCE = "environment"
-_SECRETS = frozenset(
-    {
-        "slack_bot_token",
-        "slack_signing_secret",
-        "slack_app_token",
-        "telegram_bot_token",
-        "telegram_webhook_secret",
-    }
-)
 _POSTGRES_PREFIXES = (
     "postgres://",
     "postgresql://",
@@ -42,23 +38,63 @@ _DATABASE_FIX = (
 
 
 @dataclass(frozen=True, slots=True, repr=False)
+class PlatformValues:
+    """The platforms' settings that are set, by variable name; `repr` masks the secret ones."""
+
+    found: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    secret: frozenset[str] = frozenset()
+
+    @classmethod
+    def read(
+        cls, env: Mapping[str, str], settings: Iterable[Setting], *, source: str = SOURCE
+    ) -> PlatformValues:
+        """The values of `settings` set in `env` (blank counts as unset), each checked."""
+        found: dict[str, str] = {}
+        secret: set[str] = set()
+        for setting in settings:
+            if setting.secret:
+                secret.add(setting.name)
+            value = env.get(setting.name, "").strip()
+            if not value:
+                continue
+            check = setting.check
+            if check is not None and check.refuses(value):
+                shown = "this value" if setting.secret else f"'{value}'"
+                raise ConfigError(
+                    f"{shown} {check.problem}", source=source, key=setting.name, fix=check.fix
+                )
+            found[setting.name] = value
+        return cls(MappingProxyType(found), frozenset(secret))
+
+    def get(self, name: str) -> str | None:
+        return self.found.get(name)
+
+    def __repr__(self) -> str:
+        shown = ", ".join(
+            f"{name}={'***' if name in self.secret else value!r}"
+            for name, value in sorted(self.found.items())
+        )
+        return f"PlatformValues({shown})"
+
+
+@dataclass(frozen=True, slots=True, repr=False)
 class Settings:
     database_url: str
     data_dir: Path
     port: int = 8080
     host: str = "127.0.0.1"
-    slack_bot_token: str | None = None
-    slack_signing_secret: str | None = None
-    slack_app_token: str | None = None
-    slack_api_url: str | None = None
-    telegram_bot_token: str | None = None
-    telegram_api_url: str | None = None
-    telegram_webhook_url: str | None = None
-    telegram_webhook_secret: str | None = None
+    platforms: PlatformValues = field(default_factory=PlatformValues)
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str], *, cwd: Path) -> Settings:
-        """Read the settings from `env`; relative paths are taken from `cwd`."""
+    def from_env(
+        cls,
+        env: Mapping[str, str],
+        *,
+        cwd: Path,
+        platforms: Iterable[PlatformSpec] = PLATFORM_SPECS,
+    ) -> Settings:
+        """Read the settings from `env`; relative paths are taken from `cwd`; each platform in
+        `platforms` (normally every registered one) reads the variables it declares."""
 
         def get(name: str) -> str | None:
             value = env.get(name, "").strip()
@@ -73,14 +109,9 @@ class Settings:
             data_dir=data_dir,
             port=_port(get("HUDDLEBOT_PORT")),
             host=get("HUDDLEBOT_HOST") or "127.0.0.1",
-            slack_bot_token=get("SLACK_BOT_TOKEN"),
-            slack_signing_secret=get("SLACK_SIGNING_SECRET"),
-            slack_app_token=get("SLACK_APP_TOKEN"),
-            slack_api_url=_http_url(get("SLACK_API_URL"), "SLACK_API_URL"),
-            telegram_bot_token=get("TELEGRAM_BOT_TOKEN"),
-            telegram_api_url=_http_url(get("TELEGRAM_API_URL"), "TELEGRAM_API_URL"),
-            telegram_webhook_url=_http_url(get("TELEGRAM_WEBHOOK_URL"), "TELEGRAM_WEBHOOK_URL"),
-            telegram_webhook_secret=get("TELEGRAM_WEBHOOK_SECRET"),
+            platforms=PlatformValues.read(
+                env, (setting for spec in platforms for setting in spec.settings)
+            ),
         )
 
     @property
@@ -99,15 +130,13 @@ class Settings:
 
     def __repr__(self) -> str:
         parts = []
-        for field in fields(self):
-            value = getattr(self, field.name)
-            if field.name in _SECRETS and value is not None:
-                shown = "'***'"
-            elif field.name == "database_url":
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if item.name == "database_url":
                 shown = repr(_masked_url(value))
             else:
                 shown = repr(value)
-            parts.append(f"{field.name}={shown}")
+            parts.append(f"{item.name}={shown}")
         return f"Settings({', '.join(parts)})"
 
 
@@ -166,14 +195,3 @@ def _port(value: str | None) -> int:
             fix="use a whole number from 1 to 65535, such as 8080, or unset it",
         )
     return port
-
-
-def _http_url(value: str | None, name: str) -> str | None:
-    if value is not None and not value.startswith(("http://", "https://")):
-        raise ConfigError(
-            f"'{value}' is not a web address",
-            source=SOURCE,
-            key=name,
-            fix="use an address starting with https:// (or http:// for a local test server)",
-        )
-    return value

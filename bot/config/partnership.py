@@ -8,12 +8,13 @@ from the environment (see `bot.config.environment`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from zoneinfo import available_timezones
 
+from adapters.registry import PLATFORM_SPECS
 from bot.config.reading import (
     Where,
     at_least,
@@ -32,6 +33,7 @@ from bot.config.reading import (
     text,
     timezone,
 )
+from bot.core.ports import PlatformSpec
 from bot.errors import ConfigError
 
 CONFIG_ENV = "HUDDLEBOT_CONFIG"
@@ -174,8 +176,10 @@ def find_config_path(cli_value: str | None, env: Mapping[str, str], cwd: Path) -
     )
 
 
-def load_config(path: Path) -> Config:
-    """Read and check the configuration file; raises ConfigError and nothing else."""
+def load_config(path: Path, *, platforms: Collection[PlatformSpec] = PLATFORM_SPECS) -> Config:
+    """Read and check the configuration file; raises ConfigError and nothing else.
+
+    Rooms may be on `platforms` only: every registered one, unless a test adds its own."""
     where = Where(str(path))
     document = read_toml(path, where)
     check_no_secrets(document, where)
@@ -194,7 +198,7 @@ def load_config(path: Path) -> Config:
     owners: dict[RoomConfig, str] = {}
     for index, raw in enumerate(raw_circles):
         here = where.at("circles").item(index)
-        circle = _circle(table_of(raw, here), here, partnership, zones)
+        circle = _circle(table_of(raw, here), here, partnership, zones, platforms)
         if any(c.id == circle.id for c in circles):
             raise here.at("id").error(
                 f"the circle id '{circle.id}' is used twice", "give each circle its own id"
@@ -269,7 +273,11 @@ def _scheduled(
 
 
 def _circle(
-    table: Mapping[str, Any], where: Where, partnership: PartnershipConfig, zones: set[str]
+    table: Mapping[str, Any],
+    where: Where,
+    partnership: PartnershipConfig,
+    zones: set[str],
+    platforms: Collection[PlatformSpec],
 ) -> CircleConfig:
     check_keys(table, CircleConfig.__dataclass_fields__, where)
     circle_id = identifier(table, "id", where, example="core")
@@ -277,7 +285,7 @@ def _circle(
     rooms: list[RoomConfig] = []
     for i, raw in enumerate(opt(table, "rooms", list, where, [])):
         here = where.at("rooms").item(i)
-        rooms.append(RoomConfig(*room_address(table_of(raw, here), here)))
+        rooms.append(RoomConfig(*room_address(table_of(raw, here), here, platforms=platforms)))
     rituals: list[RitualConfig] = []
     for i, raw in enumerate(opt(table, "rituals", list, where, [])):
         here = where.at("rituals").item(i)

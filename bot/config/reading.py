@@ -2,7 +2,9 @@
 
 `Where` remembers the file and the dotted key being read (`circles[1].rituals[0].cron`), so each
 check can raise a `ConfigError` naming both. The checks here know nothing about huddlebot's
-configuration shape; `bot.config.partnership` decides which keys exist and what they mean.
+configuration shape; `bot.config.partnership` decides which keys exist and what they mean. What
+they know of platforms (how a room is written, which settings are secret) comes from the
+platforms' own specs, listed in `adapters.registry`.
 """
 
 from __future__ import annotations
@@ -20,22 +22,20 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
+from adapters.registry import PLATFORM_SPECS
+from bot.core.ports import PlatformSpec
 from bot.errors import ConfigError
 
 T = TypeVar("T")
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]*")
 LANGUAGE_PATTERN = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
-PLATFORM_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
 INTEGER_PATTERN = re.compile(r"-?[0-9]+")
 TOML_POSITION = re.compile(
     r"(?P<what>.*?) \(at (?:line (?P<line>\d+), column (?P<col>\d+)|end of document)\)"
 )
 SECRET_WORDS = ("token", "secret", "password")
-SECRET_VARIABLES = (
-    *("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"),
-    *("TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET"),
-)
+SECRET_VARIABLES = tuple(s.name for spec in PLATFORM_SPECS for s in spec.settings if s.secret)
 ENVIRONMENT_KEYS = {"database_url": "DATABASE_URL", "port": "HUDDLEBOT_PORT"}
 ENVIRONMENT_KEYS |= {"host": "HUDDLEBOT_HOST", "data_dir": "HUDDLEBOT_DATA_DIR"}
 _NOT_IANA = frozenset({"localtime", "posixrules", "Factory"})
@@ -44,8 +44,6 @@ CRON_FIX = (
     'for example "0 9 * * MON" for 09:00 every Monday'
 )
 
-_ROOM_KEYS = {"slack": ("channel",), "console": ("channel",), "telegram": ("chat", "topic")}
-_ROOM_EXAMPLES = {"slack": "C0123ABC", "console": "core", "telegram": "-1001234567890"}
 _NAMES: dict[type, str] = {  # checked in order: bool before int, datetime before date
     bool: "true or false",
     int: "a whole number",
@@ -291,29 +289,38 @@ def table_of(value: object, where: Where) -> Mapping[str, Any]:
     return value
 
 
-def room_address(table: Mapping[str, Any], where: Where) -> tuple[str, str, str | None]:
-    """A room's (platform, chat, topic), from `channel` or `chat` and an optional `topic`."""
+def room_address(
+    table: Mapping[str, Any],
+    where: Where,
+    *,
+    platforms: Collection[PlatformSpec],
+) -> tuple[str, str, str | None]:
+    """A room's (platform, chat, topic), written as its platform's spec says.
+
+    `platforms` are the platforms huddlebot knows (`adapters.registry.PLATFORM_SPECS`); a room
+    on any other is refused, naming those that exist.
+    """
     platform = text(table, "platform", where, example='platform = "console"')
-    if not PLATFORM_PATTERN.fullmatch(platform):
-        fix = 'use a lower-case name such as "slack", "telegram" or "console"'
-        raise where.at("platform").error(f"'{platform}' is not a platform name", fix)
-    allowed = _ROOM_KEYS.get(platform, ("channel", "chat", "topic"))
-    check_keys(table, ("platform", *allowed), where)
-    present = [name for name in ("channel", "chat") if name in table]
-    if len(present) > 1:
-        raise where.error("a room takes 'channel' or 'chat', not both", "keep only one of them")
-    name = present[0] if present else allowed[0]
-    value = table.get(name)
+    known = {spec.name: spec for spec in platforms}
+    spec = known.get(platform)
+    if spec is None:
+        close = difflib.get_close_matches(platform.lower(), list(known), n=1)
+        names = ", ".join(f'"{name}"' for name in known)
+        fix = f'did you mean "{close[0]}"? ' if close else ""
+        raise where.at("platform").error(
+            f"'{platform}' is not a platform huddlebot knows", f"{fix}the platforms are {names}"
+        )
+    room = spec.room
+    check_keys(table, ("platform", room.key, *(("topic",) if room.topics else ())), where)
+    value = table.get(room.key)
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str) or not value.strip():
         problem = "is missing or empty" if value in (None, "") else "should be text in quotes"
-        example = _ROOM_EXAMPLES.get(platform, "...")
-        raise where.at(name).error(problem, f'write it like {name} = "{example}"')
+        raise where.at(room.key).error(problem, f'write it like {room.key} = "{room.example}"')
     chat = value.strip()
-    if platform == "telegram" and not INTEGER_PATTERN.fullmatch(chat):
-        fix = 'use the numeric chat id, for example chat = "-1001234567890"'
-        raise where.at(name).error(f"'{chat}' is not a Telegram chat id", fix)
+    if room.check is not None and room.check.refuses(chat):
+        raise where.at(room.key).error(f"'{chat}' {room.check.problem}", room.check.fix)
     return platform, chat, _topic(table.get("topic"), where.at("topic"))
 
 

@@ -7,6 +7,7 @@ stored, and the outgoing messages. A redelivered event finds its record and chan
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from functools import partial
 
 from sqlalchemy.exc import OperationalError
@@ -17,6 +18,7 @@ from bot.core.events import ButtonPress, Command, InboundEvent
 from bot.core.lookups import Memo
 from bot.core.messages import Body, Outgoing, ToRoom
 from bot.core.people import circles_of, join, resolve
+from bot.core.ports import UNKNOWN_CAPABILITIES, Capabilities, PlatformSpec
 from bot.core.router import Context, Router
 from bot.core.runtime import Runtime
 from bot.delivery.unreachable import heard_from
@@ -52,8 +54,10 @@ class Core:
         library: PromptLibrary,
         clock: Clock,
         memo: Memo,
+        platforms: Mapping[str, PlatformSpec] | None = None,
     ) -> None:
         self._memo = memo
+        self._platforms = dict(platforms or {})
         self._config = config
         self._runtime = runtime
         self._router = router
@@ -102,6 +106,7 @@ class Core:
                 library=self._library,
                 memo=self._memo,
                 entry_hooks=self._router.entry_hooks,
+                capabilities=self._capabilities(event.platform),
             )
             if circle is not None:
                 await join_once(ctx, who.person_id, circle.id)
@@ -141,13 +146,18 @@ class Core:
                 return claimed
         return []
 
+    def _capabilities(self, platform: str) -> Capabilities:
+        spec = self._platforms.get(platform)
+        return UNKNOWN_CAPABILITIES if spec is None else spec.capabilities
+
     def public_verbs(self) -> list[str]:
         return [v.verb for v in self._router.verbs.values() if not v.operator]
 
 
 async def is_steward(ctx: Context, event: InboundEvent) -> bool:
-    """Stewards are the people seen in a stewards' circle; whoever runs the console is one too."""
-    if event.platform == "console":
+    """Stewards are the people seen in a stewards' circle; so is whoever speaks on a platform whose
+    operator is trusted (the console: the person running the bot)."""
+    if ctx.capabilities.trusted_operator:
         return True
     stewards = {c.id for c in ctx.config.stewards_circles()}
     return bool(stewards.intersection(await circles_of(ctx.session, ctx.who.person_id)))

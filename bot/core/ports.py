@@ -1,10 +1,17 @@
-"""What the core needs of a platform adapter, and nothing more."""
+"""What the core needs of a platform, and nothing more.
+
+A platform is declared by a `PlatformSpec`: its environment settings, how a room address is
+written, its text format and limits, and its capabilities. The core and the configuration checks
+ask the spec; they never compare platform names. The running side is the `Adapter` protocol, with
+optional capabilities (`KnowsVerbs`, `ConfirmsDelivery`) that the core checks with isinstance.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, Protocol, runtime_checkable
 
@@ -14,6 +21,8 @@ from bot.core.events import InboundEvent
 from bot.core.messages import Delivery
 
 TextFormat = Literal["slack", "telegram", "markdown", "plain"]
+"""A markup dialect that `bot.text.formats` writes: Slack's mrkdwn, Telegram's HTML subset,
+Markdown, or plain text. Templates see it as `text_format`; a platform names the one it reads."""
 
 EventSink = Callable[[InboundEvent], Awaitable[None]]
 """Where an adapter hands each inbound event; returns once the event's effect is stored."""
@@ -26,6 +35,78 @@ class Limits:
     max_chars: int
     max_paragraph_chars: int | None = None
     max_paragraphs: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ValueCheck:
+    """A rule the text of a setting or a room address must follow, and what to say if not."""
+
+    pattern: re.Pattern[str]
+    problem: str
+    """What the value is not, as in "'x' is not a web address"."""
+    fix: str
+
+    def refuses(self, value: str) -> bool:
+        return self.pattern.fullmatch(value) is None
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One environment variable a platform reads."""
+
+    name: str
+    """The variable, such as `SLACK_BOT_TOKEN`."""
+    about: str = ""
+    """What to set it to, for messages: "the token BotFather gave you"."""
+    secret: bool = False
+    """Never shown: masked wherever settings are printed or logged."""
+    check: ValueCheck | None = None
+    needs_switch: bool = True
+    """Setting it without the platform's switch is a mistake worth stopping for."""
+
+
+@dataclass(frozen=True, slots=True)
+class RoomFormat:
+    """How a room on the platform is written in the configuration file."""
+
+    key: str
+    """The key that holds the room's address: `channel` or `chat`."""
+    example: str
+    topics: bool = False
+    """Whether a room may also name a forum topic (`topic = 5`)."""
+    check: ValueCheck | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    """What the core may rely on a platform for, beyond receiving and sending text."""
+
+    trusted_operator: bool = False
+    """Whoever speaks there runs the bot on this machine (the console): a steward by right."""
+    local_files: bool = False
+    """Its people read the files the bot writes on this machine, so exports are written there
+    rather than posted inline or privately."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformSpec:
+    """Everything the core and the configuration checks know of one platform."""
+
+    name: str
+    """How the configuration and the store name it: `rooms = [{ platform = "<name>", ... }]`."""
+    title: str
+    """How people call it in messages: "Slack"."""
+    text_format: TextFormat
+    limits: Limits
+    room: RoomFormat
+    settings: tuple[Setting, ...] = ()
+    switch: str | None = None
+    """The setting that turns the platform on; None when it is never built from the environment."""
+    capabilities: Capabilities = field(default_factory=Capabilities)
+
+
+UNKNOWN_CAPABILITIES = Capabilities()
+"""What the core assumes of a platform no spec describes: nothing beyond text."""
 
 
 class Adapter(Protocol):

@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.core.events import ButtonPress, Command
 from bot.core.messages import Outgoing
 from bot.core.people import Who
+from bot.core.ports import UNKNOWN_CAPABILITIES, Capabilities
 
 if TYPE_CHECKING:
     from bot.config.partnership import CircleConfig, Config
@@ -57,6 +58,8 @@ class Context:
     library: PromptLibrary
     memo: Memo
     entry_hooks: Mapping[str, list[tuple[EntryHook, bool]]] = field(default_factory=dict)
+    capabilities: Capabilities = UNKNOWN_CAPABILITIES
+    """What the platform the event came from can do (its spec's capabilities)."""
 
     def after_commit(self, callback: Callback) -> None:
         """Run `callback` once this event's transaction has committed (a memo update)."""

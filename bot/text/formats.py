@@ -39,6 +39,8 @@ class Formatter:
     """
 
     text_format: TextFormat = "plain"
+    html = False
+    """Whether the target reads HTML, whose tags must stay balanced in every part."""
     _bold = ("*", "*")
     _italic = ("", "")
     _heading = ("== ", " ==")
@@ -99,6 +101,7 @@ class SlackFormatter(Formatter):
 
 class TelegramFormatter(Formatter):
     text_format: TextFormat = "telegram"
+    html = True
     _bold = ("<b>", "</b>")
     _italic = ("<i>", "</i>")
     _heading = ("<b>", "</b>")
@@ -291,10 +294,10 @@ def split_message(text: str, limits: Limits, *, fmt: TextFormat | None = None) -
     breaks, then between words, then (last resort) anywhere but inside a tag or entity. Sizes
     count UTF-16 code units, so a part never exceeds `limits.max_chars` however Python counts.
     HTML tags are rebalanced across cuts (closed at the end of a part, reopened at the start of
-    the next) unless `fmt` names a target that is not HTML ("slack", "markdown", "plain").
+    the next) unless `fmt` names a target that does not read HTML (see `Formatter.html`).
     Whitespace-only text gives no parts.
     """
-    balance = fmt is None or fmt == "telegram"
+    balance = fmt is None or formatter_for(fmt).html
     layout = _Layout(text, balance=balance)
     max_chars = max(1, limits.max_chars)
     piece_limit = min(limits.max_paragraph_chars or max_chars, max_chars)

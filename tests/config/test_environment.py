@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from adapters.common.settings import WEB_ADDRESS
 from bot.config.environment import Settings
+from bot.core.ports import Limits, PlatformSpec, RoomFormat, Setting
 from bot.errors import ConfigError
 
 
@@ -17,9 +19,7 @@ def test_defaults(tmp_path: Path) -> None:
     assert settings.is_sqlite
     assert settings.sqlite_path == tmp_path / "data" / "huddlebot.db"
     assert (settings.host, settings.port) == ("127.0.0.1", 8080)
-    assert settings.slack_bot_token is None
-    assert settings.telegram_bot_token is None
-    assert settings.telegram_webhook_url is None
+    assert dict(settings.platforms.found) == {}
 
 
 def test_everything_from_the_environment(tmp_path: Path) -> None:
@@ -40,20 +40,15 @@ def test_everything_from_the_environment(tmp_path: Path) -> None:
     assert settings.data_dir == tmp_path / "var" / "huddle"
     assert settings.sqlite_path == tmp_path / "var" / "huddle" / "huddlebot.db"
     assert (settings.host, settings.port) == ("0.0.0.0", 9000)
-    assert (settings.slack_bot_token, settings.slack_signing_secret) == ("xoxb-1", "sign")
-    assert settings.slack_app_token == "xapp-1"
-    assert settings.slack_api_url == "http://127.0.0.1:5000/api/"
-    assert settings.telegram_bot_token == "123:abc"
-    assert settings.telegram_api_url == "http://127.0.0.1:5001/bot"
-    assert settings.telegram_webhook_url == "https://bot.example.org/telegram/webhook"
-    assert settings.telegram_webhook_secret == "hook"
+    platforms = {k: v for k, v in env.items() if k.startswith(("SLACK_", "TELEGRAM_"))}
+    assert dict(settings.platforms.found) == platforms
 
 
 def test_empty_values_count_as_unset(tmp_path: Path) -> None:
     env = {"SLACK_BOT_TOKEN": "", "HUDDLEBOT_PORT": "", "DATABASE_URL": " ", "SLACK_API_URL": ""}
     settings = Settings.from_env(env, cwd=tmp_path)
-    assert settings.slack_bot_token is None
-    assert settings.slack_api_url is None
+    assert settings.platforms.get("SLACK_BOT_TOKEN") is None
+    assert settings.platforms.get("SLACK_API_URL") is None
     assert settings.port == 8080
     assert settings.is_sqlite
 
@@ -142,8 +137,8 @@ def test_repr_hides_secrets(tmp_path: Path) -> None:
     ):
         assert secret not in shown
     assert "hook-secret-5" not in shown
-    assert "slack_bot_token='***'" in shown
-    assert "telegram_api_url=None" in shown
+    assert "SLACK_BOT_TOKEN='***'" in shown
+    assert "TELEGRAM_API_URL" not in shown
     assert "postgresql+asyncpg://huddle:***@db/huddle" in shown
 
 
@@ -151,3 +146,49 @@ def test_settings_are_frozen(tmp_path: Path) -> None:
     settings = Settings.from_env({}, cwd=tmp_path)
     with pytest.raises(AttributeError):
         settings.port = 1  # type: ignore[misc]
+
+
+def test_each_platform_reads_the_settings_its_spec_declares(tmp_path: Path) -> None:
+    mail = PlatformSpec(
+        name="mail",
+        title="Mail",
+        text_format="markdown",
+        limits=Limits(max_chars=50_000),
+        room=RoomFormat(key="channel", example="team@example.org"),
+        settings=(
+            Setting("MAIL_PASSWORD", secret=True),
+            Setting("MAIL_SERVER", check=WEB_ADDRESS),
+        ),
+        switch="MAIL_PASSWORD",
+    )
+    env = {
+        "MAIL_PASSWORD": "pw-1",
+        "MAIL_SERVER": "https://mail.example.org",
+        "SLACK_BOT_TOKEN": "x",
+    }
+    settings = Settings.from_env(env, cwd=tmp_path, platforms=[mail])
+    assert dict(settings.platforms.found) == {
+        "MAIL_PASSWORD": "pw-1",
+        "MAIL_SERVER": "https://mail.example.org",
+    }
+    assert "pw-1" not in repr(settings)
+    assert "MAIL_SERVER='https://mail.example.org'" in repr(settings)
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env({"MAIL_SERVER": "mail.example.org"}, cwd=tmp_path, platforms=[mail])
+    assert caught.value.key == "MAIL_SERVER"
+    assert "'mail.example.org' is not a web address" in str(caught.value)
+
+
+def test_a_secret_that_fails_its_check_is_not_shown(tmp_path: Path) -> None:
+    spec = PlatformSpec(
+        name="chat",
+        title="Chat",
+        text_format="plain",
+        limits=Limits(max_chars=1000),
+        room=RoomFormat(key="channel", example="general"),
+        settings=(Setting("CHAT_KEY", secret=True, check=WEB_ADDRESS),),
+    )
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env({"CHAT_KEY": "hunter2"}, cwd=tmp_path, platforms=[spec])
+    assert "hunter2" not in str(caught.value)
+    assert caught.value.key == "CHAT_KEY"

@@ -98,7 +98,6 @@ rooms = [
     { platform = "slack", channel = "C0123ABC" },
     { platform = "telegram", chat = -1001234, topic = 5 },
     { platform = "telegram", chat = "-1005678" },
-    { platform = "matrix", chat = "!room:example.org" },
 ]
 """
         + RITUAL,
@@ -112,7 +111,6 @@ rooms = [
         RoomConfig("slack", "C0123ABC"),
         RoomConfig("telegram", "-1001234", "5"),
         RoomConfig("telegram", "-1005678"),
-        RoomConfig("matrix", "!room:example.org"),
     )
     assert circle.rituals == (RitualConfig("learned", "learned", "0 9 * * MON"),)
     assert circle.rituals[0].reminder_delay_hours == 24
@@ -388,8 +386,8 @@ def test_bad_circle_id(tmp_path: Path) -> None:
             "circles[0].rooms[0].topic",
         ),
         ('{ platform = "console", channel = "" }', "circles[0].rooms[0].channel"),
-        ('{ platform = "matrix" }', "circles[0].rooms[0].channel"),
-        ('{ platform = "matrix", channel = "a", chat = "b" }', "circles[0].rooms[0]"),
+        ('{ platform = "matrix" }', "circles[0].rooms[0].platform"),
+        ('{ platform = "slack", channel = "a", chat = "b" }', "circles[0].rooms[0].chat"),
         ('{ platform = "console", channel = true }', "circles[0].rooms[0].channel"),
         ('{ channel = "core" }', "circles[0].rooms[0].platform"),
     ],
@@ -397,6 +395,17 @@ def test_bad_circle_id(tmp_path: Path) -> None:
 def test_bad_rooms(tmp_path: Path, room: str, key: str) -> None:
     text = PARTNERSHIP + CIRCLE.replace('{ platform = "console", channel = "core" }', room)
     assert fails(tmp_path, text).key == key
+
+
+def test_a_platform_huddlebot_does_not_know_is_named_with_those_it_does(tmp_path: Path) -> None:
+    room = '{ platform = "slak", channel = "C1" }'
+    text = PARTNERSHIP + CIRCLE.replace('{ platform = "console", channel = "core" }', room)
+    error = fails(tmp_path, text)
+    assert error.key == "circles[0].rooms[0].platform"
+    assert "'slak' is not a platform huddlebot knows" in str(error)
+    assert 'did you mean "slack"?' in error.fix
+    assert '"console", "slack", "telegram"' in error.fix
+    assert error.source == str(tmp_path / "huddlebot.toml")
 
 
 @pytest.mark.parametrize(

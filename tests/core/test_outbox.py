@@ -13,11 +13,12 @@ import pytest
 from sqlmodel import select
 from starlette.routing import BaseRoute
 
+from adapters.registry import PLATFORM_SPECS
 from bot.app import running
 from bot.config.partnership import load_config
 from bot.core.background import Background
 from bot.core.messages import Delivery
-from bot.core.ports import EventSink, Limits, TextFormat
+from bot.core.ports import EventSink, Limits, PlatformSpec, RoomFormat, TextFormat
 from bot.errors import RateLimited, Undeliverable
 from bot.storage.models import OutboxMessage, Room
 from tests.harness import Harness, open_harness
@@ -27,12 +28,23 @@ class Crash(BaseException):
     """Stands for the process dying: nothing in the bot catches it."""
 
 
+RECORDING = PlatformSpec(
+    name="recording",
+    title="Recording",
+    text_format="plain",
+    limits=Limits(max_chars=4000),
+    room=RoomFormat(key="channel", example="room-1"),
+)
+PLATFORMS = (*PLATFORM_SPECS, RECORDING)
+"""The registered platforms and this test's own."""
+
+
 class Recording:
     """A platform that records what it was sent and can fail on demand."""
 
-    platform = "recording"
-    text_format: TextFormat = "plain"
-    limits = Limits(max_chars=4000)
+    platform = RECORDING.name
+    text_format: TextFormat = RECORDING.text_format
+    limits = RECORDING.limits
 
     def __init__(self) -> None:
         self.sent: list[Delivery] = []
@@ -90,7 +102,7 @@ async def statuses(harness: object) -> list[str]:
 async def test_crash_between_write_and_send_sends_once_on_restart(
     recording_config: Path, database_url: str
 ) -> None:
-    config = load_config(recording_config)
+    config = load_config(recording_config, platforms=PLATFORMS)
     platform = Recording()
     async with open_harness(config, database_url, extra_adapters=(platform,)) as harness:
         await harness.bot.huddle.send_prompt_now("core", "learned")
@@ -106,7 +118,7 @@ async def test_crash_between_write_and_send_sends_once_on_restart(
 async def test_crash_after_send_never_posts_twice(
     recording_config: Path, database_url: str
 ) -> None:
-    config = load_config(recording_config)
+    config = load_config(recording_config, platforms=PLATFORMS)
     platform = Recording()
     async with open_harness(config, database_url, extra_adapters=(platform,)) as harness:
         await harness.bot.huddle.send_prompt_now("core", "learned")
@@ -132,7 +144,7 @@ async def test_crash_after_send_never_posts_twice(
 async def test_rate_limited_parts_wait_and_keep_their_order(
     recording_config: Path, database_url: str
 ) -> None:
-    config = load_config(recording_config)
+    config = load_config(recording_config, platforms=PLATFORMS)
     platform = Recording()
     async with open_harness(config, database_url, extra_adapters=(platform,)) as harness:
         platform.failures = [RateLimited(30), RateLimited(30)]
@@ -156,7 +168,7 @@ async def test_rate_limited_parts_wait_and_keep_their_order(
 async def test_an_unreachable_room_goes_quiet_and_stewards_are_told(
     recording_config: Path, database_url: str
 ) -> None:
-    config = load_config(recording_config)
+    config = load_config(recording_config, platforms=PLATFORMS)
     platform = Recording()
     async with open_harness(config, database_url, extra_adapters=(platform,)) as harness:
         platform.failures = [Undeliverable("bot removed", hint="add the bot back to the room")]
@@ -190,7 +202,7 @@ class Slow(Recording):
 async def test_a_graceful_stop_finishes_the_part_in_flight_and_claims_no_more(
     recording_config: Path, database_url: str
 ) -> None:
-    config = load_config(recording_config)
+    config = load_config(recording_config, platforms=PLATFORMS)
     platform = Slow()
     async with open_harness(
         config, database_url, extra_adapters=(platform,), connect=False

@@ -13,9 +13,10 @@ import pytest
 from sqlmodel import col, func, select
 from starlette.routing import BaseRoute
 
+from adapters.registry import PLATFORM_SPECS
 from bot.config.partnership import Config, load_config
 from bot.core.messages import Delivery
-from bot.core.ports import EventSink, Limits, TextFormat
+from bot.core.ports import EventSink, Limits, PlatformSpec, RoomFormat, TextFormat
 from bot.storage.models import Digest, Entry, OutboxMessage, Person
 from bot.storage.sql import insert_row
 from tests.harness import Harness, open_harness
@@ -60,12 +61,23 @@ class Died(BaseException):
     """Stands for the process dying: nothing in the bot catches it."""
 
 
+NARROW = PlatformSpec(
+    name="narrow",
+    title="Narrow",
+    text_format="plain",
+    limits=Limits(max_chars=300),
+    room=RoomFormat(key="channel", example="room-1"),
+)
+PLATFORMS = (*PLATFORM_SPECS, NARROW)
+"""The registered platforms and this test's own."""
+
+
 class Narrow:
     """A platform with small messages, so a digest goes out in several parts; it can die."""
 
-    platform = "narrow"
-    text_format: TextFormat = "plain"
-    limits = Limits(max_chars=300)
+    platform = NARROW.name
+    text_format: TextFormat = NARROW.text_format
+    limits = NARROW.limits
 
     def __init__(self) -> None:
         self.sent: list[Delivery] = []
@@ -92,7 +104,7 @@ class Narrow:
 def config(tmp_path: Path) -> Config:
     path = tmp_path / "huddlebot.toml"
     path.write_text(CONFIG)
-    return load_config(path)
+    return load_config(path, platforms=PLATFORMS)
 
 
 LEARNINGS = [
@@ -207,7 +219,7 @@ async def test_death_mid_post_then_restart_posts_only_the_rest(
 ) -> None:
     path = tmp_path / "death.toml"
     path.write_text(DEATH_CONFIG)
-    config = load_config(path)
+    config = load_config(path, platforms=PLATFORMS)
     narrow = Narrow()
     async with open_harness(config, database_url, extra_adapters=(narrow,)) as harness:
         await harness.until(MONDAY_10)

@@ -369,15 +369,16 @@ class DataRights:
             "csv_path": None,
             "too_large": False,
         }
-        if event.platform == "console" or len(as_text) + len(table) > INLINE_LIMIT:
+        local = ctx.capabilities.local_files
+        if local or len(as_text) + len(table) > INLINE_LIMIT:
             stamp = ctx.now.astimezone(UTC).strftime(_STAMP)
             base = self.exports_dir / f"mydata-{person_id}-{stamp}"
             await asyncio.to_thread(_write, base, as_text, table)
             context.update(json_path=f"{base}.json", csv_path=f"{base}.csv")
-            context["too_large"] = event.platform != "console"
+            context["too_large"] = not local
         else:
             context.update(json=as_text, csv=table)
-        if event.platform == "console":
+        if local:
             return [answer_here(event, Body("rights/mydata", context), key=key)]
         if await private_address(ctx.session, person_id) is None:
             return [answer_here(event, Body("rights/private_only", {}), key=key)]

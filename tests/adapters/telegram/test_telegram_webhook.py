@@ -12,7 +12,8 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from adapters.telegram.adapter import TelegramAdapter, from_settings
+from adapters.registry import platform_adapters
+from adapters.telegram.adapter import TelegramAdapter
 from bot.core.events import ButtonPress, InboundEvent, Reply
 from bot.core.ports import Adapter, EventSink
 from bot.errors import ConfigError
@@ -137,24 +138,16 @@ def test_a_webhook_needs_a_secret_and_https() -> None:
         TelegramAdapter(token=TOKEN, webhook_url="http://huddle.example.org", webhook_secret=SECRET)
 
 
-@dataclass(frozen=True)
-class _Settings:
-    telegram_bot_token: str | None = None
-    telegram_api_url: str | None = None
-    telegram_webhook_url: str | None = None
-    telegram_webhook_secret: str | None = None
-
-
-def test_from_settings() -> None:
-    assert from_settings(_Settings()) is None
-    polling = from_settings(_Settings(telegram_bot_token=TOKEN))
-    assert polling is not None and polling.routes() == []
-    webhook = from_settings(
-        _Settings(
-            telegram_bot_token=TOKEN,
-            telegram_webhook_url=f"{PUBLIC}/hooks/tg",
-            telegram_webhook_secret=SECRET,
-        )
+def test_built_from_the_settings_its_spec_declares() -> None:
+    assert platform_adapters({}) == []
+    polling = platform_adapters({"TELEGRAM_BOT_TOKEN": TOKEN})
+    assert [type(a) for a in polling] == [TelegramAdapter]
+    assert polling[0].routes() == []
+    webhook = platform_adapters(
+        {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_WEBHOOK_URL": f"{PUBLIC}/hooks/tg",
+            "TELEGRAM_WEBHOOK_SECRET": SECRET,
+        }
     )
-    assert webhook is not None
-    assert [route.path for route in webhook.routes()] == ["/telegram/webhook"]  # type: ignore[attr-defined]
+    assert [route.path for route in webhook[0].routes()] == ["/telegram/webhook"]  # type: ignore[attr-defined]
