@@ -10,8 +10,8 @@ from sqlmodel import col, select
 
 from bot.core.events import Command, DirectMessage, InboundEvent, Reply, Started
 from bot.core.inbound import answer_here, circle_or_default, join_once
-from bot.core.messages import Body, Outgoing
-from bot.core.people import circles_of
+from bot.core.messages import Body, Outgoing, ToPerson
+from bot.core.people import circles_of, private_address
 from bot.core.router import Context, Router, Saved
 from bot.errors import InputError
 from bot.storage.models import Entry, Identity, OutboxMessage, PromptRun
@@ -218,3 +218,14 @@ def register(router: Router) -> None:
     router.on(Reply, on_reply)
     router.on(DirectMessage, on_direct)
     router.on(Started, on_started)
+
+
+async def privately(ctx: Context, event: InboundEvent, body: Body, *, key: str) -> Outgoing | None:
+    """A message for the sender's eyes only: in their private chat when the bot can write there,
+    or where `event` itself was private; None when neither can be promised (a platform may show
+    an "only you" answer to the whole room when it has no such thing)."""
+    if await private_address(ctx.session, ctx.who.person_id) is not None:
+        return Outgoing(to=ToPerson(ctx.who.person_id), body=body, key=key)
+    if isinstance(event, DirectMessage) or getattr(event, "private", False):
+        return answer_here(event, body, key=key)
+    return None

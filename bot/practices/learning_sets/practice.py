@@ -29,12 +29,13 @@ from sqlmodel import select
 from bot.config.partnership import CircleConfig
 from bot.core.events import ButtonPress, Command, DirectMessage, InboundEvent, Message, Reply
 from bot.core.inbound import answer_here
-from bot.core.messages import Body, Outgoing, ToCircle, ToPerson
-from bot.core.people import members, private_address
+from bot.core.messages import Body, Outgoing, ToCircle
+from bot.core.people import members
 from bot.core.router import Context, Handler, Router
 from bot.errors import InputError
-from bot.practices.contributions import checked_text
+from bot.practices.contributions import checked_text, privately
 from bot.practices.learning_sets.advice import reads_as_advice
+from bot.practices.learning_sets.digest import LearningSetsInDigests
 from bot.practices.learning_sets.models import LearningNote, LearningPass, LearningRound
 from bot.practices.learning_sets.phases import SetPhases
 from bot.practices.learning_sets.rounds import (
@@ -58,19 +59,10 @@ __all__ = ["OPEN_PHASES", "LearningSets", "choose_presenter", "privately", "set_
 log = logging.getLogger(__name__)
 
 
-async def privately(ctx: Context, event: InboundEvent, body: Body, *, key: str) -> Outgoing | None:
-    """A message for the sender's eyes only: in their private chat when the bot can write there,
-    or where `event` itself was private; None when neither can be promised (a platform may show
-    an "only you" answer to the whole room when it has no such thing)."""
-    if await private_address(ctx.session, ctx.who.person_id) is not None:
-        return Outgoing(to=ToPerson(ctx.who.person_id), body=body, key=key)
-    if isinstance(event, DirectMessage) or getattr(event, "private", False):
-        return answer_here(event, body, key=key)
-    return None
-
-
-class LearningSets:
+class LearningSets(LearningSetsInDigests):
     """Runs the rounds of every learning set with a schedule."""
+
+    name = "learning_sets"
 
     def __init__(self, services: Services) -> None:
         self._s = services

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Any
 
 from apscheduler.triggers.date import DateTrigger
 from sqlmodel import col, select
@@ -23,18 +22,17 @@ from bot.core.messages import Body, Button, Outgoing, ToCircle
 from bot.core.people import circles_of
 from bot.core.router import Context, Router
 from bot.errors import InputError
-from bot.practices.learning_sets.practice import privately
+from bot.practices.contributions import privately
+from bot.practices.pulse.digest import PulseInDigests
 from bot.practices.pulse.models import PulseAnswer, PulseCheck
+from bot.practices.pulse.trend import ANSWERS, FACTORS, answers_to, tally_of
 from bot.practices.services import Services
 from bot.rituals.scheduler import JobFunc, JobSpec
 from bot.rituals.timing import cron, latest_fire, local
-from bot.storage.models import Circle
 from bot.storage.sql import insert_ignore
 
 log = logging.getLogger(__name__)
 
-FACTORS = {"pace": "Pace", "power": "Power", "clarity": "Clarity", "shape": "Shape"}
-ANSWERS = {"too_little": "Too little", "just_right": "Just right", "too_much": "Too much"}
 _ANSWER_WORDS = {
     "too_little": "too_little",
     "little": "too_little",
@@ -47,8 +45,6 @@ _ANSWER_WORDS = {
     "high": "too_much",
 }
 _FACTOR_WORDS = {**{f: f for f in FACTORS}, "certainty": "clarity"}
-TREND_PULSES = 6
-"""How many recent pulses a trend covers."""
 
 
 def _word(text: str) -> str:
@@ -76,85 +72,10 @@ def parse_answer(args: str) -> tuple[str, str]:
     return factor, answer
 
 
-def _tally(answers: list[PulseAnswer], threshold: int) -> dict[str, Any]:
-    """Counts per factor and answer, hidden for a factor with fewer than `threshold` answers."""
-    people = {a.person_id for a in answers}
-    factors = []
-    for factor, label in FACTORS.items():
-        mine = [a.answer for a in answers if a.factor == factor]
-        counts = {answer: mine.count(answer) for answer in ANSWERS}
-        shown = len(mine) >= threshold
-        lean = max(ANSWERS, key=lambda a: (counts[a], a == "just_right")) if shown else None
-        factors.append(
-            {
-                "factor": factor,
-                "label": label,
-                "answered": len(mine),
-                "shown": shown,
-                "counts": counts if shown else None,
-                "lean": lean,
-                "lean_label": ANSWERS[lean] if lean else None,
-            }
-        )
-    return {"people": len(people), "threshold": threshold, "factors": factors}
-
-
-async def _answers(session: AsyncSession, pulse_id: int) -> list[PulseAnswer]:
-    query = select(PulseAnswer).where(PulseAnswer.pulse_id == pulse_id)
-    return list((await session.exec(query)).all())
-
-
-async def pulse_trend(
-    session: AsyncSession, *, circle_id: str | None, now: datetime
-) -> dict[str, Any] | None:
-    """The recent closed pulses of one circle (or of every circle), in aggregate, oldest first.
-
-    None when no closed pulse has a factor answered by enough people to show. Each pulse gives
-    `factors` (label, answered, shown, counts per answer or None, lean); `direction` says per
-    factor how its leaning answer moved between the first and last pulse shown.
-    """
-    query = select(PulseCheck, Circle.name).join(Circle, col(Circle.id) == PulseCheck.circle_id)
-    query = query.where(col(PulseCheck.closes_at) <= now)
-    if circle_id is not None:
-        query = query.where(PulseCheck.circle_id == circle_id)
-    query = query.order_by(col(PulseCheck.scheduled_for).desc(), col(PulseCheck.id).desc())
-    rows = list((await session.exec(query.limit(TREND_PULSES))).all())
-    pulses = []
-    for pulse, name in reversed(rows):
-        assert pulse.id is not None
-        tally = _tally(await _answers(session, pulse.id), pulse.threshold)
-        if not any(f["shown"] for f in tally["factors"]):
-            continue
-        pulses.append(
-            {
-                "circle_id": pulse.circle_id,
-                "circle_name": name,
-                "asked_at": pulse.scheduled_for,
-                **tally,
-            }
-        )
-    if not pulses:
-        return None
-    direction = []
-    for factor, label in FACTORS.items():
-        leans = [
-            f["lean"] for p in pulses for f in p["factors"] if f["factor"] == factor and f["lean"]
-        ]
-        if leans:
-            direction.append(
-                {
-                    "factor": factor,
-                    "label": label,
-                    "first": ANSWERS[leans[0]],
-                    "last": ANSWERS[leans[-1]],
-                    "leans": [ANSWERS[lean] for lean in leans],
-                }
-            )
-    return {"circle_id": circle_id, "pulses": pulses, "direction": direction}
-
-
-class Pulse:
+class Pulse(PulseInDigests):
     """Asks each circle's pulse on schedule, takes answers, and reports them in aggregate."""
+
+    name = "pulse"
 
     def __init__(self, services: Services) -> None:
         self._s = services
@@ -294,7 +215,7 @@ class Pulse:
             assert pulse.id is not None
             pulse.reported = True
             session.add(pulse)
-            tally = _tally(await _answers(session, pulse.id), pulse.threshold)
+            tally = tally_of(await answers_to(session, pulse.id), pulse.threshold)
             body = Body(
                 "pulse/results",
                 {

@@ -16,13 +16,9 @@ withdraw it at any time, by button or by command:
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
-from datetime import datetime
-from typing import Any
 
 from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.events import ButtonPress, Command, DirectMessage, InboundEvent
 from bot.core.inbound import answer_here
@@ -31,127 +27,23 @@ from bot.core.router import Context, Router, Saved
 from bot.errors import InputError
 from bot.practices.contributions import checked_text, save_entry
 from bot.practices.services import Services
+from bot.practices.stories.digest import StoriesInDigests
+from bot.practices.stories.labels import (
+    DIMENSIONS,
+    DIRECTIONS,
+    NAMING,
+    SHARING,
+    SUBCOMMANDS,
+    TITLE_LIMIT,
+    TITLE_ONLY,
+    WITHDRAW_WORDING,
+    sharing_label,
+    split_title,
+)
 from bot.practices.stories.models import StoryDetail
+from bot.practices.stories.reading import dimension_labels
 from bot.rituals.scheduler import JobSpec
-from bot.storage.models import Circle, Consent, Entry, Person
-
-SHARING = {
-    "circle": "Share it with the circle",
-    "stewards": "Stewards only",
-    "private": "Only me",
-}
-NAMING = {"named": "Use my name", "anonymous": "Keep me anonymous"}
-WITHDRAW_WORDING = "Withdraw this story"
-DIMENSIONS = {
-    "vision": "Vision",
-    "collaboration": "Collaboration",
-    "accountability": "Accountability",
-    "involvement": "Involvement",
-    "planning": "Planning and strategy",
-    "finance": "Finance",
-    "delivery": "Service delivery",
-    "workforce": "Workforce development",
-    "learning": "Learning and improvement",
-}
-"""The nine System Maturity Model dimensions, as keys stored and labels shown."""
-DIRECTIONS = {"better": "Getting better", "worse": "Getting worse", "mixed": "Mixed"}
-TITLE_LIMIT = 120
-SUBCOMMANDS = ("share", "name", "title", "about", "withdraw")
-_TITLED = re.compile(r"^\[([^\]\n]{1,120})\]\s*(.+)$", re.DOTALL)  # 120: TITLE_LIMIT
-_TITLE_ONLY = re.compile(r"^\[[^\]\n]*\]\s*$")
-
-
-def split_title(text: str) -> tuple[str, str]:
-    """`[A title] the story` -> ("A title", "the story"); anything else has no title."""
-    found = _TITLED.match(text.strip())
-    if found is None or not found.group(1).strip() or not found.group(2).strip():
-        return "", text.strip()
-    return found.group(1).strip(), found.group(2).strip()
-
-
-def sharing_label(visibility: str) -> str:
-    return SHARING.get(visibility, "Withdrawn")
-
-
-# --- reading stories for digests ---------------------------------------------------------------
-
-
-def _dimension_labels(detail: StoryDetail | None) -> list[str]:
-    if detail is None or not detail.dimensions:
-        return []
-    return [DIMENSIONS[key] for key in detail.dimensions.split(",") if key in DIMENSIONS]
-
-
-def _story_row(entry: Entry, person: Person | None, detail: StoryDetail | None) -> dict[str, Any]:
-    named = person is not None and not entry.anonymous and person.erased_at is None
-    return {
-        "id": entry.id,
-        "circle_id": entry.circle_id,
-        "text": entry.text,
-        "title": detail.title if detail else "",
-        "author": person.display_name if named and person else None,
-        "at": entry.created_at,
-        "dimensions": _dimension_labels(detail),
-        "direction": DIRECTIONS.get(detail.direction, "") if detail else "",
-        "visibility": entry.visibility,
-    }
-
-
-def _stories_query(start: datetime, end: datetime, visibilities: tuple[str, ...]) -> Any:
-    return (
-        select(Entry, Person, StoryDetail)
-        .join(Person, col(Entry.person_id) == col(Person.id), isouter=True)
-        .join(StoryDetail, col(StoryDetail.entry_id) == col(Entry.id), isouter=True)
-        .where(
-            Entry.kind == "story",
-            col(Entry.visibility).in_(visibilities),
-            col(Entry.created_at) >= start,
-            col(Entry.created_at) < end,
-        )
-        .order_by(col(Entry.created_at), col(Entry.id))
-    )
-
-
-async def stories_for_circle(
-    session: AsyncSession, *, circle_id: str, start: datetime, end: datetime
-) -> list[dict[str, Any]]:
-    """Stories their tellers shared with `circle_id`, told in [start, end).
-
-    Each: id, circle_id, text, title ("" for none), author (None unless named), at (UTC),
-    dimensions (labels), direction (label or ""), visibility.
-    """
-    query = _stories_query(start, end, ("circle",)).where(Entry.circle_id == circle_id)
-    rows = (await session.exec(query)).all()
-    return [
-        _story_row(entry, person, detail)
-        for entry, person, detail in rows
-        if detail is None or detail.withdrawn_at is None
-    ]
-
-
-async def stories_for_stewards(
-    session: AsyncSession,
-    *,
-    start: datetime,
-    end: datetime,
-    exclude_circle_kinds: tuple[str, ...] = ("learning_set",),
-) -> list[dict[str, Any]]:
-    """Stories shared with a circle or with the stewards, across circles, told in [start, end).
-
-    The keys of `stories_for_circle`; the author only where the teller chose to be named.
-    """
-    query = _stories_query(start, end, ("circle", "stewards")).join(
-        Circle, col(Circle.id) == col(Entry.circle_id)
-    )
-    if exclude_circle_kinds:
-        query = query.where(col(Circle.kind).not_in(exclude_circle_kinds))
-    rows = (await session.exec(query)).all()
-    return [
-        _story_row(entry, person, detail)
-        for entry, person, detail in rows
-        if detail is None or detail.withdrawn_at is None
-    ]
-
+from bot.storage.models import Consent, Entry
 
 # --- the teller's own story ------------------------------------------------------------------
 
@@ -199,8 +91,10 @@ def choice_buttons(entry_id: int) -> tuple[Button, ...]:
     )
 
 
-class Stories:
+class Stories(StoriesInDigests):
     """The story verb, the teller's buttons and the hook that holds every new story safely."""
+
+    name = "stories"
 
     def __init__(self, services: Services) -> None:
         self._config = services.config
@@ -236,7 +130,7 @@ class Stories:
             if not rest:
                 raise InputError("stories/usage", subcommand=sub)
             return await self._manage(ctx, event, sub, number, more.strip())
-        if _TITLE_ONLY.match(args):
+        if TITLE_ONLY.match(args):
             raise InputError("replies/empty", verb="story")
         text = checked_text(ctx, args, verb="story")
         return await save_entry(ctx, event, kind="story", text=text)
@@ -460,7 +354,7 @@ class Stories:
                 "story_id": detail.entry_id,
                 "changed": changed,
                 "added": added,
-                "dimensions": _dimension_labels(detail),
+                "dimensions": dimension_labels(detail),
                 "direction": DIRECTIONS.get(detail.direction, ""),
             },
         )
