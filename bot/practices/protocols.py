@@ -10,6 +10,7 @@ line, make the list in `bot.practices.registry`. Everything else is optional and
     ContributesToStewardDigest   adds typed parts to the steward digest  (bot.digests.contributions)
     UsesDigests                  renders digests itself, so it is told who contributes to them
     HasCommands                  (on the kind) adds `huddlebot` sub-commands
+    HasConfigSection             (on the kind) reads and checks its own tables of circles
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ __all__ = [
     "ContributesToHuddleDigest",
     "ContributesToStewardDigest",
     "HasCommands",
+    "HasConfigSection",
     "Practice",
     "PracticeKind",
     "UsesDigests",
@@ -89,3 +91,14 @@ class HasCommands(Protocol):
 
     @property
     def commands(self) -> tuple[CliCommand, ...]: ...
+
+
+@runtime_checkable
+class HasConfigSection(Protocol):
+    """A practice kind that reads its own `[circles.<name>]` tables of the configuration file.
+
+    The practice reads and checks them when it is built (raising `ConfigError` with the file,
+    the key and the fix); a circle table that no practice in the list claims is refused."""
+
+    @property
+    def config_sections(self) -> tuple[str, ...]: ...

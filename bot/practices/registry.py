@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.config.partnership import check_sections
 from bot.digests.contributions import Contributors
 from bot.practices.blockers.practice import Blockers
 from bot.practices.data_rights.practice import DataRights
@@ -15,7 +16,14 @@ from bot.practices.experiments.practice import Experiments
 from bot.practices.learning_sets.practice import LearningSets
 from bot.practices.maturity.practice import Maturity
 from bot.practices.nominations.practice import Nominations
-from bot.practices.protocols import CliCommand, HasCommands, Practice, PracticeKind, UsesDigests
+from bot.practices.protocols import (
+    CliCommand,
+    HasCommands,
+    HasConfigSection,
+    Practice,
+    PracticeKind,
+    UsesDigests,
+)
 from bot.practices.pulse.practice import Pulse
 from bot.practices.services import Services
 from bot.practices.stories.practice import Stories
@@ -36,7 +44,17 @@ PRACTICES: tuple[PracticeKind, ...] = (
 def build_practices(
     services: Services, kinds: Sequence[PracticeKind] = PRACTICES
 ) -> list[Practice]:
-    """Each practice of `kinds`, built; those that render digests learn who contributes."""
+    """Each practice of `kinds`, built; those that render digests learn who contributes.
+
+    Raises ConfigError for a circle table no practice of `kinds` reads, or one a practice finds
+    wrong."""
+    claimed = [
+        name
+        for kind in kinds
+        if isinstance(kind, HasConfigSection)
+        for name in kind.config_sections
+    ]
+    check_sections(services.config, claimed)
     practices = [kind(services) for kind in kinds]
     contributors = Contributors.of(practices)
     for practice in practices:

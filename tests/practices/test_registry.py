@@ -10,12 +10,14 @@ from pathlib import Path
 import pytest
 
 from bot.cli.main import parser
-from bot.config.partnership import load_config
+from bot.config.partnership import Config, load_config
 from bot.core.router import Router
+from bot.errors import ConfigError
 from bot.practices.protocols import (
     ContributesToHuddleDigest,
     ContributesToStewardDigest,
     HasCommands,
+    HasConfigSection,
     PracticeKind,
 )
 from bot.practices.registry import PRACTICES, practice_commands
@@ -33,22 +35,17 @@ name = "Core partnership"
 kind = "partnership"
 rooms = [{ platform = "console", channel = "core" }]
 
+pulse = { cron = "0 12 * * WED", window_hours = 24 }
+
 [circles.digest]
 cron = "0 16 * * THU"
-
-[circles.pulse]
-cron = "0 12 * * WED"
-window_hours = 24
 
 [[circles]]
 id = "set-a"
 name = "Learning set A"
 kind = "learning_set"
 rooms = [{ platform = "console", channel = "set-a" }]
-
-[circles.learning_set]
-cron = "0 9 * * TUE"
-window_hours = 24
+learning_set = { cron = "0 9 * * TUE", window_hours = 24 }
 
 [[circles]]
 id = "stewards"
@@ -67,6 +64,15 @@ WORDS = [
 
 def _without(kind: PracticeKind) -> tuple[PracticeKind, ...]:
     return tuple(k for k in PRACTICES if k is not kind)
+
+
+def _config_without(kind: PracticeKind, folder: Path) -> Config:
+    """The test's configuration, less the circle tables only `kind` reads."""
+    tables = kind.config_sections if isinstance(kind, HasConfigSection) else ()
+    lines = textwrap.dedent(CONFIG).splitlines(keepends=True)
+    path = folder / "huddlebot.toml"
+    path.write_text("".join(line for line in lines if line.split(" = ")[0] not in tables))
+    return load_config(path)
 
 
 def _owned(harness: Harness, kind: PracticeKind) -> tuple[set[str], set[str]]:
@@ -104,9 +110,7 @@ def test_the_practices_add_their_own_sub_commands() -> None:
 async def test_the_bot_runs_without_any_one_practice(
     left_out: PracticeKind, tmp_path: Path, database_url: str
 ) -> None:
-    path = tmp_path / "huddlebot.toml"
-    path.write_text(textwrap.dedent(CONFIG))
-    config = load_config(path)
+    config = _config_without(left_out, tmp_path)
     async with open_harness(config, database_url) as whole:
         verbs, buttons = _owned(whole, left_out)
         whole_verbs = dict(whole.bot.router.verbs)
@@ -125,6 +129,18 @@ async def test_the_bot_runs_without_any_one_practice(
     if isinstance(left_out, HasCommands):
         left = {c.name for c in practice_commands(_without(left_out))}
         assert not {c.name for c in left_out.commands} & left
+
+
+@pytest.mark.parametrize("left_out", [k for k in PRACTICES if isinstance(k, HasConfigSection)])
+async def test_a_table_of_a_practice_left_out_is_refused(
+    left_out: PracticeKind, tmp_path: Path, database_url: str
+) -> None:
+    path = tmp_path / "huddlebot.toml"
+    path.write_text(textwrap.dedent(CONFIG))
+    with pytest.raises(ConfigError) as problem:
+        async with open_harness(load_config(path), database_url, practices=_without(left_out)):
+            pass
+    assert "is not a key huddlebot knows here" in str(problem.value)
 
 
 def test_each_practice_offers_what_the_digests_need() -> None:

@@ -37,7 +37,7 @@ from bot.practices.contributions import checked_text, privately
 from bot.practices.learning_sets.advice import reads_as_advice
 from bot.practices.learning_sets.digest import LearningSetsInDigests
 from bot.practices.learning_sets.models import LearningNote, LearningPass, LearningRound
-from bot.practices.learning_sets.phases import SetPhases
+from bot.practices.learning_sets.phases import SECTION, SetPhases
 from bot.practices.learning_sets.rounds import (
     OPEN_PHASES,
     asked_about,
@@ -47,7 +47,6 @@ from bot.practices.learning_sets.rounds import (
     round_context,
     round_for,
     set_activity,
-    window,
 )
 from bot.practices.services import Services
 from bot.rituals.scheduler import JobSpec
@@ -63,6 +62,7 @@ class LearningSets(LearningSetsInDigests):
     """Runs the rounds of every learning set with a schedule."""
 
     name = "learning_sets"
+    config_sections = (SECTION,)
 
     def __init__(self, services: Services) -> None:
         self._s = services
@@ -180,7 +180,7 @@ class LearningSets(LearningSetsInDigests):
         if row.phase == "issue" and presenting:
             await self._note(ctx, event, row, "issue", text)
             row.phase, row.presented_at = "questions", ctx.now
-            row.phase_ends_at = ctx.now + window(circle)
+            row.phase_ends_at = ctx.now + self._phases.window(circle)
             ctx.session.add(row)
             self._phases.schedule_phase_end(circle, row.phase_ends_at)
             context["until"] = local(row.phase_ends_at, circle.timezone)
@@ -290,7 +290,7 @@ class LearningSets(LearningSetsInDigests):
             key = f"learning_set:{row.id}:no_presenter"
             return [*acks, Outgoing(to=ToCircle(circle.id), body=body, key=key, kind="notice")]
         row.presenter_id = following
-        row.phase_ends_at = ctx.now + window(circle)
+        row.phase_ends_at = ctx.now + self._phases.window(circle)
         ctx.session.add(row)
         self._phases.schedule_phase_end(circle, row.phase_ends_at)
         context = await round_context(ctx.session, circle, row)

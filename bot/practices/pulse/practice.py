@@ -15,7 +15,7 @@ from apscheduler.triggers.date import DateTrigger
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.config.partnership import CircleConfig
+from bot.config.partnership import CircleConfig, circle_schedules
 from bot.core.events import ButtonPress, Command, InboundEvent
 from bot.core.inbound import answer_here
 from bot.core.messages import Body, Button, Outgoing, ToCircle
@@ -32,6 +32,9 @@ from bot.rituals.timing import cron, latest_fire, local
 from bot.storage.sql import insert_ignore
 
 log = logging.getLogger(__name__)
+
+SECTION = "pulse"
+"""The circle table that schedules the pulse: `[circles.pulse]` with `cron` and `window_hours`."""
 
 _ANSWER_WORDS = {
     "too_little": "too_little",
@@ -76,9 +79,12 @@ class Pulse(PulseInDigests):
     """Asks each circle's pulse on schedule, takes answers, and reports them in aggregate."""
 
     name = "pulse"
+    config_sections = (SECTION,)
 
     def __init__(self, services: Services) -> None:
         self._s = services
+        self._schedules = circle_schedules(services.config, SECTION, example="0 12 1 * *")
+        """Each circle's `[circles.pulse]`: when the pulse is asked, how long answers gather."""
 
     def register(self, router: Router) -> None:
         router.command(
@@ -89,9 +95,10 @@ class Pulse(PulseInDigests):
     def jobs(self) -> list[JobSpec]:
         specs = []
         for circle in self._s.config.circles:
-            if circle.pulse is None:
+            schedule = self._schedules.get(circle.id)
+            if schedule is None:
                 continue
-            trigger = cron(circle.pulse.cron, circle.timezone)
+            trigger = cron(schedule.cron, circle.timezone)
             specs.append(JobSpec(f"pulse:{circle.id}", trigger, self._ask_job(circle)))
             # at start: ask a pulse missed while the bot was down (inside its window), and
             # report any that closed meanwhile
@@ -107,9 +114,9 @@ class Pulse(PulseInDigests):
     # -- schedule -------------------------------------------------------------------------------
 
     def _ask_job(self, circle: CircleConfig) -> JobFunc:
-        assert circle.pulse is not None
-        trigger = cron(circle.pulse.cron, circle.timezone)
-        window = timedelta(hours=circle.pulse.window_hours)
+        schedule = self._schedules[circle.id]
+        trigger = cron(schedule.cron, circle.timezone)
+        window = timedelta(hours=schedule.window_hours)
 
         async def job() -> None:
             now = self._s.clock.now()
@@ -142,11 +149,11 @@ class Pulse(PulseInDigests):
 
     async def ask(self, circle: CircleConfig, *, scheduled_for: datetime) -> int | None:
         """Open the pulse due at `scheduled_for` once, and ask it in the circle's rooms."""
-        assert circle.pulse is not None
+        schedule = self._schedules[circle.id]
         now = self._s.clock.now()
         async with self._s.sessions.begin() as session:
             outgoing = await self._report_due(session, circle, now)
-            closes_at = scheduled_for + timedelta(hours=circle.pulse.window_hours)
+            closes_at = scheduled_for + timedelta(hours=schedule.window_hours)
             pulse_id = await insert_ignore(
                 session,
                 PulseCheck,
