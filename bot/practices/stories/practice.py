@@ -41,54 +41,16 @@ from bot.practices.stories.labels import (
     split_title,
 )
 from bot.practices.stories.models import StoryDetail
+from bot.practices.stories.ownership import (
+    about_buttons,
+    choice_buttons,
+    latest_consent,
+    not_withdrawn,
+    own_story,
+)
 from bot.practices.stories.reading import dimension_labels
 from bot.rituals.scheduler import JobSpec
 from bot.storage.models import Consent, Entry
-
-# --- the teller's own story ------------------------------------------------------------------
-
-
-async def own_story(ctx: Context, raw_id: str) -> tuple[Entry, StoryDetail]:
-    """The sender's story numbered `raw_id`, or a kind InputError."""
-    raw_id = raw_id.strip().lstrip("#")
-    entry = await ctx.session.get(Entry, int(raw_id)) if raw_id.isdigit() else None
-    if entry is None or entry.kind != "story" or entry.id is None:
-        raise InputError("stories/unknown", story_id=raw_id)
-    if entry.person_id != ctx.who.person_id:
-        raise InputError("stories/not_yours", story_id=raw_id)
-    detail = await ctx.session.get(StoryDetail, entry.id)
-    if detail is None:  # a story stored before this feature: describe it from now on
-        detail = StoryDetail(entry_id=entry.id, changed_at=ctx.now)
-    return entry, detail
-
-
-def _not_withdrawn(entry: Entry) -> None:
-    if entry.visibility == "withdrawn":
-        raise InputError("stories/is_withdrawn", story_id=str(entry.id))
-
-
-async def _latest_consent(ctx: Context, entry_id: int) -> Consent | None:
-    query = (
-        select(Consent)
-        .where(Consent.entry_id == entry_id)
-        .order_by(col(Consent.chosen_at).desc(), col(Consent.id).desc())
-        .limit(1)
-    )
-    return (await ctx.session.exec(query)).first()
-
-
-def about_buttons(entry_id: int) -> tuple[Button, ...]:
-    return tuple(
-        Button("story_dim", f"{entry_id}:{key}", label) for key, label in DIMENSIONS.items()
-    ) + tuple(Button("story_dir", f"{entry_id}:{key}", label) for key, label in DIRECTIONS.items())
-
-
-def choice_buttons(entry_id: int) -> tuple[Button, ...]:
-    return tuple(
-        Button("story_share", f"{entry_id}:{choice}", label) for choice, label in SHARING.items()
-    ) + tuple(
-        Button("story_name", f"{entry_id}:{choice}", label) for choice, label in NAMING.items()
-    )
 
 
 class Stories(StoriesInDigests):
@@ -173,7 +135,7 @@ class Stories(StoriesInDigests):
         entry, detail = await own_story(ctx, number)
         if sub == "withdraw":
             return await self._withdraw(ctx, event, entry, detail)
-        _not_withdrawn(entry)
+        not_withdrawn(entry)
         if sub == "share":
             choice = more.lower()
             if choice not in SHARING:
@@ -207,7 +169,7 @@ class Stories(StoriesInDigests):
             wording = SHARING[visibility]
         else:
             wording = NAMING["anonymous" if new_anonymous else "named"]
-        latest = await _latest_consent(ctx, entry.id)
+        latest = await latest_consent(ctx, entry.id)
         unchanged = (
             latest is not None
             and (latest.visibility, latest.anonymous) == (new_visibility, new_anonymous)
@@ -306,7 +268,7 @@ class Stories(StoriesInDigests):
     async def _pressed(self, ctx: Context, event: ButtonPress) -> tuple[Entry, StoryDetail, str]:
         number, _, choice = event.value.partition(":")
         entry, detail = await own_story(ctx, number)
-        _not_withdrawn(entry)
+        not_withdrawn(entry)
         return entry, detail, choice
 
     async def on_share_button(self, ctx: Context, event: ButtonPress) -> list[Outgoing]:
