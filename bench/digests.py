@@ -34,8 +34,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.config.partnership import CircleConfig, Config, DigestConfig, PartnershipConfig  # noqa: E402
+from bot.digests.contributions import Contributors  # noqa: E402
 from bot.digests.huddle_digest import digest_context  # noqa: E402
 from bot.digests.steward_digest import steward_context  # noqa: E402
+from bot.practices.blockers.digest import BlockersInDigests  # noqa: E402
+from bot.practices.experiments.digest import ExperimentsInDigests  # noqa: E402
+from bot.practices.learning_sets.digest import LearningSetsInDigests  # noqa: E402
+from bot.practices.pulse.digest import PulseInDigests  # noqa: E402
+from bot.practices.stories.digest import StoriesInDigests  # noqa: E402
 from bot.storage.database import SessionFactory, open_database  # noqa: E402
 from bot.storage.sql import SQLITE_TIME  # noqa: E402
 from bot.text.library import PromptLibrary  # noqa: E402
@@ -67,6 +73,17 @@ TOPICS = (
     ("transport", "bus fares", "rural", "appointments", "distance", "lifts"),
 )
 FILLER = ("we noticed", "people told us", "this week", "again", "it helped", "next time")
+
+CONTRIBUTORS = Contributors.of(
+    [
+        ExperimentsInDigests(),
+        BlockersInDigests(),
+        StoriesInDigests(),
+        LearningSetsInDigests(),
+        PulseInDigests(),
+    ]
+)
+"""The practices' digest parts, in the practices' order (the bench builds no whole bot)."""
 
 
 def text_for(rng: random.Random) -> str:
@@ -185,7 +202,12 @@ async def huddle(size: int, library: PromptLibrary, repeat: int) -> tuple[float,
 async def _huddle(sessions: SessionFactory, config: Config, library: PromptLibrary) -> str:
     async with sessions() as session:
         context = await digest_context(
-            session, circle=config.circle("core"), start=START, end=END, library=library
+            session,
+            circle=config.circle("core"),
+            start=START,
+            end=END,
+            library=library,
+            contributors=CONTRIBUTORS,
         )
     return library.render("huddle_digest", context, "markdown")
 
@@ -200,7 +222,12 @@ async def steward(library: PromptLibrary, repeat: int) -> tuple[float, str]:
             async def build() -> str:
                 async with sessions() as session:
                     context = await steward_context(
-                        session, config=config, start=START, end=END, library=library
+                        session,
+                        config=config,
+                        start=START,
+                        end=END,
+                        library=library,
+                        contributors=CONTRIBUTORS,
                     )
                 return library.render("steward_digest", context, "markdown")
 

@@ -27,11 +27,13 @@ from bot.core.runtime import Runtime
 from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.in_doubt import doubt_handler
 from bot.delivery.unreachable import unreachable_handler
+from bot.digests.contributions import Contributors
 from bot.errors import ConfigError
 from bot.package_data import builtin_prompts
 from bot.practices import contributions
-from bot.practices.registry import build_features
-from bot.practices.services import Feature, Services
+from bot.practices.protocols import Practice, PracticeKind
+from bot.practices.registry import PRACTICES, build_practices
+from bot.practices.services import Services
 from bot.rituals.runner import Huddle
 from bot.rituals.scheduler import JobScheduler
 from bot.storage.database import SessionFactory, open_database
@@ -59,7 +61,8 @@ class Bot:
     huddle: Huddle
     router: Router
     adapters: dict[str, Adapter] = field(default_factory=dict)
-    features: list[Feature] = field(default_factory=list)
+    features: list[Practice] = field(default_factory=list)
+    """The practices the bot was built with, in the order of their list."""
 
 
 def check_prompts(config: Config, library: PromptLibrary) -> None:
@@ -143,8 +146,10 @@ async def assembled(
     clock: Clock,
     scheduler: JobScheduler,
     prompts_root: Path = PROMPTS_ROOT,
+    practices: Sequence[PracticeKind] = PRACTICES,
 ) -> AsyncIterator[Bot]:
-    """Build a bot whose parts are ready but not yet running (no loops, no network)."""
+    """Build a bot whose parts are ready but not yet running (no loops, no network), with
+    `practices` (by default every practice in the list)."""
     library = PromptLibrary.load(prompts_root, config.partnership.language)
     check_prompts(config, library)
     async with open_database(settings.database_url) as sessions:
@@ -186,10 +191,11 @@ async def assembled(
             memo=memo,
             data_dir=settings.data_dir,
         )
-        features = build_features(services)
-        for feature in features:
-            feature.register(router)
-            huddle.extra_jobs.extend(feature.jobs())
+        features = build_practices(services, practices)
+        for practice in features:
+            practice.register(router)
+            huddle.extra_jobs.extend(practice.jobs())
+        huddle.contributors = Contributors.of(features)
         for adapter in adapters:
             if isinstance(adapter, KnowsVerbs):
                 adapter.use_verbs(router.verbs)

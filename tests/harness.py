@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import io
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -23,6 +23,8 @@ from bot.config.partnership import Config
 from bot.core.clock import ManualClock
 from bot.core.events import InboundEvent
 from bot.core.ports import Adapter, EventSink
+from bot.practices.protocols import PracticeKind
+from bot.practices.registry import PRACTICES
 from bot.rituals.scheduler import SimulatedScheduler
 
 # A Sunday evening in London, before a Monday 09:00 ritual.
@@ -136,6 +138,7 @@ async def open_harness(
     extra_adapters: tuple[Adapter, ...] = (),
     run_id: str = "t1",
     connect: bool = True,
+    practices: Sequence[PracticeKind] = PRACTICES,
 ) -> AsyncIterator[Harness]:
     """A bot on `database_url`; `connect=False` leaves the extra adapters for `running()`."""
     clock = ManualClock(start)
@@ -153,7 +156,12 @@ async def open_harness(
     console = ConsoleAdapter(rooms=rooms, clock=clock, output=output, run_id=run_id)
     async with (
         assembled(
-            config, settings, adapters=[console, *extra_adapters], clock=clock, scheduler=scheduler
+            config,
+            settings,
+            adapters=[console, *extra_adapters],
+            clock=clock,
+            scheduler=scheduler,
+            practices=practices,
         ) as bot,
         console.connect(bot.core.handle),
         AsyncExitStack() as stack,

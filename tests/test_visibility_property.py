@@ -30,7 +30,7 @@ from bot.cli.export import circle_entries
 from bot.config.partnership import load_config
 from bot.core.events import ButtonPress, Command, InboundEvent, Sender
 from bot.digests.huddle_digest import digest_context
-from bot.practices.data_rights.practice import person_data
+from bot.practices.data_rights.holdings import person_data
 from bot.storage.models import Entry, Identity
 from tests.harness import SUNDAY, Harness, open_harness
 
@@ -200,7 +200,12 @@ async def check(world: World, told: list[Told], *, reader: str, start: Any, end:
         for circle_id in CIRCLES:
             circle = bot.config.circle(circle_id)
             context = await digest_context(
-                session, circle=circle, start=start, end=end, library=bot.library
+                session,
+                circle=circle,
+                start=start,
+                end=end,
+                library=bot.library,
+                contributors=bot.huddle.contributors,
             )
             everything = json.dumps(context, default=str)
             shown = {item["text"]: item for item in _entries_with_text(context, [])}

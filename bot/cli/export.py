@@ -21,8 +21,8 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.practices.stories.labels import DIMENSIONS, DIRECTIONS
 from bot.practices.stories.models import StoryDetail
-from bot.practices.stories.practice import DIMENSIONS, DIRECTIONS
 from bot.storage.models import Entry, Person
 
 FORMATS = ("csv", "json", "md")

@@ -1,4 +1,5 @@
-"""The `huddlebot` command: run, demo, prompt, digest, db upgrade."""
+"""The `huddlebot` command: run, demo, prompt, digest, telegram, export, db upgrade, and the
+sub-commands the practices add (see `bot.practices.registry`)."""
 
 from __future__ import annotations
 
@@ -20,8 +21,7 @@ from bot.config.environment import Settings
 from bot.core.background import Background
 from bot.core.clock import SystemClock
 from bot.errors import ConfigError, HuddlebotError
-from bot.practices.data_rights import cli as data_rights_cli
-from bot.practices.experiments import cli as cli_experiments
+from bot.practices.registry import practice_commands
 from bot.rituals.scheduler import RealScheduler
 from bot.storage.database import open_database
 
@@ -148,10 +148,9 @@ def parser() -> argparse.ArgumentParser:
     tg_sub = telegram.add_subparsers(dest="telegram_command", required=True, metavar="ACTION")
     tg_sub.add_parser("links", help="print each circle's link for members to join privately")
     tg_sub.add_parser("commands", help="register the command menu with Telegram")
-    # feature commands: each feature adds its parser on one line here
-    cli_experiments.add_parser(sub)
     export.add_parser(sub)
-    data_rights_cli.add_forget_parser(sub)
+    for command in practice_commands():
+        command.add_parser(sub)
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_sub.add_parser("upgrade", help="apply database migrations")
@@ -165,10 +164,9 @@ COMMANDS = {
     "digest": digest_cli.run,
     "db": _db_upgrade,
     "telegram": _telegram,
-    # feature commands: one line each, "name": handler(args) -> int
-    "experiment": cli_experiments.run,
     "export": export.run,
-    "forget": data_rights_cli.forget_command,
+    # the practices' own commands, from the practices' list
+    **{command.name: command.run for command in practice_commands()},
 }
 
 

@@ -4,12 +4,16 @@
 `./huddlebot.toml`); `load_config` reads it into frozen values. Every problem becomes a
 `ConfigError` naming the file, the key and how to fix it. Secrets never live here: they come
 from the environment (see `bot.config.environment`).
+
+A circle's other tables (`[circles.pulse]`, `[circles.learning_set]`) belong to practices: they
+are kept raw in `CircleConfig.sections`, and each practice reads and checks its own with
+`circle_schedules` (or its own reader); `check_sections` refuses a table no practice claims.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from zoneinfo import available_timezones
@@ -114,10 +118,8 @@ class CircleConfig:
     rooms: tuple[RoomConfig, ...]
     rituals: tuple[RitualConfig, ...]
     digest: DigestConfig | None
-    learning_set: ScheduleConfig | None = None
-    """For a learning set: when rounds start, and how long each phase of a round lasts."""
-    pulse: ScheduleConfig | None = None
-    """When the Goldilocks pulse check is asked, and how long answers are gathered."""
+    sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """The circle's tables that belong to practices, by name, as the file has them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,7 +266,11 @@ def _scheduled(
     found = maybe(table, name, dict, where)
     if found is None:
         return None
-    here = where.at(name)
+    return read_schedule(found, where.at(name), zone, example)
+
+
+def read_schedule(found: Mapping[str, Any], here: Where, zone: str, example: str) -> ScheduleConfig:
+    """A table with `cron` and `window_hours` (48 unless given), checked."""
     check_keys(found, ("cron", "window_hours"), here)
     window = opt(found, "window_hours", float, here, 48.0)
     if window <= 0:
@@ -279,7 +285,9 @@ def _circle(
     zones: set[str],
     platforms: Collection[PlatformSpec],
 ) -> CircleConfig:
-    check_keys(table, CircleConfig.__dataclass_fields__, where)
+    known = [key for key in CircleConfig.__dataclass_fields__ if key != "sections"]
+    sections = {k: v for k, v in table.items() if k not in known and isinstance(v, dict)}
+    check_keys({k: v for k, v in table.items() if k not in sections}, known, where)
     circle_id = identifier(table, "id", where, example="core")
     zone = timezone(table, where, known=zones, default=partnership.timezone)
     rooms: list[RoomConfig] = []
@@ -303,9 +311,7 @@ def _circle(
         digest = DigestConfig(
             schedule(digest_table, where.at("digest"), zone, example="0 16 * * THU")
         )
-    learning_set = _scheduled(table, "learning_set", where, zone, "0 9 * * TUE")
-    pulse = _scheduled(table, "pulse", where, zone, "0 12 1 * *")
-    if not rooms and (rituals or digest or learning_set or pulse):
+    if not rooms and (rituals or digest or sections):
         fix = (
             f'add a room, for example rooms = [{{ platform = "console", channel = "{circle_id}" }}]'
         )
@@ -325,8 +331,7 @@ def _circle(
         rooms=tuple(rooms),
         rituals=tuple(rituals),
         digest=digest,
-        learning_set=learning_set,
-        pulse=pulse,
+        sections=sections,
     )
 
 
@@ -353,3 +358,26 @@ def _ritual(table: Mapping[str, Any], where: Where, zone: str) -> RitualConfig:
     return RitualConfig(
         ritual_id, prompt, cron, window, reminder, after, opt(table, "private", bool, where, False)
     )
+
+
+def _circle_where(config: Config, index: int) -> Where:
+    return Where(str(config.source)).at("circles").item(index)
+
+
+def circle_schedules(config: Config, name: str, *, example: str) -> dict[str, ScheduleConfig]:
+    """Each circle's `[circles.<name>]` table read as a schedule (`cron`, `window_hours`), by
+    circle id; circles without one are absent. Raises ConfigError naming the table's key."""
+    found: dict[str, ScheduleConfig] = {}
+    for index, circle in enumerate(config.circles):
+        table = circle.sections.get(name)
+        if table is not None:
+            here = _circle_where(config, index).at(name)
+            found[circle.id] = read_schedule(table, here, circle.timezone, example)
+    return found
+
+
+def check_sections(config: Config, claimed: Collection[str]) -> None:
+    """Refuse a circle table no practice reads, suggesting the closest key known there."""
+    known = [key for key in CircleConfig.__dataclass_fields__ if key != "sections"]
+    for index, circle in enumerate(config.circles):
+        check_keys(circle.sections, [*known, *claimed], _circle_where(config, index))

@@ -18,16 +18,22 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config.partnership import CircleConfig
 from bot.core.messages import Body, Outgoing, ToCircle
+from bot.digests.contributions import (
+    BlockerReport,
+    Contributors,
+    ExperimentLine,
+    PulseReading,
+    StoryLine,
+    huddle_parts,
+)
 from bot.digests.sections import (
-    FEW,
     FULL,
     THEME_INPUT,
-    age_days,
+    Shared,
     capped,
-    feature,
     item,
     participation,
-    pick,
+    plain,
     shared_sample,
     shown_entries,
     themed,
@@ -50,149 +56,34 @@ PLAIN_KINDS = (
 )
 
 
-def _blocker(record: Any, *, now: datetime) -> dict[str, Any]:
-    return {
-        "text": str(pick(record, "text", "summary", default="")),
-        "age_days": age_days(pick(record, "age_days", "raised_at", "created_at"), now=now),
-        "status": pick(record, "status_label", "status", "state"),
-        "outcome": pick(record, "outcome", "resolution", "what_happened", "report", "note"),
-    }
-
-
-def _story(record: Any) -> dict[str, Any]:
-    anonymous = bool(pick(record, "anonymous", default=False))
-    return {
-        "title": pick(record, "title"),
-        "text": str(pick(record, "text", default="")),
-        "author": None if anonymous else pick(record, "author", "teller", "display_name"),
-    }
-
-
-def _experiments_from(updates: list[Any]) -> list[dict[str, Any]]:
-    """Stage updates grouped by experiment: the stages it went through, beside its prediction."""
-    found: dict[Any, dict[str, Any]] = {}
-    for record in updates:
-        key = pick(record, "id", "experiment_id", "title", "name")
-        stage = pick(record, "stage_label", "stage")
-        shown = found.get(key)
-        if shown is None:
-            shown = found[key] = {
-                "name": str(pick(record, "title", "name", default="")),
-                "stages": [],
-                "updates": [],
-            }
-        shown.update(
-            prediction=pick(record, "prediction"),
-            result=pick(record, "result"),
-            decision=pick(record, "decision"),
-        )
-        if stage and stage not in shown["stages"]:
-            shown["stages"].append(stage)
-        text = pick(record, "update", "text")
-        said = (shown["prediction"], shown["result"])
-        # the plan's update restates the prediction, and the act's the decision
-        restated = pick(record, "stage") == "plan" or (
-            pick(record, "stage") == "act" and shown["decision"]
-        )
-        if text and not restated and text not in said and len(shown["updates"]) < FEW:
-            shown["updates"].append(str(text))
-    return list(found.values())
-
-
-async def _blockers(
-    session: AsyncSession,
-    *,
-    circle: CircleConfig,
-    start: datetime,
-    end: datetime,
-    raised: list[Any],
-) -> dict[str, list[dict[str, Any]]]:
-    find = feature("blockers", "blocker_digest")
-    if find is None:
+def _blockers(part: BlockerReport | None, raised: list[Shared]) -> dict[str, list[Any]]:
+    """The blocker section's lists; without a practice keeping blockers, the raised entries."""
+    if part is None:
         return {"new": [item(e) for e in raised], "open": [], "closed": []}
-    found = await find(session, circle_id=circle.id, start=start, end=end)
-    shown = {
-        part: [_blocker(r, now=end) for r in found.get(part, ())]
-        for part in ("new", "open", "closed")
-    }
-    # blockers named before the blockers feature kept its own record of them still count as new
-    shown["new"].extend(item(e) for e in await _untracked(session, raised))
-    return shown
+    return {"new": plain(part.new), "open": plain(part.open), "closed": plain(part.closed)}
 
 
-async def _untracked(session: AsyncSession, raised: list[Any]) -> list[Any]:
-    """Blocker entries the blockers feature holds no record of (one query, whatever the count)."""
-    if not raised:
-        return []
-    try:
-        from bot.practices.blockers.models import Blocker
-    except ModuleNotFoundError:
-        return raised
-    first, last = raised[0].id, raised[-1].id
-    query = select(Blocker.entry_id).where(
-        col(Blocker.entry_id) >= min(first, last), col(Blocker.entry_id) <= max(first, last)
-    )
-    tracked = set((await session.exec(query)).all())
-    return [e for e in raised if e.id not in tracked]
-
-
-async def pulse_section(
-    session: AsyncSession, *, circle_id: str | None, start: datetime, end: datetime
-) -> dict[str, Any] | None:
-    """How the Goldilocks factors leaned, when a pulse closed in the period (in aggregate only)."""
-    trend = feature("pulse", "pulse_trend")
-    if trend is None:
+def _pulse(reading: PulseReading | None) -> dict[str, Any] | None:
+    if reading is None:
         return None
-    found = await trend(session, circle_id=circle_id, now=end)
-    if not found or not found.get("pulses"):
-        return None
-    latest = found["pulses"][-1]
-    asked = latest.get("asked_at")
-    if isinstance(asked, datetime) and asked < start - timedelta(days=2):
-        return None  # nothing new since the last digest
     return {
-        "people": latest.get("people", 0),
-        "factors": [
-            {"label": f["label"], "lean": f["lean_label"]}
-            for f in latest.get("factors", ())
-            if f.get("shown")
-        ],
-        "direction": [
-            {"label": d["label"], "first": d["first"], "last": d["last"]}
-            for d in found.get("direction", ())
-            if len(found["pulses"]) > 1 and d["first"] != d["last"]
-        ],
+        "people": reading.people,
+        "factors": plain(reading.factors),
+        "direction": plain(reading.direction),
     }
 
 
-async def _stories(
-    session: AsyncSession,
-    *,
-    circle: CircleConfig,
-    start: datetime,
-    end: datetime,
-    shared: list[Any],
-) -> list[dict[str, Any]]:
-    find = feature("stories", "stories_for_circle")
-    if find is None:
-        return [item(e) for e in shared]
-    return [_story(r) for r in await find(session, circle_id=circle.id, start=start, end=end)]
-
-
-async def _experiments(
-    session: AsyncSession,
-    *,
-    circle: CircleConfig,
-    start: datetime,
-    end: datetime,
-    updates: list[Any],
-) -> dict[str, Any]:
-    find = feature("experiments", "experiment_digest")
-    if find is None:
+def _experiments(found: tuple[ExperimentLine, ...] | None, updates: list[Shared]) -> dict[str, Any]:
+    if found is None:
         shown, more = shown_entries(updates)
         return {"experiments": [], "entries": shown, "more": more}
-    found = await find(session, circle_id=circle.id, start=start, end=end)
-    return {"experiments": _experiments_from(found)[:FULL], "entries": [], "more": 0}
+    return {"experiments": plain(found[:FULL]), "entries": [], "more": 0}
+
+
+def _stories(found: tuple[StoryLine, ...] | None, shared: list[Shared]) -> list[dict[str, Any]]:
+    if found is None:
+        return [item(e) for e in shared]
+    return [{"title": s.title, "text": s.text, "author": s.author} for s in found]
 
 
 async def digest_context(
@@ -202,23 +93,23 @@ async def digest_context(
     start: datetime,
     end: datetime,
     library: PromptLibrary,
+    contributors: Contributors,
 ) -> dict[str, Any]:
     """What the digest template needs; only what each author chose to share with the circle."""
     limits = {kind: THEME_INPUT if kind == "learning" else FULL for kind in PLAIN_KINDS}
     rows, totals = await shared_sample(
         session, circle_ids=[circle.id], start=start, end=end, limits=limits
     )
-    by_kind: dict[str, list[Any]] = {kind: [] for kind in PLAIN_KINDS}
+    by_kind: dict[str, list[Shared]] = {kind: [] for kind in PLAIN_KINDS}
     for row in rows:
         by_kind[row.kind].append(row)
+    added = await huddle_parts(
+        contributors, session, circle_id=circle.id, start=start, end=end, shared=by_kind
+    )
     learned = themed(by_kind["learning"], total=totals.get("learning", 0))
-    blockers = await _blockers(
-        session, circle=circle, start=start, end=end, raised=by_kind["blocker"]
-    )
-    stories = await _stories(session, circle=circle, start=start, end=end, shared=by_kind["story"])
-    experiments = await _experiments(
-        session, circle=circle, start=start, end=end, updates=by_kind["experiment_update"]
-    )
+    blockers = _blockers(added.blockers, by_kind["blocker"])
+    stories = _stories(added.stories, by_kind["story"])
+    experiments = _experiments(added.experiments, by_kind["experiment_update"])
     celebrations, more_celebrations = shown_entries(by_kind["celebration"])
     more_celebrations = totals.get("celebration", 0) - len(celebrations)
     working = learned["count"] + totals.get("celebration", 0)
@@ -247,7 +138,7 @@ async def digest_context(
         if by_kind[kind]:
             shown, _more = shown_entries(by_kind[kind])
             sections.append(section(kind, entries=shown, more=totals[kind] - len(shown)))
-    pulse = await pulse_section(session, circle_id=circle.id, start=start, end=end)
+    pulse = _pulse(added.pulse)
     if pulse is not None:
         sections.append({"kind": "pulse", "heading": None, **pulse})
     counts = await participation(session, circle_ids=[circle.id], start=start, end=end)
@@ -299,12 +190,20 @@ async def post_digest(
     end: datetime,
     now: datetime,
     library: PromptLibrary,
+    contributors: Contributors,
     start: datetime | None = None,
 ) -> list[Outgoing]:
     """Archive the digest for (start, end] and queue it for every room, once per period."""
     if start is None:
         start = await previous_end(session, circle.id, end) or end - timedelta(days=7)
-    context = await digest_context(session, circle=circle, start=start, end=end, library=library)
+    context = await digest_context(
+        session,
+        circle=circle,
+        start=start,
+        end=end,
+        library=library,
+        contributors=contributors,
+    )
     digest_id = await insert_ignore(
         session,
         Digest,

@@ -1,16 +1,15 @@
-"""What digests gather: shared entries in one query, themes, and the features' records.
+"""What digests gather: shared entries in one query, themes, participation in numbers.
 
-Everything here reads; nothing writes. Each helper is one query (or one call into a feature
-module), so a digest costs the same few round trips whatever the number of circles or entries.
-The features' modules (blockers, experiments, stories, pulse, learning sets) are looked up when
-a digest is built: a partnership running without one simply gets no such section.
+Everything here reads; nothing writes. Each helper is one query, so a digest costs the same few
+round trips whatever the number of circles or entries. What the practices add comes through
+`bot.digests.contributions`, as typed values that `plain` turns into the templates' context.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import fields, is_dataclass
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
@@ -258,41 +257,10 @@ def themed(
     }
 
 
-# -- the features' modules, looked up when a digest is built ---------------------------------------
-
-
-def feature(module: str, name: str) -> Callable[..., Any] | None:
-    """`bot.practices.<module>.practice.<name>`, or None when that practice is not here."""
-    try:
-        found = importlib.import_module(f"bot.practices.{module}.practice")
-    except ModuleNotFoundError as exc:
-        if exc.name in (f"bot.practices.{module}", f"bot.practices.{module}.practice"):
-            return None
-        raise
-    function = getattr(found, name, None)
-    return function if callable(function) else None
-
-
-def pick(record: Any, *names: str, default: Any = None) -> Any:
-    """The first of `names` a record (a mapping or an object) has and sets."""
-    for name in names:
-        if isinstance(record, Mapping):
-            value = record.get(name)
-        else:
-            value = getattr(record, name, None)
-        if value is not None and value != "":
-            return value
-    return default
-
-
-def age_days(value: Any, *, now: datetime) -> int | None:
-    """Whole days since a time, or a number of days given as is."""
-    if isinstance(value, int | float):
-        return int(value)
-    if isinstance(value, datetime):
-        return max(0, (now - value).days)
-    return None
-
-
-def texts_of(records: Iterable[Any]) -> list[str]:
-    return [str(pick(r, "text", "summary", "title", default="")) for r in records]
+def plain(value: Any) -> Any:
+    """A digest's typed value as the templates take it: dataclasses as dicts, tuples as lists."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, tuple | list):
+        return [plain(v) for v in value]
+    return value

@@ -19,16 +19,24 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config.partnership import CircleConfig, Config
 from bot.core.messages import Body, Outgoing, ToCircle, ToPerson
+from bot.digests.contributions import (
+    CirclePulse,
+    ClosedBlocker,
+    Contributors,
+    OverdueExperiment,
+    SetMeeting,
+    StewardStory,
+    WaitingBlocker,
+    steward_parts,
+)
 from bot.digests.sections import (
     FEW,
     THEME_INPUT,
     Shared,
-    age_days,
     capped,
-    feature,
     last_entry_by_circle,
     participation,
-    pick,
+    plain,
     shared_sample,
 )
 from bot.digests.themes.grouping import find_themes
@@ -79,19 +87,18 @@ def _themes(
 
 
 async def _learning_sets(
-    session: AsyncSession, *, sets: list[CircleConfig], start: datetime, end: datetime
+    session: AsyncSession,
+    *,
+    found: tuple[SetMeeting, ...] | None,
+    sets: list[CircleConfig],
+    start: datetime,
+    end: datetime,
 ) -> list[dict[str, Any]]:
-    """Each learning set that met: its name and how many took part, never what was said."""
-    activity = feature("learning_sets", "set_activity")
-    if activity is not None:
-        return [
-            {
-                "name": str(pick(r, "circle_name", "name", "circle", default="")),
-                "participants": int(pick(r, "participants", "people", default=0)),
-            }
-            for r in await activity(session, start=start, end=end)
-            if pick(r, "met", default=True)
-        ]
+    """Each learning set that met: its name and how many took part, never what was said.
+
+    Without a practice that keeps learning rounds, a set met when someone in it spoke."""
+    if found is not None:
+        return plain(found)
     if not sets:
         return []
     names = {c.id: c.name for c in sets}
@@ -112,132 +119,76 @@ async def _learning_sets(
     ]
 
 
-async def _blockers(
-    session: AsyncSession,
-    *,
-    names: dict[str, str],
-    hidden: set[str],
-    start: datetime,
-    end: datetime,
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    waiting: list[dict[str, Any]] = []
-    closed: list[dict[str, Any]] = []
-    awaiting = feature("blockers", "blockers_awaiting_stewards")
-    if awaiting is not None:
-        for r in await awaiting(session, now=end):
-            circle = pick(r, "circle_id", "circle")
-            if circle in hidden:
-                continue
-            waiting.append(
-                {
-                    "text": str(pick(r, "text", "summary", default="")),
-                    "circle": pick(r, "circle_name", default=names.get(str(circle), circle)),
-                    "age_days": age_days(pick(r, "age_days", "raised_at", "created_at"), now=end),
-                }
-            )
-        waiting.sort(key=lambda b: -(b["age_days"] or 0))
-    resolved = feature("blockers", "blockers_closed_between")
-    if resolved is not None:
-        for r in await resolved(session, start=start, end=end):
-            circle = pick(r, "circle_id", "circle")
-            if circle in hidden:
-                continue
-            closed.append(
-                {
-                    "text": str(pick(r, "text", "summary", default="")),
-                    "circle": pick(r, "circle_name", default=names.get(str(circle), circle)),
-                    "status": pick(r, "status_label", "status", "state"),
-                    "outcome": pick(r, "outcome", "resolution", "what_happened", "note"),
-                    "reported_back": bool(pick(r, "reported_back", default=False)),
-                }
-            )
-    return waiting, closed
-
-
-async def _overdue(
-    session: AsyncSession, *, names: dict[str, str], hidden: set[str], end: datetime
+def _waiting(
+    found: tuple[WaitingBlocker, ...], *, names: dict[str, str], hidden: set[str]
 ) -> list[dict[str, Any]]:
-    overdue = feature("experiments", "experiments_overdue")
-    if overdue is None:
-        return []
-    found = []
-    for r in await overdue(session, now=end):
-        circle = pick(r, "circle_id", "circle")
-        if circle in hidden:
-            continue
-        review = pick(r, "review_at", "review_by", "review_date")
-        days = pick(r, "days_overdue", "overdue_days")
-        if days is None and isinstance(review, datetime):
-            days = max(0, (end - review).days)
-        found.append(
-            {
-                "name": str(pick(r, "name", "title", default="")),
-                "circle": pick(r, "circle_name", default=names.get(str(circle), circle)),
-                "stage": pick(r, "stage_label", "stage"),
-                "days_overdue": days,
-            }
-        )
-    return found
+    oldest_first = sorted(found, key=lambda b: -(b.age_days or 0))
+    return [
+        {"text": b.text, "circle": names.get(b.circle_id, b.circle_id), "age_days": b.age_days}
+        for b in oldest_first
+        if b.circle_id not in hidden
+    ]
 
 
-async def _stories(
-    session: AsyncSession,
+def _closed(
+    found: tuple[ClosedBlocker, ...], *, names: dict[str, str], hidden: set[str]
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "text": b.text,
+            "circle": names.get(b.circle_id, b.circle_id),
+            "status": b.status,
+            "outcome": b.outcome,
+            "reported_back": b.reported_back,
+        }
+        for b in found
+        if b.circle_id not in hidden
+    ]
+
+
+def _overdue(
+    found: tuple[OverdueExperiment, ...], *, names: dict[str, str], hidden: set[str]
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": e.name,
+            "circle": names.get(e.circle_id, e.circle_id),
+            "stage": e.stage,
+            "days_overdue": e.days_overdue,
+        }
+        for e in found
+        if e.circle_id not in hidden
+    ]
+
+
+def _stories(
+    found: tuple[StewardStory, ...] | None,
     *,
     rows: list[Shared],
     names: dict[str, str],
-    start: datetime,
-    end: datetime,
+    hidden: set[str],
 ) -> list[dict[str, Any]]:
-    find = feature("stories", "stories_for_stewards")
-    if find is None:
+    """Stories shared with a circle or the stewards; without a stories practice, the entries."""
+    if found is None:
         return [
             {"text": r.text, "author": r.author, "circle": names.get(r.circle_id, r.circle_id)}
             for r in rows
             if r.kind == "story"
         ]
-    found = []
-    for r in await find(session, start=start, end=end, exclude_circle_kinds=("learning_set",)):
-        circle = pick(r, "circle_id", "circle")
-        anonymous = bool(pick(r, "anonymous", default=False))
-        found.append(
-            {
-                "text": str(pick(r, "text", default="")),
-                "author": None if anonymous else pick(r, "author", "teller", "display_name"),
-                "circle": pick(r, "circle_name", default=names.get(str(circle), circle)),
-            }
-        )
-    return found
+    return [
+        {"text": s.text, "author": s.author, "circle": names.get(s.circle_id, s.circle_id)}
+        for s in found
+        if s.circle_id not in hidden
+    ]
 
 
-async def _pulses(
-    session: AsyncSession, *, hidden: set[str], start: datetime, end: datetime
-) -> list[dict[str, Any]]:
+def _pulses(found: tuple[CirclePulse, ...], *, hidden: set[str]) -> list[dict[str, Any]]:
     """Each circle's pulse check asked this week, in aggregate; never a learning set's."""
-    trend = feature("pulse", "pulse_trend")
-    if trend is None:
-        return []
-    found = await trend(session, circle_id=None, now=end) or {}
-    shown = []
-    for pulse in found.get("pulses", ()):
-        asked = pulse.get("asked_at")
-        if pulse.get("circle_id") in hidden:
-            continue
-        if isinstance(asked, datetime) and asked < start - timedelta(days=2):
-            continue
-        factors = [
-            {"label": f["label"], "lean": f["lean_label"]}
-            for f in pulse.get("factors", ())
-            if f.get("shown")
-        ]
-        if factors:
-            shown.append(
-                {
-                    "circle": pulse.get("circle_name"),
-                    "people": pulse.get("people", 0),
-                    "factors": factors,
-                }
-            )
-    return shown
+    return [
+        {"circle": p.circle_name, "people": p.people, "factors": plain(p.factors)}
+        for p in found
+        if p.circle_id not in hidden and p.factors
+    ]
 
 
 def _quiet(
@@ -253,7 +204,13 @@ def _quiet(
 
 
 async def steward_context(
-    session: AsyncSession, *, config: Config, start: datetime, end: datetime, library: PromptLibrary
+    session: AsyncSession,
+    *,
+    config: Config,
+    start: datetime,
+    end: datetime,
+    library: PromptLibrary,
+    contributors: Contributors,
 ) -> dict[str, Any]:
     """Everything the steward digest shows for (start, end]; no learning set's words."""
     names = _names(config)
@@ -271,7 +228,7 @@ async def steward_context(
         spread=THEMED_KINDS,
     )
     hidden = {c.id for c in sets}
-    waiting, closed = await _blockers(session, names=names, hidden=hidden, start=start, end=end)
+    added = await steward_parts(contributors, session, start=start, end=end)
     latest = await last_entry_by_circle(session, open_ids)
     partnership_circles = [c for c in open_circles if c.kind == "partnership"]
     questions = [
@@ -281,7 +238,7 @@ async def steward_context(
     ]
     more_questions = totals.get("question", 0) - len(questions)
     stories, more_stories = capped(
-        await _stories(session, rows=rows, names=names, start=start, end=end), limit=FEW * 2
+        _stories(added.stories, rows=rows, names=names, hidden=hidden), limit=FEW * 2
     )
     counts = await participation(session, circle_ids=open_ids, start=start, end=end)
     zone = config.partnership.timezone
@@ -289,9 +246,9 @@ async def steward_context(
         "partnership": {"name": config.partnership.name},
         "period": {"start": local(start, zone), "end": local(end, zone)},
         "themes": _themes([r for r in rows if r.kind in THEMED_KINDS], totals, names),
-        "waiting": waiting,
-        "closed": closed,
-        "overdue": await _overdue(session, names=names, hidden=hidden, end=end),
+        "waiting": _waiting(added.waiting or (), names=names, hidden=hidden),
+        "closed": _closed(added.closed or (), names=names, hidden=hidden),
+        "overdue": _overdue(added.overdue or (), names=names, hidden=hidden),
         "quiet_circles": _quiet(
             partnership_circles, latest, weeks=config.partnership.quiet_weeks, end=end
         ),
@@ -299,9 +256,11 @@ async def steward_context(
         "more_stories": more_stories,
         "questions": questions,
         "more_questions": more_questions,
-        "learning_sets": await _learning_sets(session, sets=sets, start=start, end=end),
+        "learning_sets": await _learning_sets(
+            session, found=added.learning_sets, sets=sets, start=start, end=end
+        ),
         "participation": counts,
-        "pulses": await _pulses(session, hidden=hidden, start=start, end=end),
+        "pulses": _pulses(added.pulses or (), hidden=hidden),
     }
     shown = ("themes", "waiting", "closed", "overdue", "quiet_circles", "stories", "questions")
     context["quiet"] = not any(context[k] for k in (*shown, "learning_sets"))
@@ -339,6 +298,7 @@ async def post_steward_digest(
     end: datetime,
     now: datetime,
     library: PromptLibrary,
+    contributors: Contributors,
     start: datetime | None = None,
 ) -> list[Outgoing]:
     """Archive the week's steward digest and queue it once: to the stewards' rooms, or to each
@@ -349,7 +309,14 @@ async def post_steward_digest(
         return []
     if start is None:
         start = await previous_steward_end(session, end) or end - timedelta(days=7)
-    context = await steward_context(session, config=config, start=start, end=end, library=library)
+    context = await steward_context(
+        session,
+        config=config,
+        start=start,
+        end=end,
+        library=library,
+        contributors=contributors,
+    )
     digest_id = await insert_ignore(
         session,
         Digest,

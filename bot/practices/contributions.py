@@ -11,7 +11,8 @@ from sqlmodel import col, select
 from bot.core.entries import save_entry
 from bot.core.events import Command, DirectMessage, InboundEvent, Reply, Started
 from bot.core.inbound import answer_here, join_once
-from bot.core.messages import Body, Outgoing
+from bot.core.messages import Body, Outgoing, ToPerson
+from bot.core.people import private_address
 from bot.core.router import Context, Group, Router
 from bot.errors import InputError
 from bot.storage.models import Identity, OutboxMessage, PromptRun
@@ -171,3 +172,14 @@ def register(router: Router) -> None:
     router.on(Reply, on_reply, group=Group.PROMPT_ANSWERS)
     router.on(DirectMessage, on_direct, group=Group.CONTRIBUTIONS)
     router.on(Started, on_started, group=Group.CONTRIBUTIONS)
+
+
+async def privately(ctx: Context, event: InboundEvent, body: Body, *, key: str) -> Outgoing | None:
+    """A message for the sender's eyes only: in their private chat when the bot can write there,
+    or where `event` itself was private; None when neither can be promised (a platform may show
+    an "only you" answer to the whole room when it has no such thing)."""
+    if await private_address(ctx.session, ctx.who.person_id) is not None:
+        return Outgoing(to=ToPerson(ctx.who.person_id), body=body, key=key)
+    if isinstance(event, DirectMessage) or getattr(event, "private", False):
+        return answer_here(event, body, key=key)
+    return None

@@ -1,33 +1,68 @@
-"""The features built on the core, each registered here explicitly, one line each.
+"""The practices, each registered here explicitly, one line each.
 
-A feature is an object with `register(router)` (its verbs, buttons and entry hooks) and `jobs()`
-(its scheduled jobs, with stable ids). It gets what it needs through `Services`.
+Leaving a practice out of `PRACTICES` leaves out its verbs, buttons, jobs, digest parts and
+command-line sub-commands; nothing else names it.
 """
 
 from __future__ import annotations
 
-from bot.practices.services import Feature, Services
+from collections.abc import Sequence
+
+from bot.config.partnership import check_sections
+from bot.digests.contributions import Contributors
+from bot.practices.blockers.practice import Blockers
+from bot.practices.data_rights.practice import DataRights
+from bot.practices.experiments.practice import Experiments
+from bot.practices.learning_sets.practice import LearningSets
+from bot.practices.maturity.practice import Maturity
+from bot.practices.nominations.practice import Nominations
+from bot.practices.protocols import (
+    CliCommand,
+    HasCommands,
+    HasConfigSection,
+    Practice,
+    PracticeKind,
+    UsesDigests,
+)
+from bot.practices.pulse.practice import Pulse
+from bot.practices.services import Services
+from bot.practices.stories.practice import Stories
+
+PRACTICES: tuple[PracticeKind, ...] = (
+    Nominations,
+    Experiments,
+    Blockers,
+    Stories,
+    DataRights,
+    LearningSets,
+    Maturity,
+    Pulse,
+)
+"""Every practice, in the order their verbs appear in help and their digest parts are asked."""
 
 
-def build_features(services: Services) -> list[Feature]:
-    """Every feature, in the order their verbs should appear in help."""
-    from bot.practices.blockers.practice import Blockers
-    from bot.practices.data_rights.practice import DataRights
-    from bot.practices.experiments.practice import Experiments
-    from bot.practices.learning_sets.practice import LearningSets
-    from bot.practices.maturity.practice import Maturity
-    from bot.practices.nominations.practice import Nominations
-    from bot.practices.pulse.practice import Pulse
-    from bot.practices.stories.practice import Stories
+def build_practices(
+    services: Services, kinds: Sequence[PracticeKind] = PRACTICES
+) -> list[Practice]:
+    """Each practice of `kinds`, built; those that render digests learn who contributes.
 
-    features: list[Feature] = [
-        Nominations(services),
-        Experiments(services),
-        Blockers(services),
-        Stories(services),
-        DataRights(services, data_dir=services.data_dir),
-        LearningSets(services),
-        Maturity(services),
-        Pulse(services),
+    Raises ConfigError for a circle table no practice of `kinds` reads, or one a practice finds
+    wrong."""
+    claimed = [
+        name
+        for kind in kinds
+        if isinstance(kind, HasConfigSection)
+        for name in kind.config_sections
     ]
-    return features
+    check_sections(services.config, claimed)
+    practices = [kind(services) for kind in kinds]
+    contributors = Contributors.of(practices)
+    for practice in practices:
+        if isinstance(practice, UsesDigests):
+            practice.use_digests(contributors)
+    return practices
+
+
+def practice_commands(kinds: Sequence[PracticeKind] = PRACTICES) -> list[CliCommand]:
+    """The `huddlebot` sub-commands the practices add, in the list's order."""
+    return [command for kind in kinds if isinstance(kind, HasCommands) for command in kind.commands]

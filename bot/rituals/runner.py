@@ -16,6 +16,7 @@ from bot.core.messages import Body, Outgoing
 from bot.core.ports import TextFormat
 from bot.core.router import Context, Router
 from bot.core.runtime import Runtime
+from bot.digests.contributions import Contributors
 from bot.digests.huddle_digest import digest_context, post_digest
 from bot.digests.steward_digest import post_steward_digest, steward_context
 from bot.errors import InputError
@@ -51,6 +52,8 @@ class Huddle:
         self._scheduler = scheduler
         self.extra_jobs: list[JobSpec] = []
         """Jobs of the features built on the core, added with the huddle's own at start."""
+        self.contributors = Contributors()
+        """The practices that add parts to the digests (set by the composition root)."""
 
     # -- schedule -------------------------------------------------------------------------------
 
@@ -196,6 +199,7 @@ class Huddle:
                 start=start,
                 now=tx.now,
                 library=self._library,
+                contributors=self.contributors,
             )
             tx.send(outgoing)
         return tx.queued
@@ -212,6 +216,7 @@ class Huddle:
                 start=start,
                 now=tx.now,
                 library=self._library,
+                contributors=self.contributors,
             )
             tx.send(outgoing)
         return tx.queued
@@ -221,7 +226,12 @@ class Huddle:
     ) -> str:
         async with self._sessions() as session:
             context = await steward_context(
-                session, config=self._config, start=start, end=end, library=self._library
+                session,
+                config=self._config,
+                start=start,
+                end=end,
+                library=self._library,
+                contributors=self.contributors,
             )
         return self._library.render("steward_digest", context, fmt)
 
@@ -231,7 +241,12 @@ class Huddle:
         circle = self._config.circle(circle_id)
         async with self._sessions() as session:
             context = await digest_context(
-                session, circle=circle, start=start, end=end, library=self._library
+                session,
+                circle=circle,
+                start=start,
+                end=end,
+                library=self._library,
+                contributors=self.contributors,
             )
         return self._library.render("huddle_digest", context, fmt)
 
@@ -268,7 +283,12 @@ class Huddle:
     async def _on_digest(self, ctx: Context, event: Command) -> list[Outgoing]:
         circle = self._circle_for(ctx)
         outgoing = await post_digest(
-            ctx.session, circle=circle, end=ctx.now, now=ctx.now, library=self._library
+            ctx.session,
+            circle=circle,
+            end=ctx.now,
+            now=ctx.now,
+            library=self._library,
+            contributors=self.contributors,
         )
         if not outgoing:
             body = Body("replies/digest_already", {})

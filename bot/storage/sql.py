@@ -58,7 +58,8 @@ def _sqlite_sql(
     compiled = statement.compile(dialect=dialect, column_keys=list(keys))
     table = cast(Table, statement.table)
     order = tuple(
-        (key, table.c[key].type.bind_processor(dialect)) for key in compiled.positiontup or ()
+        (key, table.c[key].type.dialect_impl(dialect).bind_processor(dialect))
+        for key in compiled.positiontup or ()
     )
     defaults: dict[str, Any] = {}
     for key, _ in order:

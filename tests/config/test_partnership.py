@@ -13,6 +13,8 @@ from bot.config.partnership import (
     Config,
     RitualConfig,
     RoomConfig,
+    check_sections,
+    circle_schedules,
     find_config_path,
     load_config,
 )
@@ -494,10 +496,37 @@ def test_scheduled_tables_for_stewards_learning_sets_and_pulses(tmp_path: Path) 
     config = load_config(path)
     assert config.partnership.steward_digest is not None
     assert config.partnership.steward_digest.cron == "0 8 * * MON"
-    circle = config.circle("set-a")
-    assert circle.learning_set is not None and circle.learning_set.window_hours == 24
-    assert circle.pulse is not None and circle.pulse.window_hours == 48
+    sets = circle_schedules(config, "learning_set", example="0 9 * * TUE")
+    pulses = circle_schedules(config, "pulse", example="0 12 1 * *")
+    assert sets["set-a"].window_hours == 24
+    assert pulses["set-a"].window_hours == 48
+    assert circle_schedules(config, "maturity", example="0 9 1 * *") == {}
     path.write_text(path.read_text().replace('"0 12 1 * *"', '"every month"'))
+    config = load_config(path)  # the pulse's table is the pulse practice's to read
     with pytest.raises(ConfigError) as problem:
-        load_config(path)
+        circle_schedules(config, "pulse", example="0 12 1 * *")
     assert "circles[0].pulse.cron" in str(problem.value)
+    assert str(path) in str(problem.value)
+
+
+def test_a_circle_table_no_practice_reads_is_refused(tmp_path: Path) -> None:
+    config = load_config(
+        write(tmp_path, PARTNERSHIP + CIRCLE + '[circles.puls]\ncron = "0 12 1 * *"\n')
+    )
+    with pytest.raises(ConfigError) as problem:
+        check_sections(config, ["learning_set"])
+    assert problem.value.key == "circles[0].puls"
+    with pytest.raises(ConfigError) as problem:
+        check_sections(config, ["pulse"])
+    assert "did you mean 'pulse'?" in str(problem.value)
+    claimed = load_config(
+        write(tmp_path, PARTNERSHIP + CIRCLE + 'pulse = { cron = "0 12 1 * *" }\n')
+    )
+    check_sections(claimed, ["pulse"])
+    assert claimed.circles[0].sections == {"pulse": {"cron": "0 12 1 * *"}}
+
+
+def test_a_practice_table_needs_a_room(tmp_path: Path) -> None:
+    circle = CIRCLE.replace('rooms = [{ platform = "console", channel = "core" }]\n', "")
+    error = fails(tmp_path, PARTNERSHIP + circle + 'pulse = { cron = "0 12 1 * *" }\n')
+    assert error.key == "circles[0].rooms"

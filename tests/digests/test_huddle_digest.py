@@ -256,6 +256,7 @@ async def test_learnings_are_grouped_into_themes(harness: Harness, config: Confi
             start=MONDAY_10 - timedelta(hours=1),
             end=THURSDAY_17,
             library=harness.bot.library,
+            contributors=harness.bot.huddle.contributors,
         )
     learned = context["sections"][0]
     assert learned["kind"] == "learning" and learned["count"] == 8

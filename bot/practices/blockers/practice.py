@@ -9,13 +9,10 @@ blockers left open too long for the stewards, each at most once a week.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, timedelta
 from typing import Any
 
-from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel import col
 
 from bot.core.entries import save_entry
 from bot.core.events import ButtonPress, Command, InboundEvent
@@ -24,145 +21,23 @@ from bot.core.messages import Body, Button, Outgoing, ToCircle
 from bot.core.router import Context, Router, Saved
 from bot.delivery.notices import to_stewards
 from bot.errors import InputError
+from bot.practices.blockers.digest import BlockersInDigests
 from bot.practices.blockers.models import CLOSED, SYSTEM_KINDS, Blocker, BlockerChange
+from bot.practices.blockers.records import (
+    KIND_LABELS,
+    STATUS_LABELS,
+    blocker_dict,
+    overdue_blockers,
+    rows_where,
+)
 from bot.practices.contributions import checked_text
 from bot.practices.services import Services
 from bot.rituals.scheduler import JobSpec
 from bot.rituals.timing import cron
-from bot.storage.models import Entry, Person
+from bot.storage.models import Entry
 from bot.storage.sql import insert_row
 
 log = logging.getLogger(__name__)
-
-KIND_LABELS = {
-    "task": "a task",
-    "rules": "rules and process",
-    "funding": "funding",
-    "power": "power",
-    "relationships": "relationships",
-    "capacity": "capacity",
-    "information": "information",
-}
-STATUS_LABELS = {
-    "open": "open",
-    "taken": "taken up",
-    "resolved": "resolved",
-    "parked": "parked",
-}
-
-Row = tuple[Blocker, Entry, Person | None]
-
-
-def _age_days(blocker: Blocker, now: datetime) -> int:
-    until = blocker.closed_at or now
-    return max(0, (min(until, now) - blocker.raised_at).days)
-
-
-def blocker_dict(row: Row, *, now: datetime) -> dict[str, Any]:
-    """A blocker as the digests and templates see it (never who raised it)."""
-    blocker, entry, steward = row
-    return {
-        "id": blocker.id,
-        "text": entry.text,
-        "kind": blocker.kind or "unsorted",
-        "kind_label": KIND_LABELS.get(blocker.kind, "not sorted yet"),
-        "system": blocker.kind in SYSTEM_KINDS,
-        "status": blocker.status,
-        "status_label": STATUS_LABELS[blocker.status],
-        "note": blocker.note,
-        "age_days": _age_days(blocker, now),
-        "raised_at": blocker.raised_at,
-        "closed_at": blocker.closed_at,
-        "taken_by": steward.display_name if steward is not None and not steward.erased_at else None,
-        "circle_id": blocker.circle_id,
-        "reported_back": blocker.reported_at is not None,
-    }
-
-
-def _rows(*where: Any) -> Any:
-    query = (
-        select(Blocker, Entry, Person)
-        .join(Entry, col(Entry.id) == col(Blocker.entry_id))
-        .join(Person, col(Person.id) == col(Blocker.taken_by), isouter=True)
-    )
-    for condition in where:
-        query = query.where(condition)
-    return query.order_by(col(Blocker.raised_at), col(Blocker.id))
-
-
-async def _dicts(
-    session: AsyncSession, query: Any, *, now: datetime, keep: Callable[[Row], bool] | None = None
-) -> list[dict[str, Any]]:
-    rows = (await session.exec(query)).all()
-    return [blocker_dict(row, now=now) for row in rows if keep is None or keep(row)]
-
-
-async def blocker_digest(
-    session: AsyncSession, *, circle_id: str, start: datetime, end: datetime
-) -> dict[str, list[dict[str, Any]]]:
-    """A circle's blockers for a digest, each a dict as `blocker_dict` makes it.
-
-    "new": raised in [start, end); "open": raised before `start` and not resolved or parked;
-    "closed": resolved or parked in [start, end). Ages are counted up to `end`.
-    """
-    in_circle = Blocker.circle_id == circle_id
-    new = await _dicts(
-        session,
-        _rows(in_circle, col(Blocker.raised_at) >= start, col(Blocker.raised_at) < end),
-        now=end,
-    )
-    still_open = await _dicts(
-        session,
-        _rows(
-            in_circle,
-            col(Blocker.raised_at) < start,
-            col(Blocker.status).not_in(CLOSED),
-        ),
-        now=end,
-    )
-    closed = await _dicts(
-        session,
-        _rows(in_circle, col(Blocker.closed_at) >= start, col(Blocker.closed_at) < end),
-        now=end,
-    )
-    return {"new": new, "open": still_open, "closed": closed}
-
-
-async def blockers_awaiting_stewards(
-    session: AsyncSession, *, now: datetime
-) -> list[dict[str, Any]]:
-    """System blockers still open and not yet taken up by anyone, oldest first."""
-    query = _rows(
-        Blocker.status == "open",
-        col(Blocker.kind).in_(SYSTEM_KINDS),
-        col(Blocker.raised_at) <= now,
-    )
-    return await _dicts(session, query, now=now)
-
-
-async def blockers_closed_between(
-    session: AsyncSession, *, start: datetime, end: datetime
-) -> list[dict[str, Any]]:
-    """Blockers resolved or parked in [start, end), each saying whether it was reported back."""
-    query = _rows(col(Blocker.closed_at) >= start, col(Blocker.closed_at) < end)
-    return await _dicts(session, query, now=end)
-
-
-async def overdue_blockers(
-    session: AsyncSession, *, now: datetime, days: int
-) -> list[tuple[Blocker, dict[str, Any]]]:
-    """Blockers open longer than `days` and not flagged in the last week."""
-    query = _rows(
-        col(Blocker.status).not_in(CLOSED),
-        col(Blocker.raised_at) <= now - timedelta(days=days),
-    )
-    week_ago = now - timedelta(days=7)
-    rows = (await session.exec(query)).all()
-    return [
-        (row[0], blocker_dict(row, now=now))
-        for row in rows
-        if row[0].flagged_at is None or row[0].flagged_at <= week_ago
-    ]
 
 
 def _kind_buttons(blocker_id: int) -> tuple[Button, ...]:
@@ -177,9 +52,10 @@ def _parse_id(text: str) -> int | None:
     return int(text) if text.isdigit() else None
 
 
-class Blockers:
+class Blockers(BlockersInDigests):
     """The `blocker` verb, blocker records for every blocker entry, and the stewards' loop."""
 
+    name = "blockers"
     ACTIONS = ("take", "resolve", "park")
 
     def __init__(self, services: Services) -> None:
@@ -282,7 +158,7 @@ class Blockers:
         return next((c.name for c in self._config.circles if c.id == circle_id), circle_id)
 
     async def _list(self, ctx: Context, event: Command) -> list[Outgoing]:
-        rows = (await ctx.session.exec(_rows(col(Blocker.status).not_in(CLOSED)))).all()
+        rows = (await ctx.session.exec(rows_where(col(Blocker.status).not_in(CLOSED)))).all()
         blockers = [
             {**blocker_dict(row, now=ctx.now), "circle_name": self._circle_name(row[0].circle_id)}
             for row in rows

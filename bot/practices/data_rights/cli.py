@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.cli.one_shot import cli_bot
-from bot.practices.data_rights.practice import Archive, DataRights, ErasureLog, replay_erasures
+from bot.digests.contributions import Contributors
+from bot.practices.data_rights.erasure import Archive, ErasureLog, replay_erasures
 
 
 def add_forget_parser(sub: Any) -> None:
@@ -18,11 +18,14 @@ def add_forget_parser(sub: Any) -> None:
 
 async def forget_command(args: Any) -> int:
     """`huddlebot forget --replay`: after restoring a backup, forget everyone who asked again."""
+    from bot.cli.one_shot import cli_bot
+    from bot.practices.data_rights.practice import DataRights
+
     async with cli_bot(args) as bot:
         running_logs = [f.erasure_log.path for f in bot.features if isinstance(f, DataRights)]
         log_file = ErasureLog(bot.settings.data_dir / "erasures.log", also=running_logs)
         now = datetime.now(UTC)
-        archive = Archive(bot.config, bot.library)
+        archive = Archive(bot.config, bot.library, Contributors.of(bot.features))
         again = await replay_erasures(
             bot.sessions, log_file, mode=bot.config.partnership.erasure, now=now, archive=archive
         )

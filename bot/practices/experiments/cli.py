@@ -6,8 +6,8 @@ import argparse
 from typing import Any
 
 from bot.errors import ConfigError
+from bot.practices.experiments.ledger import experiment_view, experiments_in
 from bot.practices.experiments.models import Experiment
-from bot.practices.experiments.practice import experiment_view, experiments_in
 
 
 def add_parser(sub: Any) -> None:

@@ -13,7 +13,9 @@ from datetime import timedelta
 from sqlmodel import col, select
 
 from bot.core.messages import Body, Outgoing, ToPerson
+from bot.practices.experiments import cli as experiment_cli
 from bot.practices.experiments.commands import ExperimentCommands
+from bot.practices.experiments.digest import ExperimentsInDigests
 from bot.practices.experiments.ledger import (
     days_overdue,
     experiment_dict,
@@ -24,6 +26,7 @@ from bot.practices.experiments.ledger import (
     lead_ids,
 )
 from bot.practices.experiments.models import Experiment
+from bot.practices.protocols import CliCommand
 from bot.practices.services import Services
 from bot.rituals.scheduler import JobSpec
 from bot.rituals.timing import cron
@@ -39,8 +42,11 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-class Experiments(ExperimentCommands):
-    """The experiments feature: the `experiment` verb, and nudges when a review is due."""
+class Experiments(ExperimentCommands, ExperimentsInDigests):
+    """The experiments practice: the `experiment` verb, and nudges when a review is due."""
+
+    name = "experiments"
+    commands = (CliCommand("experiment", experiment_cli.add_parser, experiment_cli.run),)
 
     def __init__(self, services: Services) -> None:
         super().__init__(services)

@@ -5,14 +5,14 @@ window ends (or at start, when it ended while the bot was down)."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from apscheduler.triggers.date import DateTrigger
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.config.partnership import CircleConfig
+from bot.config.partnership import CircleConfig, circle_schedules
 from bot.core.messages import Body, Outgoing, ToCircle
 from bot.core.people import members
 from bot.practices.learning_sets.models import LearningNote, LearningRound
@@ -22,7 +22,6 @@ from bot.practices.learning_sets.rounds import (
     invite,
     name_of,
     round_context,
-    window,
 )
 from bot.practices.services import Services
 from bot.rituals.scheduler import JobFunc, JobSpec
@@ -32,18 +31,28 @@ from bot.storage.sql import insert_ignore
 log = logging.getLogger(__name__)
 
 
+SECTION = "learning_set"
+"""The circle table that schedules a set's rounds: `cron` and `window_hours` for each phase."""
+
+
 class SetPhases:
     """Begins each learning set's rounds and moves their phases on, on schedule."""
 
     def __init__(self, services: Services) -> None:
         self._s = services
+        self.schedules = circle_schedules(services.config, SECTION, example="0 9 * * TUE")
+        """Each set's `[circles.learning_set]`: when rounds begin, how long each phase lasts."""
+
+    def window(self, circle: CircleConfig) -> timedelta:
+        """How long each phase of the set's rounds stays open."""
+        schedule = self.schedules.get(circle.id)
+        return timedelta(hours=schedule.window_hours if schedule else 48.0)
 
     def jobs(self) -> list[JobSpec]:
         specs = []
         now = self._s.clock.now()
         for circle in self._sets():
-            assert circle.learning_set is not None
-            trigger = cron(circle.learning_set.cron, circle.timezone)
+            trigger = cron(self.schedules[circle.id].cron, circle.timezone)
             specs.append(JobSpec(f"learning_set:{circle.id}", trigger, self._round_job(circle)))
             # at start: begin a round missed while the bot was down (inside its first window),
             # and move on any phase whose window ended meanwhile
@@ -56,17 +65,14 @@ class SetPhases:
 
     def _sets(self) -> list[CircleConfig]:
         return [
-            c
-            for c in self._s.config.circles
-            if c.kind == "learning_set" and c.learning_set is not None
+            c for c in self._s.config.circles if c.kind == "learning_set" and c.id in self.schedules
         ]
 
     def _round_job(self, circle: CircleConfig) -> JobFunc:
-        assert circle.learning_set is not None
-        trigger = cron(circle.learning_set.cron, circle.timezone)
+        trigger = cron(self.schedules[circle.id].cron, circle.timezone)
 
         async def job() -> None:
-            due = latest_fire(trigger, self._s.clock.now(), lookback=window(circle))
+            due = latest_fire(trigger, self._s.clock.now(), lookback=self.window(circle))
             if due is not None:
                 await self.start_round(circle, scheduled_for=due)
 
@@ -163,7 +169,7 @@ class SetPhases:
                 "scheduled_for": scheduled_for,
                 "presenter_id": presenter,
                 "phase": "issue",
-                "phase_ends_at": now + window(circle),
+                "phase_ends_at": now + self.window(circle),
                 "presented_at": None,
                 "action": "",
                 "follow_up_of": follow_up.id if follow_up else None,
@@ -205,7 +211,7 @@ class SetPhases:
     ) -> list[Outgoing]:
         assert row.id is not None
         if row.phase == "questions":
-            row.phase, row.phase_ends_at = "reflect", now + window(circle)
+            row.phase, row.phase_ends_at = "reflect", now + self.window(circle)
             session.add(row)
             self.schedule_phase_end(circle, row.phase_ends_at)
             asked = await session.exec(

@@ -29,14 +29,15 @@ from sqlmodel import select
 from bot.config.partnership import CircleConfig
 from bot.core.events import ButtonPress, Command, DirectMessage, InboundEvent, Message, Reply
 from bot.core.inbound import answer_here
-from bot.core.messages import Body, Outgoing, ToCircle, ToPerson
-from bot.core.people import members, private_address
+from bot.core.messages import Body, Outgoing, ToCircle
+from bot.core.people import members
 from bot.core.router import Context, Group, Router
 from bot.errors import InputError
-from bot.practices.contributions import checked_text
+from bot.practices.contributions import checked_text, privately
 from bot.practices.learning_sets.advice import reads_as_advice
+from bot.practices.learning_sets.digest import LearningSetsInDigests
 from bot.practices.learning_sets.models import LearningNote, LearningPass, LearningRound
-from bot.practices.learning_sets.phases import SetPhases
+from bot.practices.learning_sets.phases import SECTION, SetPhases
 from bot.practices.learning_sets.rounds import (
     OPEN_PHASES,
     asked_about,
@@ -46,7 +47,6 @@ from bot.practices.learning_sets.rounds import (
     round_context,
     round_for,
     set_activity,
-    window,
 )
 from bot.practices.services import Services
 from bot.rituals.scheduler import JobSpec
@@ -58,19 +58,11 @@ __all__ = ["OPEN_PHASES", "LearningSets", "choose_presenter", "privately", "set_
 log = logging.getLogger(__name__)
 
 
-async def privately(ctx: Context, event: InboundEvent, body: Body, *, key: str) -> Outgoing | None:
-    """A message for the sender's eyes only: in their private chat when the bot can write there,
-    or where `event` itself was private; None when neither can be promised (a platform may show
-    an "only you" answer to the whole room when it has no such thing)."""
-    if await private_address(ctx.session, ctx.who.person_id) is not None:
-        return Outgoing(to=ToPerson(ctx.who.person_id), body=body, key=key)
-    if isinstance(event, DirectMessage) or getattr(event, "private", False):
-        return answer_here(event, body, key=key)
-    return None
-
-
-class LearningSets:
+class LearningSets(LearningSetsInDigests):
     """Runs the rounds of every learning set with a schedule."""
+
+    name = "learning_sets"
+    config_sections = (SECTION,)
 
     def __init__(self, services: Services) -> None:
         self._s = services
@@ -173,7 +165,7 @@ class LearningSets:
         if row.phase == "issue" and presenting:
             await self._note(ctx, event, row, "issue", text)
             row.phase, row.presented_at = "questions", ctx.now
-            row.phase_ends_at = ctx.now + window(circle)
+            row.phase_ends_at = ctx.now + self._phases.window(circle)
             ctx.session.add(row)
             self._phases.schedule_phase_end(circle, row.phase_ends_at)
             context["until"] = local(row.phase_ends_at, circle.timezone)
@@ -283,7 +275,7 @@ class LearningSets:
             key = f"learning_set:{row.id}:no_presenter"
             return [*acks, Outgoing(to=ToCircle(circle.id), body=body, key=key, kind="notice")]
         row.presenter_id = following
-        row.phase_ends_at = ctx.now + window(circle)
+        row.phase_ends_at = ctx.now + self._phases.window(circle)
         ctx.session.add(row)
         self._phases.schedule_phase_end(circle, row.phase_ends_at)
         context = await round_context(ctx.session, circle, row)

@@ -4,7 +4,7 @@ part; never what was said)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlmodel import col, func, select
@@ -90,12 +90,6 @@ async def name_of(session: AsyncSession, person_id: int | None) -> str:
     """A member's display name, or "someone"."""
     person = await session.get(Person, person_id) if person_id is not None else None
     return person.display_name if person is not None else "someone"
-
-
-def window(circle: CircleConfig) -> timedelta:
-    """How long each phase of the set's rounds stays open."""
-    hours = circle.learning_set.window_hours if circle.learning_set else 48.0
-    return timedelta(hours=hours)
 
 
 async def active_round(session: AsyncSession, circle_id: str) -> LearningRound | None:

@@ -65,6 +65,8 @@ def _score_buttons(round_id: int, key: str) -> tuple[Button, ...]:
 class Maturity:
     """System Maturity Model rounds for any circle."""
 
+    name = "maturity"
+
     def __init__(self, services: Services) -> None:
         self._s = services
 

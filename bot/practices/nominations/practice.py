@@ -30,6 +30,8 @@ CHOICES = {
 class Nominations:
     """The author's say over their words saved by someone else."""
 
+    name = "nominations"
+
     def __init__(self, services: Services) -> None:
         self._services = services
 

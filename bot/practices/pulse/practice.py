@@ -11,31 +11,32 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any
 
 from apscheduler.triggers.date import DateTrigger
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.config.partnership import CircleConfig
+from bot.config.partnership import CircleConfig, circle_schedules
 from bot.core.events import ButtonPress, Command, InboundEvent
 from bot.core.inbound import answer_here
 from bot.core.messages import Body, Button, Outgoing, ToCircle
 from bot.core.people import circles_of
 from bot.core.router import Context, Router
 from bot.errors import InputError
-from bot.practices.learning_sets.practice import privately
+from bot.practices.contributions import privately
+from bot.practices.pulse.digest import PulseInDigests
 from bot.practices.pulse.models import PulseAnswer, PulseCheck
+from bot.practices.pulse.trend import ANSWERS, FACTORS, answers_to, tally_of
 from bot.practices.services import Services
 from bot.rituals.scheduler import JobFunc, JobSpec
 from bot.rituals.timing import cron, latest_fire, local
-from bot.storage.models import Circle
 from bot.storage.sql import insert_ignore
 
 log = logging.getLogger(__name__)
 
-FACTORS = {"pace": "Pace", "power": "Power", "clarity": "Clarity", "shape": "Shape"}
-ANSWERS = {"too_little": "Too little", "just_right": "Just right", "too_much": "Too much"}
+SECTION = "pulse"
+"""The circle table that schedules the pulse: `[circles.pulse]` with `cron` and `window_hours`."""
+
 _ANSWER_WORDS = {
     "too_little": "too_little",
     "little": "too_little",
@@ -48,8 +49,6 @@ _ANSWER_WORDS = {
     "high": "too_much",
 }
 _FACTOR_WORDS = {**{f: f for f in FACTORS}, "certainty": "clarity"}
-TREND_PULSES = 6
-"""How many recent pulses a trend covers."""
 
 
 def _word(text: str) -> str:
@@ -77,88 +76,16 @@ def parse_answer(args: str) -> tuple[str, str]:
     return factor, answer
 
 
-def _tally(answers: list[PulseAnswer], threshold: int) -> dict[str, Any]:
-    """Counts per factor and answer, hidden for a factor with fewer than `threshold` answers."""
-    people = {a.person_id for a in answers}
-    factors = []
-    for factor, label in FACTORS.items():
-        mine = [a.answer for a in answers if a.factor == factor]
-        counts = {answer: mine.count(answer) for answer in ANSWERS}
-        shown = len(mine) >= threshold
-        lean = max(ANSWERS, key=lambda a: (counts[a], a == "just_right")) if shown else None
-        factors.append(
-            {
-                "factor": factor,
-                "label": label,
-                "answered": len(mine),
-                "shown": shown,
-                "counts": counts if shown else None,
-                "lean": lean,
-                "lean_label": ANSWERS[lean] if lean else None,
-            }
-        )
-    return {"people": len(people), "threshold": threshold, "factors": factors}
-
-
-async def _answers(session: AsyncSession, pulse_id: int) -> list[PulseAnswer]:
-    query = select(PulseAnswer).where(PulseAnswer.pulse_id == pulse_id)
-    return list((await session.exec(query)).all())
-
-
-async def pulse_trend(
-    session: AsyncSession, *, circle_id: str | None, now: datetime
-) -> dict[str, Any] | None:
-    """The recent closed pulses of one circle (or of every circle), in aggregate, oldest first.
-
-    None when no closed pulse has a factor answered by enough people to show. Each pulse gives
-    `factors` (label, answered, shown, counts per answer or None, lean); `direction` says per
-    factor how its leaning answer moved between the first and last pulse shown.
-    """
-    query = select(PulseCheck, Circle.name).join(Circle, col(Circle.id) == PulseCheck.circle_id)
-    query = query.where(col(PulseCheck.closes_at) <= now)
-    if circle_id is not None:
-        query = query.where(PulseCheck.circle_id == circle_id)
-    query = query.order_by(col(PulseCheck.scheduled_for).desc(), col(PulseCheck.id).desc())
-    rows = list((await session.exec(query.limit(TREND_PULSES))).all())
-    pulses = []
-    for pulse, name in reversed(rows):
-        assert pulse.id is not None
-        tally = _tally(await _answers(session, pulse.id), pulse.threshold)
-        if not any(f["shown"] for f in tally["factors"]):
-            continue
-        pulses.append(
-            {
-                "circle_id": pulse.circle_id,
-                "circle_name": name,
-                "asked_at": pulse.scheduled_for,
-                **tally,
-            }
-        )
-    if not pulses:
-        return None
-    direction = []
-    for factor, label in FACTORS.items():
-        leans = [
-            f["lean"] for p in pulses for f in p["factors"] if f["factor"] == factor and f["lean"]
-        ]
-        if leans:
-            direction.append(
-                {
-                    "factor": factor,
-                    "label": label,
-                    "first": ANSWERS[leans[0]],
-                    "last": ANSWERS[leans[-1]],
-                    "leans": [ANSWERS[lean] for lean in leans],
-                }
-            )
-    return {"circle_id": circle_id, "pulses": pulses, "direction": direction}
-
-
-class Pulse:
+class Pulse(PulseInDigests):
     """Asks each circle's pulse on schedule, takes answers, and reports them in aggregate."""
+
+    name = "pulse"
+    config_sections = (SECTION,)
 
     def __init__(self, services: Services) -> None:
         self._s = services
+        self._schedules = circle_schedules(services.config, SECTION, example="0 12 1 * *")
+        """Each circle's `[circles.pulse]`: when the pulse is asked, how long answers gather."""
 
     def register(self, router: Router) -> None:
         router.command(
@@ -169,9 +96,10 @@ class Pulse:
     def jobs(self) -> list[JobSpec]:
         specs = []
         for circle in self._s.config.circles:
-            if circle.pulse is None:
+            schedule = self._schedules.get(circle.id)
+            if schedule is None:
                 continue
-            trigger = cron(circle.pulse.cron, circle.timezone)
+            trigger = cron(schedule.cron, circle.timezone)
             specs.append(JobSpec(f"pulse:{circle.id}", trigger, self._ask_job(circle)))
             # at start: ask a pulse missed while the bot was down (inside its window), and
             # report any that closed meanwhile
@@ -187,9 +115,9 @@ class Pulse:
     # -- schedule -------------------------------------------------------------------------------
 
     def _ask_job(self, circle: CircleConfig) -> JobFunc:
-        assert circle.pulse is not None
-        trigger = cron(circle.pulse.cron, circle.timezone)
-        window = timedelta(hours=circle.pulse.window_hours)
+        schedule = self._schedules[circle.id]
+        trigger = cron(schedule.cron, circle.timezone)
+        window = timedelta(hours=schedule.window_hours)
 
         async def job() -> None:
             now = self._s.clock.now()
@@ -222,11 +150,11 @@ class Pulse:
 
     async def ask(self, circle: CircleConfig, *, scheduled_for: datetime) -> int | None:
         """Open the pulse due at `scheduled_for` once, and ask it in the circle's rooms."""
-        assert circle.pulse is not None
+        schedule = self._schedules[circle.id]
         async with self._s.runtime.transaction() as tx:
             session, now = tx.session, tx.now
             outgoing = await self._report_due(session, circle, now)
-            closes_at = scheduled_for + timedelta(hours=circle.pulse.window_hours)
+            closes_at = scheduled_for + timedelta(hours=schedule.window_hours)
             pulse_id = await insert_ignore(
                 session,
                 PulseCheck,
@@ -292,7 +220,7 @@ class Pulse:
             assert pulse.id is not None
             pulse.reported = True
             session.add(pulse)
-            tally = _tally(await _answers(session, pulse.id), pulse.threshold)
+            tally = tally_of(await answers_to(session, pulse.id), pulse.threshold)
             body = Body(
                 "pulse/results",
                 {

@@ -16,13 +16,9 @@ withdraw it at any time, by button or by command:
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
-from datetime import datetime
-from typing import Any
 
 from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.entries import save_entry
 from bot.core.events import ButtonPress, Command, DirectMessage, InboundEvent
@@ -32,176 +28,36 @@ from bot.core.router import Context, Router, Saved
 from bot.errors import InputError
 from bot.practices.contributions import checked_text
 from bot.practices.services import Services
+from bot.practices.stories.digest import StoriesInDigests
+from bot.practices.stories.labels import (
+    DIMENSIONS,
+    DIRECTIONS,
+    NAMING,
+    SHARING,
+    SUBCOMMANDS,
+    TITLE_LIMIT,
+    TITLE_ONLY,
+    WITHDRAW_WORDING,
+    sharing_label,
+    split_title,
+)
 from bot.practices.stories.models import StoryDetail
+from bot.practices.stories.ownership import (
+    about_buttons,
+    choice_buttons,
+    latest_consent,
+    not_withdrawn,
+    own_story,
+)
+from bot.practices.stories.reading import dimension_labels
 from bot.rituals.scheduler import JobSpec
-from bot.storage.models import Circle, Consent, Entry, Person
-
-SHARING = {
-    "circle": "Share it with the circle",
-    "stewards": "Stewards only",
-    "private": "Only me",
-}
-NAMING = {"named": "Use my name", "anonymous": "Keep me anonymous"}
-WITHDRAW_WORDING = "Withdraw this story"
-DIMENSIONS = {
-    "vision": "Vision",
-    "collaboration": "Collaboration",
-    "accountability": "Accountability",
-    "involvement": "Involvement",
-    "planning": "Planning and strategy",
-    "finance": "Finance",
-    "delivery": "Service delivery",
-    "workforce": "Workforce development",
-    "learning": "Learning and improvement",
-}
-"""The nine System Maturity Model dimensions, as keys stored and labels shown."""
-DIRECTIONS = {"better": "Getting better", "worse": "Getting worse", "mixed": "Mixed"}
-TITLE_LIMIT = 120
-SUBCOMMANDS = ("share", "name", "title", "about", "withdraw")
-_TITLED = re.compile(r"^\[([^\]\n]{1,120})\]\s*(.+)$", re.DOTALL)  # 120: TITLE_LIMIT
-_TITLE_ONLY = re.compile(r"^\[[^\]\n]*\]\s*$")
+from bot.storage.models import Consent, Entry
 
 
-def split_title(text: str) -> tuple[str, str]:
-    """`[A title] the story` -> ("A title", "the story"); anything else has no title."""
-    found = _TITLED.match(text.strip())
-    if found is None or not found.group(1).strip() or not found.group(2).strip():
-        return "", text.strip()
-    return found.group(1).strip(), found.group(2).strip()
-
-
-def sharing_label(visibility: str) -> str:
-    return SHARING.get(visibility, "Withdrawn")
-
-
-# --- reading stories for digests ---------------------------------------------------------------
-
-
-def _dimension_labels(detail: StoryDetail | None) -> list[str]:
-    if detail is None or not detail.dimensions:
-        return []
-    return [DIMENSIONS[key] for key in detail.dimensions.split(",") if key in DIMENSIONS]
-
-
-def _story_row(entry: Entry, person: Person | None, detail: StoryDetail | None) -> dict[str, Any]:
-    named = person is not None and not entry.anonymous and person.erased_at is None
-    return {
-        "id": entry.id,
-        "circle_id": entry.circle_id,
-        "text": entry.text,
-        "title": detail.title if detail else "",
-        "author": person.display_name if named and person else None,
-        "at": entry.created_at,
-        "dimensions": _dimension_labels(detail),
-        "direction": DIRECTIONS.get(detail.direction, "") if detail else "",
-        "visibility": entry.visibility,
-    }
-
-
-def _stories_query(start: datetime, end: datetime, visibilities: tuple[str, ...]) -> Any:
-    return (
-        select(Entry, Person, StoryDetail)
-        .join(Person, col(Entry.person_id) == col(Person.id), isouter=True)
-        .join(StoryDetail, col(StoryDetail.entry_id) == col(Entry.id), isouter=True)
-        .where(
-            Entry.kind == "story",
-            col(Entry.visibility).in_(visibilities),
-            col(Entry.created_at) >= start,
-            col(Entry.created_at) < end,
-        )
-        .order_by(col(Entry.created_at), col(Entry.id))
-    )
-
-
-async def stories_for_circle(
-    session: AsyncSession, *, circle_id: str, start: datetime, end: datetime
-) -> list[dict[str, Any]]:
-    """Stories their tellers shared with `circle_id`, told in [start, end).
-
-    Each: id, circle_id, text, title ("" for none), author (None unless named), at (UTC),
-    dimensions (labels), direction (label or ""), visibility.
-    """
-    query = _stories_query(start, end, ("circle",)).where(Entry.circle_id == circle_id)
-    rows = (await session.exec(query)).all()
-    return [
-        _story_row(entry, person, detail)
-        for entry, person, detail in rows
-        if detail is None or detail.withdrawn_at is None
-    ]
-
-
-async def stories_for_stewards(
-    session: AsyncSession,
-    *,
-    start: datetime,
-    end: datetime,
-    exclude_circle_kinds: tuple[str, ...] = ("learning_set",),
-) -> list[dict[str, Any]]:
-    """Stories shared with a circle or with the stewards, across circles, told in [start, end).
-
-    The keys of `stories_for_circle`; the author only where the teller chose to be named.
-    """
-    query = _stories_query(start, end, ("circle", "stewards")).join(
-        Circle, col(Circle.id) == col(Entry.circle_id)
-    )
-    if exclude_circle_kinds:
-        query = query.where(col(Circle.kind).not_in(exclude_circle_kinds))
-    rows = (await session.exec(query)).all()
-    return [
-        _story_row(entry, person, detail)
-        for entry, person, detail in rows
-        if detail is None or detail.withdrawn_at is None
-    ]
-
-
-# --- the teller's own story ------------------------------------------------------------------
-
-
-async def own_story(ctx: Context, raw_id: str) -> tuple[Entry, StoryDetail]:
-    """The sender's story numbered `raw_id`, or a kind InputError."""
-    raw_id = raw_id.strip().lstrip("#")
-    entry = await ctx.session.get(Entry, int(raw_id)) if raw_id.isdigit() else None
-    if entry is None or entry.kind != "story" or entry.id is None:
-        raise InputError("stories/unknown", story_id=raw_id)
-    if entry.person_id != ctx.who.person_id:
-        raise InputError("stories/not_yours", story_id=raw_id)
-    detail = await ctx.session.get(StoryDetail, entry.id)
-    if detail is None:  # a story stored before this feature: describe it from now on
-        detail = StoryDetail(entry_id=entry.id, changed_at=ctx.now)
-    return entry, detail
-
-
-def _not_withdrawn(entry: Entry) -> None:
-    if entry.visibility == "withdrawn":
-        raise InputError("stories/is_withdrawn", story_id=str(entry.id))
-
-
-async def _latest_consent(ctx: Context, entry_id: int) -> Consent | None:
-    query = (
-        select(Consent)
-        .where(Consent.entry_id == entry_id)
-        .order_by(col(Consent.chosen_at).desc(), col(Consent.id).desc())
-        .limit(1)
-    )
-    return (await ctx.session.exec(query)).first()
-
-
-def about_buttons(entry_id: int) -> tuple[Button, ...]:
-    return tuple(
-        Button("story_dim", f"{entry_id}:{key}", label) for key, label in DIMENSIONS.items()
-    ) + tuple(Button("story_dir", f"{entry_id}:{key}", label) for key, label in DIRECTIONS.items())
-
-
-def choice_buttons(entry_id: int) -> tuple[Button, ...]:
-    return tuple(
-        Button("story_share", f"{entry_id}:{choice}", label) for choice, label in SHARING.items()
-    ) + tuple(
-        Button("story_name", f"{entry_id}:{choice}", label) for choice, label in NAMING.items()
-    )
-
-
-class Stories:
+class Stories(StoriesInDigests):
     """The story verb, the teller's buttons and the hook that holds every new story safely."""
+
+    name = "stories"
 
     def __init__(self, services: Services) -> None:
         self._config = services.config
@@ -236,7 +92,7 @@ class Stories:
             if not rest:
                 raise InputError("stories/usage", subcommand=sub)
             return await self._manage(ctx, event, sub, number, more.strip())
-        if _TITLE_ONLY.match(args):
+        if TITLE_ONLY.match(args):
             raise InputError("replies/empty", verb="story")
         text = checked_text(ctx, args, verb="story")
         return await save_entry(ctx, event, kind="story", text=text)
@@ -281,7 +137,7 @@ class Stories:
         entry, detail = await own_story(ctx, number)
         if sub == "withdraw":
             return await self._withdraw(ctx, event, entry, detail)
-        _not_withdrawn(entry)
+        not_withdrawn(entry)
         if sub == "share":
             choice = more.lower()
             if choice not in SHARING:
@@ -315,7 +171,7 @@ class Stories:
             wording = SHARING[visibility]
         else:
             wording = NAMING["anonymous" if new_anonymous else "named"]
-        latest = await _latest_consent(ctx, entry.id)
+        latest = await latest_consent(ctx, entry.id)
         unchanged = (
             latest is not None
             and (latest.visibility, latest.anonymous) == (new_visibility, new_anonymous)
@@ -414,7 +270,7 @@ class Stories:
     async def _pressed(self, ctx: Context, event: ButtonPress) -> tuple[Entry, StoryDetail, str]:
         number, _, choice = event.value.partition(":")
         entry, detail = await own_story(ctx, number)
-        _not_withdrawn(entry)
+        not_withdrawn(entry)
         return entry, detail, choice
 
     async def on_share_button(self, ctx: Context, event: ButtonPress) -> list[Outgoing]:
@@ -462,7 +318,7 @@ class Stories:
                 "story_id": detail.entry_id,
                 "changed": changed,
                 "added": added,
-                "dimensions": _dimension_labels(detail),
+                "dimensions": dimension_labels(detail),
                 "direction": DIRECTIONS.get(detail.direction, ""),
             },
         )

@@ -11,7 +11,7 @@ from sqlmodel import col, select
 
 from bot.core.events import Command, Sender
 from bot.practices.blockers.models import Blocker, BlockerChange
-from bot.practices.blockers.practice import (
+from bot.practices.blockers.records import (
     blocker_digest,
     blockers_awaiting_stewards,
     blockers_closed_between,

@@ -23,8 +23,8 @@ from bot.core.events import Command, Sender
 from bot.core.messages import Delivery
 from bot.core.ports import EventSink, Limits, TextFormat
 from bot.practices.blockers.models import Blocker
+from bot.practices.data_rights.erasure import ErasureLog, replay_erasures
 from bot.practices.data_rights.models import Erasure
-from bot.practices.data_rights.practice import ErasureLog, replay_erasures
 from bot.practices.stories.models import StoryDetail
 from bot.storage.models import Consent, Digest, Entry, Identity, Membership, Person
 from tests.adapters.telegram import test_telegram_core

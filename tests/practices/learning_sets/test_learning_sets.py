@@ -283,6 +283,7 @@ async def test_no_set_content_reaches_a_digest_or_export(harness: Harness) -> No
                 start=start,
                 end=end,
                 library=harness.bot.library,
+                contributors=harness.bot.huddle.contributors,
             )
         steward = harness.bot.library.render("steward_digest", context, "plain")
         assert "Tuesday set" in steward  # the set met: that much is shown
@@ -302,7 +303,7 @@ async def test_no_set_content_reaches_a_digest_or_export(harness: Harness) -> No
 
 async def test_a_persons_own_data_holds_only_their_own_words(harness: Harness) -> None:
     pytest.importorskip("bot.practices.data_rights.practice")
-    from bot.practices.data_rights.practice import as_json, person_data
+    from bot.practices.data_rights.holdings import as_json, person_data
 
     await run_first_round(harness)
     async with harness.bot.sessions() as session:

@@ -12,7 +12,8 @@ import pytest
 from sqlmodel import select
 
 from bot.config.partnership import load_config
-from bot.practices.pulse.practice import parse_answer, pulse_trend
+from bot.practices.pulse.practice import parse_answer
+from bot.practices.pulse.trend import pulse_trend
 from bot.storage.models import Identity
 from tests.fakes import slack_events as ev
 from tests.fakes.telegram_updates import user

@@ -10,8 +10,9 @@ from pathlib import Path
 from sqlmodel import col, select
 
 from bot.config.partnership import load_config
+from bot.practices.stories.labels import split_title
 from bot.practices.stories.models import StoryDetail
-from bot.practices.stories.practice import split_title, stories_for_circle, stories_for_stewards
+from bot.practices.stories.reading import stories_for_circle, stories_for_stewards
 from bot.storage.models import Consent, Entry
 from tests.harness import CONFIG, Harness, open_harness
 

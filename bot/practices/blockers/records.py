@@ -1,0 +1,143 @@
+"""Blocker records as the digests, the stewards' list and the daily flag read them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.practices.blockers.models import CLOSED, SYSTEM_KINDS, Blocker
+from bot.storage.models import Entry, Person
+
+KIND_LABELS = {
+    "task": "a task",
+    "rules": "rules and process",
+    "funding": "funding",
+    "power": "power",
+    "relationships": "relationships",
+    "capacity": "capacity",
+    "information": "information",
+}
+STATUS_LABELS = {
+    "open": "open",
+    "taken": "taken up",
+    "resolved": "resolved",
+    "parked": "parked",
+}
+
+Row = tuple[Blocker, Entry, Person | None]
+
+
+def _age_days(blocker: Blocker, now: datetime) -> int:
+    until = blocker.closed_at or now
+    return max(0, (min(until, now) - blocker.raised_at).days)
+
+
+def blocker_dict(row: Row, *, now: datetime) -> dict[str, Any]:
+    """A blocker as the digests and templates see it (never who raised it)."""
+    blocker, entry, steward = row
+    return {
+        "id": blocker.id,
+        "text": entry.text,
+        "kind": blocker.kind or "unsorted",
+        "kind_label": KIND_LABELS.get(blocker.kind, "not sorted yet"),
+        "system": blocker.kind in SYSTEM_KINDS,
+        "status": blocker.status,
+        "status_label": STATUS_LABELS[blocker.status],
+        "note": blocker.note,
+        "age_days": _age_days(blocker, now),
+        "raised_at": blocker.raised_at,
+        "closed_at": blocker.closed_at,
+        "taken_by": steward.display_name if steward is not None and not steward.erased_at else None,
+        "circle_id": blocker.circle_id,
+        "reported_back": blocker.reported_at is not None,
+    }
+
+
+def rows_where(*where: Any) -> Any:
+    query = (
+        select(Blocker, Entry, Person)
+        .join(Entry, col(Entry.id) == col(Blocker.entry_id))
+        .join(Person, col(Person.id) == col(Blocker.taken_by), isouter=True)
+    )
+    for condition in where:
+        query = query.where(condition)
+    return query.order_by(col(Blocker.raised_at), col(Blocker.id))
+
+
+async def _dicts(
+    session: AsyncSession, query: Any, *, now: datetime, keep: Callable[[Row], bool] | None = None
+) -> list[dict[str, Any]]:
+    rows = (await session.exec(query)).all()
+    return [blocker_dict(row, now=now) for row in rows if keep is None or keep(row)]
+
+
+async def blocker_digest(
+    session: AsyncSession, *, circle_id: str, start: datetime, end: datetime
+) -> dict[str, list[dict[str, Any]]]:
+    """A circle's blockers for a digest, each a dict as `blocker_dict` makes it.
+
+    "new": raised in [start, end); "open": raised before `start` and not resolved or parked;
+    "closed": resolved or parked in [start, end). Ages are counted up to `end`.
+    """
+    in_circle = Blocker.circle_id == circle_id
+    new = await _dicts(
+        session,
+        rows_where(in_circle, col(Blocker.raised_at) >= start, col(Blocker.raised_at) < end),
+        now=end,
+    )
+    still_open = await _dicts(
+        session,
+        rows_where(
+            in_circle,
+            col(Blocker.raised_at) < start,
+            col(Blocker.status).not_in(CLOSED),
+        ),
+        now=end,
+    )
+    closed = await _dicts(
+        session,
+        rows_where(in_circle, col(Blocker.closed_at) >= start, col(Blocker.closed_at) < end),
+        now=end,
+    )
+    return {"new": new, "open": still_open, "closed": closed}
+
+
+async def blockers_awaiting_stewards(
+    session: AsyncSession, *, now: datetime
+) -> list[dict[str, Any]]:
+    """System blockers still open and not yet taken up by anyone, oldest first."""
+    query = rows_where(
+        Blocker.status == "open",
+        col(Blocker.kind).in_(SYSTEM_KINDS),
+        col(Blocker.raised_at) <= now,
+    )
+    return await _dicts(session, query, now=now)
+
+
+async def blockers_closed_between(
+    session: AsyncSession, *, start: datetime, end: datetime
+) -> list[dict[str, Any]]:
+    """Blockers resolved or parked in [start, end), each saying whether it was reported back."""
+    query = rows_where(col(Blocker.closed_at) >= start, col(Blocker.closed_at) < end)
+    return await _dicts(session, query, now=end)
+
+
+async def overdue_blockers(
+    session: AsyncSession, *, now: datetime, days: int
+) -> list[tuple[Blocker, dict[str, Any]]]:
+    """Blockers open longer than `days` and not flagged in the last week."""
+    query = rows_where(
+        col(Blocker.status).not_in(CLOSED),
+        col(Blocker.raised_at) <= now - timedelta(days=days),
+    )
+    week_ago = now - timedelta(days=7)
+    rows = (await session.exec(query)).all()
+    return [
+        (row[0], blocker_dict(row, now=now))
+        for row in rows
+        if row[0].flagged_at is None or row[0].flagged_at <= week_ago
+    ]

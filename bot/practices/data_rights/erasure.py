@@ -1,0 +1,198 @@
+"""Erasure: forgetting a person everywhere, the log that outlives a restore, and the archive."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.config.partnership import Config
+from bot.digests import steward_digest
+from bot.digests.contributions import Contributors
+from bot.digests.huddle_digest import digest_context
+from bot.practices.data_rights.models import Erasure
+from bot.storage.database import SessionFactory
+from bot.storage.models import Digest, Entry, OutboxMessage, Person
+from bot.storage.references import identifies, words_of
+from bot.storage.retention import (
+    delete_entries,
+    delete_rows,
+    execute,
+    person_columns,
+)
+from bot.text.library import PromptLibrary
+
+log = logging.getLogger(__name__)
+
+
+class ErasureLog:
+    """Person ids, one a line, in a file that lives beside the database rather than in it."""
+
+    def __init__(self, path: Path, *, also: Sequence[Path] = ()) -> None:
+        self.path = path
+        self.also = [p for p in also if p != path]
+        """Other logs to read (never written): where an earlier setting may have put one."""
+
+    def append(self, person_id: int) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.open("a", encoding="utf-8") as log_file:
+            log_file.write(f"{person_id}\n")
+
+    def read(self) -> list[int]:
+        ids: list[int] = []
+        for path in (self.path, *self.also):
+            if path.exists():
+                lines = path.read_text(encoding="utf-8").split()
+                ids.extend(int(line) for line in lines if line.strip().isdigit())
+        return list(dict.fromkeys(ids))
+
+
+async def erase_person(
+    session: AsyncSession,
+    person_id: int,
+    *,
+    mode: str,
+    now: datetime,
+    archive: Archive | None = None,
+) -> bool:
+    """Erase or anonymise one person as `mode` says; True when anything was still there to erase.
+
+    With `archive`, the archived huddle digests that covered their entries are written again
+    from what is left, so the archive no longer names them either. Safe to run again: a second
+    run finds nothing and changes nothing.
+    """
+    person = await session.get(Person, person_id)
+    if person is None:
+        return False
+    quoted = (
+        await session.exec(
+            select(Entry.circle_id, Entry.created_at).where(Entry.person_id == person_id)
+        )
+    ).all()
+    entries: sa.Table = Entry.__table__  # type: ignore[attr-defined]
+    theirs = entries.c.person_id == person_id
+    if mode == "erase":
+        changed = await delete_entries(session, theirs) > 0
+    else:  # anonymise: keep what they shared, without them; what only they could see goes
+        hidden = col(Entry.visibility).in_(("private", "withdrawn"))
+        changed = await delete_entries(session, sa.and_(theirs, hidden)) > 0
+        result = await execute(session, sa.update(entries).where(theirs).values(anonymous=True))
+        changed = changed or bool(getattr(result, "rowcount", 0))
+    for table, column in person_columns():
+        if column.nullable:
+            values: dict[str, Any] = {column.name: None}
+            if mode == "erase":  # what they wrote in a row that is not theirs alone goes too
+                values.update(dict.fromkeys(words_of(column), ""))
+            result = await execute(
+                session, sa.update(table).where(column == person_id).values(values)
+            )
+            changed = changed or bool(getattr(result, "rowcount", 0))
+        elif mode == "erase" or identifies(column):
+            changed = await delete_rows(session, table, column == person_id) > 0 or changed
+    changed = await _clear_outbox(session, person_id) or changed
+    if person.erased_at is None or person.display_name:
+        person.display_name = ""
+        person.erased_at = person.erased_at or now
+        session.add(person)
+        changed = True
+    if changed:
+        session.add(Erasure(person_id=person_id, mode=mode, applied_at=now))
+        if archive is not None:
+            await archive.rewrite(session, [(circle_id, at) for circle_id, at in quoted])
+    return changed
+
+
+async def _clear_outbox(session: AsyncSession, person_id: int) -> bool:
+    """Messages to the person not sent yet are dropped; any text kept for them is blanked."""
+    mine = col(OutboxMessage.person_id) == person_id
+    dropped = await execute(
+        session, sa.delete(OutboxMessage).where(mine, col(OutboxMessage.status) == "pending")
+    )
+    blanked = await execute(
+        session,
+        sa.update(OutboxMessage)
+        .where(mine, col(OutboxMessage.text) != "")
+        .values(text="", buttons="[]"),
+    )
+    return bool(getattr(dropped, "rowcount", 0) or getattr(blanked, "rowcount", 0))
+
+
+@dataclass(frozen=True, slots=True)
+class Archive:
+    """Writes archived digests again, so an erasure reaches the archive too."""
+
+    config: Config
+    library: PromptLibrary
+    contributors: Contributors
+    """The practices whose parts the digests show."""
+
+    async def rewrite(self, session: AsyncSession, moments: list[tuple[str, datetime]]) -> int:
+        """Render again every digest whose period holds one of (circle id, time): the circle's
+        huddle digests, and the steward digests, which draw on every open circle."""
+        known = {circle.id for circle in self.config.circles}
+        done: set[int] = set()
+        for circle_id, at in moments:
+            if circle_id not in known:
+                continue
+            covering = (col(Digest.period_start) <= at) & (col(Digest.period_end) > at)
+            huddles = select(Digest).where(
+                covering, Digest.kind == "huddle", Digest.circle_id == circle_id
+            )
+            stewards = select(Digest).where(covering, Digest.kind == steward_digest.KIND)
+            for digest in [*(await session.exec(huddles)), *(await session.exec(stewards))]:
+                if digest.id is None or digest.id in done:
+                    continue
+                done.add(digest.id)
+                digest.markdown = await self._render(session, digest, circle_id)
+                session.add(digest)
+        return len(done)
+
+    async def _render(self, session: AsyncSession, digest: Digest, circle_id: str) -> str:
+        start, end = digest.period_start, digest.period_end
+        if digest.kind == steward_digest.KIND:
+            context = await steward_digest.steward_context(
+                session,
+                config=self.config,
+                start=start,
+                end=end,
+                library=self.library,
+                contributors=self.contributors,
+            )
+            return self.library.render(steward_digest.TEMPLATE, context, "markdown")
+        circle = self.config.circle(circle_id)
+        context = await digest_context(
+            session,
+            circle=circle,
+            start=start,
+            end=end,
+            library=self.library,
+            contributors=self.contributors,
+        )
+        return self.library.render("huddle_digest", context, "markdown")
+
+
+async def replay_erasures(
+    sessions: SessionFactory,
+    log_file: ErasureLog,
+    *,
+    mode: str,
+    now: datetime,
+    archive: Archive | None = None,
+) -> list[int]:
+    """Apply every logged erasure again (after a restore); returns the ids that needed it."""
+    async with sessions.begin() as session:
+        recorded = (await session.exec(select(Erasure.person_id).distinct())).all()
+        again = []
+        for person_id in dict.fromkeys([*log_file.read(), *recorded]):
+            if await erase_person(session, person_id, mode=mode, now=now, archive=archive):
+                again.append(person_id)
+    if again:
+        log.warning("applied %d erasure(s) again: %s", len(again), again)
+    return again

@@ -1,0 +1,104 @@
+"""What a practice is to the bot: a small base, and capabilities it may offer besides.
+
+The base is `Practice`: a name, `register(router)` for its verbs, buttons and entry hooks, and
+`jobs()` for its scheduled jobs. A `PracticeKind` builds one from `Services`; the kinds, one a
+line, make the list in `bot.practices.registry`. Everything else is optional and asked with
+`isinstance` on the runtime-checkable protocols below (as the core asks adapters about
+`ConfirmsDelivery`):
+
+    ContributesToHuddleDigest    adds typed parts to a circle's digest   (bot.digests.contributions)
+    ContributesToStewardDigest   adds typed parts to the steward digest  (bot.digests.contributions)
+    UsesDigests                  renders digests itself, so it is told who contributes to them
+    HasCommands                  (on the kind) adds `huddlebot` sub-commands
+    HasConfigSection             (on the kind) reads and checks its own tables of circles
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
+
+from bot.core.router import Router
+from bot.digests.contributions import (
+    ContributesToHuddleDigest,
+    ContributesToStewardDigest,
+    Contributors,
+)
+from bot.practices.services import Services
+from bot.rituals.scheduler import JobSpec
+
+__all__ = [
+    "CliCommand",
+    "ContributesToHuddleDigest",
+    "ContributesToStewardDigest",
+    "HasCommands",
+    "HasConfigSection",
+    "Practice",
+    "PracticeKind",
+    "UsesDigests",
+]
+
+CommandRunner = Callable[[argparse.Namespace], Coroutine[Any, Any, int]]
+"""A `huddlebot` sub-command: takes the parsed arguments, returns the exit status."""
+
+
+class Practice(Protocol):
+    """A practice as the running bot holds it."""
+
+    @property
+    def name(self) -> str: ...
+
+    def register(self, router: Router) -> None:
+        """Register the practice's verbs, buttons and entry hooks on the router."""
+        ...
+
+    def jobs(self) -> list[JobSpec]:
+        """The practice's scheduled jobs, with ids stable across restarts."""
+        ...
+
+
+class PracticeKind(Protocol):
+    """What the practices' list holds: a practice's class, named, built from the services."""
+
+    @property
+    def name(self) -> str: ...
+
+    def __call__(self, services: Services) -> Practice: ...
+
+
+@runtime_checkable
+class UsesDigests(Protocol):
+    """A practice that renders digests itself (data rights renders archived ones again)."""
+
+    def use_digests(self, contributors: Contributors) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class CliCommand:
+    """One `huddlebot` sub-command a practice adds: its parser and what runs it."""
+
+    name: str
+    add_parser: Callable[[Any], None]
+    """Adds the command's parser to the `huddlebot` sub-parsers (argparse's action object)."""
+    run: CommandRunner
+
+
+@runtime_checkable
+class HasCommands(Protocol):
+    """A practice kind that adds `huddlebot` sub-commands."""
+
+    @property
+    def commands(self) -> tuple[CliCommand, ...]: ...
+
+
+@runtime_checkable
+class HasConfigSection(Protocol):
+    """A practice kind that reads its own `[circles.<name>]` tables of the configuration file.
+
+    The practice reads and checks them when it is built (raising `ConfigError` with the file,
+    the key and the fix); a circle table that no practice in the list claims is refused."""
+
+    @property
+    def config_sections(self) -> tuple[str, ...]: ...

@@ -1,0 +1,84 @@
+"""What the pulse practice adds to the digests: how the Goldilocks factors leaned, in aggregate."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.digests.contributions import (
+    CirclePulse,
+    FactorLean,
+    FactorShift,
+    HuddlePart,
+    PulseReading,
+    SharedByKind,
+    StewardPart,
+)
+from bot.practices.pulse.trend import pulse_trend
+
+RECENT = timedelta(days=2)
+"""A pulse asked this long before a digest's period still counts as news in it."""
+
+
+def _leans(pulse: dict[str, Any]) -> tuple[FactorLean, ...]:
+    return tuple(
+        FactorLean(label=f["label"], lean=f["lean_label"]) for f in pulse["factors"] if f["shown"]
+    )
+
+
+def _is_new(pulse: dict[str, Any], start: datetime) -> bool:
+    asked = pulse.get("asked_at")
+    return not (isinstance(asked, datetime) and asked < start - RECENT)
+
+
+class PulseInDigests:
+    """The pulse practice's digest capabilities."""
+
+    async def huddle_part(
+        self,
+        session: AsyncSession,
+        *,
+        circle_id: str,
+        start: datetime,
+        end: datetime,
+        shared: SharedByKind,
+    ) -> HuddlePart:
+        """The circle's latest pulse, when one closed in the period, and where factors moved."""
+        found = await pulse_trend(session, circle_id=circle_id, now=end)
+        if not found or not found["pulses"]:
+            return HuddlePart()
+        latest = found["pulses"][-1]
+        if not _is_new(latest, start):
+            return HuddlePart()  # nothing new since the last digest
+        several = len(found["pulses"]) > 1
+        return HuddlePart(
+            pulse=PulseReading(
+                people=latest.get("people", 0),
+                factors=_leans(latest),
+                direction=tuple(
+                    FactorShift(label=d["label"], first=d["first"], last=d["last"])
+                    for d in found["direction"]
+                    if several and d["first"] != d["last"]
+                ),
+            )
+        )
+
+    async def steward_part(
+        self, session: AsyncSession, *, start: datetime, end: datetime
+    ) -> StewardPart:
+        """Each circle's pulse asked in the period, in aggregate."""
+        found = await pulse_trend(session, circle_id=None, now=end) or {"pulses": []}
+        return StewardPart(
+            pulses=tuple(
+                CirclePulse(
+                    circle_id=p["circle_id"],
+                    circle_name=p["circle_name"],
+                    people=p.get("people", 0),
+                    factors=_leans(p),
+                )
+                for p in found["pulses"]
+                if _is_new(p, start)
+            )
+        )

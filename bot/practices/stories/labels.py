@@ -1,0 +1,42 @@
+"""The words of stories: sharing and naming choices, the dimensions and directions, titles."""
+
+from __future__ import annotations
+
+import re
+
+SHARING = {
+    "circle": "Share it with the circle",
+    "stewards": "Stewards only",
+    "private": "Only me",
+}
+NAMING = {"named": "Use my name", "anonymous": "Keep me anonymous"}
+WITHDRAW_WORDING = "Withdraw this story"
+DIMENSIONS = {
+    "vision": "Vision",
+    "collaboration": "Collaboration",
+    "accountability": "Accountability",
+    "involvement": "Involvement",
+    "planning": "Planning and strategy",
+    "finance": "Finance",
+    "delivery": "Service delivery",
+    "workforce": "Workforce development",
+    "learning": "Learning and improvement",
+}
+"""The nine System Maturity Model dimensions, as keys stored and labels shown."""
+DIRECTIONS = {"better": "Getting better", "worse": "Getting worse", "mixed": "Mixed"}
+TITLE_LIMIT = 120
+SUBCOMMANDS = ("share", "name", "title", "about", "withdraw")
+_TITLED = re.compile(r"^\[([^\]\n]{1,120})\]\s*(.+)$", re.DOTALL)  # 120: TITLE_LIMIT
+TITLE_ONLY = re.compile(r"^\[[^\]\n]*\]\s*$")
+
+
+def split_title(text: str) -> tuple[str, str]:
+    """`[A title] the story` -> ("A title", "the story"); anything else has no title."""
+    found = _TITLED.match(text.strip())
+    if found is None or not found.group(1).strip() or not found.group(2).strip():
+        return "", text.strip()
+    return found.group(1).strip(), found.group(2).strip()
+
+
+def sharing_label(visibility: str) -> str:
+    return SHARING.get(visibility, "Withdrawn")

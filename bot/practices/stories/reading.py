@@ -1,0 +1,90 @@
+"""Reading stories as far as their tellers shared them: for a circle, and for the stewards."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.practices.stories.labels import DIMENSIONS, DIRECTIONS
+from bot.practices.stories.models import StoryDetail
+from bot.storage.models import Circle, Entry, Person
+
+
+def dimension_labels(detail: StoryDetail | None) -> list[str]:
+    if detail is None or not detail.dimensions:
+        return []
+    return [DIMENSIONS[key] for key in detail.dimensions.split(",") if key in DIMENSIONS]
+
+
+def _story_row(entry: Entry, person: Person | None, detail: StoryDetail | None) -> dict[str, Any]:
+    named = person is not None and not entry.anonymous and person.erased_at is None
+    return {
+        "id": entry.id,
+        "circle_id": entry.circle_id,
+        "text": entry.text,
+        "title": detail.title if detail else "",
+        "author": person.display_name if named and person else None,
+        "at": entry.created_at,
+        "dimensions": dimension_labels(detail),
+        "direction": DIRECTIONS.get(detail.direction, "") if detail else "",
+        "visibility": entry.visibility,
+    }
+
+
+def _stories_query(start: datetime, end: datetime, visibilities: tuple[str, ...]) -> Any:
+    return (
+        select(Entry, Person, StoryDetail)
+        .join(Person, col(Entry.person_id) == col(Person.id), isouter=True)
+        .join(StoryDetail, col(StoryDetail.entry_id) == col(Entry.id), isouter=True)
+        .where(
+            Entry.kind == "story",
+            col(Entry.visibility).in_(visibilities),
+            col(Entry.created_at) >= start,
+            col(Entry.created_at) < end,
+        )
+        .order_by(col(Entry.created_at), col(Entry.id))
+    )
+
+
+async def stories_for_circle(
+    session: AsyncSession, *, circle_id: str, start: datetime, end: datetime
+) -> list[dict[str, Any]]:
+    """Stories their tellers shared with `circle_id`, told in [start, end).
+
+    Each: id, circle_id, text, title ("" for none), author (None unless named), at (UTC),
+    dimensions (labels), direction (label or ""), visibility.
+    """
+    query = _stories_query(start, end, ("circle",)).where(Entry.circle_id == circle_id)
+    rows = (await session.exec(query)).all()
+    return [
+        _story_row(entry, person, detail)
+        for entry, person, detail in rows
+        if detail is None or detail.withdrawn_at is None
+    ]
+
+
+async def stories_for_stewards(
+    session: AsyncSession,
+    *,
+    start: datetime,
+    end: datetime,
+    exclude_circle_kinds: tuple[str, ...] = ("learning_set",),
+) -> list[dict[str, Any]]:
+    """Stories shared with a circle or with the stewards, across circles, told in [start, end).
+
+    The keys of `stories_for_circle`; the author only where the teller chose to be named.
+    """
+    query = _stories_query(start, end, ("circle", "stewards")).join(
+        Circle, col(Circle.id) == col(Entry.circle_id)
+    )
+    if exclude_circle_kinds:
+        query = query.where(col(Circle.kind).not_in(exclude_circle_kinds))
+    rows = (await session.exec(query)).all()
+    return [
+        _story_row(entry, person, detail)
+        for entry, person, detail in rows
+        if detail is None or detail.withdrawn_at is None
+    ]
