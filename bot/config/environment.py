@@ -55,6 +55,8 @@ class Settings:
     telegram_api_url: str | None = None
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: str | None = None
+    prompts_dir: Path | None = None
+    """HUDDLEBOT_PROMPTS: the partnership's own prompt folder, laid over the built-in library."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], *, cwd: Path) -> Settings:
@@ -81,6 +83,7 @@ class Settings:
             telegram_api_url=_http_url(get("TELEGRAM_API_URL"), "TELEGRAM_API_URL"),
             telegram_webhook_url=_http_url(get("TELEGRAM_WEBHOOK_URL"), "TELEGRAM_WEBHOOK_URL"),
             telegram_webhook_secret=get("TELEGRAM_WEBHOOK_SECRET"),
+            prompts_dir=_folder(get("HUDDLEBOT_PROMPTS"), "HUDDLEBOT_PROMPTS", cwd=cwd),
         )
 
     @property
@@ -166,6 +169,20 @@ def _port(value: str | None) -> int:
             fix="use a whole number from 1 to 65535, such as 8080, or unset it",
         )
     return port
+
+
+def _folder(value: str | None, name: str, *, cwd: Path) -> Path | None:
+    if value is None:
+        return None
+    folder = cwd / Path(value).expanduser()
+    if not folder.is_dir():
+        raise ConfigError(
+            f"the folder {folder} does not exist",
+            source=SOURCE,
+            key=name,
+            fix="make the folder (it may hold only the files you change), or unset it",
+        )
+    return folder
 
 
 def _http_url(value: str | None, name: str) -> str | None:
