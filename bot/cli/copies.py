@@ -19,7 +19,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from bot.errors import HuddlebotError
 
@@ -45,9 +45,17 @@ class PostgresTarget:
 
     @classmethod
     def from_url(cls, database_url: str) -> PostgresTarget:
-        url = make_url(database_url).set(drivername="postgresql")
+        url = make_url(database_url)
         password = url.password
-        plain = url.set(password=None).render_as_string(hide_password=False)
+        without = URL.create(
+            "postgresql",
+            username=url.username,
+            host=url.host,
+            port=url.port,
+            database=url.database,
+            query=url.query,
+        )
+        plain = without.render_as_string(hide_password=False)
         return cls(url=plain, password=str(password) if password is not None else None)
 
     def environment(self, base: Mapping[str, str]) -> dict[str, str]:
