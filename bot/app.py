@@ -39,7 +39,7 @@ from bot.rituals.scheduler import JobScheduler
 from bot.storage.database import SessionFactory, open_database
 from bot.storage.models import Circle, Room
 from bot.storage.sql import insert_ignore
-from bot.text.library import PromptLibrary
+from bot.text.library import PromptLibrary, library_for
 from bot.web import WebServer, build_web_app
 
 log = logging.getLogger(__name__)
@@ -150,7 +150,7 @@ async def assembled(
 ) -> AsyncIterator[Bot]:
     """Build a bot whose parts are ready but not yet running (no loops, no network), with
     `practices` (by default every practice in the list)."""
-    library = PromptLibrary.load(prompts_root, config.partnership.language)
+    library = library_for(config, settings, builtin=prompts_root)
     check_prompts(config, library)
     async with open_database(settings.database_url) as sessions:
         memo = Memo()

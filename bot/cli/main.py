@@ -14,8 +14,8 @@ from contextlib import AsyncExitStack
 from pathlib import Path
 
 from bot.app import assembled, running
+from bot.cli import backup, export, init, prompts_list
 from bot.cli import digest as digest_cli
-from bot.cli import export
 from bot.cli.one_shot import cli_bot, console_adapter, load, platform_adapters
 from bot.config.environment import Settings
 from bot.core.background import Background
@@ -154,6 +154,9 @@ def parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_sub.add_parser("upgrade", help="apply database migrations")
+    init.add_parser(sub)
+    prompts_list.add_parser(sub)
+    backup.add_parsers(sub)
     return top
 
 
@@ -167,6 +170,10 @@ COMMANDS = {
     "export": export.run,
     # the practices' own commands, from the practices' list
     **{command.name: command.run for command in practice_commands()},
+    "init": init.run,
+    "prompts": prompts_list.run,
+    "backup": backup.backup_command,
+    "restore": backup.restore_command,
 }
 
 

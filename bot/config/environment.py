@@ -84,6 +84,8 @@ class Settings:
     port: int = 8080
     host: str = "127.0.0.1"
     platforms: PlatformValues = field(default_factory=PlatformValues)
+    prompts_dir: Path | None = None
+    """HUDDLEBOT_PROMPTS: the partnership's own prompt folder, laid over the built-in library."""
 
     @classmethod
     def from_env(
@@ -112,6 +114,7 @@ class Settings:
             platforms=PlatformValues.read(
                 env, (setting for spec in platforms for setting in spec.settings)
             ),
+            prompts_dir=_folder(get("HUDDLEBOT_PROMPTS"), "HUDDLEBOT_PROMPTS", cwd=cwd),
         )
 
     @property
@@ -195,3 +198,17 @@ def _port(value: str | None) -> int:
             fix="use a whole number from 1 to 65535, such as 8080, or unset it",
         )
     return port
+
+
+def _folder(value: str | None, name: str, *, cwd: Path) -> Path | None:
+    if value is None:
+        return None
+    folder = cwd / Path(value).expanduser()
+    if not folder.is_dir():
+        raise ConfigError(
+            f"the folder {folder} does not exist",
+            source=SOURCE,
+            key=name,
+            fix="make the folder (it may hold only the files you change), or unset it",
+        )
+    return folder

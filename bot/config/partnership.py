@@ -66,6 +66,8 @@ class PartnershipConfig:
     """Send the steward digest to each steward privately instead of to the stewards' rooms."""
     maturity_days: int = 7
     """How long a System Maturity Model round stays open for scores."""
+    prompts: Path | None = None
+    """The partnership's own prompt folder, laid over the built-in library (see bot.text.layers)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,8 +257,23 @@ def _partnership(table: Mapping[str, Any], where: Where, zones: set[str]) -> Par
         ),
         steward_digest=_scheduled(table, "steward_digest", where, zone, "0 8 * * MON"),
         steward_digest_private=opt(table, "steward_digest_private", bool, where, False),
+        prompts=_prompts_folder(table, where),
         **numbers,
     )
+
+
+def _prompts_folder(table: Mapping[str, Any], where: Where) -> Path | None:
+    """`prompts = "my-prompts"`: a folder, taken from the configuration file's own folder."""
+    given = maybe(table, "prompts", str, where)
+    if given is None:
+        return None
+    folder = Path(where.source).parent / Path(given).expanduser()
+    if not folder.is_dir():
+        raise where.at("prompts").error(
+            f"the prompt folder {folder} does not exist",
+            "make the folder (it may hold only the files you change), or remove the key",
+        )
+    return folder
 
 
 def _scheduled(

@@ -4,19 +4,19 @@
     prompts/<language>/templates/*.j2     Jinja2 templates, subfolders allowed ("replies/saved")
 
 A language other than `en` may hold only what it translates: missing prompts, kinds and templates
-come from `en`. Everything is read and compiled once, at load, so a broken file stops start-up with
-its path and line. One template serves every target: `{{ value }}` and the template's own text are
-escaped for the target, and the filters `bold`, `italic`, `heading`, `quote`, `bullet` and `code`
-add the target's markup (see `bot.text.formats`). Templates also see `text_format`.
+come from `en`. A partnership's own folder of the same shape is laid over the built-in one and may
+hold only what it changes or adds (see `bot.text.layers`). Everything is read and compiled once, at
+load, so a broken file stops start-up with its path and line. One template serves every target:
+`{{ value }}` and the template's own text are escaped for the target, and the filters `bold`,
+`italic`, `heading`, `quote`, `bullet` and `code` add the target's markup (see
+`bot.text.formats`). Templates also see `text_format`.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-import tomllib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast, get_args
 
@@ -24,45 +24,24 @@ import jinja2
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
 
+from bot.config.environment import Settings
+from bot.config.partnership import Config
 from bot.core.ports import TextFormat
 from bot.errors import TemplateError
+from bot.text.catalog import KINDS, KindDef, PromptDef, load_catalog
 from bot.text.formats import Formatter, formatter_for
+from bot.text.layers import (
+    FALLBACK_LANGUAGE,
+    Layer,
+    Origin,
+    layers,
+    own_prompts,
+    template_origin,
+)
 
 logger = logging.getLogger(__name__)
 
-FALLBACK_LANGUAGE = "en"
-KINDS = (
-    "learning",
-    "blocker",
-    "celebration",
-    "story",
-    "experiment_update",
-    "question",
-    "reflection",
-)
-"""Entry kinds the catalog must name, in the order a digest shows them."""
-PROMPT_FIELDS = ("title", "question", "entry_kind", "hint")
-KIND_FIELDS = ("label", "heading")
 FILTERS = ("bold", "italic", "heading", "quote", "bullet", "code")
-
-
-@dataclass(frozen=True, slots=True)
-class PromptDef:
-    """One reflective prompt from the catalog."""
-
-    id: str
-    title: str
-    question: str
-    entry_kind: str
-    hint: str
-
-
-@dataclass(frozen=True, slots=True)
-class KindDef:
-    """How people and digests name one kind of entry."""
-
-    label: str
-    heading: str
 
 
 class _EscapeTemplateText(Extension):
@@ -95,69 +74,24 @@ def _environment(loader: jinja2.BaseLoader, fmt: TextFormat) -> jinja2.Environme
     return env
 
 
-def _toml_line(error: tomllib.TOMLDecodeError) -> int | None:
-    found = re.search(r"line (\d+)", str(error))
-    return int(found.group(1)) if found else None
-
-
-def _table_line(source: str, section: str, key: str) -> int | None:
-    header = re.compile(rf"^\s*\[\s*{section}\s*\.\s*[\"']?{re.escape(key)}[\"']?\s*\]")
-    for number, line in enumerate(source.splitlines(), start=1):
-        if header.match(line):
-            return number
-    return None
-
-
-def _read_catalog(path: Path) -> tuple[dict[str, PromptDef], dict[str, KindDef]]:
-    source = path.read_text(encoding="utf-8")
-    try:
-        data = tomllib.loads(source)
-    except tomllib.TOMLDecodeError as exc:
-        raise TemplateError(f"not valid TOML: {exc}", path=str(path), line=_toml_line(exc)) from exc
-
-    def fields(section: str, key: str, table: object, names: tuple[str, ...]) -> dict[str, str]:
-        line = _table_line(source, section, key)
-        if not isinstance(table, dict):
-            raise TemplateError(f"'{section}.{key}' must be a table", path=str(path), line=line)
+def _compile(
+    order: tuple[Layer, ...],
+) -> tuple[list[str], dict[tuple[TextFormat, str], jinja2.Template]]:
+    """Every template file name (with `.j2`) found in `order`, compiled for every target."""
+    folders = [str(layer.templates) for layer in order if layer.templates.is_dir()]
+    loader = jinja2.FileSystemLoader(folders, encoding="utf-8")
+    names = [name for name in loader.list_templates() if name.endswith(".j2")]
+    templates: dict[tuple[TextFormat, str], jinja2.Template] = {}
+    for fmt in get_args(TextFormat):
+        env = _environment(loader, fmt)
         for name in names:
-            if not isinstance(table.get(name), str) or not table[name].strip():
+            try:
+                templates[(fmt, name.removesuffix(".j2"))] = env.get_template(name)
+            except jinja2.TemplateSyntaxError as exc:
                 raise TemplateError(
-                    f"[{section}.{key}] needs '{name}' as text (it needs {', '.join(names)})",
-                    path=str(path),
-                    line=line,
-                )
-        return {name: table[name].strip() for name in names}
-
-    prompts = {
-        key: PromptDef(id=key, **fields("prompts", key, table, PROMPT_FIELDS))
-        for key, table in dict(data.get("prompts", {})).items()
-    }
-    kinds = {
-        key: KindDef(**fields("kinds", key, table, KIND_FIELDS))
-        for key, table in dict(data.get("kinds", {})).items()
-    }
-    return prompts, kinds
-
-
-def _check_catalog(
-    path: Path, prompts: Mapping[str, PromptDef], kinds: Mapping[str, KindDef]
-) -> None:
-    if not prompts:
-        raise TemplateError("the catalog has no [prompts.<id>] tables", path=str(path))
-    for kind in KINDS:
-        if kind not in kinds:
-            raise TemplateError(
-                f"no [kinds.{kind}] table (with a label and a heading)", path=str(path)
-            )
-    source = path.read_text(encoding="utf-8")
-    for prompt in prompts.values():
-        if prompt.entry_kind not in kinds:
-            raise TemplateError(
-                f"prompt '{prompt.id}' has entry_kind '{prompt.entry_kind}'; "
-                f"kinds in the catalog: {', '.join(kinds)}",
-                path=str(path),
-                line=_table_line(source, "prompts", prompt.id),
-            )
+                    f"template syntax: {exc.message}", path=exc.filename or name, line=exc.lineno
+                ) from exc
+    return names, templates
 
 
 def _render_error(exc: Exception, name: str) -> TemplateError:
@@ -186,59 +120,44 @@ class PromptLibrary:
         prompts: Mapping[str, PromptDef],
         kinds: Mapping[str, KindDef],
         templates: Mapping[tuple[TextFormat, str], jinja2.Template],
+        origins: tuple[Origin, ...] = (),
     ) -> None:
         self.language = language
         self._prompts = dict(prompts)
         self._kinds = dict(kinds)
         self._templates = dict(templates)
         self._names = sorted({name for _, name in self._templates})
+        self._origins = origins
 
     @classmethod
-    def load(cls, root: Path, language: str = FALLBACK_LANGUAGE) -> PromptLibrary:
-        """Read the catalog and compile every template; TemplateError names any broken file."""
-        root = Path(root)
-        languages = sorted(p.name for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
-        if language not in languages:
-            raise TemplateError(
-                f"no prompts for language '{language}'; languages here: "
-                f"{', '.join(languages) or 'none'}",
-                path=str(root / language),
-            )
-        folders = [root / language]
-        if language != FALLBACK_LANGUAGE and (root / FALLBACK_LANGUAGE).is_dir():
-            folders.append(root / FALLBACK_LANGUAGE)
-        prompts: dict[str, PromptDef] = {}
-        kinds: dict[str, KindDef] = {}
-        catalog = None
-        for folder in reversed(folders):  # the chosen language last, so it wins
-            if (folder / "catalog.toml").is_file():
-                catalog = folder / "catalog.toml"
-                more_prompts, more_kinds = _read_catalog(catalog)
-                prompts.update(more_prompts)
-                kinds.update(more_kinds)
-        if catalog is None:
-            raise TemplateError(
-                "catalog.toml is missing", path=str(root / language / "catalog.toml")
-            )
-        _check_catalog(catalog, prompts, kinds)
-        loader = jinja2.FileSystemLoader([str(f / "templates") for f in folders], encoding="utf-8")
-        names = [name for name in loader.list_templates() if name.endswith(".j2")]
-        templates: dict[tuple[TextFormat, str], jinja2.Template] = {}
-        for fmt in get_args(TextFormat):
-            env = _environment(loader, fmt)
-            for name in names:
-                try:
-                    templates[(fmt, name.removesuffix(".j2"))] = env.get_template(name)
-                except jinja2.TemplateSyntaxError as exc:
-                    raise TemplateError(
-                        f"template syntax: {exc.message}",
-                        path=exc.filename or name,
-                        line=exc.lineno,
-                    ) from exc
+    def load(
+        cls, root: Path, language: str = FALLBACK_LANGUAGE, *, own: Path | None = None
+    ) -> PromptLibrary:
+        """Read the catalog and compile every template; TemplateError names any broken file.
+
+        `own` is a partnership's own folder, laid over `root`, the built-in library."""
+        order = layers(root, language, own=own)
+        catalog = load_catalog(order)
+        names, templates = _compile(order)
+        origins = (*catalog.origins, *(template_origin(order, name) for name in names))
         logger.info(
-            "prompt library %s: %s prompts, %s templates", language, len(prompts), len(names)
+            "prompt library %s: %s prompts, %s templates%s",
+            language,
+            len(catalog.prompts),
+            len(names),
+            f", {sum(o.own for o in origins)} of them from {own}" if own is not None else "",
         )
-        return cls(language=language, prompts=prompts, kinds=kinds, templates=templates)
+        return cls(
+            language=language,
+            prompts=catalog.prompts,
+            kinds=catalog.kinds,
+            templates=templates,
+            origins=origins,
+        )
+
+    def origins(self) -> tuple[Origin, ...]:
+        """Where each prompt, kind and template was read from, the partnership's own or built-in."""
+        return self._origins
 
     def prompt(self, prompt_id: str) -> PromptDef:
         try:
@@ -282,4 +201,12 @@ class PromptLibrary:
         return _tidy(text)
 
 
-__all__ = ["KINDS", "KindDef", "PromptDef", "PromptLibrary"]
+def library_for(config: Config, settings: Settings, *, builtin: Path) -> PromptLibrary:
+    """The partnership's library: its language, its own folder (if set) over `builtin`."""
+    own = own_prompts(config, settings)
+    return PromptLibrary.load(
+        builtin, config.partnership.language, own=own.folder if own is not None else None
+    )
+
+
+__all__ = ["KINDS", "KindDef", "Origin", "PromptDef", "PromptLibrary", "library_for"]

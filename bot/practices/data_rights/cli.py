@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.digests.contributions import Contributors
 from bot.practices.data_rights.erasure import Archive, ErasureLog, replay_erasures
+
+if TYPE_CHECKING:
+    from bot.app import Bot
 
 
 def add_forget_parser(sub: Any) -> None:
@@ -19,18 +22,25 @@ def add_forget_parser(sub: Any) -> None:
 async def forget_command(args: Any) -> int:
     """`huddlebot forget --replay`: after restoring a backup, forget everyone who asked again."""
     from bot.cli.one_shot import cli_bot
-    from bot.practices.data_rights.practice import DataRights
 
     async with cli_bot(args) as bot:
-        running_logs = [f.erasure_log.path for f in bot.features if isinstance(f, DataRights)]
-        log_file = ErasureLog(bot.settings.data_dir / "erasures.log", also=running_logs)
-        now = datetime.now(UTC)
-        archive = Archive(bot.config, bot.library, Contributors.of(bot.features))
-        again = await replay_erasures(
-            bot.sessions, log_file, mode=bot.config.partnership.erasure, now=now, archive=archive
-        )
+        again = await replay_logged_erasures(bot, now=datetime.now(UTC))
     if again:
         print(f"Applied {len(again)} erasure(s) again.")
     else:
         print("Every logged erasure is still in place; nothing needed doing.")
     return 0
+
+
+async def replay_logged_erasures(bot: Bot, *, now: datetime) -> list[int]:
+    """Apply every logged erasure again on `bot`'s database; returns the ids that needed it.
+
+    The archived digests they appeared in are written again with every practice's parts."""
+    from bot.practices.data_rights.practice import DataRights
+
+    running_logs = [f.erasure_log.path for f in bot.features if isinstance(f, DataRights)]
+    log_file = ErasureLog(bot.settings.data_dir / "erasures.log", also=running_logs)
+    archive = Archive(bot.config, bot.library, Contributors.of(bot.features))
+    return await replay_erasures(
+        bot.sessions, log_file, mode=bot.config.partnership.erasure, now=now, archive=archive
+    )
