@@ -1,4 +1,8 @@
-"""Alembic environment: runs on the connection huddlebot hands it (`bot.storage.database`)."""
+"""Alembic environment: runs on the connection huddlebot hands it (`bot.storage.database`).
+
+Migrations are one line of revisions in `versions/`: a new one revises the newest. The target
+metadata is every table of the core and of the practices in the list.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,8 @@ from alembic import context
 from alembic.script import ScriptDirectory
 from sqlmodel import SQLModel
 
-import bot.storage.schema  # noqa: F401  (registers every table on SQLModel.metadata)
+import bot.practices.registry
+import bot.storage.models  # noqa: F401  (the core's tables)
 from bot.storage.migrations.stored_heads import keep_newest
 
 connection = context.config.attributes.get("connection")
