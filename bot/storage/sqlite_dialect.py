@@ -22,7 +22,7 @@ from sqlalchemy import pool
 from sqlalchemy.dialects import registry
 from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 from sqlalchemy.engine import URL
-from sqlalchemy.engine.interfaces import ConnectArgsType, DBAPIConnection, DBAPIModule
+from sqlalchemy.engine.interfaces import ConnectArgsType, DBAPIConnection
 from sqlalchemy.util import await_only
 
 from bot.storage import sqlite_connection
@@ -210,8 +210,8 @@ class SqliteDialect(SQLiteDialect_pysqlite):
     supports_server_side_cursors = False
 
     @classmethod
-    def import_dbapi(cls) -> DBAPIModule:
-        return cast(DBAPIModule, SqliteDbapi())
+    def import_dbapi(cls) -> Any:  # a module in SQLAlchemy 2.0's types, DBAPIModule in 2.1's
+        return SqliteDbapi()
 
     @classmethod
     def get_pool_class(cls, url: URL) -> type[pool.Pool]:
