@@ -178,7 +178,8 @@ class SqliteConnection:
         self._jobs.put((future, self._close_sqlite))
         self._jobs.put(None)
 
-    async def _open(self) -> None:
+    async def open(self) -> None:
+        """Open the sqlite3 connection on the worker thread (once, before any other call)."""
         try:
             await self._submit(self._open_sqlite)
         except BaseException:
@@ -261,5 +262,5 @@ async def connect(
     connection = SqliteConnection(
         database, loop=asyncio.get_running_loop(), busy_timeout_ms=busy_timeout_ms, uri=uri
     )
-    await connection._open()
+    await connection.open()
     return connection

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from bot.storage.database import open_database
@@ -228,3 +229,24 @@ async def test_the_store_needs_no_third_party_sqlite_driver(tmp_path: Path) -> N
     out, err = await process.communicate()
     assert process.returncode == 0, err.decode()
     assert out.decode().split() == ["huddlebot", "42"]
+
+
+async def test_a_lock_held_past_the_busy_timeout_is_an_operational_error(tmp_path: Path) -> None:
+    """Statements through SQLAlchemy's cursor fail as the core expects of an unavailable store."""
+    path = tmp_path / "huddlebot.db"
+    async with open_database(f"sqlite+aiosqlite:///{path}?timeout=0.05") as sessions:
+        other = other_process(path)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            async with sessions() as session:
+                driver = (await (await session.connection()).get_raw_connection()).driver_connection
+                assert isinstance(driver, SqliteConnection)
+                assert await driver.fetchall("PRAGMA busy_timeout") == [(50,)]  # the URL's timeout
+                with pytest.raises(OperationalError, match="database is locked"):
+                    await (await session.connection()).execute(text("DELETE FROM seen_events"))
+                await session.rollback()
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        async with sessions.begin() as session:  # the lock is gone: the same statement works
+            await (await session.connection()).execute(text("DELETE FROM seen_events"))
