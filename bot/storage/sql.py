@@ -57,8 +57,11 @@ def _sqlite_sql(
     defaults for the columns not given."""
     compiled = statement.compile(dialect=dialect, column_keys=list(keys))
     table = cast(Table, statement.table)
+    # the dialect's own form of each type, as the compiled statement's binds use: a DateTime
+    # becomes SQLite's DATETIME, which writes its microseconds even when they are zero
     order = tuple(
-        (key, table.c[key].type.bind_processor(dialect)) for key in compiled.positiontup or ()
+        (key, table.c[key].type.dialect_impl(dialect).bind_processor(dialect))
+        for key in compiled.positiontup or ()
     )
     defaults: dict[str, Any] = {}
     for key, _ in order:
