@@ -1,10 +1,11 @@
 """The database: one async engine, short sessions, migrations applied at start.
 
 SQLite is the embedded default (WAL, a busy timeout, foreign keys on; see
-bot/storage/sqlite_connection.py);
-PostgreSQL is the same code with a different `DATABASE_URL`. A database that cannot be opened (a
-folder the bot may not write, a server that does not answer, a wrong password) stops start-up with
-a `ConfigError` saying which setting to check, never a traceback.
+bot/storage/sqlite_connection.py), opened through the project's own dialect whatever driver the
+URL names (bot/storage/sqlite_dialect.py). PostgreSQL is the same code with a different
+`DATABASE_URL`. A database that cannot be opened (a folder the bot may not write, a server that
+does not answer, a wrong password) stops start-up with a `ConfigError` saying which setting to
+check, never a traceback.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from functools import partial
 from pathlib import Path
 
 from alembic import command
@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.errors import ConfigError
-from bot.storage import sqlite_connection
+from bot.storage import sqlite_dialect
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +53,7 @@ def make_engine(url: str) -> AsyncEngine:
         # One connection: SQLite takes one writer at a time anyway, and waiting for the pool is
         # an orderly queue where waiting in SQLite's busy handler is a series of sleeps.
         return create_async_engine(
-            url,
-            async_creator=partial(sqlite_connection.connect, database),
+            make_url(url).set(drivername=sqlite_dialect.register()),
             pool_size=1,
             max_overflow=0,
             pool_timeout=60,
@@ -107,6 +106,8 @@ async def check_reachable(engine: AsyncEngine) -> None:
                 "check that the server is running and reachable at that host and port, and "
                 "that the user, password and database name in DATABASE_URL are right"
             )
+        if url.get_backend_name() == "sqlite":
+            url = url.set(drivername="sqlite")  # the file, whichever driver opens it
         raise ConfigError(
             f"cannot open the database {url.render_as_string(hide_password=True)}: {reason}",
             source="environment",

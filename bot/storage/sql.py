@@ -2,12 +2,12 @@
 
 Statements are built once per table and dialect and executed with bound values, so the hot path
 pays for no statement construction. On SQLite the compiled statement goes straight to the
-driver connection's `write` (bot/sqlite_connection.py), inside the session's own connection and
-transaction, usually without leaving the event loop; SQLAlchemy's adapter would make four trips to
-the driver's worker thread (cursor, execute, fetch, close). Values are bound through each column's
-own SQLAlchemy type (its bind processor, which runs a TypeDecorator's `process_bind_param`), so a
-value is written exactly as the usual path would write it. Errors are wrapped as SQLAlchemy's, as
-they would be on the usual path.
+driver connection's `write` (bot/storage/sqlite_connection.py), inside the session's own
+connection and transaction, usually without leaving the event loop, where a statement through
+SQLAlchemy's cursor makes a trip to the connection's worker thread and back. Values are bound
+through each column's own SQLAlchemy type (its bind processor, which runs a TypeDecorator's
+`process_bind_param`), so a value is written exactly as the usual path would write it. Errors are
+wrapped as SQLAlchemy's, as they would be on the usual path.
 """
 
 from __future__ import annotations
@@ -57,6 +57,8 @@ def _sqlite_sql(
     defaults for the columns not given."""
     compiled = statement.compile(dialect=dialect, column_keys=list(keys))
     table = cast(Table, statement.table)
+    # the dialect's own form of each type, as the compiled statement's binds use: a DateTime
+    # becomes SQLite's DATETIME, which writes its microseconds even when they are zero
     order = tuple(
         (key, table.c[key].type.dialect_impl(dialect).bind_processor(dialect))
         for key in compiled.positiontup or ()

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import sys
+import textwrap
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from bot.storage.database import open_database
@@ -22,7 +25,7 @@ INSERT = "INSERT INTO notes (text) VALUES (?) RETURNING id"
 @pytest.fixture
 async def conn(tmp_path: Path) -> AsyncIterator[SqliteConnection]:
     connection = await connect(str(tmp_path / "notes.db"), busy_timeout_ms=5_000)
-    await connection.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT UNIQUE)")
+    await connection.fetchall("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT UNIQUE)")
     await connection.commit()
     try:
         yield connection
@@ -62,12 +65,9 @@ async def test_rollback_undoes_the_writes(conn: SqliteConnection, tmp_path: Path
 
 
 async def test_the_journal_is_wal_and_foreign_keys_are_on(conn: SqliteConnection) -> None:
-    async with conn.execute("PRAGMA journal_mode") as cursor:
-        assert await cursor.fetchone() == ("wal",)
-    async with conn.execute("PRAGMA foreign_keys") as cursor:
-        assert await cursor.fetchone() == (1,)
-    async with conn.execute("PRAGMA busy_timeout") as cursor:
-        assert await cursor.fetchone() == (5_000,)
+    assert await conn.fetchall("PRAGMA journal_mode") == [("wal",)]
+    assert await conn.fetchall("PRAGMA foreign_keys") == [(1,)]
+    assert await conn.fetchall("PRAGMA busy_timeout") == [(5_000,)]
 
 
 async def test_a_locked_database_is_waited_for_off_the_loop(
@@ -88,14 +88,14 @@ async def test_a_locked_database_is_waited_for_off_the_loop(
     assert await write == [(2,)]
     await conn.commit()
     assert notes(path) == ["from the other process", "from the bot"]
-    async with conn.execute("PRAGMA busy_timeout") as cursor:
-        assert await cursor.fetchone() == (5_000,)  # the no-wait first try was undone
+    # the no-wait first try was undone
+    assert await conn.fetchall("PRAGMA busy_timeout") == [(5_000,)]
 
 
 async def test_a_write_queued_behind_the_thread_keeps_its_order(
     conn: SqliteConnection, tmp_path: Path
 ) -> None:
-    first = asyncio.create_task(conn.execute_fetchall(INSERT, ["on the thread"]))
+    first = asyncio.create_task(conn.fetchall(INSERT, ["on the thread"]))
     await asyncio.sleep(0)  # queued on the worker thread, maybe not yet run
     second = await conn.write(INSERT, ["on the loop"])
     assert await first == [(1,)]
@@ -156,8 +156,7 @@ async def test_the_log_is_copied_into_the_file_off_the_loop(
     conn: SqliteConnection, tmp_path: Path
 ) -> None:
     """Commits never checkpoint on the loop; the checkpointer's thread does it every so often."""
-    async with conn.execute("PRAGMA wal_autocheckpoint") as cursor:
-        assert await cursor.fetchone() == (0,)
+    assert await conn.fetchall("PRAGMA wal_autocheckpoint") == [(0,)]
     assert conn.checkpointer is not None
     for number in range(CHECKPOINT_EVERY):
         await conn.write(INSERT, [f"note {number}"])
@@ -182,3 +181,72 @@ async def test_columns_left_out_take_the_models_defaults(tmp_path: Path) -> None
         async with sessions() as session:
             stored = await session.get(Room, room)
     assert stored is not None and stored.active is True and stored.configured is True
+
+
+async def test_a_forced_close_ends_the_checkpointer_and_refuses_further_work(
+    conn: SqliteConnection,
+) -> None:
+    """SQLAlchemy's forced close (a connection left to the garbage collector) waits for nothing."""
+    await conn.write(INSERT, ["before"])
+    checkpointer = conn.checkpointer
+    assert checkpointer is not None and checkpointer.running
+    conn.stop()
+    assert await asyncio.to_thread(checkpointer.join, 10.0)
+    with pytest.raises(sqlite3.ProgrammingError, match="closed database"):
+        await conn.write(INSERT, ["after"])
+    with pytest.raises(sqlite3.ProgrammingError, match="closed database"):
+        await conn.fetchall("SELECT 1")
+    await conn.rollback()  # nothing left to undo, and no error
+    await conn.close()  # closing again is harmless
+
+
+async def test_the_store_needs_no_third_party_sqlite_driver(tmp_path: Path) -> None:
+    """An engine made for any SQLite URL runs on the project's own dialect and connection."""
+    code = textwrap.dedent(
+        """
+        import asyncio, sys
+        sys.modules["aiosqlite"] = None  # any import of it fails
+        from sqlalchemy import text
+        from bot.storage.database import open_database
+
+        async def main(url):
+            async with open_database(url) as sessions, sessions.begin() as session:
+                answer = (await session.execute(text("SELECT 41 + 1"))).scalar()
+                print(session.bind.dialect.driver, answer)
+
+        asyncio.run(main(sys.argv[1]))
+        """
+    )
+    url = f"sqlite+aiosqlite:///{tmp_path}/huddlebot.db"
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        code,
+        url,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await process.communicate()
+    assert process.returncode == 0, err.decode()
+    assert out.decode().split() == ["huddlebot", "42"]
+
+
+async def test_a_lock_held_past_the_busy_timeout_is_an_operational_error(tmp_path: Path) -> None:
+    """Statements through SQLAlchemy's cursor fail as the core expects of an unavailable store."""
+    path = tmp_path / "huddlebot.db"
+    async with open_database(f"sqlite+aiosqlite:///{path}?timeout=0.05") as sessions:
+        other = other_process(path)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            async with sessions() as session:
+                driver = (await (await session.connection()).get_raw_connection()).driver_connection
+                assert isinstance(driver, SqliteConnection)
+                assert await driver.fetchall("PRAGMA busy_timeout") == [(50,)]  # the URL's timeout
+                with pytest.raises(OperationalError, match="database is locked"):
+                    await (await session.connection()).execute(text("DELETE FROM seen_events"))
+                await session.rollback()
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        async with sessions.begin() as session:  # the lock is gone: the same statement works
+            await (await session.connection()).execute(text("DELETE FROM seen_events"))
