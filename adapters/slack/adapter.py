@@ -47,7 +47,6 @@ from adapters.slack.errors import SDK_ERRORS, TOKEN_REFUSED, error_code, transla
 from adapters.slack.history import find_posted
 from adapters.slack.inbound import PAYLOAD_ERRORS
 from adapters.slack.listeners import SlackListeners, skip
-from adapters.slack.reading import readable
 from adapters.slack.pacing import (
     DEFAULT_PER_CHANNEL,
     DEFAULT_WORKSPACE,
@@ -57,6 +56,7 @@ from adapters.slack.pacing import (
     retry_handlers,
 )
 from adapters.slack.people import UserDirectory
+from adapters.slack.reading import readable
 from adapters.slack.sending import SlackSender
 from adapters.slack.signature import RequestSignature
 from adapters.slack.spec import SPEC

@@ -5,8 +5,9 @@ constant time) is refused with 403 and nothing is read. A body over `adapters.co
 is a 413, refused before it is read whole. A body that is not a JSON object (not UTF-8, not JSON,
 nested too deeply) is a 400: Telegram never sends one. An object that is not an update we can read
 is logged (its update id, never its content) and acknowledged with 200, so that Telegram does not
-hold it and send it again and again ahead of the updates behind it. A readable update is handled before the answer goes back: 200 once its event
-is stored, `REDELIVER_STATUS` when storing failed, so that Telegram delivers it again (the
+hold it and send it again and again ahead of the updates behind it.
+
+A readable update is handled before the answer goes back: 200 once its event is stored, `REDELIVER_STATUS` when storing failed, so that Telegram delivers it again (the
 hand-over policy of `adapters.common.handover`; the event's dedup key keeps it from being stored
 twice).
 """

@@ -1,4 +1,4 @@
-"""Verify first, then read: forged, stale, oversized and unreadable requests at `POST /slack/events`."""
+"""Verify first, then read: forged, stale, oversized and unreadable Slack requests."""
 
 from __future__ import annotations
 
