@@ -232,8 +232,8 @@ class SlackAdapter:
             text = readable(body, content_type=request.headers.get("content-type"))
             bolt_request = AsyncBoltRequest(
                 body=text,
-                query=request.query_params,
-                headers=request.headers,  # type: ignore[arg-type]
+                query=request.url.query,
+                headers=dict(request.headers),
             )
             return to_starlette_response(await self._app.async_dispatch(bolt_request))
         except Unreadable as error:

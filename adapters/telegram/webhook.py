@@ -7,9 +7,9 @@ nested too deeply) is a 400: Telegram never sends one. An object that is not an 
 is logged (its update id, never its content) and acknowledged with 200, so that Telegram does not
 hold it and send it again and again ahead of the updates behind it.
 
-A readable update is handled before the answer goes back: 200 once its event is stored, `REDELIVER_STATUS` when storing failed, so that Telegram delivers it again (the
-hand-over policy of `adapters.common.handover`; the event's dedup key keeps it from being stored
-twice).
+A readable update is handled before the answer goes back: 200 once its event is stored,
+`REDELIVER_STATUS` when storing failed, so that Telegram delivers it again (the hand-over policy of
+`adapters.common.handover`; the event's dedup key keeps it from being stored twice).
 """
 
 from __future__ import annotations

@@ -49,9 +49,9 @@ async def test_a_timestamp_that_is_not_a_plain_integer_is_refused(
     bot: Harness, timestamp: str
 ) -> None:
     body = json.dumps(reply_event(text="forged")).encode()
-    headers: dict[str, str | bytes] = {"Content-Type": "application/json"}
-    headers.update(signed(body, timestamp))
-    headers["X-Slack-Request-Timestamp"] = timestamp.encode()  # as sent, in UTF-8
+    headers: dict[bytes, bytes] = {b"Content-Type": b"application/json"}
+    headers.update((k.encode(), v.encode()) for k, v in signed(body, timestamp).items())
+    headers[b"X-Slack-Request-Timestamp"] = timestamp.encode()  # as sent, in UTF-8
     response = await bot.http.post("/slack/events", content=body, headers=headers)
     assert response.status_code == 401
     assert bot.received == []
