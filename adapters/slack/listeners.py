@@ -245,5 +245,5 @@ def _metadata_author(body: dict[str, Any]) -> str:
     try:
         metadata = str((body.get("view") or {}).get("private_metadata"))
         return inbound.ModalContext.decode(metadata).author
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RecursionError):
         return ""

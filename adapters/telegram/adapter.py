@@ -39,6 +39,7 @@ from adapters.telegram.polling import Poller
 from adapters.telegram.sending import Poster
 from adapters.telegram.spec import SPEC
 from adapters.telegram.webhook import WEBHOOK_PATH, webhook_route, webhook_target
+from bot.core import checks
 from bot.core.clock import Clock, SystemClock
 from bot.core.messages import Delivery
 from bot.core.ports import EventSink, TextFormat
@@ -175,10 +176,11 @@ class TelegramAdapter:
             raise NotStored(f"telegram update {update.update_id} arrived while not connected")
         try:
             event = translate(update, me=connection.me, now=self._clock.now(), verbs=self._verbs)
-        except Exception:
-            log.warning(
-                "skipping telegram update %s: unexpected shape", update.update_id, exc_info=True
-            )
+        except checks.Refused as refused:
+            log.warning("telegram: skipped update %s: %s", update.update_id, refused)
+            event = None
+        except Exception:  # a shape translate does not expect: a bug to fix, the update skipped
+            log.exception("telegram: could not translate update %s", update.update_id)
             event = None
         try:
             if event is not None:
