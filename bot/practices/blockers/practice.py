@@ -17,6 +17,7 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.core import checks
 from bot.core.entries import save_entry
 from bot.core.events import ButtonPress, Command, InboundEvent
 from bot.core.inbound import answer_here, is_steward
@@ -174,7 +175,7 @@ def _kind_buttons(blocker_id: int) -> tuple[Button, ...]:
 
 def _parse_id(text: str) -> int | None:
     text = text.strip().lstrip("#")
-    return int(text) if text.isdigit() else None
+    return checks.whole_number(text)
 
 
 class Blockers:

@@ -24,6 +24,7 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.core import checks
 from bot.core.entries import save_entry
 from bot.core.events import ButtonPress, Command, DirectMessage, InboundEvent
 from bot.core.inbound import answer_here
@@ -160,7 +161,8 @@ async def stories_for_stewards(
 async def own_story(ctx: Context, raw_id: str) -> tuple[Entry, StoryDetail]:
     """The sender's story numbered `raw_id`, or a kind InputError."""
     raw_id = raw_id.strip().lstrip("#")
-    entry = await ctx.session.get(Entry, int(raw_id)) if raw_id.isdigit() else None
+    number = checks.whole_number(raw_id)
+    entry = await ctx.session.get(Entry, number) if number is not None else None
     if entry is None or entry.kind != "story" or entry.id is None:
         raise InputError("stories/unknown", story_id=raw_id)
     if entry.person_id != ctx.who.person_id:
@@ -232,7 +234,7 @@ class Stories:
         if sub in ("list", "mine") and not rest:
             return await self._list(ctx, event)
         number, _, more = rest.partition(" ")
-        if sub in SUBCOMMANDS and (not rest or number.lstrip("#").isdigit()):
+        if sub in SUBCOMMANDS and (not rest or checks.whole_number(number.lstrip("#")) is not None):
             if not rest:
                 raise InputError("stories/usage", subcommand=sub)
             return await self._manage(ctx, event, sub, number, more.strip())
@@ -250,7 +252,7 @@ class Stories:
             # "story withdraw 12" written as a private message: a request, not a story
             first, _, rest = saved.text.partition(" ")
             number, _, more = rest.strip().partition(" ")
-            if first.lower() in SUBCOMMANDS and number.lstrip("#").isdigit():
+            if first.lower() in SUBCOMMANDS and checks.whole_number(number.lstrip("#")) is not None:
                 await ctx.session.delete(entry)
                 return await self._manage(ctx, event, first.lower(), number, more.strip())
             if saved.text.strip().lower() in ("list", "mine"):
