@@ -71,12 +71,12 @@ async def bench(count: int, seed: int, folder: Path) -> None:
             assert server is not None
             base = f"http://127.0.0.1:{server.port}"
             logging.getLogger("aiohttp.access").setLevel(logging.WARNING)  # the fakes' access log
-            before = len(log.getvalue().encode())
+            before = len(log.getvalue().encode("utf-8", "backslashreplace"))
             started = time.perf_counter()
             outcome = await drive(base, count=count, seed=seed)
             took = time.perf_counter() - started
             await harness.bot.dispatcher.drain()
-            grown = len(log.getvalue().encode()) - before
+            grown = len(log.getvalue().encode("utf-8", "backslashreplace")) - before
             sent_before = len(telegram.sent())
             update = telegram.message_update(TELEGRAM_CHAT, "/learned a normal reply afterwards")
             headers = {"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET}
@@ -97,6 +97,9 @@ async def bench(count: int, seed: int, folder: Path) -> None:
             replied = len(telegram.sent()) > sent_before
     root.removeHandler(handler)
     text = log.getvalue()
+    for line in text.splitlines():
+        if any(0xD800 <= ord(c) <= 0xDFFF for c in line):
+            print("SURROGATE:", ascii(line)[:300])
     print(
         f"requests: {count} (seed {seed}) in {took:.1f}s; connection failures: {outcome.failures}"
     )

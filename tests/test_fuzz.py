@@ -85,5 +85,11 @@ async def test_signed_hostile_bodies_get_no_5xx_and_a_normal_reply_is_answered_a
         if len(r.getMessage()) >= LINE_LIMIT and r.name != "aiohttp.access"
     ]
     assert not long, long
+    surrogates = [r.name for r in records if not r.getMessage().isascii() and _surrogate(r)]
+    assert not surrogates, surrogates
     assert "Plain words still work" in texts
     assert answered_after > answered_before
+
+
+def _surrogate(record: logging.LogRecord) -> bool:
+    return any(0xD800 <= ord(char) <= 0xDFFF for char in record.getMessage())

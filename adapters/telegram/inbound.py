@@ -27,6 +27,7 @@ from typing import Any
 
 from telegram import CallbackQuery, Chat, Message, Update, User
 
+from adapters.telegram.updates import loggable_id
 from bot.core import checks
 from bot.core.events import (
     ButtonPress,
@@ -89,7 +90,9 @@ def translate(
         return _from_message(update.message, me=me, verbs=verbs, raw=update.to_dict())
     if update.callback_query is not None:
         return _from_callback(update.callback_query, now=now, raw=update.to_dict())
-    log.debug("skipping telegram update %s of a kind we do not handle", update.update_id)
+    log.debug(
+        "skipping telegram update %s of a kind we do not handle", loggable_id(update.update_id)
+    )
     return None
 
 
@@ -137,12 +140,14 @@ def _from_message(
 ) -> InboundEvent | None:
     user = message.from_user
     if user is None or user.is_bot or message.sender_chat is not None:
-        log.debug("skipping telegram message %s: not from a person", message.message_id)
+        log.debug(
+            "skipping telegram message %s: not from a person", loggable_id(message.message_id)
+        )
         return None
     raw_text = message.text if message.text is not None else message.caption
     text = checks.text(raw_text, what="message text") if raw_text is not None else ""
     if not text:
-        log.debug("skipping telegram message %s: no text", message.message_id)
+        log.debug("skipping telegram message %s: no text", loggable_id(message.message_id))
         return None
     chat = checks.identifier(message.chat.id, what="chat id")
     private = message.chat.type == Chat.PRIVATE
@@ -187,7 +192,9 @@ def _from_callback(
 ) -> InboundEvent | None:
     data = query.data
     if not data or CALLBACK_SEPARATOR not in data:
-        log.warning("skipping button press %s: callback data we did not send", query.id)
+        log.warning(
+            "skipping button press %s: callback data we did not send", loggable_id(query.id)
+        )
         return None
     message = query.message
     if message is None:

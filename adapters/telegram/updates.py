@@ -32,8 +32,19 @@ def read_update(data: Mapping[str, Any], bot: Bot) -> Update | None:
 
 def update_id(data: Mapping[str, Any]) -> str:
     """The update's id for a log line: a number, or `?`."""
-    value = data.get("update_id")
-    return str(value) if isinstance(value, int) and abs(value) < 10**12 else "?"
+    return loggable_id(data.get("update_id"))
+
+
+def loggable_id(value: object) -> str:
+    """An id from Telegram as a log line may show it: a plain number of up to 20 digits, or `?`."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        return "?"
+    text = str(value)
+    return (
+        text
+        if len(text) <= 20 and text.lstrip("-").isascii() and text.lstrip("-").isdigit()
+        else "?"
+    )
 
 
 def update_kind(data: Mapping[str, Any]) -> str:

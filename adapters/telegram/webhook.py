@@ -26,7 +26,7 @@ from telegram import Bot, Update
 
 from adapters.common.body import BodyRefused, Unreadable, decode, parse_json, read_body
 from adapters.common.handover import REDELIVER_STATUS
-from adapters.telegram.updates import read_update
+from adapters.telegram.updates import loggable_id, read_update
 from bot.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -67,7 +67,9 @@ def webhook_route(*, secret: str, bot: BotLookup, handle: UpdateHandler) -> Rout
         try:
             await handle(update)
         except Exception:
-            log.exception("telegram webhook: update %s could not be stored", update.update_id)
+            log.exception(
+                "telegram webhook: update %s could not be stored", loggable_id(update.update_id)
+            )
             return PlainTextResponse("try again", status_code=REDELIVER_STATUS)
         return Response(status_code=200)
 
