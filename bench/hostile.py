@@ -17,6 +17,7 @@ import logging
 import tempfile
 import textwrap
 import time
+from collections import Counter
 from pathlib import Path
 
 import aiohttp
@@ -106,11 +107,24 @@ async def bench(count: int, seed: int, folder: Path) -> None:
     for code, number in sorted(outcome.statuses.items()):
         print(f"  HTTP {code}: {number}")
     print(f"tracebacks in the log: {text.count('Traceback (most recent call last)')}")
+    for kind, number in _traceback_kinds(text).most_common():
+        print(f"  {number} x {kind}")
     print(f"log growth: {grown} bytes; longest line: {max(map(len, text.splitlines() or ['']))}")
     print(
         f"normal reply afterwards: HTTP {status}, stored {len(stored) == 1}, answered {replied}, "
         f"in {answered * 1000:.0f} ms"
     )
+
+
+def _traceback_kinds(text: str) -> Counter[str]:
+    """Each traceback's last line (the exception) with the log line it followed."""
+    kinds: Counter[str] = Counter()
+    lines = text.splitlines()
+    for at, line in enumerate(lines):
+        if line.startswith("Traceback (most recent call last)"):
+            end = next((i for i in range(at + 1, len(lines)) if not lines[i].startswith(" ")), at)
+            kinds[f"{lines[at - 1][24:140]} | {lines[end][:160]}"] += 1
+    return kinds
 
 
 def main() -> None:

@@ -138,6 +138,8 @@ def _replied_bot_message(message: Message, me: BotIdentity) -> Message | None:
 def _from_message(
     message: Message, *, me: BotIdentity, verbs: Collection[str], raw: dict[str, Any]
 ) -> InboundEvent | None:
+    if getattr(message, "chat", None) is None:
+        raise checks.Refused("message has no chat")
     user = message.from_user
     if user is None or user.is_bot or message.sender_chat is not None:
         log.debug(
@@ -191,7 +193,9 @@ def _from_callback(
     query: CallbackQuery, *, now: datetime, raw: dict[str, Any]
 ) -> InboundEvent | None:
     data = query.data
-    if not data or CALLBACK_SEPARATOR not in data:
+    if query.from_user is None:
+        raise checks.Refused("button press has no sender")
+    if not isinstance(data, str) or CALLBACK_SEPARATOR not in data:
         log.warning(
             "skipping button press %s: callback data we did not send", loggable_id(query.id)
         )
@@ -200,6 +204,8 @@ def _from_callback(
     if message is None:
         log.debug("skipping a button press on an inline message")
         return None
+    if getattr(message, "chat", None) is None:
+        raise checks.Refused("button press has no chat")
     action, value = data.split(CALLBACK_SEPARATOR, 1)
     topic = _topic(message) if isinstance(message, Message) else None
     return ButtonPress(
