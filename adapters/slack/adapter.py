@@ -31,10 +31,9 @@ import aiohttp
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.adapter.socket_mode.async_internals import send_async_response
 from slack_bolt.adapter.socket_mode.internals import build_headers
-from slack_bolt.adapter.starlette.async_handler import to_async_bolt_request, to_starlette_response
+from slack_bolt.adapter.starlette.async_handler import to_starlette_response
 from slack_bolt.async_app import AsyncApp, AsyncBoltRequest
 from slack_bolt.response import BoltResponse
-from slack_sdk.signature import SignatureVerifier
 from slack_sdk.socket_mode.async_client import AsyncBaseSocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.web.async_client import AsyncWebClient
@@ -42,6 +41,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from adapters.common.body import BodyRefused, Unreadable, read_body
 from adapters.common.handover import NotStored, hand_over
 from adapters.slack.errors import SDK_ERRORS, TOKEN_REFUSED, error_code, translate
 from adapters.slack.history import find_posted
@@ -56,7 +56,9 @@ from adapters.slack.pacing import (
     retry_handlers,
 )
 from adapters.slack.people import UserDirectory
+from adapters.slack.reading import readable
 from adapters.slack.sending import SlackSender
+from adapters.slack.signature import RequestSignature
 from adapters.slack.spec import SPEC
 from bot.core.clock import Clock, SystemClock
 from bot.core.events import InboundEvent
@@ -117,19 +119,24 @@ class SlackAdapter:
             monotonic=monotonic,
             timeout=timeout,
         )
-        self._verifier = SignatureVerifier(signing_secret) if signing_secret else None
+        clock = clock or SystemClock()
+        self._signature = (
+            RequestSignature(signing_secret, now=lambda: clock.now().timestamp())
+            if signing_secret and app_token is None
+            else None
+        )
         self._app = AsyncApp(
             name="huddlebot",
             client=self._client,
             signing_secret=signing_secret or "",
             process_before_response=True,
-            request_verification_enabled=app_token is None,
+            request_verification_enabled=False,  # `_endpoint` verifies, before any parsing
         )
         SlackListeners(
             client=self._client,
             people=UserDirectory(self._client, lookup_timeout=lookup_timeout, monotonic=monotonic),
             sender=self._sender,
-            clock=clock or SystemClock(),
+            clock=clock,
             hand_over=self._hand_over,
             timeout=timeout,
         ).register(self._app)
@@ -202,25 +209,39 @@ class SlackAdapter:
             await session.close()
 
     async def _endpoint(self, request: Request) -> Response:
+        """Limit, verify, read, then hand to bolt: see `adapters.slack.reading`."""
+        try:
+            body = await read_body(request)
+        except BodyRefused as refused:
+            logger.warning("Slack: refused a request: %s", refused.reason)
+            return PlainTextResponse("refused", status_code=refused.status)
+        problem = self._signature.problem(body, request.headers) if self._signature else None
+        if problem is not None:
+            logger.warning("Slack: refused a request that is not Slack's: %s", problem)
+            return PlainTextResponse("invalid request", status_code=401)
         if self._sink is None:
             return PlainTextResponse("huddlebot is not ready yet", status_code=503)
-        body = await request.body()
-        retry = request.headers.get("x-slack-retry-num")
+        retry = request.headers.get("x-slack-retry-num", "")
         if retry:
             logger.info(
-                "Slack: redelivery %s (%s)",
+                "Slack: redelivery %.8s (%.40s)",
                 retry,
                 request.headers.get("x-slack-retry-reason", "no reason given"),
             )
         try:
-            bolt_request = to_async_bolt_request(request, body)
+            text = readable(body, content_type=request.headers.get("content-type"))
+            bolt_request = AsyncBoltRequest(
+                body=text,
+                query=request.url.query,
+                headers=dict(request.headers),
+            )
             return to_starlette_response(await self._app.async_dispatch(bolt_request))
+        except Unreadable as error:
+            skip("request", error)
         except PAYLOAD_ERRORS as error:
-            # Bolt could not read the body (not JSON, or missing what its routing expects).
-            if self._verifier and not self._verifier.is_valid_request(body, dict(request.headers)):
-                return PlainTextResponse("invalid request", status_code=401)
-            skip("request", f"the body cannot be read ({type(error).__name__}: {error})")
-            return Response(status_code=200)
+            # Bolt could not route the body (missing what its routing expects).
+            skip("request", f"bolt could not route it ({type(error).__name__})")
+        return Response(status_code=200)
 
     async def _dispatch_socket(
         self, client: AsyncBaseSocketModeClient, request: SocketModeRequest

@@ -22,6 +22,7 @@ from adapters.slack.blocks import (
     state_value,
 )
 from adapters.slack.text import UserName, plain_text
+from bot.core import checks
 from bot.core.events import (
     ButtonPress,
     Command,
@@ -42,6 +43,9 @@ class MalformedPayload(ValueError):
     """A payload the adapter cannot read; the reason says what is wrong."""
 
 
+VALUE_LIMIT = 2000
+"""The longest button value Slack sends back."""
+
 PAYLOAD_ERRORS = (KeyError, IndexError, TypeError, AttributeError, ValueError)
 """What reading a payload that lacks what is expected raises (here or inside bolt)."""
 
@@ -50,7 +54,24 @@ def _str(data: Mapping[str, Any], key: str, what: str) -> str:
     value = data.get(key)
     if not isinstance(value, str) or not value:
         raise MalformedPayload(f"{what} has no '{key}'")
-    return value
+    return _id(value, f"{what} '{key}'")
+
+
+def _id(value: object, what: str, *, optional: bool = False) -> str:
+    """`value` through the core's boundary check for ids, as a `MalformedPayload` when refused."""
+    try:
+        if optional:
+            return checks.optional_identifier(value, what=what)
+        return checks.identifier(value, what=what)
+    except checks.Refused as refused:
+        raise MalformedPayload(str(refused)) from None
+
+
+def _text(value: object, what: str, *, limit: int = checks.TEXT_LIMIT) -> str:
+    try:
+        return checks.text(value, what=what, limit=limit)
+    except checks.Refused as refused:
+        raise MalformedPayload(str(refused)) from None
 
 
 def _dict(data: Mapping[str, Any], key: str, what: str) -> Mapping[str, Any]:
@@ -66,7 +87,7 @@ def _sender(user_id: str, team_id: str, user_name: UserName, fallback: str = "")
     return Sender(
         platform=PLATFORM,
         user_id=user_id,
-        display_name=user_name(user_id) or fallback,
+        display_name=checks.name(user_name(user_id) or fallback, what="display name"),
         team_id=team_id,
         dm_chat=user_id,
     )
@@ -92,20 +113,22 @@ def message(
     text = event.get("text")
     if not isinstance(text, str):
         raise MalformedPayload("message event has no 'text'")
-    team = str(event.get("user_team") or event.get("team") or body.get("team_id") or "")
-    event_id = body.get("event_id")
+    team = _id(
+        event.get("user_team") or event.get("team") or body.get("team_id"), "team", optional=True
+    )
+    event_id = _id(body.get("event_id"), "event_id", optional=True)
     common: dict[str, Any] = {
         "platform": PLATFORM,
-        "dedup_key": event_id if isinstance(event_id, str) and event_id else f"{channel}:{ts}",
+        "dedup_key": event_id or f"{channel}:{ts}",
         "sender": _sender(user, team, user_name),
         "chat": channel,
         "received_at": now,
         "raw": body,
-        "text": plain_text(text, user_name=user_name),
+        "text": _text(plain_text(text, user_name=user_name), "message text"),
         "message_ref": ts,
     }
-    thread_ts = event.get("thread_ts")
-    if isinstance(thread_ts, str) and thread_ts and thread_ts != ts:
+    thread_ts = _id(event.get("thread_ts"), "thread_ts", optional=True)
+    if thread_ts and thread_ts != ts:
         return Reply(in_reply_to=thread_ts, **common)
     if event.get("channel_type") == "im" or is_dm(channel):
         return DirectMessage(**common)
@@ -125,17 +148,21 @@ def slash_command(body: Mapping[str, Any], *, user_name: UserName, now: datetime
     channel = _str(body, "channel_id", "slash command")
     user = _str(body, "user_id", "slash command")
     trigger = _str(body, "trigger_id", "slash command")
-    verb, args = split_command(plain_text(str(body.get("text") or ""), user_name=user_name))
+    words = _text(body.get("text") or "", "slash command text")
+    verb, args = split_command(plain_text(words, user_name=user_name))
     return Command(
         platform=PLATFORM,
         dedup_key=f"cmd:{trigger}",
         sender=_sender(
-            user, str(body.get("team_id") or ""), user_name, str(body.get("user_name") or "")
+            user,
+            _id(body.get("team_id"), "team_id", optional=True),
+            user_name,
+            str(body.get("user_name") or ""),
         ),
         chat=channel,
         received_at=now,
         raw=body,
-        verb=verb,
+        verb=verb[: checks.ID_LIMIT],
         args=args,
         private=is_dm(channel) or body.get("channel_name") == "directmessage",
     )
@@ -147,17 +174,24 @@ def button_presses(
     """A `block_actions` payload as one ButtonPress per action (Slack sends one in practice)."""
     user = _dict(body, "user", "block_actions")
     user_id = _str(user, "id", "block_actions user")
-    team = str(user.get("team_id") or (body.get("team") or {}).get("id") or "")
-    container = body.get("container") or {}
-    channel = (body.get("channel") or {}).get("id") or container.get("channel_id")
+    team = _id(user.get("team_id") or _dict_or_empty(body, "team").get("id"), "team", optional=True)
+    container = _dict_or_empty(body, "container")
+    channel = _dict_or_empty(body, "channel").get("id") or container.get("channel_id")
     if not isinstance(channel, str) or not channel:
         raise MalformedPayload("block_actions has no channel")
-    message_ref = container.get("message_ts") or (body.get("message") or {}).get("ts")
+    channel = _id(channel, "block_actions channel")
+    message_ref = _id(
+        container.get("message_ts") or _dict_or_empty(body, "message").get("ts"),
+        "message ts",
+        optional=True,
+    )
     actions = body.get("actions")
     if not isinstance(actions, list) or not actions:
         raise MalformedPayload("block_actions has no actions")
     presses = []
     for action in actions:
+        if not isinstance(action, Mapping):
+            raise MalformedPayload("an action is not an object")
         raw_id = _str(action, "action_id", "action")
         action_ts = _str(action, "action_ts", "action")
         presses.append(
@@ -169,8 +203,8 @@ def button_presses(
                 received_at=now,
                 raw=body,
                 action=action_name(raw_id),
-                value=str(action.get("value") or ""),
-                message_ref=message_ref if isinstance(message_ref, str) else None,
+                value=_text(action.get("value") or "", "action value", limit=VALUE_LIMIT),
+                message_ref=message_ref or None,
             )
         )
     return presses
@@ -181,10 +215,26 @@ def _submission(body: Mapping[str, Any]) -> tuple[Mapping[str, Any], str, str, M
     user = _dict(body, "user", "view_submission")
     try:
         context = ModalContext.decode(str(view.get("private_metadata") or ""))
-    except ValueError as error:
-        raise MalformedPayload(f"view_submission metadata unreadable: {error}") from error
-    team = str(user.get("team_id") or (body.get("team") or {}).get("id") or "")
-    return view, _str(user, "id", "view_submission user"), team, context
+    except (ValueError, RecursionError) as error:
+        raise MalformedPayload(
+            f"view_submission metadata unreadable ({type(error).__name__})"
+        ) from None
+    team = _id(user.get("team_id") or _dict_or_empty(body, "team").get("id"), "team", optional=True)
+    return view, _str(user, "id", "view_submission user"), team, _checked_context(context)
+
+
+def _dict_or_empty(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    value = data.get(key)
+    return value if isinstance(value, Mapping) else {}
+
+
+def _checked_context(context: ModalContext) -> ModalContext:
+    return ModalContext(
+        channel=_id(context.channel, "modal channel"),
+        message_ts=_id(context.message_ts, "modal message ts", optional=True),
+        thread_ts=_id(context.thread_ts, "modal thread ts", optional=True),
+        author=_id(context.author, "modal author", optional=True),
+    )
 
 
 def story_submission(body: Mapping[str, Any], *, user_name: UserName, now: datetime) -> Command:
@@ -198,7 +248,7 @@ def story_submission(body: Mapping[str, Any], *, user_name: UserName, now: datet
         received_at=now,
         raw=body,
         verb="story",
-        args=state_value(view, TEXT_BLOCK, TEXT_ACTION).strip(),
+        args=_text(state_value(view, TEXT_BLOCK, TEXT_ACTION), "story text").strip(),
         private=is_dm(context.channel),
     )
 
@@ -214,8 +264,8 @@ def save_submission(
     view, user, team, context = _submission(body)
     kind = state_value(view, KIND_BLOCK, KIND_ACTION)
     if kind not in SAVE_KINDS:
-        raise MalformedPayload(f"unknown entry kind '{kind}'")
-    text = state_value(view, TEXT_BLOCK, TEXT_ACTION).strip()
+        raise MalformedPayload("unknown entry kind")
+    text = _text(state_value(view, TEXT_BLOCK, TEXT_ACTION), "saved text").strip()
     common: dict[str, Any] = {
         "platform": PLATFORM,
         "dedup_key": f"view:{_str(view, 'id', 'view')}",

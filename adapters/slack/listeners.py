@@ -94,7 +94,7 @@ class SlackListeners:
             )
             return BoltResponse(status=REDELIVER_STATUS, body="")
         if isinstance(error, inbound.PAYLOAD_ERRORS):
-            skip(f"{kind} payload", f"{type(error).__name__}: {error}")
+            skip(f"{_kind(kind)} payload", type(error).__name__)
             return BoltResponse(status=200, body="")
         logger.error(
             "Slack: could not handle a %s payload; Slack may deliver it again", kind, exc_info=error
@@ -245,5 +245,11 @@ def _metadata_author(body: dict[str, Any]) -> str:
     try:
         metadata = str((body.get("view") or {}).get("private_metadata"))
         return inbound.ModalContext.decode(metadata).author
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RecursionError):
         return ""
+
+
+def _kind(kind: object) -> str:
+    """A payload's type for a log line: short, and only if it looks like a type name."""
+    text = str(kind)
+    return text if len(text) <= 40 and text.replace("_", "").isalnum() and text.isascii() else "?"

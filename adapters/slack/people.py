@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Iterable
 
 from slack_sdk.web.async_client import AsyncWebClient
@@ -12,6 +13,9 @@ from adapters.slack.errors import SDK_ERRORS, translate
 from adapters.slack.pacing import Monotonic
 
 logger = logging.getLogger(__name__)
+
+_USER_ID = re.compile(r"[UWB][A-Z0-9]{1,20}")
+"""What a Slack user id looks like; nothing else is looked up."""
 
 RETRY_AFTER = 300.0
 """Seconds before asking again about a person whose lookup failed."""
@@ -40,7 +44,7 @@ class UserDirectory:
             u
             for u in dict.fromkeys(users)
             if isinstance(u, str)
-            and u
+            and _USER_ID.fullmatch(u)
             and u not in self._names
             and self._failed_at.get(u, float("-inf")) + RETRY_AFTER < now
         ]

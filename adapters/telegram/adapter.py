@@ -38,7 +38,9 @@ from adapters.telegram.pacing import Monotonic, Pacer, Sleep
 from adapters.telegram.polling import Poller
 from adapters.telegram.sending import Poster
 from adapters.telegram.spec import SPEC
+from adapters.telegram.updates import loggable_id
 from adapters.telegram.webhook import WEBHOOK_PATH, webhook_route, webhook_target
+from bot.core import checks
 from bot.core.clock import Clock, SystemClock
 from bot.core.messages import Delivery
 from bot.core.ports import EventSink, TextFormat
@@ -172,13 +174,16 @@ class TelegramAdapter:
     async def _dispatch(self, update: Update) -> None:
         connection = self._connection
         if connection is None:
-            raise NotStored(f"telegram update {update.update_id} arrived while not connected")
+            raise NotStored(
+                f"telegram update {loggable_id(update.update_id)} arrived while not connected"
+            )
         try:
             event = translate(update, me=connection.me, now=self._clock.now(), verbs=self._verbs)
-        except Exception:
-            log.warning(
-                "skipping telegram update %s: unexpected shape", update.update_id, exc_info=True
-            )
+        except checks.Refused as refused:
+            log.warning("telegram: skipped update %s: %s", loggable_id(update.update_id), refused)
+            event = None
+        except Exception:  # a shape translate does not expect: a bug to fix, the update skipped
+            log.exception("telegram: could not translate update %s", loggable_id(update.update_id))
             event = None
         try:
             if event is not None:
@@ -275,7 +280,9 @@ async def _answer(update: Update) -> None:
     try:
         await query.answer()
     except TelegramError as exc:
-        log.warning("could not answer telegram button press %s: %s", query.id, exc.message)
+        log.warning(
+            "could not answer telegram button press %s: %s", loggable_id(query.id), exc.message
+        )
 
 
 def _polling_ended(task: asyncio.Task[None]) -> None:

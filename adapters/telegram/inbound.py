@@ -27,6 +27,8 @@ from typing import Any
 
 from telegram import CallbackQuery, Chat, Message, Update, User
 
+from adapters.telegram.updates import loggable_id
+from bot.core import checks
 from bot.core.events import (
     ButtonPress,
     Command,
@@ -44,6 +46,8 @@ log = logging.getLogger(__name__)
 
 PLATFORM = "telegram"
 CALLBACK_SEPARATOR = "|"
+CALLBACK_LIMIT = 64
+"""Telegram's limit for a button's callback data, in bytes."""
 DEFAULT_VERBS = frozenset(
     {
         "learned",
@@ -86,7 +90,9 @@ def translate(
         return _from_message(update.message, me=me, verbs=verbs, raw=update.to_dict())
     if update.callback_query is not None:
         return _from_callback(update.callback_query, now=now, raw=update.to_dict())
-    log.debug("skipping telegram update %s of a kind we do not handle", update.update_id)
+    log.debug(
+        "skipping telegram update %s of a kind we do not handle", loggable_id(update.update_id)
+    )
     return None
 
 
@@ -95,18 +101,23 @@ def callback_data(action: str, value: str) -> str:
     if not action or CALLBACK_SEPARATOR in action:
         raise ValueError(f"a button action must be non-empty and have no '|': {action!r}")
     data = f"{action}{CALLBACK_SEPARATOR}{value}"
-    if len(data.encode("utf-8")) > 64:
+    if len(data.encode("utf-8")) > CALLBACK_LIMIT:
         raise ValueError(f"button data is over Telegram's 64 bytes: {data!r}")
     return data
 
 
 def sender_of(user: User) -> Sender:
-    return Sender(platform=PLATFORM, user_id=str(user.id), display_name=user.full_name)
+    """The person behind `user`, through the core's boundary checks (`checks.Refused`)."""
+    return Sender(
+        platform=PLATFORM,
+        user_id=checks.identifier(user.id, what="user id"),
+        display_name=checks.name(user.full_name, what="user name"),
+    )
 
 
 def _topic(message: Message) -> str | None:
     if message.is_topic_message and message.message_thread_id is not None:
-        return str(message.message_thread_id)
+        return checks.identifier(message.message_thread_id, what="topic id")
     return None
 
 
@@ -127,19 +138,24 @@ def _replied_bot_message(message: Message, me: BotIdentity) -> Message | None:
 def _from_message(
     message: Message, *, me: BotIdentity, verbs: Collection[str], raw: dict[str, Any]
 ) -> InboundEvent | None:
+    if getattr(message, "chat", None) is None:
+        raise checks.Refused("message has no chat")
     user = message.from_user
     if user is None or user.is_bot or message.sender_chat is not None:
-        log.debug("skipping telegram message %s: not from a person", message.message_id)
+        log.debug(
+            "skipping telegram message %s: not from a person", loggable_id(message.message_id)
+        )
         return None
-    text = message.text if message.text is not None else message.caption
+    raw_text = message.text if message.text is not None else message.caption
+    text = checks.text(raw_text, what="message text") if raw_text is not None else ""
     if not text:
-        log.debug("skipping telegram message %s: no text", message.message_id)
+        log.debug("skipping telegram message %s: no text", loggable_id(message.message_id))
         return None
-    chat = str(message.chat.id)
+    chat = checks.identifier(message.chat.id, what="chat id")
     private = message.chat.type == Chat.PRIVATE
     common: dict[str, Any] = {
         "platform": PLATFORM,
-        "dedup_key": f"{chat}:{message.message_id}",
+        "dedup_key": f"{chat}:{checks.identifier(message.message_id, what='message id')}",
         "sender": sender_of(user),
         "chat": chat,
         "topic": _topic(message),
@@ -156,15 +172,18 @@ def _from_message(
         if name == "start":
             return Started(payload=args, **common) if private else None
         if name in verbs or private or addressee is not None:
-            thread_ref = str(replied.message_id) if replied is not None else None
+            thread_ref = (
+                checks.identifier(replied.message_id, what="message id")
+                if replied is not None
+                else None
+            )
             return Command(verb=name, args=args, private=private, thread_ref=thread_ref, **common)
         log.debug("ignoring /%s in a group: not one of ours", name)
         return None
-    message_ref = str(message.message_id)
+    message_ref = checks.identifier(message.message_id, what="message id")
     if replied is not None:
-        return Reply(
-            text=text, message_ref=message_ref, in_reply_to=str(replied.message_id), **common
-        )
+        in_reply_to = checks.identifier(replied.message_id, what="message id")
+        return Reply(text=text, message_ref=message_ref, in_reply_to=in_reply_to, **common)
     if private:
         return DirectMessage(text=text, message_ref=message_ref, **common)
     return RoomMessage(text=text, message_ref=message_ref, **common)
@@ -174,24 +193,30 @@ def _from_callback(
     query: CallbackQuery, *, now: datetime, raw: dict[str, Any]
 ) -> InboundEvent | None:
     data = query.data
-    if not data or CALLBACK_SEPARATOR not in data:
-        log.warning("skipping a button press with callback data we did not send: %r", data)
+    if query.from_user is None:
+        raise checks.Refused("button press has no sender")
+    if not isinstance(data, str) or CALLBACK_SEPARATOR not in data:
+        log.warning(
+            "skipping button press %s: callback data we did not send", loggable_id(query.id)
+        )
         return None
     message = query.message
     if message is None:
         log.debug("skipping a button press on an inline message")
         return None
+    if getattr(message, "chat", None) is None:
+        raise checks.Refused("button press has no chat")
     action, value = data.split(CALLBACK_SEPARATOR, 1)
     topic = _topic(message) if isinstance(message, Message) else None
     return ButtonPress(
         platform=PLATFORM,
-        dedup_key=f"cb:{query.id}",
+        dedup_key=f"cb:{checks.identifier(query.id, what='callback query id')}",
         sender=sender_of(query.from_user),
-        chat=str(message.chat.id),
+        chat=checks.identifier(message.chat.id, what="chat id"),
         topic=topic,
         received_at=now,
         raw=raw,
-        action=action,
-        value=value,
-        message_ref=str(message.message_id),
+        action=checks.identifier(action, what="button action"),
+        value=checks.text(value, what="button value", limit=CALLBACK_LIMIT),
+        message_ref=checks.identifier(message.message_id, what="message id"),
     )

@@ -1,18 +1,20 @@
 """`POST /telegram/webhook`: Telegram's calls, checked and handed on.
 
 A call without the secret token Telegram was given (`X-Telegram-Bot-Api-Secret-Token`, compared in
-constant time) is refused with 403 and nothing is read. A body that is not a JSON object is a 400;
-an object that is not an update we can read is logged and acknowledged, so Telegram does not send
-it again and again. A readable update is handled before the answer goes back: 200 once its event
-is stored, `REDELIVER_STATUS` when storing failed, so that Telegram delivers it again (the
-hand-over policy of `adapters.common.handover`; the event's dedup key keeps it from being stored
-twice).
+constant time) is refused with 403 and nothing is read. A body over `adapters.common.body`'s limit
+is a 413, refused before it is read whole. A body that is not a JSON object (not UTF-8, not JSON,
+nested too deeply) is a 400: Telegram never sends one. An object that is not an update we can read
+is logged (its update id, never its content) and acknowledged with 200, so that Telegram does not
+hold it and send it again and again ahead of the updates behind it.
+
+A readable update is handled before the answer goes back: 200 once its event is stored,
+`REDELIVER_STATUS` when storing failed, so that Telegram delivers it again (the hand-over policy of
+`adapters.common.handover`; the event's dedup key keeps it from being stored twice).
 """
 
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
@@ -22,7 +24,9 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 from telegram import Bot, Update
 
+from adapters.common.body import BodyRefused, Unreadable, decode, parse_json, read_body
 from adapters.common.handover import REDELIVER_STATUS
+from adapters.telegram.updates import loggable_id, read_update
 from bot.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -47,21 +51,25 @@ def webhook_route(*, secret: str, bot: BotLookup, handle: UpdateHandler) -> Rout
         if connected is None:
             return PlainTextResponse("not ready", status_code=503)
         try:
-            data = json.loads(await request.body())
-        except ValueError:
-            data = None
+            data = parse_json(decode(await read_body(request)))
+        except BodyRefused as refused:
+            log.warning("telegram webhook: refused a call: %s", refused.reason)
+            return PlainTextResponse("refused", status_code=refused.status)
+        except Unreadable as error:
+            log.warning("telegram webhook: refused a call: %s", error)
+            return PlainTextResponse("bad request", status_code=400)
         if not isinstance(data, dict):
             log.warning("telegram webhook: the body is not a JSON object")
             return PlainTextResponse("bad request", status_code=400)
-        try:
-            update = Update.de_json(data, connected)
-        except Exception:
-            log.warning("telegram webhook: could not read an update", exc_info=True)
+        update = read_update(data, connected)
+        if update is None:
             return Response(status_code=200)
         try:
             await handle(update)
         except Exception:
-            log.exception("telegram webhook: update %s could not be stored", update.update_id)
+            log.exception(
+                "telegram webhook: update %s could not be stored", loggable_id(update.update_id)
+            )
             return PlainTextResponse("try again", status_code=REDELIVER_STATUS)
         return Response(status_code=200)
 

@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from contextlib import AsyncExitStack
 from pathlib import Path
 
+from bot import logs
 from bot.app import assembled, running
-from bot.cli import backup, export, init, prompts_list
+from bot.cli import backup, export, init, problems, prompts_list
 from bot.cli import digest as digest_cli
 from bot.cli.one_shot import cli_bot, console_adapter, load, platform_adapters
 from bot.config.environment import Settings
@@ -179,19 +180,20 @@ COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    logging.basicConfig(
-        level=os.environ.get("HUDDLEBOT_LOG_LEVEL", "INFO").upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     try:
+        logs.configure(os.environ)
         return asyncio.run(COMMANDS[args.command](args))
     except HuddlebotError as problem:
         print(f"huddlebot: {problem}", file=sys.stderr)
-        return 2
+        return problems.EXIT_MISTAKE
     except KeyboardInterrupt:
         return 130
+    except Exception as error:
+        mistake = problems.explain(error)
+        if mistake is None:
+            raise
+        print(f"huddlebot: {mistake}", file=sys.stderr)
+        return problems.EXIT_MISTAKE
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlmodel import col
 
+from bot.core import checks
 from bot.core.entries import save_entry
 from bot.core.events import ButtonPress, Command, InboundEvent
 from bot.core.inbound import answer_here, is_steward
@@ -49,7 +50,7 @@ def _kind_buttons(blocker_id: int) -> tuple[Button, ...]:
 
 def _parse_id(text: str) -> int | None:
     text = text.strip().lstrip("#")
-    return int(text) if text.isdigit() else None
+    return checks.whole_number(text)
 
 
 class Blockers(BlockersInDigests):

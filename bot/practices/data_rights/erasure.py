@@ -14,6 +14,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config.partnership import Config
+from bot.core import checks
 from bot.digests import steward_digest
 from bot.digests.contributions import Contributors
 from bot.digests.huddle_digest import digest_context
@@ -50,7 +51,7 @@ class ErasureLog:
         for path in (self.path, *self.also):
             if path.exists():
                 lines = path.read_text(encoding="utf-8").split()
-                ids.extend(int(line) for line in lines if line.strip().isdigit())
+                ids.extend(n for line in lines if (n := checks.whole_number(line)) is not None)
         return list(dict.fromkeys(ids))
 
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
+from bot.core import checks
 from bot.core.entries import save_entry
 from bot.core.events import ButtonPress, Command, InboundEvent
 from bot.core.inbound import answer_here, circle_or_default, join_once
@@ -37,7 +38,7 @@ DEFAULT_REVIEW = timedelta(weeks=4)
 
 def _parse_id(text: str) -> int | None:
     text = text.strip().lstrip("#")
-    return int(text) if text.isdigit() else None
+    return checks.whole_number(text)
 
 
 def _handles(part: str) -> list[str]:

@@ -27,6 +27,7 @@ from typing import Any
 from sqlmodel import select
 
 from bot.config.partnership import CircleConfig
+from bot.core import checks
 from bot.core.events import ButtonPress, Command, DirectMessage, InboundEvent, Message, Reply
 from bot.core.inbound import answer_here
 from bot.core.messages import Body, Outgoing, ToCircle
@@ -232,8 +233,8 @@ class LearningSets(LearningSetsInDigests):
 
     async def on_pass_button(self, ctx: Context, event: ButtonPress) -> list[Outgoing]:
         row = (
-            await ctx.session.get(LearningRound, int(event.value))
-            if event.value.isdigit()
+            await ctx.session.get(LearningRound, checks.whole_number(event.value))
+            if checks.whole_number(event.value) is not None
             else None
         )
         return await self._pass(ctx, event, row)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import statistics
 from typing import Any
 
+from bot.core import checks
 from bot.errors import InputError
 
 DIMENSIONS = {
@@ -43,7 +44,14 @@ def dimension_of(words: str) -> str | None:
 def parse_score(text: str) -> tuple[str, int, str]:
     """(dimension, score, reason) from "service delivery 3 because ..."; InputError if unclear."""
     words = text.split()
-    at = next((i for i, w in enumerate(words) if w.strip(".,:;").lstrip("-").isdigit()), None)
+    at = next(
+        (
+            i
+            for i, w in enumerate(words)
+            if checks.whole_number(w.strip(".,:;").removeprefix("-")) is not None
+        ),
+        None,
+    )
     if not words:
         raise InputError("maturity/how", dimensions=list(DIMENSIONS.values()))
     named = " ".join(words[:at] if at is not None else words[:1])

@@ -24,6 +24,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config.partnership import CircleConfig
+from bot.core import checks
 from bot.core.events import ButtonPress, Command, InboundEvent
 from bot.core.inbound import answer_here, is_steward
 from bot.core.messages import Body, Button, Outgoing, ToCircle, ToPerson
@@ -204,7 +205,8 @@ class Maturity:
 
     async def on_button(self, ctx: Context, event: ButtonPress) -> list[Outgoing]:
         round_id, key, score = [*event.value.split(":"), "", ""][:3]
-        row = await ctx.session.get(MaturityRound, int(round_id)) if round_id.isdigit() else None
+        number = checks.whole_number(round_id)
+        row = await ctx.session.get(MaturityRound, number) if number is not None else None
         if row is None or key not in DIMENSIONS or score not in {"1", "2", "3", "4", "5"}:
             raise InputError("maturity/none_open")
         return await self._score(ctx, event, row, key, int(score), "")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
+from bot.core import checks
 from bot.core.entries import NewEntry, store_entry
 from bot.core.events import ButtonPress, Nomination
 from bot.core.inbound import answer_here, circle_or_default, join_once
@@ -91,7 +92,8 @@ class Nominations:
 
     async def on_choice(self, ctx: Context, event: ButtonPress) -> list[Outgoing]:
         entry_id, _, choice = event.value.partition(":")
-        entry = await ctx.session.get(Entry, int(entry_id)) if entry_id.isdigit() else None
+        number = checks.whole_number(entry_id)
+        entry = await ctx.session.get(Entry, number) if number is not None else None
         if entry is None or choice not in CHOICES:
             raise InputError("replies/story_gone")
         if entry.person_id != ctx.who.person_id:

@@ -17,6 +17,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config.partnership import CircleConfig, circle_schedules
+from bot.core import checks
 from bot.core.events import ButtonPress, Command, InboundEvent
 from bot.core.inbound import answer_here
 from bot.core.messages import Body, Button, Outgoing, ToCircle
@@ -244,7 +245,8 @@ class Pulse(PulseInDigests):
     async def on_button(self, ctx: Context, event: ButtonPress) -> list[Outgoing]:
         pulse_id, _, rest = event.value.partition(":")
         factor, _, answer = rest.partition(":")
-        pulse = await ctx.session.get(PulseCheck, int(pulse_id)) if pulse_id.isdigit() else None
+        number = checks.whole_number(pulse_id)
+        pulse = await ctx.session.get(PulseCheck, number) if number is not None else None
         if pulse is None or factor not in FACTORS or answer not in ANSWERS:
             raise InputError("pulse/none_open")
         return await self._answer(ctx, event, pulse, factor, answer)

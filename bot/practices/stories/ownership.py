@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import col, select
 
+from bot.core import checks
 from bot.core.messages import Button
 from bot.core.router import Context
 from bot.errors import InputError
@@ -15,7 +16,8 @@ from bot.storage.models import Consent, Entry
 async def own_story(ctx: Context, raw_id: str) -> tuple[Entry, StoryDetail]:
     """The sender's story numbered `raw_id`, or a kind InputError."""
     raw_id = raw_id.strip().lstrip("#")
-    entry = await ctx.session.get(Entry, int(raw_id)) if raw_id.isdigit() else None
+    number = checks.whole_number(raw_id)
+    entry = await ctx.session.get(Entry, number) if number is not None else None
     if entry is None or entry.kind != "story" or entry.id is None:
         raise InputError("stories/unknown", story_id=raw_id)
     if entry.person_id != ctx.who.person_id:

@@ -20,6 +20,7 @@ from dataclasses import replace
 
 from sqlmodel import col, select
 
+from bot.core import checks
 from bot.core.entries import save_entry
 from bot.core.events import ButtonPress, Command, DirectMessage, InboundEvent
 from bot.core.inbound import answer_here
@@ -88,7 +89,7 @@ class Stories(StoriesInDigests):
         if sub in ("list", "mine") and not rest:
             return await self._list(ctx, event)
         number, _, more = rest.partition(" ")
-        if sub in SUBCOMMANDS and (not rest or number.lstrip("#").isdigit()):
+        if sub in SUBCOMMANDS and (not rest or checks.whole_number(number.lstrip("#")) is not None):
             if not rest:
                 raise InputError("stories/usage", subcommand=sub)
             return await self._manage(ctx, event, sub, number, more.strip())
@@ -106,7 +107,7 @@ class Stories(StoriesInDigests):
             # "story withdraw 12" written as a private message: a request, not a story
             first, _, rest = saved.text.partition(" ")
             number, _, more = rest.strip().partition(" ")
-            if first.lower() in SUBCOMMANDS and number.lstrip("#").isdigit():
+            if first.lower() in SUBCOMMANDS and checks.whole_number(number.lstrip("#")) is not None:
                 await ctx.session.delete(entry)
                 return await self._manage(ctx, event, first.lower(), number, more.strip())
             if saved.text.strip().lower() in ("list", "mine"):

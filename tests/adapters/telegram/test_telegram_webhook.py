@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from adapters.common.body import BODY_LIMIT
 from adapters.registry import platform_adapters
 from adapters.telegram.adapter import TelegramAdapter
 from bot.core.events import ButtonPress, InboundEvent, Reply
@@ -151,3 +153,35 @@ def test_built_from_the_settings_its_spec_declares() -> None:
         }
     )
     assert [route.path for route in webhook[0].routes()] == ["/telegram/webhook"]  # type: ignore[attr-defined]
+
+
+async def test_without_the_secret_nothing_is_read_however_hostile() -> None:
+    async with hooked() as h:
+        for raw in (b"[" * 100_000, b"\xff\xfe", b"x" * (BODY_LIMIT + 1)):
+            assert (await h.post(None, raw=raw, secret=None)).status_code == 403
+
+
+async def test_with_the_secret_a_hostile_body_is_a_4xx_without_a_traceback(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async with hooked() as h:
+        with caplog.at_level(logging.DEBUG):
+            assert (await h.post(None, raw=b"[" * 100_000 + b"]" * 100_000)).status_code == 400
+            assert (await h.post(None, raw=b'{"update_id": 1, "x": "\xff"}')).status_code == 400
+            assert (await h.post(None, raw=b"x" * (BODY_LIMIT + 1))).status_code == 413
+        assert h.sink.events == []
+    assert not any(record.exc_info for record in caplog.records)
+
+
+async def test_an_update_that_cannot_be_read_is_logged_by_id_and_kind_only(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    words = "the rota is breaking people"
+    async with hooked() as h:
+        with caplog.at_level(logging.DEBUG):
+            bad = {"update_id": 77, "message": {"message_id": "x", "text": words, "chat": 5}}
+            assert (await h.post(bad)).status_code == 200
+        assert h.sink.events == []
+    assert "id 77, kind 'message'" in caplog.text
+    assert words not in caplog.text
+    assert not any(record.exc_info for record in caplog.records)
