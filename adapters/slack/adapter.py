@@ -43,6 +43,7 @@ from starlette.routing import BaseRoute, Route
 
 from adapters.common.body import BodyRefused, Unreadable, read_body
 from adapters.common.handover import NotStored, hand_over
+from adapters.common.tokens import TokenCheck, check_token
 from adapters.slack.errors import SDK_ERRORS, TOKEN_REFUSED, error_code, translate
 from adapters.slack.history import find_posted
 from adapters.slack.inbound import PAYLOAD_ERRORS
@@ -64,11 +65,21 @@ from bot.core.clock import Clock, SystemClock
 from bot.core.events import InboundEvent
 from bot.core.messages import Delivery
 from bot.core.ports import EventSink, TextFormat
-from bot.errors import ConfigError, TransientError
+from bot.errors import ConfigError
 
 logger = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
+
+
+TOKEN_CHECK = TokenCheck(
+    title="Slack",
+    key="SLACK_BOT_TOKEN",
+    fix="reinstall the Slack app and copy its Bot User OAuth Token (xoxb-...)",
+    errors=SDK_ERRORS,
+    refused=lambda error: code if (code := error_code(error)) in TOKEN_REFUSED else None,
+    describe=lambda error: str(translate(error)),
+)
 
 
 class SlackAdapter:
@@ -167,19 +178,7 @@ class SlackAdapter:
 
     async def _check_token(self) -> None:
         """Ask Slack who the bot is (`auth.test`), so a bad token or address stops start-up."""
-        try:
-            await self._client.auth_test()
-        except SDK_ERRORS as error:
-            failure = translate(error)
-            if error_code(error) in TOKEN_REFUSED:
-                raise ConfigError(
-                    f"Slack did not accept the bot token ({error_code(error)})",
-                    source="environment",
-                    key="SLACK_BOT_TOKEN",
-                    fix="reinstall the Slack app and copy its Bot User OAuth Token (xoxb-...)",
-                ) from error
-            where = self._client.base_url
-            raise TransientError(f"could not reach Slack at {where}: {failure}") from error
+        await check_token(self._client.auth_test(), TOKEN_CHECK, where=self._client.base_url)
 
     # ---- receiving
 

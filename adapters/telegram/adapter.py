@@ -33,6 +33,7 @@ from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder
 
 from adapters.common.handover import NotStored, hand_over
+from adapters.common.tokens import TokenCheck, check_token
 from adapters.telegram.inbound import ALLOWED_UPDATES, DEFAULT_VERBS, BotIdentity, translate
 from adapters.telegram.pacing import Monotonic, Pacer, Sleep
 from adapters.telegram.polling import Poller
@@ -257,21 +258,25 @@ def deep_link(username: str, payload: str) -> str:
 
 async def _checked(start: Awaitable[None], *, bot: Bot) -> None:
     """Start talking to Telegram (`getMe`), with its errors told in the core's terms."""
-    try:
+
+    async def started() -> None:
         try:
             await start
         except BaseException:
             await bot.shutdown()  # close the connections opened before the failure
             raise
-    except InvalidToken as exc:
-        raise ConfigError(
-            "Telegram did not accept the bot token",
-            source=_ENV,
-            key="TELEGRAM_BOT_TOKEN",
-            fix="copy the token again from @BotFather",
-        ) from exc
-    except TelegramError as exc:
-        raise TransientError(f"could not reach Telegram: {exc.message}") from exc
+
+    await check_token(started(), TOKEN_CHECK)
+
+
+TOKEN_CHECK = TokenCheck(
+    title="Telegram",
+    key="TELEGRAM_BOT_TOKEN",
+    fix="copy the token again from @BotFather",
+    errors=(TelegramError,),
+    refused=lambda error: "" if isinstance(error, InvalidToken) else None,
+    describe=lambda error: error.message if isinstance(error, TelegramError) else str(error),
+)
 
 
 async def _answer(update: Update) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -252,6 +253,16 @@ async def test_a_wrong_token_is_a_config_error() -> None:
         with pytest.raises(ConfigError, match="TELEGRAM_BOT_TOKEN"):
             async with adapter.connect(RecordingSink()):
                 pass
+
+
+async def test_a_telegram_that_cannot_be_reached_stops_start_up_saying_so() -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    adapter = TelegramAdapter(token=TOKEN, api_url=f"http://127.0.0.1:{closed}/bot")
+    with pytest.raises(TransientError, match="could not reach Telegram"):
+        async with adapter.connect(RecordingSink()):
+            pass
 
 
 def test_deep_links() -> None:
