@@ -57,17 +57,17 @@ class PartnershipConfig:
     care_note: str = ""
     max_entry_chars: int = 2000
     quiet_weeks: int = 3
-    blocker_flag_days: int = 14
     erasure: str = "anonymise"
     """What erasing a person does to their entries: "anonymise" or "erase"."""
     steward_digest: ScheduleConfig | None = None
     """When the weekly learning digest goes to the stewards' circle (absent: not sent)."""
     steward_digest_private: bool = False
     """Send the steward digest to each steward privately instead of to the stewards' rooms."""
-    maturity_days: int = 7
-    """How long a System Maturity Model round stays open for scores."""
     prompts: Path | None = None
     """The partnership's own prompt folder, laid over the built-in library (see bot.text.layers)."""
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    """Keys of [partnership] the core does not read: the practices' own settings, read and
+    checked by them (`partnership_number`); a key no practice in the list reads is refused."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,8 +226,6 @@ _MINIMUMS: dict[str, int] = {
     "retention_days": 0,
     "max_entry_chars": 1,
     "quiet_weeks": 1,
-    "blocker_flag_days": 1,
-    "maturity_days": 1,
 }
 _MINIMUM_FIXES = {
     "anonymity_threshold": "use 2 or more (3 is usual) so that no one answer stands out",
@@ -235,8 +233,10 @@ _MINIMUM_FIXES = {
 }
 
 
+_CORE_KEYS = tuple(key for key in PartnershipConfig.__dataclass_fields__ if key != "settings")
+
+
 def _partnership(table: Mapping[str, Any], where: Where, zones: set[str]) -> PartnershipConfig:
-    check_keys(table, PartnershipConfig.__dataclass_fields__, where)
     zone = timezone(table, where, known=zones, default="")
     numbers: dict[str, int] = {
         key: at_least(
@@ -258,6 +258,7 @@ def _partnership(table: Mapping[str, Any], where: Where, zones: set[str]) -> Par
         steward_digest=_scheduled(table, "steward_digest", where, zone, "0 8 * * MON"),
         steward_digest_private=opt(table, "steward_digest_private", bool, where, False),
         prompts=_prompts_folder(table, where),
+        settings={key: value for key, value in table.items() if key not in _CORE_KEYS},
         **numbers,
     )
 
@@ -391,6 +392,23 @@ def circle_schedules(config: Config, name: str, *, example: str) -> dict[str, Sc
             here = _circle_where(config, index).at(name)
             found[circle.id] = read_schedule(table, here, circle.timezone, example)
     return found
+
+
+def _partnership_where(config: Config) -> Where:
+    return Where(str(config.source)).at("partnership")
+
+
+def partnership_number(config: Config, key: str, *, default: int, minimum: int) -> int:
+    """A practice's whole-number setting in [partnership], checked as the core checks its own."""
+    where = _partnership_where(config)
+    return at_least(
+        opt(config.partnership.settings, key, int, where, default), minimum, where.at(key)
+    )
+
+
+def check_partnership_keys(config: Config, claimed: Collection[str]) -> None:
+    """Refuse a [partnership] key neither the core nor a practice in the list reads."""
+    check_keys(config.partnership.settings, [*_CORE_KEYS, *claimed], _partnership_where(config))
 
 
 def check_sections(config: Config, claimed: Collection[str]) -> None:

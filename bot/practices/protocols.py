@@ -11,6 +11,7 @@ line, make the list in `bot.practices.registry`. Everything else is optional and
     UsesDigests                  renders digests itself, so it is told who contributes to them
     HasCommands                  (on the kind) adds `huddlebot` sub-commands
     HasConfigSection             (on the kind) reads and checks its own tables of circles
+    HasPartnershipSettings       (on the kind) reads and checks its own keys of [partnership]
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ __all__ = [
     "ContributesToStewardDigest",
     "HasCommands",
     "HasConfigSection",
+    "HasPartnershipSettings",
     "Practice",
     "PracticeKind",
     "UsesDigests",
@@ -91,6 +93,17 @@ class HasCommands(Protocol):
 
     @property
     def commands(self) -> tuple[CliCommand, ...]: ...
+
+
+@runtime_checkable
+class HasPartnershipSettings(Protocol):
+    """A practice kind with settings of its own among the keys of `[partnership]`.
+
+    The practice reads them when it is built (`bot.config.partnership.partnership_number`); a
+    key of `[partnership]` that neither the core nor a practice in the list reads is refused."""
+
+    @property
+    def partnership_settings(self) -> tuple[str, ...]: ...
 
 
 @runtime_checkable

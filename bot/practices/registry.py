@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.config.partnership import check_sections
+from bot.config.partnership import check_partnership_keys, check_sections
 from bot.digests.contributions import Contributors
 from bot.practices.blockers.practice import Blockers
 from bot.practices.data_rights.practice import DataRights
@@ -20,6 +20,7 @@ from bot.practices.protocols import (
     CliCommand,
     HasCommands,
     HasConfigSection,
+    HasPartnershipSettings,
     Practice,
     PracticeKind,
     UsesDigests,
@@ -46,8 +47,8 @@ def build_practices(
 ) -> list[Practice]:
     """Each practice of `kinds`, built; those that render digests learn who contributes.
 
-    Raises ConfigError for a circle table no practice of `kinds` reads, or one a practice finds
-    wrong."""
+    Raises ConfigError for a circle table or [partnership] key that no practice of `kinds` reads,
+    or one a practice finds wrong."""
     claimed = [
         name
         for kind in kinds
@@ -55,6 +56,13 @@ def build_practices(
         for name in kind.config_sections
     ]
     check_sections(services.config, claimed)
+    settings = [
+        key
+        for kind in kinds
+        if isinstance(kind, HasPartnershipSettings)
+        for key in kind.partnership_settings
+    ]
+    check_partnership_keys(services.config, settings)
     practices = [kind(services) for kind in kinds]
     contributors = Contributors.of(practices)
     for practice in practices:

@@ -13,6 +13,7 @@ from bot.cli.main import parser
 from bot.config.partnership import Config, load_config
 from bot.core.router import Router
 from bot.errors import ConfigError
+from bot.practices.blockers.practice import Blockers
 from bot.practices.protocols import (
     ContributesToHuddleDigest,
     ContributesToStewardDigest,
@@ -158,3 +159,47 @@ def test_each_practice_offers_what_the_digests_need() -> None:
     assert offered["pulse"] == (True, True)
     assert offered["learning_sets"] == (False, True)
     assert offered["nominations"] == (False, False)
+
+
+async def test_the_practices_read_their_own_partnership_settings(
+    tmp_path: Path, database_url: str
+) -> None:
+    path = tmp_path / "huddlebot.toml"
+    settings = (
+        'steward_digest = { cron = "0 8 * * FRI" }\nblocker_flag_days = 3\nmaturity_days = 2\n'
+    )
+    path.write_text(
+        textwrap.dedent(CONFIG).replace('steward_digest = { cron = "0 8 * * FRI" }\n', settings)
+    )
+    async with open_harness(load_config(path), database_url) as harness:
+        [blockers] = [p for p in harness.bot.features if isinstance(p, Blockers)]
+        assert blockers.flag_days == 3
+        await harness.say("#core @ana /learned We listen first.")  # Ana can be asked privately
+        await harness.say("#core /maturity start")
+        await harness.say("/dm @ana /maturity history")
+        assert "Tue 10 Mar" in harness.take()  # open for two days from Sunday 8 March, 18:00
+
+    # without the practice that reads it, the key is refused, naming the file and the key
+    with pytest.raises(ConfigError) as refused:
+        async with open_harness(load_config(path), database_url, practices=_without(Blockers)):
+            pass
+    assert "blocker_flag_days" in str(refused.value) and str(path) in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ("blocker_flag_days = 0", "should be at least 1"),
+        ("maturity_days = 'a week'", "maturity_days"),
+        ("maturity_dayz = 5", "maturity_days"),  # a typo is refused, with the key it resembles
+    ],
+)
+async def test_a_wrong_practice_setting_stops_start_up_with_the_fix(
+    line: str, said: str, tmp_path: Path, database_url: str
+) -> None:
+    path = tmp_path / "huddlebot.toml"
+    path.write_text(textwrap.dedent(CONFIG).replace("[[circles]]", f"{line}\n\n[[circles]]", 1))
+    with pytest.raises(ConfigError) as refused:
+        async with open_harness(load_config(path), database_url):
+            pass
+    assert said in str(refused.value) and "partnership" in str(refused.value)

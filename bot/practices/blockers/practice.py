@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlmodel import col
 
+from bot.config.partnership import partnership_number
 from bot.core import checks
 from bot.core.entries import save_entry
 from bot.core.events import ButtonPress, Command, InboundEvent
@@ -57,11 +58,16 @@ class Blockers(BlockersInDigests):
     """The `blocker` verb, blocker records for every blocker entry, and the stewards' loop."""
 
     name = "blockers"
+    partnership_settings = ("blocker_flag_days",)
     ACTIONS = ("take", "resolve", "park")
 
     def __init__(self, services: Services) -> None:
         self._config = services.config
         self._runtime = services.runtime
+        self.flag_days = partnership_number(
+            services.config, "blocker_flag_days", default=14, minimum=1
+        )
+        """Blockers open longer than this many days are flagged to the stewards."""
 
     def register(self, router: Router) -> None:
         router.command(
@@ -244,7 +250,7 @@ class Blockers(BlockersInDigests):
         """Tell the stewards about blockers open too long; returns how many were flagged."""
         if not self._config.stewards_circles():
             return 0
-        days = self._config.partnership.blocker_flag_days
+        days = self.flag_days
         async with self._runtime.transaction() as tx:
             session, now = tx.session, tx.now
             found = await overdue_blockers(session, now=now, days=days)

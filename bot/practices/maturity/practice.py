@@ -23,7 +23,7 @@ from apscheduler.triggers.date import DateTrigger
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.config.partnership import CircleConfig
+from bot.config.partnership import CircleConfig, partnership_number
 from bot.core import checks
 from bot.core.events import ButtonPress, Command, InboundEvent
 from bot.core.inbound import answer_here, is_steward
@@ -67,9 +67,12 @@ class Maturity:
     """System Maturity Model rounds for any circle."""
 
     name = "maturity"
+    partnership_settings = ("maturity_days",)
 
     def __init__(self, services: Services) -> None:
         self._s = services
+        self._days = partnership_number(services.config, "maturity_days", default=7, minimum=1)
+        """How long a round stays open for scores."""
 
     def register(self, router: Router) -> None:
         router.command(
@@ -127,7 +130,7 @@ class Maturity:
             raise InputError("replies/stewards_only", verb="maturity start")
         if await open_round(ctx, circle) is not None:
             raise InputError("maturity/already_open", circle=circle.name)
-        closes_at = ctx.now + timedelta(days=ctx.config.partnership.maturity_days)
+        closes_at = ctx.now + timedelta(days=self._days)
         round_id = await insert_row(
             ctx.session,
             MaturityRound,

@@ -11,6 +11,7 @@ from sqlmodel import col, select
 
 from bot.core.events import Command, Sender
 from bot.practices.blockers.models import Blocker, BlockerChange
+from bot.practices.blockers.practice import Blockers
 from bot.practices.blockers.records import (
     blocker_digest,
     blockers_awaiting_stewards,
@@ -160,7 +161,7 @@ async def test_old_blockers_are_flagged_for_stewards_once_a_week(harness: Harnes
     await harness.say("#core @ben /blocker We need a translator on Fridays.")
     await harness.say("#stewards /blocker resolve 2 A volunteer translator starts next week.")
     harness.take()
-    flag_days = harness.bot.config.partnership.blocker_flag_days
+    [flag_days] = [p.flag_days for p in harness.bot.features if isinstance(p, Blockers)]
 
     await harness.until(SUNDAY + timedelta(days=flag_days - 1, hours=16))
     assert "Blockers waiting a while" not in harness.take()
