@@ -31,6 +31,7 @@ from bot.config.partnership import load_config
 from bot.core.events import ButtonPress, Command, InboundEvent, Sender
 from bot.digests.huddle_digest import digest_context
 from bot.practices.data_rights.holdings import person_data
+from bot.practices.protocols import DescribesEntries
 from bot.storage.models import Entry, Identity
 from tests.harness import SUNDAY, Harness, open_harness
 
@@ -219,7 +220,9 @@ async def check(world: World, told: list[Told], *, reader: str, start: Any, end:
                     for words in entry.words:
                         assert words not in everything, (entry, circle_id)
 
-            exported = json.dumps(await circle_entries(session, circle_id=circle_id))
+            describers = [p for p in bot.features if isinstance(p, DescribesEntries)]
+            rows = await circle_entries(session, circle_id=circle_id, describers=describers)
+            exported = json.dumps(rows)
             for entry in told:
                 hidden = entry.gone or entry.withdrawn or entry.visibility == "private"
                 if hidden or entry.circle != circle_id:

@@ -14,6 +14,7 @@ import csv
 import io
 import json
 import sys
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -21,8 +22,7 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.practices.stories.labels import DIMENSIONS, DIRECTIONS
-from bot.practices.stories.models import StoryDetail
+from bot.practices.protocols import DescribesEntries, EntryDetail
 from bot.storage.models import Entry, Person
 
 FORMATS = ("csv", "json", "md")
@@ -46,12 +46,13 @@ async def circle_entries(
     circle_id: str,
     start: datetime | None = None,
     end: datetime | None = None,
+    describers: Sequence[DescribesEntries] = (),
 ) -> list[dict[str, Any]]:
-    """A circle's entries as their authors allow stewards to see them, oldest first."""
+    """A circle's entries as their authors allow stewards to see them, oldest first, with what
+    the `describers` (the practices that keep more about their entries) add to each."""
     query = (
-        select(Entry, Person, StoryDetail)
+        select(Entry, Person)
         .join(Person, col(Entry.person_id) == col(Person.id), isouter=True)
-        .join(StoryDetail, col(StoryDetail.entry_id) == col(Entry.id), isouter=True)
         .where(Entry.circle_id == circle_id, col(Entry.visibility).in_(SHAREABLE))
         .order_by(col(Entry.created_at), col(Entry.id))
     )
@@ -59,12 +60,15 @@ async def circle_entries(
         query = query.where(col(Entry.created_at) >= start)
     if end is not None:
         query = query.where(col(Entry.created_at) < end)
+    found = (await session.exec(query)).all()
+    ids = [entry.id for entry, _person in found if entry.id is not None]
+    details: dict[int, EntryDetail] = {}
+    for describer in describers:
+        details.update(await describer.describe_entries(session, ids))
     rows = []
-    for entry, person, detail in (await session.exec(query)).all():
-        if detail is not None and detail.withdrawn_at is not None:
-            continue
+    for entry, person in found:
         named = person is not None and not entry.anonymous and person.erased_at is None
-        dimensions = detail.dimensions.split(",") if detail and detail.dimensions else []
+        detail = details.get(entry.id or 0, EntryDetail())
         rows.append(
             {
                 "id": entry.id,
@@ -72,10 +76,10 @@ async def circle_entries(
                 "kind": entry.kind,
                 "visibility": entry.visibility,
                 "author": person.display_name if named and person else None,
-                "title": detail.title if detail else "",
+                "title": detail.title,
                 "text": entry.text,
-                "dimensions": [DIMENSIONS[d] for d in dimensions if d in DIMENSIONS],
-                "direction": DIRECTIONS.get(detail.direction, "") if detail else "",
+                "dimensions": list(detail.dimensions),
+                "direction": detail.direction,
             }
         )
     return rows
@@ -136,7 +140,8 @@ async def run(args: argparse.Namespace) -> int:
     async with cli_bot(args) as bot:
         circle = bot.config.circle(args.circle)
         async with bot.sessions() as session:
-            rows = await circle_entries(session, circle_id=circle.id)
+            describers = [p for p in bot.features if isinstance(p, DescribesEntries)]
+            rows = await circle_entries(session, circle_id=circle.id, describers=describers)
     text = render(rows, args.format, circle_name=circle.name)
     if args.output:
         await asyncio.to_thread(Path(args.output).write_text, text, encoding="utf-8")

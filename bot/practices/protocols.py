@@ -12,14 +12,17 @@ line, make the list in `bot.practices.registry`. Everything else is optional and
     HasCommands                  (on the kind) adds `huddlebot` sub-commands
     HasConfigSection             (on the kind) reads and checks its own tables of circles
     HasPartnershipSettings       (on the kind) reads and checks its own keys of [partnership]
+    DescribesEntries             adds what it knows of entries of its kind to `huddlebot export`
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
+
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.router import Router
 from bot.digests.contributions import (
@@ -34,6 +37,8 @@ __all__ = [
     "CliCommand",
     "ContributesToHuddleDigest",
     "ContributesToStewardDigest",
+    "DescribesEntries",
+    "EntryDetail",
     "HasCommands",
     "HasConfigSection",
     "HasPartnershipSettings",
@@ -115,3 +120,24 @@ class HasConfigSection(Protocol):
 
     @property
     def config_sections(self) -> tuple[str, ...]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class EntryDetail:
+    """What a practice adds to one of its entries in a circle's export."""
+
+    title: str = ""
+    dimensions: tuple[str, ...] = ()
+    """Labels, in the words people chose them by."""
+    direction: str = ""
+
+
+@runtime_checkable
+class DescribesEntries(Protocol):
+    """A practice that keeps more about some entries than the entry itself (a story's title)."""
+
+    async def describe_entries(
+        self, session: AsyncSession, entry_ids: Sequence[int]
+    ) -> Mapping[int, EntryDetail]:
+        """Details of those of `entry_ids` it knows, by entry id; withdrawn ones are left out."""
+        ...

@@ -16,9 +16,11 @@ withdraw it at any time, by button or by command:
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core import checks
 from bot.core.entries import save_entry
@@ -28,6 +30,7 @@ from bot.core.messages import Body, Button, Outgoing
 from bot.core.router import Context, Router, Saved
 from bot.errors import InputError
 from bot.practices.contributions import checked_text
+from bot.practices.protocols import EntryDetail
 from bot.practices.services import Services
 from bot.practices.stories.digest import StoriesInDigests
 from bot.practices.stories.labels import (
@@ -50,7 +53,7 @@ from bot.practices.stories.ownership import (
     not_withdrawn,
     own_story,
 )
-from bot.practices.stories.reading import dimension_labels
+from bot.practices.stories.reading import dimension_labels, story_details
 from bot.rituals.scheduler import JobSpec
 from bot.storage.models import Consent, Entry
 
@@ -59,6 +62,12 @@ class Stories(StoriesInDigests):
     """The story verb, the teller's buttons and the hook that holds every new story safely."""
 
     name = "stories"
+
+    async def describe_entries(
+        self, session: AsyncSession, entry_ids: Sequence[int]
+    ) -> Mapping[int, EntryDetail]:
+        """A story's title and the teller's own description, for `huddlebot export`."""
+        return await story_details(session, entry_ids)
 
     def __init__(self, services: Services) -> None:
         self._config = services.config

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.practices.protocols import EntryDetail
 from bot.practices.stories.labels import DIMENSIONS, DIRECTIONS
 from bot.practices.stories.models import StoryDetail
 from bot.storage.models import Circle, Entry, Person
@@ -88,3 +90,21 @@ async def stories_for_stewards(
         for entry, person, detail in rows
         if detail is None or detail.withdrawn_at is None
     ]
+
+
+async def story_details(session: AsyncSession, entry_ids: Sequence[int]) -> dict[int, EntryDetail]:
+    """Each story's title and how its teller described it, by entry id; withdrawn ones are left
+    out."""
+    if not entry_ids:
+        return {}
+    query = select(StoryDetail).where(
+        col(StoryDetail.entry_id).in_(entry_ids), col(StoryDetail.withdrawn_at).is_(None)
+    )
+    return {
+        detail.entry_id: EntryDetail(
+            title=detail.title,
+            dimensions=tuple(dimension_labels(detail)),
+            direction=DIRECTIONS.get(detail.direction, ""),
+        )
+        for detail in (await session.exec(query)).all()
+    }

@@ -25,6 +25,7 @@ from bot.core.ports import EventSink, Limits, TextFormat
 from bot.practices.blockers.models import Blocker
 from bot.practices.data_rights.erasure import ErasureLog, replay_erasures
 from bot.practices.data_rights.models import Erasure
+from bot.practices.protocols import DescribesEntries
 from bot.practices.stories.models import StoryDetail
 from bot.storage.models import Consent, Digest, Entry, Identity, Membership, Person
 from tests.adapters.telegram import test_telegram_core
@@ -349,7 +350,8 @@ async def test_the_steward_export_honours_every_choice(tmp_path: Path, database_
         await harness.say("#stewards @eve /learned Another circle's learning.")
         await harness.say("#core @fay /learned Fay's learning, with her name.")
         async with harness.bot.sessions() as session:
-            rows = await circle_entries(session, circle_id="core")
+            describers = [p for p in harness.bot.features if isinstance(p, DescribesEntries)]
+            rows = await circle_entries(session, circle_id="core", describers=describers)
     by_text = {row["text"]: row for row in rows}
     assert set(by_text) == {
         "A family found a home.",

@@ -16,6 +16,7 @@ from sqlmodel import col, select
 from bot.config.partnership import load_config
 from bot.practices.learning_sets.models import LearningNote, LearningPass, LearningRound
 from bot.practices.learning_sets.practice import set_activity
+from bot.practices.protocols import DescribesEntries
 from bot.storage.models import Entry, Identity, Person
 from tests.fakes.telegram_updates import user
 from tests.harness import Harness, open_harness
@@ -293,7 +294,8 @@ async def test_no_set_content_reaches_a_digest_or_export(harness: Harness) -> No
 
         async with harness.bot.sessions() as session:
             for circle in harness.bot.config.circles:
-                rows = await circle_entries(session, circle_id=circle.id)
+                describers = [p for p in harness.bot.features if isinstance(p, DescribesEntries)]
+                rows = await circle_entries(session, circle_id=circle.id, describers=describers)
                 for fmt in ("json", "md"):
                     texts.append(render(rows, fmt, circle_name=circle.name))
     for text in texts:
