@@ -31,7 +31,7 @@ from sqlmodel import col
 from bot.core.clock import Clock
 from bot.core.ports import Adapter
 from bot.delivery.crash_check import IN_DOUBT, UNCHECKED, DoubtHandler, check_doubts, mark_in_doubt
-from bot.delivery.lanes import Head, Lane, lane_head, lane_heads
+from bot.delivery.lanes import Head, Lane, lane_heads, lane_parts
 from bot.delivery.sending import MAX_ATTEMPTS, Outcome, Sender
 from bot.errors import Undeliverable
 from bot.storage.database import SessionFactory
@@ -78,6 +78,7 @@ class Dispatcher:
         self._wake = asyncio.Event()
         self._stopping = False
         self._doubts = asyncio.Lock()
+        self._sent = 0
         self._doubts_checked = only is not None  # a one-shot command leaves them to the bot
         self.stopping = asyncio.Event()
         """Set once `stop()` was called."""
@@ -110,15 +111,14 @@ class Dispatcher:
     async def drain(self) -> int:
         """Send every part that is due now; returns how many were sent."""
         await self._check_doubts_once()
-        sent = 0
+        before = self._sent
         while not self._stopping:
             await self._start_due()
             if not self._lanes:
                 break
             tasks = [task for task, _answer in self._lanes.values()]
-            done, _pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-            sent += sum(task.result() for task in done if not task.cancelled())
-        return sent
+            await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        return self._sent - before
 
     async def run(self) -> None:
         """Send until stopped: start every due lane, then sleep until woken or something is due."""
@@ -190,26 +190,29 @@ class Dispatcher:
     async def _work(self, first: Head) -> int:
         """Send a lane's due parts in order; an answer worker stops where bulk work begins."""
         sent = 0
-        lane, head = first.lane, first
+        lane = first.lane
         only = None if self._only is None else self._only()
         try:
             while not self._stopping:
-                outcome, row, problem = await self._sender.send(head.id)
-                if outcome is Outcome.SENT:
-                    sent += 1
-                elif outcome is Outcome.UNREACHABLE:
-                    assert row is not None and isinstance(problem, Undeliverable)
-                    await self._give_up(row, problem)
-                    break
-                elif outcome is Outcome.WAIT:
-                    break
                 async with self._sessions() as session:
-                    after = await lane_head(session, lane, only=only)
-                if after is None or after.not_before > self._clock.now():
+                    heads = await lane_parts(session, lane, only=only)
+                if not heads:
                     break
-                if first.answer and not after.answer:
-                    break  # bulk work waits for a bulk slot
-                head = after
+                for head in heads:
+                    if self._stopping or head.not_before > self._clock.now():
+                        return sent
+                    if first.answer and not head.answer:
+                        return sent  # bulk work waits for a bulk slot
+                    outcome, row, problem = await self._sender.send(head.id)
+                    if outcome is Outcome.SENT:
+                        sent += 1
+                        self._sent += 1
+                    elif outcome is Outcome.UNREACHABLE:
+                        assert row is not None and isinstance(problem, Undeliverable)
+                        await self._give_up(row, problem)
+                        return sent
+                    elif outcome is Outcome.WAIT:
+                        return sent
         except Exception:
             log.exception("delivery to %s %s stopped on an unexpected error", *lane[:2])
         return sent

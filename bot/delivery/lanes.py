@@ -96,12 +96,12 @@ async def lane_heads(
     return heads
 
 
-async def lane_head(
-    session: AsyncSession, lane: Lane, *, only: Sequence[str] | None = None
-) -> Head | None:
-    """The head of one lane (within `only`, when given), or None when nothing is pending."""
+async def lane_parts(
+    session: AsyncSession, lane: Lane, *, only: Sequence[str] | None = None, limit: int = 50
+) -> list[Head]:
+    """A lane's first `limit` pending parts (within `only`, when given), in order."""
     if only == []:
-        return None
+        return []
     query = (
         select(
             OutboxMessage.id,
@@ -116,17 +116,17 @@ async def lane_head(
             col(OutboxMessage.topic) == lane.topic,
         )
         .order_by(col(OutboxMessage.id))
-        .limit(1)
+        .limit(limit)
     )
     if only is not None:
         query = query.where(key_filter(only))
-    row = (await session.exec(query)).first()
-    if row is None or row[0] is None:
-        return None
-    row_id, kind, ephemeral_to, not_before = row
-    return Head(
-        lane=lane,
-        id=row_id,
-        answer=is_answer(kind=kind, ephemeral_to=ephemeral_to),
-        not_before=not_before,
-    )
+    return [
+        Head(
+            lane=lane,
+            id=row_id,
+            answer=is_answer(kind=kind, ephemeral_to=ephemeral_to),
+            not_before=not_before,
+        )
+        for row_id, kind, ephemeral_to, not_before in (await session.exec(query)).all()
+        if row_id is not None
+    ]
