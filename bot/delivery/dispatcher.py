@@ -79,6 +79,8 @@ class Dispatcher:
         self._stopping = False
         self._doubts = asyncio.Lock()
         self._sent = 0
+        self._crash: BaseException | None = None
+        """What ended a lane worker beyond what it handles (the process is going down)."""
         self._doubts_checked = only is not None  # a one-shot command leaves them to the bot
         self.stopping = asyncio.Event()
         """Set once `stop()` was called."""
@@ -118,6 +120,7 @@ class Dispatcher:
                 break
             tasks = [task for task, _answer in self._lanes.values()]
             await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            self._raise_crash()
         return self._sent - before
 
     async def run(self) -> None:
@@ -125,6 +128,7 @@ class Dispatcher:
         while not self._stopping:
             self._wake.clear()
             timeout = IDLE_POLL
+            self._raise_crash()
             try:
                 await self._check_doubts_once()
                 timeout = await self._start_due()
@@ -135,6 +139,11 @@ class Dispatcher:
             except TimeoutError:
                 pass
         await asyncio.gather(*(task for task, _ in self._lanes.values()), return_exceptions=True)
+
+    def _raise_crash(self) -> None:
+        if self._crash is not None:
+            crash, self._crash = self._crash, None
+            raise crash
 
     async def _check_doubts_once(self) -> None:
         async with self._doubts:
@@ -183,6 +192,8 @@ class Dispatcher:
         def finished(done: asyncio.Task[int]) -> None:
             if self._lanes.get(head.lane, (None, False))[0] is done:
                 del self._lanes[head.lane]
+            if not done.cancelled() and done.exception() is not None:
+                self._crash = done.exception()
             self._wake.set()  # a slot is free, and the lane may have more
 
         task.add_done_callback(finished)
@@ -214,7 +225,9 @@ class Dispatcher:
                     elif outcome is Outcome.WAIT:
                         return sent
         except Exception:
-            log.exception("delivery to %s %s stopped on an unexpected error", *lane[:2])
+            log.exception(
+                "delivery to %s %s stopped on an unexpected error", lane.platform, lane.chat
+            )
         return sent
 
     async def _give_up(self, row: OutboxMessage, exc: Undeliverable) -> None:

@@ -72,25 +72,16 @@ async def lane_heads(
         .group_by(col(OutboxMessage.platform), col(OutboxMessage.chat), col(OutboxMessage.topic))
         .subquery()
     )
-    query = select(
-        OutboxMessage.id,
-        OutboxMessage.platform,
-        OutboxMessage.chat,
-        OutboxMessage.topic,
-        OutboxMessage.kind,
-        OutboxMessage.ephemeral_to,
-        OutboxMessage.not_before,
-    ).join(first, and_(col(OutboxMessage.id) == first.c.id))
-    rows = (await session.exec(query)).all()
+    query = select(OutboxMessage).join(first, and_(col(OutboxMessage.id) == first.c.id))
     heads = [
         Head(
-            lane=Lane(platform, chat, topic),
-            id=row_id,
-            answer=is_answer(kind=kind, ephemeral_to=ephemeral_to),
-            not_before=not_before,
+            lane=Lane(row.platform, row.chat, row.topic),
+            id=row.id,
+            answer=is_answer(kind=row.kind, ephemeral_to=row.ephemeral_to),
+            not_before=row.not_before,
         )
-        for row_id, platform, chat, topic, kind, ephemeral_to, not_before in rows
-        if row_id is not None
+        for row in (await session.exec(query)).all()
+        if row.id is not None
     ]
     heads.sort(key=lambda head: (not head.answer, head.id))
     return heads

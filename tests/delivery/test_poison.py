@@ -113,8 +113,8 @@ async def test_a_part_that_keeps_failing_is_set_aside_after_a_bounded_number_of_
                 assert tries <= 20
             async with harness.bot.sessions() as session:
                 rows = (await session.exec(select(OutboxMessage).order_by(OutboxMessage.id))).all()
-            flaky = [r for r in rows if r.key == "flaky"][0]
-            after = [r for r in rows if r.key == "after"][0]
+            flaky = next(r for r in rows if r.key == "flaky")
+            after = next(r for r in rows if r.key == "after")
             assert (flaky.status, flaky.attempts) == ("failed", 8)
             assert (after.status, after.attempts) == ("failed", 8)  # tried in its turn
             assert harness.bot.dispatcher.failed == 2
