@@ -76,6 +76,10 @@ class Dispatcher:
         self._sender = Sender(sessions, self._adapters, clock=clock)
         self._lanes: dict[Lane, tuple[asyncio.Task[int], bool]] = {}
         self._wake = asyncio.Event()
+        self._news = True
+        """Something was queued or put off since the last look at the lanes' heads."""
+        self._heads: list[Head] = []
+        """The heads found by the last look, not yet started: a freed slot takes the next."""
         self._stopping = False
         self._doubts = asyncio.Lock()
         self._sent = 0
@@ -92,6 +96,7 @@ class Dispatcher:
 
     def wake(self) -> None:
         """Tell a running dispatcher that there is something new to send."""
+        self._news = True
         self._wake.set()
 
     def stop(self) -> None:
@@ -114,8 +119,12 @@ class Dispatcher:
         """Send every part that is due now; returns how many were sent."""
         await self._check_doubts_once()
         before = self._sent
+        self._news = True
         while not self._stopping:
             await self._start_due()
+            if not self._lanes and not self._news:
+                self._news = True  # a last look: something may have come while sending
+                await self._start_due()
             if not self._lanes:
                 break
             tasks = [task for task, _answer in self._lanes.values()]
@@ -160,19 +169,32 @@ class Dispatcher:
 
     async def _start_due(self) -> float:
         """Start a worker for each due lane that has none and a free slot; returns how long
-        until the next waiting lane is due (at most `IDLE_POLL`)."""
-        only = None if self._only is None else self._only()
-        async with self._sessions() as session:
-            heads = await lane_heads(session, platforms=self._adapters, only=only)
+        until the next waiting lane is due (at most `IDLE_POLL`).
+
+        The heads are read again only when something new was queued or put off, or when the
+        ones read last time are all started; a freed slot otherwise takes the next one read.
+        """
+        if self._news or not self._heads:
+            self._news = False
+            only = None if self._only is None else self._only()
+            async with self._sessions() as session:
+                self._heads = await lane_heads(session, platforms=self._adapters, only=only)
         now = self._clock.now()
         wait = IDLE_POLL
-        for head in heads:
-            if self._stopping:
-                break
+        waiting: list[Head] = []
+        for head in self._heads:
             if head.not_before > now:
                 wait = min(wait, (head.not_before - now).total_seconds())
-            elif head.lane not in self._lanes and self._has_slot(head):
+            elif head.lane in self._lanes:
+                continue  # its worker sends it
+            elif self._stopping or not self._has_slot(head):
+                waiting.append(head)
+                continue
+            else:
                 self._start(head)
+                continue
+            waiting.append(head)
+        self._heads = waiting
         return max(0.05, min(wait, MAX_WAIT))
 
     def _has_slot(self, head: Head) -> bool:
@@ -213,7 +235,8 @@ class Dispatcher:
                     if self._stopping or head.not_before > self._clock.now():
                         return sent
                     if first.answer and not head.answer:
-                        return sent  # bulk work waits for a bulk slot
+                        self._news = True  # bulk work waits for a bulk slot
+                        return sent
                     outcome, row, problem = await self._sender.send(head.id)
                     if outcome is Outcome.SENT:
                         sent += 1
@@ -223,6 +246,7 @@ class Dispatcher:
                         await self._give_up(row, problem)
                         return sent
                     elif outcome is Outcome.WAIT:
+                        self._news = True  # put off: the next look sees when it is due
                         return sent
         except Exception:
             log.exception(

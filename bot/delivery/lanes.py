@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, func, or_
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -72,16 +73,24 @@ async def lane_heads(
         .group_by(col(OutboxMessage.platform), col(OutboxMessage.chat), col(OutboxMessage.topic))
         .subquery()
     )
-    query = select(OutboxMessage).join(first, and_(col(OutboxMessage.id) == first.c.id))
+    query = sa_select(
+        OutboxMessage.__table__.c.id,  # type: ignore[attr-defined]
+        OutboxMessage.__table__.c.platform,  # type: ignore[attr-defined]
+        OutboxMessage.__table__.c.chat,  # type: ignore[attr-defined]
+        OutboxMessage.__table__.c.topic,  # type: ignore[attr-defined]
+        OutboxMessage.__table__.c.kind,  # type: ignore[attr-defined]
+        OutboxMessage.__table__.c.ephemeral_to,  # type: ignore[attr-defined]
+        OutboxMessage.__table__.c.not_before,  # type: ignore[attr-defined]
+    ).join(first, and_(col(OutboxMessage.id) == first.c.id))
+    rows = (await (await session.connection()).execute(query)).all()
     heads = [
         Head(
-            lane=Lane(row.platform, row.chat, row.topic),
-            id=row.id,
-            answer=is_answer(kind=row.kind, ephemeral_to=row.ephemeral_to),
-            not_before=row.not_before,
+            lane=Lane(platform, chat, topic),
+            id=row_id,
+            answer=is_answer(kind=kind, ephemeral_to=ephemeral_to),
+            not_before=not_before,
         )
-        for row in (await session.exec(query)).all()
-        if row.id is not None
+        for row_id, platform, chat, topic, kind, ephemeral_to, not_before in rows
     ]
     heads.sort(key=lambda head: (not head.answer, head.id))
     return heads
