@@ -66,7 +66,7 @@ def environment(slack: FakeSlackAPI, data: Path, database_url: str) -> dict[str,
     return env
 
 
-async def huddlebot(env: dict[str, str], *args: str, timeout: float = 60.0) -> tuple[int, str]:
+async def huddlebot(env: dict[str, str], *args: str, within: float = 60.0) -> tuple[int, str]:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -78,7 +78,7 @@ async def huddlebot(env: dict[str, str], *args: str, timeout: float = 60.0) -> t
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    out, err = await asyncio.wait_for(process.communicate(), timeout=timeout)
+    out, err = await asyncio.wait_for(process.communicate(), timeout=within)
     assert process.returncode is not None
     return process.returncode, out.decode() + err.decode()
 
@@ -130,8 +130,9 @@ def posted_keys(slack: FakeSlackAPI) -> Counter[str]:
 
 async def all_posted(slack: FakeSlackAPI, count: int, *, within: float = 60.0) -> None:
     async with asyncio.timeout(within):
-        while len(slack.posted()) < count:
-            await asyncio.sleep(0.1)  # the bot is another process: watch what reaches Slack
+        # the bot is another process with no way to signal this one: look at the fake's record
+        while len(slack.posted()) < count:  # noqa: ASYNC110
+            await asyncio.sleep(0.1)
 
 
 @pytest.fixture
