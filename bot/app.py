@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Sequence
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,9 +23,11 @@ from bot.core.lookups import Memo
 from bot.core.outbox import Outbox
 from bot.core.ports import Adapter, KnowsVerbs
 from bot.core.router import Router
-from bot.core.runtime import Runtime
+from bot.core.runtime import Queue, Runtime
 from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.in_doubt import doubt_handler
+from bot.delivery.own_parts import OwnParts
+from bot.delivery.run_lock import one_running_bot
 from bot.delivery.unreachable import unreachable_handler
 from bot.digests.contributions import Contributors
 from bot.errors import ConfigError
@@ -147,19 +149,34 @@ async def assembled(
     scheduler: JobScheduler,
     prompts_root: Path = PROMPTS_ROOT,
     practices: Sequence[PracticeKind] = PRACTICES,
+    one_shot: bool = False,
 ) -> AsyncIterator[Bot]:
     """Build a bot whose parts are ready but not yet running (no loops, no network), with
-    `practices` (by default every practice in the list)."""
+    `practices` (by default every practice in the list).
+
+    The bot delivers the whole outbox: on SQLite it holds the database's run lock
+    (bot/delivery/run_lock.py) and marks parts a stopped process was sending as in doubt. A
+    `one_shot` bot (a command) takes no lock and leaves other processes' parts alone: it
+    delivers only the messages it queued itself.
+    """
     library = library_for(config, settings, builtin=prompts_root)
     check_prompts(config, library)
-    async with open_database(settings.database_url) as sessions:
+    lock = nullcontext() if one_shot else one_running_bot(settings.sqlite_path)
+    async with AsyncExitStack() as stack:
+        stack.enter_context(lock)  # before migrating, so a second bot changes nothing
+        sessions = await stack.enter_async_context(open_database(settings.database_url))
         memo = Memo()
         await sync_circles(sessions, config, memo)
         by_platform = {adapter.platform: adapter for adapter in adapters}
         outbox = Outbox(renderer=library, platforms=by_platform, memo=memo)
         router = Router(menu=contributions.MENU)
-        dispatcher = Dispatcher(sessions, by_platform, clock=clock)
-        runtime = Runtime(sessions=sessions, outbox=outbox, clock=clock, wake=dispatcher.wake)
+        queue: Queue = outbox
+        if one_shot:
+            queue = own = OwnParts(outbox)
+            dispatcher = Dispatcher(sessions, by_platform, clock=clock, only=own.keys)
+        else:
+            dispatcher = Dispatcher(sessions, by_platform, clock=clock)
+        runtime = Runtime(sessions=sessions, outbox=queue, clock=clock, wake=dispatcher.wake)
         core = Core(
             config=config,
             runtime=runtime,

@@ -6,9 +6,10 @@ this module reads the channel's history (or the thread's replies) since the part
 looks for the key. Found: the part was posted, and its ts is returned. The whole history since
 then read without finding it: it was not posted, and None is returned. Anything else (an
 ephemeral answer, which history never shows; a message addressed to a person's user id rather
-than a conversation; a missing scope; a network failure; more history than `MAX_PAGES` pages)
-raises `DeliveryError`: Slack could not tell. Reading history uses the `channels:history`,
-`groups:history` and `im:history` scopes the bot already has for the replies it listens to.
+than a conversation; a missing scope; a network failure; an answer that lists no `messages`;
+more history than `MAX_PAGES` pages) raises `DeliveryError`: Slack could not tell. Reading history
+uses the `channels:history`, `groups:history` and `im:history` scopes the bot already has for the
+replies it listens to.
 """
 
 from __future__ import annotations
@@ -65,7 +66,10 @@ async def find_posted(client: AsyncWebClient, delivery: Delivery, *, since: date
             raise DeliveryError(
                 f"could not read the history of {delivery.chat}: {translate(error)}"
             ) from error
-        for message in response.get("messages") or []:
+        messages = response.get("messages")
+        if not isinstance(messages, list):
+            raise DeliveryError(f"the history of {delivery.chat} came back without messages")
+        for message in messages:
             if _is_part(message, delivery.key):
                 return str(message.get("ts") or delivery.key)
         cursor = (response.get("response_metadata") or {}).get("next_cursor") or None

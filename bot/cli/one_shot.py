@@ -18,6 +18,7 @@ from bot.config.environment import Settings
 from bot.config.partnership import Config, find_config_path, load_config
 from bot.core.clock import SystemClock
 from bot.core.ports import Adapter
+from bot.delivery.run_lock import bot_is_running
 from bot.rituals.scheduler import RealScheduler
 
 log = logging.getLogger("huddlebot")
@@ -47,8 +48,9 @@ def console_adapter(config: Config, *, show_private: bool = True) -> ConsoleAdap
 async def cli_bot(args: argparse.Namespace) -> AsyncIterator[Bot]:
     """A bot for one command: every configured platform connected, nothing scheduled.
 
-    Whatever the command queues is delivered before the context closes. Feature commands use
-    this too: `async with cli_bot(args) as bot: ...`.
+    What the command queues is delivered before the context closes, by the command itself, or
+    by the bot running on the same SQLite file when there is one; nothing else in the outbox is
+    touched. Feature commands use this too: `async with cli_bot(args) as bot: ...`.
     """
     config, settings = load(args)
     adapters = platform_adapters(settings)
@@ -57,11 +59,21 @@ async def cli_bot(args: argparse.Namespace) -> AsyncIterator[Bot]:
     async with AsyncExitStack() as stack:
         scheduler = await stack.enter_async_context(RealScheduler())
         bot = await stack.enter_async_context(
-            assembled(config, settings, adapters=adapters, clock=SystemClock(), scheduler=scheduler)
+            assembled(
+                config,
+                settings,
+                adapters=adapters,
+                clock=SystemClock(),
+                scheduler=scheduler,
+                one_shot=True,
+            )
         )
         for adapter in bot.adapters.values():
             # send only: a running bot may be receiving, and Telegram allows one poller
             await stack.enter_async_context(adapter.connect(bot.core.handle, receive=False))
         yield bot
+        if bot_is_running(settings.sqlite_path):
+            log.info("the running bot sends what this command queued")
+            return
         sent = await bot.dispatcher.drain()
         log.info("sent %d message part(s)", sent)

@@ -1,17 +1,22 @@
 """The dispatcher: sends stored outbox parts through each platform's adapter.
 
-Parts for the same place go out one at a time, in the order they were stored; different places
-go out side by side. A part is claimed (status `sending`) in its own committed transaction before
-the adapter is called and marked `sent` right after, so a crash never sends a part twice: a part
-found still `sending` at start-up is marked `in_doubt`, while parts never claimed are sent as
-usual. Before its first drain the dispatcher asks each in-doubt part's adapter, when it can
-(`ConfirmsDelivery`: Slack looks for the part in the channel's history), whether the part was
-posted: if so it is marked `sent`, if surely not it is sent again, once; when the platform cannot
-tell (Telegram, a private message) it stays in doubt, never resent, and `on_left_in_doubt` hears
-of it (the stewards are told: bot/doubts.py).
+Each room is a lane (bot/delivery/lanes.py): its parts go out one at a time, in the order they
+were stored, by one lane worker; lanes are independent, so a room that is paced, failing or slow
+holds back nobody else. The dispatcher looks at lane heads only, one row per lane, so no window
+of pending rows can fill with parts that must wait. Answers to people (a thank-you, a private
+reply, an ephemeral message) get workers of their own; bulk work (prompts and digests to many
+rooms) runs at most `bulk_per_platform` lanes at a time on each platform, so an answer never
+queues behind a fan-out in an adapter's pacing.
 
-A sent part keeps no text: what people said is held in the outbox only until it is delivered
-(failed and in-doubt parts keep theirs a week; see bot/retention.py).
+A part is claimed before its adapter is called and marked `sent` right after
+(bot/delivery/sending.py), so a crash never sends a part twice: a part found still `sending` at
+start-up is in doubt (bot/delivery/crash_check.py). A part that can never be sent is set aside as
+`failed` and its lane goes on. A sent part keeps no text: what people said is held in the outbox
+only until it is delivered (failed and in-doubt parts keep theirs a week; see
+bot/storage/retention.py).
+
+A one-shot command's dispatcher is given `only`: the keys of the messages it queued itself. It
+sends those and nothing else, and never marks another process's parts in doubt.
 """
 
 from __future__ import annotations
@@ -19,34 +24,34 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from datetime import timedelta
 
 from sqlalchemy import update
-from sqlmodel import col, select
+from sqlmodel import col
 
 from bot.core.clock import Clock
-from bot.core.outbox import to_delivery
-from bot.core.ports import Adapter, ConfirmsDelivery
-from bot.errors import DeliveryError, RateLimited, TransientError, Undeliverable
+from bot.core.ports import Adapter
+from bot.delivery.crash_check import IN_DOUBT, UNCHECKED, DoubtHandler, check_doubts, mark_in_doubt
+from bot.delivery.lanes import Head, Lane, lane_heads, lane_parts
+from bot.delivery.sending import MAX_ATTEMPTS, Outcome, Sender
+from bot.errors import Undeliverable
 from bot.storage.database import SessionFactory
 from bot.storage.models import OutboxMessage
+
+__all__ = ["IN_DOUBT", "MAX_ATTEMPTS", "UNCHECKED", "Dispatcher"]
 
 log = logging.getLogger(__name__)
 
 UndeliverableHandler = Callable[[OutboxMessage, Undeliverable], Awaitable[object]]
-DoubtHandler = Callable[[Sequence[OutboxMessage]], Awaitable[object]]
+Keys = Callable[[], Sequence[str]]
+"""The keys of the messages a one-shot command queued (see bot/delivery/own_parts.py)."""
 
-MAX_ATTEMPTS = 8
-BATCH = 1000
-IN_DOUBT = "the bot stopped while sending this part"
-"""How the note of every part left in doubt by a crash begins."""
-UNCHECKED = f"{IN_DOUBT} (to be checked with the platform)"
-"""The note of a part marked in doubt at start-up and not yet checked with its platform (parts
-left in doubt by earlier versions, posted without anything to find them by, are never checked)."""
+IDLE_POLL = 2.0
+"""With nothing due, look again this often: another process may have queued parts."""
+MAX_WAIT = 60.0
 
 
 class Dispatcher:
-    """Sends what the outbox holds; `drain()` sends everything due now."""
+    """Sends what the outbox holds: `run()` until stopped, or `drain()` what is due now."""
 
     def __init__(
         self,
@@ -57,22 +62,41 @@ class Dispatcher:
         on_undeliverable: UndeliverableHandler | None = None,
         on_left_in_doubt: DoubtHandler | None = None,
         concurrency: int = 64,
+        bulk_per_platform: int = 3,
+        only: Keys | None = None,
     ) -> None:
         self._sessions = sessions
-        self._adapters = adapters
+        self._adapters = dict(adapters)
         self._clock = clock
         self.on_undeliverable = on_undeliverable
         self.on_left_in_doubt = on_left_in_doubt
-        self._limit = asyncio.Semaphore(concurrency)
+        self._answer_slots = concurrency
+        self._bulk_slots = bulk_per_platform
+        self._only = only
+        self._sender = Sender(sessions, self._adapters, clock=clock)
+        self._lanes: dict[Lane, tuple[asyncio.Task[int], bool]] = {}
         self._wake = asyncio.Event()
-        self._draining = asyncio.Lock()
+        self._news = True
+        """Something was queued or put off since the last look at the lanes' heads."""
+        self._heads: list[Head] = []
+        """The heads found by the last look, not yet started: a freed slot takes the next."""
         self._stopping = False
-        self._doubts_checked = False
+        self._doubts = asyncio.Lock()
+        self._sent = 0
+        self._crash: BaseException | None = None
+        """What ended a lane worker beyond what it handles (the process is going down)."""
+        self._doubts_checked = only is not None  # a one-shot command leaves them to the bot
         self.stopping = asyncio.Event()
         """Set once `stop()` was called."""
 
+    @property
+    def failed(self) -> int:
+        """How many parts this dispatcher set aside because they can never be sent."""
+        return self._sender.failed
+
     def wake(self) -> None:
         """Tell a running dispatcher that there is something new to send."""
+        self._news = True
         self._wake.set()
 
     def stop(self) -> None:
@@ -87,206 +111,148 @@ class Dispatcher:
 
     async def recover(self) -> int:
         """At start-up: parts caught mid-send by a crash are marked in doubt, never resent."""
-        async with self._sessions.begin() as session:
-            result = await session.exec(  # type: ignore[call-overload]
-                update(OutboxMessage)
-                .where(col(OutboxMessage.status) == "sending")
-                .values(status="in_doubt", error=UNCHECKED)
-            )
-        count = int(result.rowcount or 0)
-        if count:
-            log.warning(
-                "%d outgoing part(s) were being sent when the bot stopped; they are marked "
-                "in_doubt and are resent only where the platform confirms they never arrived",
-                count,
-            )
-        return count
+        if self._only is not None:
+            return 0
+        return await mark_in_doubt(self._sessions)
 
     async def drain(self) -> int:
         """Send every part that is due now; returns how many were sent."""
-        async with self._draining:  # one drain at a time keeps each place's parts in order
-            if not self._doubts_checked:
-                self._doubts_checked = True
-                await self._check_doubts()
-            return await self._drain()
-
-    async def _check_doubts(self) -> None:
-        """Ask the platforms about the parts left in doubt by a crash (see the module doc)."""
-        async with self._sessions() as session:
-            query = select(OutboxMessage).where(
-                OutboxMessage.status == "in_doubt", OutboxMessage.error == UNCHECKED
-            )
-            rows = (await session.exec(query.order_by(col(OutboxMessage.id)))).all()
-        left: list[OutboxMessage] = []
-        for row in rows:
-            adapter = self._adapters.get(row.platform)
-            if adapter is None or row.id is None:
-                continue  # not connected this time: asked once it is
-            if not isinstance(adapter, ConfirmsDelivery):
-                note = f"{IN_DOUBT}; {row.platform} cannot say whether it arrived, so not resent"
-                await self._mark(row.id, error=note)
-                left.append(row)
-                continue
-            try:
-                ref = await adapter.find_sent(to_delivery(row), since=row.created_at)
-            except Exception as exc:
-                log.warning("could not tell whether %s was posted: %s", row.key, exc)
-                await self._mark(row.id, error=f"{IN_DOUBT}; could not check ({exc}), not resent")
-                left.append(row)
-                continue
-            if ref is None and not row.text:  # kept past its week (bot/retention.py)
-                await self._mark(row.id, error=f"{IN_DOUBT}; not on {row.platform}, text gone")
-                left.append(row)
-            elif ref is None:
-                log.info(
-                    "%s never reached %s before the stop; it is sent again", row.key, row.platform
-                )
-                await self._mark(
-                    row.id, status="pending", error=f"not on {row.platform} after a restart"
-                )
-            else:
-                log.info("%s had reached %s before the stop; marked sent", row.key, row.platform)
-                await self._mark(
-                    row.id,
-                    status="sent",
-                    sent_ref=ref,
-                    sent_at=self._clock.now(),
-                    text="",
-                    buttons="[]",
-                    error="",
-                )
-        if left and self.on_left_in_doubt is not None:
-            await self.on_left_in_doubt(left)
-
-    async def _drain(self) -> int:
-        sent_total = 0
-        # Each round settles every due part (sent, failed, or deferred to later); a round can
-        # queue new parts (a notice to stewards), so go on until a round finds nothing due.
-        for _round in range(100):
-            if self._stopping:
+        await self._check_doubts_once()
+        before = self._sent
+        self._news = True
+        while not self._stopping:
+            await self._start_due()
+            if not self._lanes and not self._news:
+                self._news = True  # a last look: something may have come while sending
+                await self._start_due()
+            if not self._lanes:
                 break
-            lanes = await self._due_lanes()
-            if not lanes:
-                break
-            results = await asyncio.gather(*(self._run_lane(ids) for ids in lanes.values()))
-            sent_total += sum(results)
-        return sent_total
+            tasks = [task for task, _answer in self._lanes.values()]
+            await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            self._raise_crash()
+        return self._sent - before
 
     async def run(self) -> None:
-        """Send until stopped: after each drain, sleep until woken or the next part is due."""
+        """Send until stopped: start every due lane, then sleep until woken or something is due."""
         while not self._stopping:
             self._wake.clear()
+            timeout = IDLE_POLL
+            self._raise_crash()
             try:
-                await self.drain()
+                await self._check_doubts_once()
+                timeout = await self._start_due()
             except Exception:
                 log.exception("the dispatcher hit an unexpected error; it will try again shortly")
-            timeout = await self._seconds_until_next_due()
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=timeout)
             except TimeoutError:
                 pass
+        await asyncio.gather(*(task for task, _ in self._lanes.values()), return_exceptions=True)
 
-    async def _seconds_until_next_due(self) -> float:
-        async with self._sessions() as session:
-            query = select(OutboxMessage.not_before).where(OutboxMessage.status == "pending")
-            query = query.order_by(col(OutboxMessage.not_before)).limit(1)
-            first = (await session.exec(query)).first()
-        if first is None:
-            return 60.0
-        return max(0.05, min(60.0, (first - self._clock.now()).total_seconds()))
+    def _raise_crash(self) -> None:
+        if self._crash is not None:
+            crash, self._crash = self._crash, None
+            raise crash
 
-    async def _due_lanes(self) -> dict[tuple[str, str, str], list[int]]:
+    async def _check_doubts_once(self) -> None:
+        async with self._doubts:
+            if self._doubts_checked:
+                return
+            self._doubts_checked = True
+            await check_doubts(
+                self._sessions,
+                self._adapters,
+                clock=self._clock,
+                mark=self._sender.mark,
+                on_left=self.on_left_in_doubt,
+            )
+
+    async def _start_due(self) -> float:
+        """Start a worker for each due lane that has none and a free slot; returns how long
+        until the next waiting lane is due (at most `IDLE_POLL`).
+
+        The heads are read again only when something new was queued or put off, or when the
+        ones read last time are all started; a freed slot otherwise takes the next one read.
+        """
+        if self._news or not self._heads:
+            self._news = False
+            only = None if self._only is None else self._only()
+            async with self._sessions() as session:
+                self._heads = await lane_heads(session, platforms=self._adapters, only=only)
         now = self._clock.now()
-        async with self._sessions() as session:
-            query = (
-                select(OutboxMessage)
-                .where(OutboxMessage.status == "pending")
-                .order_by(col(OutboxMessage.id))
-                .limit(BATCH)
-            )
-            rows = (await session.exec(query)).all()
-        lanes: dict[tuple[str, str, str], list[int]] = {}
-        blocked: set[tuple[str, str, str]] = set()
-        for row in rows:
-            lane = (row.platform, row.chat, row.topic)
-            if lane in blocked:
+        wait = IDLE_POLL
+        waiting: list[Head] = []
+        for head in self._heads:
+            if head.not_before > now:
+                wait = min(wait, (head.not_before - now).total_seconds())
+            elif head.lane in self._lanes:
+                continue  # its worker sends it
+            elif self._stopping or not self._has_slot(head):
+                waiting.append(head)
                 continue
-            if row.not_before > now or row.platform not in self._adapters:
-                blocked.add(lane)  # keep order: nothing after a waiting part goes first
+            else:
+                self._start(head)
                 continue
-            assert row.id is not None
-            lanes.setdefault(lane, []).append(row.id)
-        return lanes
+            waiting.append(head)
+        self._heads = waiting
+        return max(0.05, min(wait, MAX_WAIT))
 
-    async def _run_lane(self, ids: list[int]) -> int:
-        """Send a place's due parts in order, stopping at the first that must wait."""
-        sent = 0
-        async with self._limit:
-            for row_id in ids:
-                if self._stopping:
-                    break
-                outcome = await self._send_one(row_id)
-                if outcome is None:
-                    continue
-                if not outcome:
-                    break
-                sent += 1
-        return sent
-
-    async def _send_one(self, row_id: int) -> bool | None:
-        """True when sent, False when the lane must stop, None when the part was not ours."""
-        async with self._sessions.begin() as session:
-            # claim and read in one statement: only one sender can move a part out of pending
-            claimed = await session.exec(  # type: ignore[call-overload]
-                update(OutboxMessage)
-                .where(col(OutboxMessage.id) == row_id, col(OutboxMessage.status) == "pending")
-                .values(status="sending", attempts=OutboxMessage.attempts + 1)
-                .returning(*OutboxMessage.__table__.columns)  # type: ignore[attr-defined]
-            )
-            found = claimed.mappings().first()
-            if found is None:
-                return None
-            row = OutboxMessage.model_validate(dict(found))
-        adapter = self._adapters[row.platform]
-        try:
-            ref = await adapter.send(to_delivery(row))
-        except RateLimited as exc:
-            await self._defer(row_id, seconds=max(exc.retry_after, 1.0), error=str(exc))
-            return False
-        except Undeliverable as exc:
-            await self._give_up(row, exc)
-            return False
-        except TransientError as exc:
-            if row.attempts >= MAX_ATTEMPTS:
-                await self._mark(row_id, status="failed", error=str(exc))
-                log.error("gave up on %s after %d tries: %s", row.key, row.attempts, exc)
-                return False
-            await self._defer(row_id, seconds=min(2.0**row.attempts, 300.0), error=str(exc))
-            return False
-        except DeliveryError as exc:
-            # the platform refused this part for good (a malformed message, a revoked token)
-            log.error("the platform refused %s: %s; it is marked failed", row.key, exc)
-            await self._mark(row_id, status="failed", error=str(exc))
-            return False
-        except Exception as exc:
-            # An adapter bug must not take the dispatcher down or resend in a loop.
-            log.exception("sending %s failed unexpectedly; it is marked failed", row.key)
-            await self._mark(row_id, status="failed", error=f"unexpected: {exc!r}")
-            return False
-        await self._mark(
-            row_id, status="sent", sent_ref=ref, sent_at=self._clock.now(), text="", buttons="[]"
+    def _has_slot(self, head: Head) -> bool:
+        if head.answer:
+            return sum(answer for _, answer in self._lanes.values()) < self._answer_slots
+        busy = sum(
+            1
+            for lane, (_, answer) in self._lanes.items()
+            if not answer and lane.platform == head.lane.platform
         )
-        return True
+        return busy < self._bulk_slots
 
-    async def _defer(self, row_id: int, *, seconds: float, error: str) -> None:
-        later = self._clock.now() + timedelta(seconds=seconds)
-        await self._mark(row_id, status="pending", not_before=later, error=error)
+    def _start(self, head: Head) -> None:
+        task = asyncio.create_task(self._work(head), name=f"lane {head.lane.platform}")
+        self._lanes[head.lane] = (task, head.answer)
 
-    async def _mark(self, row_id: int, **values: object) -> None:
-        async with self._sessions.begin() as session:
-            await session.exec(  # type: ignore[call-overload]
-                update(OutboxMessage).where(col(OutboxMessage.id) == row_id).values(**values)
+        def finished(done: asyncio.Task[int]) -> None:
+            if self._lanes.get(head.lane, (None, False))[0] is done:
+                del self._lanes[head.lane]
+            if not done.cancelled() and done.exception() is not None:
+                self._crash = done.exception()
+            self._wake.set()  # a slot is free, and the lane may have more
+
+        task.add_done_callback(finished)
+
+    async def _work(self, first: Head) -> int:
+        """Send a lane's due parts in order; an answer worker stops where bulk work begins."""
+        sent = 0
+        lane = first.lane
+        only = None if self._only is None else self._only()
+        try:
+            while not self._stopping:
+                async with self._sessions() as session:
+                    heads = await lane_parts(session, lane, only=only)
+                if not heads:
+                    break
+                for head in heads:
+                    if self._stopping or head.not_before > self._clock.now():
+                        return sent
+                    if first.answer and not head.answer:
+                        self._news = True  # bulk work waits for a bulk slot
+                        return sent
+                    outcome, row, problem = await self._sender.send(head.id)
+                    if outcome is Outcome.SENT:
+                        sent += 1
+                        self._sent += 1
+                    elif outcome is Outcome.UNREACHABLE:
+                        assert row is not None and isinstance(problem, Undeliverable)
+                        await self._give_up(row, problem)
+                        return sent
+                    elif outcome is Outcome.WAIT:
+                        self._news = True  # put off: the next look sees when it is due
+                        return sent
+        except Exception:
+            log.exception(
+                "delivery to %s %s stopped on an unexpected error", lane.platform, lane.chat
             )
+        return sent
 
     async def _give_up(self, row: OutboxMessage, exc: Undeliverable) -> None:
         log.warning(
@@ -296,7 +262,7 @@ class Dispatcher:
             exc.reason,
             f" ({exc.hint})" if exc.hint else "",
         )
-        await self._mark(row.id or 0, status="failed", error=str(exc))
+        await self._sender.mark(row.id or 0, status="failed", error=str(exc))
         async with self._sessions.begin() as session:
             await session.exec(  # type: ignore[call-overload]
                 update(OutboxMessage)

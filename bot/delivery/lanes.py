@@ -1,0 +1,132 @@
+"""Lanes: each room (platform, chat, topic) is one lane whose parts leave in the order stored.
+
+A lane's head is its oldest pending part. Delivery looks at the heads only, one row per lane,
+however many parts wait behind them, so a room with thousands of parts (or one stuck part) never
+hides the other rooms from the sender. A head is an answer when it was written for a person who
+just spoke (a thank-you, a private reply, an ephemeral message): answers go before bulk work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, func, or_
+from sqlalchemy import select as sa_select
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.storage.models import OutboxMessage
+
+ANSWER_KINDS = frozenset({"reply"})
+"""The outgoing kinds written in answer to a person: they never wait behind bulk work."""
+
+
+@dataclass(frozen=True, slots=True)
+class Lane:
+    """Where parts go one at a time, in order: a room or a private chat."""
+
+    platform: str
+    chat: str
+    topic: str
+
+
+@dataclass(frozen=True, slots=True)
+class Head:
+    """The oldest pending part of a lane."""
+
+    lane: Lane
+    id: int
+    answer: bool
+    not_before: datetime
+
+
+def is_answer(*, kind: str, ephemeral_to: str) -> bool:
+    return kind in ANSWER_KINDS or bool(ephemeral_to)
+
+
+def key_filter(prefixes: Sequence[str]) -> ColumnElement[bool]:
+    """Parts whose key belongs to one of the messages keyed `prefixes` (see bot/core/outbox.py)."""
+    return or_(*(col(OutboxMessage.key).startswith(f"{p}|", autoescape=True) for p in prefixes))
+
+
+async def lane_heads(
+    session: AsyncSession,
+    *,
+    platforms: Collection[str],
+    only: Sequence[str] | None = None,
+) -> list[Head]:
+    """Every lane's head on `platforms`: answers first, then the oldest first.
+
+    `only` limits delivery to the parts of the messages with these keys (a one-shot command
+    sends what it queued itself and nothing else).
+    """
+    if not platforms or only == []:
+        return []
+    scope = [col(OutboxMessage.status) == "pending", col(OutboxMessage.platform).in_(platforms)]
+    if only is not None:
+        scope.append(key_filter(only))
+    first = (
+        select(func.min(OutboxMessage.id).label("id"))  # type: ignore[arg-type]
+        .where(*scope)
+        .group_by(col(OutboxMessage.platform), col(OutboxMessage.chat), col(OutboxMessage.topic))
+        .subquery()
+    )
+    query = sa_select(
+        OutboxMessage.__table__.c.id,  # type: ignore[attr-defined]
+        OutboxMessage.__table__.c.platform,  # type: ignore[attr-defined]
+        OutboxMessage.__table__.c.chat,  # type: ignore[attr-defined]
+        OutboxMessage.__table__.c.topic,  # type: ignore[attr-defined]
+        OutboxMessage.__table__.c.kind,  # type: ignore[attr-defined]
+        OutboxMessage.__table__.c.ephemeral_to,  # type: ignore[attr-defined]
+        OutboxMessage.__table__.c.not_before,  # type: ignore[attr-defined]
+    ).join(first, and_(col(OutboxMessage.id) == first.c.id))
+    rows = (await (await session.connection()).execute(query)).all()
+    heads = [
+        Head(
+            lane=Lane(platform, chat, topic),
+            id=row_id,
+            answer=is_answer(kind=kind, ephemeral_to=ephemeral_to),
+            not_before=not_before,
+        )
+        for row_id, platform, chat, topic, kind, ephemeral_to, not_before in rows
+    ]
+    heads.sort(key=lambda head: (not head.answer, head.id))
+    return heads
+
+
+async def lane_parts(
+    session: AsyncSession, lane: Lane, *, only: Sequence[str] | None = None, limit: int = 50
+) -> list[Head]:
+    """A lane's first `limit` pending parts (within `only`, when given), in order."""
+    if only == []:
+        return []
+    query = (
+        select(
+            OutboxMessage.id,
+            OutboxMessage.kind,
+            OutboxMessage.ephemeral_to,
+            OutboxMessage.not_before,
+        )
+        .where(
+            col(OutboxMessage.status) == "pending",
+            col(OutboxMessage.platform) == lane.platform,
+            col(OutboxMessage.chat) == lane.chat,
+            col(OutboxMessage.topic) == lane.topic,
+        )
+        .order_by(col(OutboxMessage.id))
+        .limit(limit)
+    )
+    if only is not None:
+        query = query.where(key_filter(only))
+    return [
+        Head(
+            lane=lane,
+            id=row_id,
+            answer=is_answer(kind=kind, ephemeral_to=ephemeral_to),
+            not_before=not_before,
+        )
+        for row_id, kind, ephemeral_to, not_before in (await session.exec(query)).all()
+        if row_id is not None
+    ]
