@@ -26,6 +26,7 @@ from typing import IO, TYPE_CHECKING, Any
 from starlette.routing import BaseRoute
 
 from adapters.common.platform import Platform
+from bot.core import checks
 from bot.core.clock import Clock
 from bot.core.events import (
     ButtonPress,
@@ -133,8 +134,11 @@ class ConsoleAdapter:
     # -- input --------------------------------------------------------------------------------
 
     def parse(self, line: str) -> InboundEvent | None:
-        """The event one line of input stands for, or None for a blank or room-switch line."""
-        text = line.strip()
+        """The event one line of input stands for, or None for a blank or room-switch line.
+
+        The line is cleaned as every platform's text is (`bot.core.checks.text`): a line of only
+        invisible characters is blank, and direction overrides never reach the core."""
+        text = checks.text(line, what="a console line").strip()
         if text.startswith("#"):
             room, _, text = text[1:].partition(" ")
             if room not in self._rooms:

@@ -8,6 +8,7 @@ from functools import partial
 
 from sqlmodel import col, select
 
+from bot.core import checks
 from bot.core.entries import save_entry
 from bot.core.events import Command, DirectMessage, InboundEvent, Reply, Started
 from bot.core.inbound import answer_here, join_once
@@ -42,8 +43,11 @@ MENU = (*VERB_KINDS, "help")
 
 
 def checked_text(ctx: Context, text: str, *, verb: str) -> str:
-    """The text of a contribution, or an InputError with a kind explanation."""
-    text = text.strip()
+    """The text of a contribution, or an InputError with a kind explanation.
+
+    The words are cleaned as at every platform's boundary (`bot.core.checks.text`), here for the
+    part after a verb: only invisible characters is empty, direction overrides are dropped."""
+    text = checks.text(text, what=verb).strip()
     if not text:
         raise InputError("replies/empty", verb=verb)
     limit = ctx.config.partnership.max_entry_chars

@@ -17,6 +17,7 @@ from bot.practices.blockers.records import (
     blockers_awaiting_stewards,
     blockers_closed_between,
 )
+from bot.storage.models import Entry
 from tests.fakes.telegram_updates import user
 from tests.harness import SUNDAY, Harness
 from tests.worlds import TELEGRAM_CONFIG, telegram_world
@@ -57,6 +58,17 @@ async def test_a_blocker_is_raised_and_sorted_by_one_tap(harness: Harness) -> No
     assert [(b["text"], b["age_days"], b["circle_id"]) for b in waiting] == [
         ("We cannot share referral forms between teams.", 3, "core")
     ]
+
+
+async def test_invisible_or_reordering_characters_never_make_a_blocker(harness: Harness) -> None:
+    await harness.say("#core @ana /blocker \u200b\u200b\u200b")
+    assert "nothing was saved" in harness.take().lower()
+    await harness.say("#core @ana /blocker Rooms \u202egnikcolb\u202c (Ana)")
+    harness.take()
+    [blocker] = await blockers(harness)
+    async with harness.bot.sessions() as session:
+        [entry] = (await session.exec(select(Entry))).all()
+    assert entry.id == blocker.entry_id and "\u202e" not in entry.text
 
 
 async def test_answers_to_the_blocking_prompt_become_blockers(harness: Harness) -> None:
