@@ -67,7 +67,7 @@ class PartnershipConfig:
     """The partnership's own prompt folder, laid over the built-in library (see bot.text.layers)."""
     settings: Mapping[str, Any] = field(default_factory=dict)
     """Keys of [partnership] the core does not read: the practices' own settings, read and
-    checked by them (`partnership_number`); a key no practice in the list reads is refused."""
+    checked by them (`bot.config.practice_settings`); a key no practice reads is refused."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,7 +233,9 @@ _MINIMUM_FIXES = {
 }
 
 
-_CORE_KEYS = tuple(key for key in PartnershipConfig.__dataclass_fields__ if key != "settings")
+CORE_PARTNERSHIP_KEYS = tuple(
+    key for key in PartnershipConfig.__dataclass_fields__ if key != "settings"
+)
 
 
 def _partnership(table: Mapping[str, Any], where: Where, zones: set[str]) -> PartnershipConfig:
@@ -258,7 +260,7 @@ def _partnership(table: Mapping[str, Any], where: Where, zones: set[str]) -> Par
         steward_digest=_scheduled(table, "steward_digest", where, zone, "0 8 * * MON"),
         steward_digest_private=opt(table, "steward_digest_private", bool, where, False),
         prompts=_prompts_folder(table, where),
-        settings={key: value for key, value in table.items() if key not in _CORE_KEYS},
+        settings={key: value for key, value in table.items() if key not in CORE_PARTNERSHIP_KEYS},
         **numbers,
     )
 
@@ -376,43 +378,3 @@ def _ritual(table: Mapping[str, Any], where: Where, zone: str) -> RitualConfig:
     return RitualConfig(
         ritual_id, prompt, cron, window, reminder, after, opt(table, "private", bool, where, False)
     )
-
-
-def _circle_where(config: Config, index: int) -> Where:
-    return Where(str(config.source)).at("circles").item(index)
-
-
-def circle_schedules(config: Config, name: str, *, example: str) -> dict[str, ScheduleConfig]:
-    """Each circle's `[circles.<name>]` table read as a schedule (`cron`, `window_hours`), by
-    circle id; circles without one are absent. Raises ConfigError naming the table's key."""
-    found: dict[str, ScheduleConfig] = {}
-    for index, circle in enumerate(config.circles):
-        table = circle.sections.get(name)
-        if table is not None:
-            here = _circle_where(config, index).at(name)
-            found[circle.id] = read_schedule(table, here, circle.timezone, example)
-    return found
-
-
-def _partnership_where(config: Config) -> Where:
-    return Where(str(config.source)).at("partnership")
-
-
-def partnership_number(config: Config, key: str, *, default: int, minimum: int) -> int:
-    """A practice's whole-number setting in [partnership], checked as the core checks its own."""
-    where = _partnership_where(config)
-    return at_least(
-        opt(config.partnership.settings, key, int, where, default), minimum, where.at(key)
-    )
-
-
-def check_partnership_keys(config: Config, claimed: Collection[str]) -> None:
-    """Refuse a [partnership] key neither the core nor a practice in the list reads."""
-    check_keys(config.partnership.settings, [*_CORE_KEYS, *claimed], _partnership_where(config))
-
-
-def check_sections(config: Config, claimed: Collection[str]) -> None:
-    """Refuse a circle table no practice reads, suggesting the closest key known there."""
-    known = [key for key in CircleConfig.__dataclass_fields__ if key != "sections"]
-    for index, circle in enumerate(config.circles):
-        check_keys(circle.sections, [*known, *claimed], _circle_where(config, index))

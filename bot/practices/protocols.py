@@ -104,7 +104,7 @@ class HasCommands(Protocol):
 class HasPartnershipSettings(Protocol):
     """A practice kind with settings of its own among the keys of `[partnership]`.
 
-    The practice reads them when it is built (`bot.config.partnership.partnership_number`); a
+    The practice reads them when it is built (`bot.config.practice_settings.partnership_number`); a
     key of `[partnership]` that neither the core nor a practice in the list reads is refused."""
 
     @property

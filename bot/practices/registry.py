@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.config.partnership import check_partnership_keys, check_sections
+from bot.config.practice_settings import check_partnership_keys, check_sections
 from bot.digests.contributions import Contributors
 from bot.practices.blockers.practice import Blockers
 from bot.practices.data_rights.practice import DataRights

@@ -13,11 +13,10 @@ from bot.config.partnership import (
     Config,
     RitualConfig,
     RoomConfig,
-    check_sections,
-    circle_schedules,
     find_config_path,
     load_config,
 )
+from bot.config.practice_settings import check_sections, circle_schedules
 from bot.errors import ConfigError
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "huddlebot.toml"

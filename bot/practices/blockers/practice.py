@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlmodel import col
 
-from bot.config.partnership import partnership_number
+from bot.config.practice_settings import partnership_number
 from bot.core import checks
 from bot.core.entries import save_entry
 from bot.core.events import ButtonPress, Command, InboundEvent

@@ -12,7 +12,8 @@ from apscheduler.triggers.date import DateTrigger
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.config.partnership import CircleConfig, circle_schedules
+from bot.config.partnership import CircleConfig
+from bot.config.practice_settings import circle_schedules
 from bot.core.messages import Body, Outgoing, ToCircle
 from bot.core.people import members
 from bot.practices.learning_sets.models import LearningNote, LearningRound

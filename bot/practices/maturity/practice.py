@@ -23,7 +23,8 @@ from apscheduler.triggers.date import DateTrigger
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.config.partnership import CircleConfig, partnership_number
+from bot.config.partnership import CircleConfig
+from bot.config.practice_settings import partnership_number
 from bot.core import checks
 from bot.core.events import ButtonPress, Command, InboundEvent
 from bot.core.inbound import answer_here, is_steward
