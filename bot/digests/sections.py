@@ -40,51 +40,6 @@ class Shared(NamedTuple):
     author: str | None
 
 
-async def shared_entries(
-    session: AsyncSession,
-    *,
-    circle_ids: Sequence[str],
-    start: datetime,
-    end: datetime,
-    kinds: Sequence[str],
-    visibility: Sequence[str] = ("circle",),
-) -> list[Shared]:
-    """Entries of `kinds` in (start, end], shared at least as far as `visibility`, oldest first."""
-    if not circle_ids or not kinds:
-        return []
-    query = (
-        sa.select(
-            col(Entry.id),
-            col(Entry.circle_id),
-            col(Entry.kind),
-            col(Entry.text),
-            col(Entry.anonymous),
-            col(Person.display_name),
-            col(Person.erased_at).is_not(None),
-        )
-        .join(Person, col(Entry.person_id) == col(Person.id), isouter=True)
-        .where(
-            col(Entry.circle_id).in_(list(circle_ids)),
-            col(Entry.kind).in_(list(kinds)),
-            col(Entry.visibility).in_(list(visibility)),
-            col(Entry.created_at) >= start,
-            col(Entry.created_at) < end,
-        )
-        .order_by(col(Entry.created_at), col(Entry.id))
-    )
-    rows = (await session.exec(query)).all()  # type: ignore[call-overload]
-    return [
-        Shared(
-            entry_id,
-            circle_id,
-            kind,
-            text,
-            None if anonymous or erased or not name else name,
-        )
-        for entry_id, circle_id, kind, text, anonymous, name, erased in rows
-    ]
-
-
 async def shared_sample(
     session: AsyncSession,
     *,
