@@ -306,8 +306,25 @@ def test_unknown_names_list_what_exists(library: PromptLibrary, tmp_path: Path) 
         library.render("nope", {}, "plain")
     with pytest.raises(TemplateError, match="kinds: learning"):
         library.kind_heading("nope")
-    with pytest.raises(TemplateError, match="languages here: en"):
-        PromptLibrary.load(PROMPTS, "cy")
+
+
+def test_a_language_with_no_folder_falls_back_to_english_and_says_so(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    library = PromptLibrary.load(PROMPTS, "fr")
+    assert (
+        library.prompt("learned").title == PromptLibrary.load(PROMPTS, "en").prompt("learned").title
+    )
+    [said] = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert "no prompts in language 'fr'" in said and "in English" in said
+
+
+def test_no_english_to_fall_back_on_names_the_folder(tmp_path: Path) -> None:
+    root = tmp_path / "prompts"
+    (root / "cy").mkdir(parents=True)
+    with pytest.raises(TemplateError, match="none in English") as caught:
+        PromptLibrary.load(root, "fr")
+    assert str(root / "en") in str(caught.value)
 
 
 # --- languages and template text
