@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import text
-from sqlmodel import select
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from adapters.registry import PLATFORM_SPECS
 from bot.config.environment import Settings
@@ -90,7 +91,11 @@ def check_prompts(config: Config, library: PromptLibrary) -> None:
 
 
 async def sync_circles(sessions: SessionFactory, config: Config, memo: Memo) -> None:
-    """Make the stored circles and rooms match the configuration; note the inactive rooms."""
+    """Make the stored circles and rooms match the configuration; note the inactive rooms.
+
+    The configuration is the truth: a stored room it no longer lists is retired (`configured`
+    false), so it gets nothing more while its history stays, and the log names what was retired.
+    """
     async with sessions.begin() as session:
         for circle in config.circles:
             row = await session.get(Circle, circle.id)
@@ -104,8 +109,10 @@ async def sync_circles(sessions: SessionFactory, config: Config, memo: Memo) -> 
                 row.name, row.kind, row.timezone = circle.name, circle.kind, circle.timezone
                 session.add(row)
         await session.flush()
+        wanted: set[tuple[str, str, str]] = set()
         for circle in config.circles:
             for room in circle.rooms:
+                wanted.add((room.platform, room.chat, room.topic or ""))
                 values = {
                     "circle_id": circle.id,
                     "platform": room.platform,
@@ -126,6 +133,7 @@ async def sync_circles(sessions: SessionFactory, config: Config, memo: Memo) -> 
                         )
                     ).one()
                     existing.circle_id = circle.id
+                    existing.configured = True
                     if not existing.active:
                         log.warning(
                             "%s room %s is inactive (%s); it comes back when the bot hears "
@@ -135,8 +143,45 @@ async def sync_circles(sessions: SessionFactory, config: Config, memo: Memo) -> 
                             existing.inactive_reason,
                         )
                     session.add(existing)
+        await _retire_rooms(session, config, wanted, memo)
         inactive = await session.exec(select(Room).where(Room.active == False))  # noqa: E712
         memo.inactive_rooms.update((room.platform, room.chat) for room in inactive.all())
+
+
+async def _retire_rooms(
+    session: AsyncSession, config: Config, wanted: set[tuple[str, str, str]], memo: Memo
+) -> None:
+    """Mark the stored rooms the configuration no longer lists; say which were retired now."""
+    circles = {circle.id for circle in config.circles}
+    newly: list[str] = []
+    gone_circles: set[str] = set()
+    for room in (await session.exec(select(Room).order_by(col(Room.id)))).all():
+        address = (room.platform, room.chat, room.topic)
+        if address in wanted:
+            continue
+        memo.retired_rooms.add(address)
+        if room.configured:
+            room.configured = False
+            session.add(room)
+            topic = f" topic {room.topic}" if room.topic else ""
+            newly.append(f"{room.platform} {room.chat}{topic} (circle {room.circle_id})")
+            if room.circle_id not in circles:
+                gone_circles.add(room.circle_id)
+    if newly:
+        log.warning(
+            "%s no longer lists %s%s, so nothing more is sent there; what was said there stays",
+            config.source,
+            "these rooms: " if len(newly) > 1 else "the room ",
+            ", ".join(newly),
+        )
+    if gone_circles:
+        log.warning(
+            "%s no longer lists the circle%s %s; its history stays, and it gets no prompts, "
+            "digests or notices",
+            config.source,
+            "s" if len(gone_circles) > 1 else "",
+            ", ".join(sorted(gone_circles)),
+        )
 
 
 @asynccontextmanager
