@@ -5,18 +5,25 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def _published(env: dict[str, str]) -> list[str]:
-    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
-
-    def substitute(text: str) -> str:  # compose's ${NAME:-default}
-        return re.sub(r"\$\{(\w+):-([^}]*)\}", lambda m: env.get(m.group(1)) or m.group(2), text)
-
-    return [substitute(port) for port in compose["services"]["bot"]["ports"]]
+    """The bot's `ports:` entries, with compose's ${NAME:-default} filled in from `env`."""
+    text = (ROOT / "docker-compose.yml").read_text(encoding="utf-8")
+    bot = re.search(r"\n  bot:\n(.*?)\n  \w+:\n", text, re.DOTALL)
+    assert bot is not None, "docker-compose.yml has no bot service"
+    block = bot.group(1).split("    ports:\n", 1)[1]
+    entries = []
+    for line in block.splitlines():
+        if not line.startswith("      "):
+            break
+        if (found := re.match(r'\s+- "([^"]+)"', line)) is not None:
+            entries.append(found.group(1))
+    return [
+        re.sub(r"\$\{(\w+):-([^}]*)\}", lambda m: env.get(m.group(1)) or m.group(2), entry)
+        for entry in entries
+    ]
 
 
 def test_the_web_port_is_published_on_localhost_by_default() -> None:
