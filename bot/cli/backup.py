@@ -23,6 +23,7 @@ from bot.cli import copies
 from bot.config.environment import Settings
 from bot.config.partnership import Config, find_config_path, load_config
 from bot.core.clock import SystemClock
+from bot.delivery.run_lock import one_running_bot
 from bot.practices.data_rights.cli import replay_logged_erasures
 from bot.rituals.scheduler import RealScheduler
 
@@ -85,14 +86,25 @@ def _put_back(settings: Settings, backup: Path, kept: Path) -> bool:
 async def restore_backup(
     config: Config, settings: Settings, backup: Path, *, now: datetime
 ) -> Restored:
-    """Keep the current database, put `backup` in its place, migrate, replay the erasures."""
+    """Keep the current database, put `backup` in its place, migrate, replay the erasures.
+
+    On SQLite the run lock is held from before the file is touched to the end, so a restore
+    refuses while a bot runs on it, and no bot starts on a half-restored file."""
     kept = default_backup_path(settings, now, prefix="before-restore")
-    had_one = await asyncio.to_thread(_put_back, settings, backup, kept)
-    async with (
-        RealScheduler() as scheduler,  # nothing is scheduled: the bot is never started
-        assembled(config, settings, adapters=(), clock=SystemClock(), scheduler=scheduler) as bot,
-    ):
-        again = await replay_logged_erasures(bot, now=now)
+    with one_running_bot(settings.sqlite_path):
+        had_one = await asyncio.to_thread(_put_back, settings, backup, kept)
+        async with (
+            RealScheduler() as scheduler,  # nothing is scheduled: the bot is never started
+            assembled(
+                config,
+                settings,
+                adapters=(),
+                clock=SystemClock(),
+                scheduler=scheduler,
+                one_shot=True,  # the lock is already ours
+            ) as bot,
+        ):
+            again = await replay_logged_erasures(bot, now=now)
     return Restored(kept_at=kept if had_one else None, erased_again=tuple(again))
 
 
