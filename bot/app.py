@@ -195,6 +195,7 @@ async def assembled(
     prompts_root: Path = PROMPTS_ROOT,
     practices: Sequence[PracticeKind] = PRACTICES,
     one_shot: bool = False,
+    create_database: bool = True,
 ) -> AsyncIterator[Bot]:
     """Build a bot whose parts are ready but not yet running (no loops, no network), with
     `practices` (by default every practice in the list).
@@ -202,14 +203,17 @@ async def assembled(
     The bot delivers the whole outbox: on SQLite it holds the database's run lock
     (bot/delivery/run_lock.py) and marks parts a stopped process was sending as in doubt. A
     `one_shot` bot (a command) takes no lock and leaves other processes' parts alone: it
-    delivers only the messages it queued itself.
+    delivers only the messages it queued itself. Without `create_database` (a command that
+    only reads) a SQLite database that is not there yet is refused rather than made.
     """
     library = library_for(config, settings, builtin=prompts_root)
     check_prompts(config, library)
     lock = nullcontext() if one_shot else one_running_bot(settings.sqlite_path)
     async with AsyncExitStack() as stack:
         stack.enter_context(lock)  # before migrating, so a second bot changes nothing
-        sessions = await stack.enter_async_context(open_database(settings.database_url))
+        sessions = await stack.enter_async_context(
+            open_database(settings.database_url, create=create_database)
+        )
         memo = Memo()
         await sync_circles(sessions, config, memo)
         by_platform = {adapter.platform: adapter for adapter in adapters}

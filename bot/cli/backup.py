@@ -12,16 +12,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from bot.app import assembled
-from bot.cli import copies
+from bot.cli import copies, places
 from bot.config.environment import Settings
-from bot.config.partnership import Config, find_config_path, load_config
+from bot.config.partnership import Config
 from bot.core.clock import SystemClock
 from bot.delivery.run_lock import one_running_bot
 from bot.practices.data_rights.cli import replay_logged_erasures
@@ -128,7 +127,7 @@ def add_parsers(sub: Any) -> None:
 
 
 async def backup_command(args: argparse.Namespace) -> int:
-    settings = Settings.from_env(os.environ, cwd=Path.cwd())
+    settings = places.settings(args)
     now = datetime.now(UTC)
     output = Path.cwd() / args.output if args.output else None
     written = await take_backup(settings, output or default_backup_path(settings, now))
@@ -137,8 +136,8 @@ async def backup_command(args: argparse.Namespace) -> int:
 
 
 async def restore_command(args: argparse.Namespace) -> int:
-    settings = Settings.from_env(os.environ, cwd=Path.cwd())
-    config = load_config(find_config_path(args.config, os.environ, Path.cwd()))
+    settings = places.settings(args)
+    config = places.config(args)
     backup = Path.cwd() / args.path
     done = await restore_backup(config, settings, backup, now=datetime.now(UTC))
     print(f"Restored the database from {backup}.")

@@ -137,7 +137,7 @@ def add_parser(sub: Any) -> None:
 async def run(args: argparse.Namespace) -> int:
     from bot.cli.one_shot import cli_bot
 
-    async with cli_bot(args) as bot:
+    async with cli_bot(args, reads_only=True) as bot:
         circle = bot.config.circle(args.circle)
         async with bot.sessions() as session:
             describers = [p for p in bot.features if isinstance(p, DescribesEntries)]

@@ -11,14 +11,12 @@ import signal
 import sys
 from collections.abc import Sequence
 from contextlib import AsyncExitStack
-from pathlib import Path
 
 from bot import logs
 from bot.app import assembled, running
-from bot.cli import backup, export, init, problems, prompts_list
+from bot.cli import backup, export, init, places, problems, prompts_list
 from bot.cli import digest as digest_cli
-from bot.cli.one_shot import cli_bot, console_adapter, load, platform_adapters
-from bot.config.environment import Settings
+from bot.cli.one_shot import cli_bot, console_adapter, load, needs_web, platform_adapters
 from bot.core.background import Background
 from bot.core.clock import SystemClock
 from bot.errors import ConfigError, HuddlebotError
@@ -46,7 +44,9 @@ async def _run(args: argparse.Namespace) -> int:
             assembled(config, settings, adapters=adapters, clock=SystemClock(), scheduler=scheduler)
         )
         background = await stack.enter_async_context(Background())
-        await stack.enter_async_context(running(bot, background=background))
+        await stack.enter_async_context(
+            running(bot, background=background, serve_http=needs_web(settings, adapters))
+        )
         log.info(
             "huddlebot is running for %s with %s",
             config.partnership.name,
@@ -80,8 +80,8 @@ async def _prompt(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _db_upgrade(_args: argparse.Namespace) -> int:
-    settings = Settings.from_env(os.environ, cwd=Path.cwd())
+async def _db_upgrade(args: argparse.Namespace) -> int:
+    settings = places.settings(args)
     async with open_database(settings.database_url, migrate=True):
         pass
     print("The database schema is up to date.")
@@ -131,11 +131,7 @@ def parser() -> argparse.ArgumentParser:
         description="Reflective prompts, stories and huddle digests for systems-change "
         "partnerships, in Slack, Telegram or a terminal.",
     )
-    top.add_argument(
-        "--config",
-        metavar="PATH",
-        help="the TOML configuration (default: $HUDDLEBOT_CONFIG, then ./huddlebot.toml)",
-    )
+    places.add_arguments(top)
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     run = sub.add_parser("run", help="run the bot (the console when no platform tokens are set)")
     run.add_argument("--console", action="store_true", help="also chat in this terminal")

@@ -84,6 +84,8 @@ class Settings:
     database_url: str
     data_dir: Path
     port: int = 8080
+    port_given: bool = False
+    """Whether HUDDLEBOT_PORT was set: then the web app always starts (see `huddlebot run`)."""
     host: str = "127.0.0.1"
     platforms: PlatformValues = field(default_factory=PlatformValues)
     prompts_dir: Path | None = None
@@ -112,6 +114,7 @@ class Settings:
             else _sqlite_url(data_dir / "huddlebot.db"),
             data_dir=data_dir,
             port=_port(get("HUDDLEBOT_PORT")),
+            port_given=get("HUDDLEBOT_PORT") is not None,
             host=get("HUDDLEBOT_HOST") or "127.0.0.1",
             platforms=PlatformValues.read(
                 env, (setting for spec in platforms for setting in spec.settings)

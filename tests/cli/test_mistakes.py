@@ -44,6 +44,7 @@ def one_clear_line(result: subprocess.CompletedProcess[str], *words: str) -> Non
 
 
 def test_an_output_in_a_missing_folder(tmp_path: Path) -> None:
+    assert huddlebot(tmp_path, "db", "upgrade").returncode == 0
     result = huddlebot(tmp_path, "export", "--circle", "core", "--output", "/missing/folder/x.md")
     one_clear_line(result, "/missing/folder/x.md", "No such file or directory")
 
