@@ -3,13 +3,18 @@
 `HUDDLEBOT_LOG_LEVEL` is one of DEBUG, INFO (the default), WARNING, ERROR; anything else is a
 `ConfigError`. Every line is cut at `LINE_LIMIT` characters (message and traceback together), so
 that no input, however large, can make one line grow the log by more than that.
+
+The log goes to standard error, except while someone chats in the console at a terminal: then
+`into_file` moves it to a file in the data folder, so log lines stay out of the conversation.
+What the person must know still shows, in short: warnings while the bot starts, errors always.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from pathlib import Path
 
 from bot.errors import ConfigError
 
@@ -44,6 +49,47 @@ def log_level(environ: Mapping[str, str]) -> int:
             fix=f"use one of {', '.join(LEVELS)}, or unset it for INFO",
         )
     return int(getattr(logging, name))
+
+
+class _Said(logging.Formatter):
+    """A log record as one short line for the person at the terminal."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        said = record.getMessage().splitlines()[0][:LINE_LIMIT] if record.msg else ""
+        return f"huddlebot: {'note: ' if record.levelno < logging.ERROR else ''}{said}"
+
+
+def into_file(path: Path) -> Callable[[], None] | None:
+    """Send the log to `path` (appended) instead of standard error; warnings still show on
+    standard error, in short, until the returned function is called once the bot has started;
+    errors always do. None (and the log stays where it was) when `path` cannot be written."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(path, encoding="utf-8", delay=False)
+    except OSError:
+        return None
+    root = logging.getLogger()
+    handler.setFormatter(BoundedFormatter(FORMAT))
+    terminal = logging.StreamHandler(sys.stderr)
+    terminal.setFormatter(_Said())
+    terminal.setLevel(logging.WARNING)
+    for old in [h for h in root.handlers if _to_stderr(h)]:
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.addHandler(terminal)
+
+    def started() -> None:
+        terminal.setLevel(logging.ERROR)
+
+    return started
+
+
+def _to_stderr(handler: logging.Handler) -> bool:
+    return (
+        isinstance(handler, logging.StreamHandler)
+        and not isinstance(handler, logging.FileHandler)
+        and getattr(handler, "stream", None) is sys.stderr
+    )
 
 
 def configure(environ: Mapping[str, str]) -> None:

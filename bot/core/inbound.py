@@ -156,8 +156,8 @@ class Core:
 
 async def is_steward(ctx: Context, event: InboundEvent) -> bool:
     """Stewards are the people seen in a stewards' circle; so is whoever speaks on a platform whose
-    operator is trusted (the console: the person running the bot)."""
-    if ctx.capabilities.trusted_operator:
+    operator is trusted (the console: the person running the bot), unless tried as a member."""
+    if ctx.capabilities.trusted_operator and not event.sender.as_member:
         return True
     stewards = {c.id for c in ctx.config.stewards_circles()}
     return bool(stewards.intersection(await circles_of(ctx.session, ctx.who.person_id)))
