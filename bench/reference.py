@@ -59,6 +59,7 @@ from tests.fakes.slack_api import FakeSlackAPI
 ROOT = Path(__file__).resolve().parent.parent
 PEOPLE = 50
 CONCURRENCY = 50
+PROFILE: list[str] = []  # --profile FILE: run the bot under cProfile, its statistics to FILE
 TICKS = os.sysconf("SC_CLK_TCK")
 CONFIG = """
 [partnership]
@@ -154,7 +155,8 @@ async def server(
     if name == "bot":
         config = folder / "huddlebot.toml"
         config.write_text(textwrap.dedent(CONFIG))
-        command = [sys.executable, "-m", "bot.cli.main", "--config", str(config), "run"]
+        profile = ["-m", "cProfile", "-o", PROFILE[0]] if PROFILE else []
+        command = [sys.executable, *profile, "-m", "bot.cli.main", "--config", str(config), "run"]
     else:
         reference_url = make_url(database_url)
         driver = "aiosqlite" if reference_url.get_backend_name() == "sqlite" else "asyncpg"
@@ -168,20 +170,22 @@ async def server(
             reference_url.render_as_string(hide_password=False),
             *(["--inline"] if name == "ref-inline" else []),
         ]
-    process = await asyncio.create_subprocess_exec(
-        *command,
-        cwd=ROOT,
-        env=env,
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    log = folder / f"{name}.log"
+    with log.open("wb") as output:
+        process = await asyncio.create_subprocess_exec(
+            *command,
+            cwd=ROOT,
+            env=env,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=output,
+            stderr=output,
+        )
     try:
         async with aiohttp.ClientSession() as client, asyncio.timeout(60):
             while True:
                 if process.returncode is not None:
-                    err = await process.stderr.read() if process.stderr else b""
-                    raise SystemExit(f"{name} stopped at start:\n{err.decode()[-2000:]}")
+                    said = log.read_text(errors="replace")[-2000:]
+                    raise SystemExit(f"{name} stopped at start:\n{said}")
                 try:
                     async with client.get(f"http://127.0.0.1:{port}/healthz") as answer:
                         if answer.status == 200:
@@ -350,7 +354,7 @@ async def bench(args: argparse.Namespace) -> bool:
     orders = [["ref-inline", "ref-store", "bot"], ["bot", "ref-store", "ref-inline"]]
     ok = True
     for round_number in range(args.rounds):
-        order = orders[round_number % 2]
+        order = [name for name in orders[round_number % 2] if name in args.only]
         print(f"round {round_number + 1}: {', '.join(order)}", flush=True)
         for name in order:
             with tempfile.TemporaryDirectory() as folder:
@@ -360,8 +364,9 @@ async def bench(args: argparse.Namespace) -> bool:
                 else:
                     url = f"sqlite:///{folder}/bench.db"
                     ok &= await contend(name, url, args, Path(folder), results[name])
-    report(results)
-    ratios(results)
+    report({name: results[name] for name in args.only})
+    if {"bot", "ref-inline"} <= set(args.only):
+        ratios(results)
     return ok
 
 
@@ -372,7 +377,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, default=100.0)
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=["bot", "ref-inline", "ref-store"],
+        default=["bot", "ref-inline", "ref-store"],
+        help="run only these servers",
+    )
+    parser.add_argument("--profile", metavar="FILE", help="run the bot under cProfile")
     args = parser.parse_args(argv)
+    PROFILE.extend([args.profile] if args.profile else [])
     if importlib.util.find_spec("aiosqlite") is None and not args.database_url:
         print("The reference app needs aiosqlite on SQLite: .venv/bin/pip install aiosqlite")
         return 2
