@@ -7,8 +7,13 @@ import os
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 
 from bot.cli.main import main
+from bot.config.partnership import load_config
+from bot.core.messages import Body, Outgoing, ToRoom
+from bot.storage.models import OutboxMessage
+from tests.harness import open_harness
 
 CONFIG = """
 [partnership]
@@ -104,3 +109,25 @@ def test_a_circle_taken_out_is_named_at_start_and_hears_nothing(
     assert "the circle set-a" in said
     assert main(["prompt", "--circle", "set-a", "--prompt", "learned"]) == 2
     assert "set-a" in capsys.readouterr().err
+
+
+async def test_a_retired_room_hears_only_answers_to_who_speaks_there(
+    tmp_path: Path, database_url: str
+) -> None:
+    """A reminder under a prompt sent to a room since taken out of the config is not sent; an
+    answer to someone who still speaks there is."""
+    path = tmp_path / "huddlebot.toml"
+    path.write_text(CONFIG.format(core="core", stewards="stewards", extra=""), encoding="utf-8")
+    async with open_harness(load_config(path), database_url):
+        pass
+    path.write_text(CONFIG.format(core="main-room", stewards="stewards", extra=""), "utf-8")
+    async with open_harness(load_config(path), database_url) as harness:
+        old = ToRoom("console", "core", None, "out-1")
+        async with harness.bot.sessions.begin() as session:
+            for kind in ("reminder", "reply"):
+                body = Body("replies/saved", {"kind_label": "learning", "prompt_title": None})
+                message = Outgoing(to=old, body=body, key=f"k-{kind}", kind=kind)
+                await harness.bot.outbox.enqueue(session, [message], now=harness.clock.now())
+        async with harness.bot.sessions() as session:
+            queued = (await session.exec(select(OutboxMessage.kind))).all()
+    assert list(queued) == ["reply"]
