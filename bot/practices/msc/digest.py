@@ -18,6 +18,7 @@ from bot.digests.contributions import HuddlePart, SelectionLine, SharedByKind, S
 from bot.practices.msc.models import MscCandidate, MscRound, MscSelection
 from bot.practices.msc.reading import readable_by, stewards_may_read, story_views
 from bot.practices.protocols import EntryDetail
+from bot.practices.services import Services
 from bot.rituals.timing import local
 
 
@@ -59,7 +60,8 @@ def _line(
 class MscInDigests:
     """The MSC practice's digest capabilities and its part of the export."""
 
-    _s: Any
+    _s: Services
+    """Set by the practice that this mixes into."""
 
     async def huddle_part(
         self,
@@ -71,7 +73,7 @@ class MscInDigests:
         shared: SharedByKind,
     ) -> HuddlePart:
         """Selections made in the period by this circle, or about stories shared with it."""
-        config: Config = self._s.config
+        config = self._s.config
         circle = config.circle(circle_id)
         found = await _selections(session, start=start, end=end)
         views = await story_views(session, [s.entry_id for s, _c, _k in found])
@@ -89,7 +91,7 @@ class MscInDigests:
         self, session: AsyncSession, *, start: datetime, end: datetime
     ) -> StewardPart:
         """Every selection of the period the stewards may read, with its reasons."""
-        config: Config = self._s.config
+        config = self._s.config
         hidden = {c.id for c in config.circles if c.kind == "learning_set"}
         found = await _selections(session, start=start, end=end)
         views = await story_views(session, [s.entry_id for s, _c, _k in found])
