@@ -4,14 +4,16 @@ below; the steward digest's selections; and what `forget` leaves of a round."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from sqlmodel import select
 
+from bot.config.partnership import load_config
 from bot.digests.steward_digest import steward_context
 from bot.practices.data_rights.erasure import erase_person
 from bot.practices.msc.models import MscCandidate, MscChoice, MscSelection
 from bot.storage.models import Identity
-from tests.harness import Harness
+from tests.harness import Harness, open_harness
 from tests.practices.msc.helpers import selections, tell, to
 
 MO = "[Trust] Mo came back to the drop-in after a year away."
@@ -154,3 +156,57 @@ async def test_erasure_takes_a_teller_s_story_and_its_round_rows(
         assert (await session.exec(select(MscSelection))).all() == []
         assert all(c.entry_id != 1 for c in (await session.exec(select(MscChoice))).all())
         assert all(c.entry_id != 1 for c in (await session.exec(select(MscCandidate))).all())
+
+
+WITH_A_SET = """
+[partnership]
+name = "Riverside"
+timezone = "Europe/London"
+
+[[circles]]
+id = "set-a"
+name = "Learning set A"
+kind = "learning_set"
+rooms = [{ platform = "console", channel = "set-a" }]
+
+[[circles]]
+id = "stewards"
+name = "Stewards"
+kind = "stewards"
+rooms = [{ platform = "console", channel = "stewards" }]
+"""
+
+
+async def test_a_learning_set_s_selection_stays_in_the_set(
+    tmp_path: Path, database_url: str
+) -> None:
+    path = tmp_path / "huddlebot.toml"
+    path.write_text(WITH_A_SET)
+    async with open_harness(load_config(path), database_url) as harness:
+        for name in ("ana", "ben", "cleo"):
+            await harness.say(f"#set-a @{name} /help")
+        await tell(harness, "ana", "set-a", SET_STORY)
+        await harness.say("#set-a @ana /msc start")
+        for name in ("ana", "ben", "cleo"):
+            await harness.say(f"#set-a @{name} /msc choose 1 because {name} felt it")
+        await harness.say("#set-a @ben /msc select 1 because we all felt it")
+        selected = harness.take()
+        assert "msc pass-up" not in to(selected, "#set-a]")[0]
+        await harness.say("#set-a @ben /msc pass-up")
+        assert "stay here" in harness.take()
+        for name in ("dev", "eve"):
+            await harness.say(f"#stewards @{name} /help")
+        harness.clock.set(harness.clock.now() + timedelta(hours=1))
+        await harness.say("#stewards @dev /msc start")
+        assert SET_STORY not in harness.take()  # not even a stewards' round reads it
+        bot = harness.bot
+        async with bot.sessions() as session:
+            context = await steward_context(
+                session,
+                config=bot.config,
+                start=harness.clock.now() - timedelta(days=1),
+                end=harness.clock.now(),
+                library=bot.library,
+                contributors=bot.huddle.contributors,
+            )
+        assert context["selections"] == []
