@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bot import logs
 from bot.app import assembled, running
-from bot.cli import backup, export, init, problems, prompts_list
+from bot.cli import backup, export, init, problems, prompts_list, slack
 from bot.cli import digest as digest_cli
 from bot.cli.one_shot import cli_bot, console_adapter, load, platform_adapters
 from bot.config.environment import Settings
@@ -149,6 +149,7 @@ def parser() -> argparse.ArgumentParser:
     tg_sub = telegram.add_subparsers(dest="telegram_command", required=True, metavar="ACTION")
     tg_sub.add_parser("links", help="print each circle's link for members to join privately")
     tg_sub.add_parser("commands", help="register the command menu with Telegram")
+    slack.add_parser(sub)
     export.add_parser(sub)
     for command in practice_commands():
         command.add_parser(sub)
@@ -168,6 +169,7 @@ COMMANDS = {
     "digest": digest_cli.run,
     "db": _db_upgrade,
     "telegram": _telegram,
+    "slack": slack.run,
     "export": export.run,
     # the practices' own commands, from the practices' list
     **{command.name: command.run for command in practice_commands()},
