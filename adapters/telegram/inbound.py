@@ -11,7 +11,9 @@ One pure function, `translate`, decides what an update means:
 - other text is a `DirectMessage` in a private chat and a `Message` in a group;
 - a button press (callback query) is a `ButtonPress`, from callback data `"<action>|<value>"`.
 
-Anything else (edits, service messages, stickers, other bots, channel posts) is `None`: skipped.
+Anything else (edits, other service messages, stickers, other bots, channel posts) is `None`:
+skipped. The service messages of a group that became a supergroup (`migrate_to_chat_id` in the old
+group, `migrate_from_chat_id` in the new one) are read by `room_move_of`, before `translate`.
 Deduplication keys come from chat and message ids (or the callback query id), never from
 `update_id` alone, which Telegram may restart.
 """
@@ -41,10 +43,12 @@ from bot.core.events import (
 from bot.core.events import (
     Message as RoomMessage,
 )
+from bot.core.ports import RoomMove
 
 log = logging.getLogger(__name__)
 
 PLATFORM = "telegram"
+SUPERGROUP = "the group became a supergroup"
 CALLBACK_SEPARATOR = "|"
 CALLBACK_LIMIT = 64
 """Telegram's limit for a button's callback data, in bytes."""
@@ -93,6 +97,21 @@ def translate(
     log.debug(
         "skipping telegram update %s of a kind we do not handle", loggable_id(update.update_id)
     )
+    return None
+
+
+def room_move_of(update: Update) -> RoomMove | None:
+    """The move a group's upgrade to a supergroup announces, or None for any other update."""
+    message = update.message
+    if message is None or getattr(message, "chat", None) is None:
+        return None
+    here = checks.identifier(message.chat.id, what="chat id")
+    if message.migrate_to_chat_id is not None:
+        new = checks.identifier(message.migrate_to_chat_id, what="chat id")
+        return RoomMove(platform=PLATFORM, old_chat=here, new_chat=new, why=SUPERGROUP)
+    if message.migrate_from_chat_id is not None:
+        old = checks.identifier(message.migrate_from_chat_id, what="chat id")
+        return RoomMove(platform=PLATFORM, old_chat=old, new_chat=here, why=SUPERGROUP)
     return None
 
 

@@ -54,6 +54,8 @@ class Memo:
         """(platform, chat, message ref) of a sent prompt -> its run."""
         self.inactive_rooms: set[tuple[str, str]] = set()
         """(platform, chat) of rooms the bot cannot write to now."""
+        self.moved_from: dict[tuple[str, str], str] = {}
+        """(platform, new chat) of a room that moved -> the chat the configuration names."""
 
     def forget_person(self, person_id: int) -> None:
         self.people.drop_where(lambda _sender, who: who.person_id == person_id)
