@@ -38,6 +38,7 @@ from telegram.ext import Application, ApplicationBuilder
 
 from adapters.common.handover import NotStored, hand_over
 from adapters.common.tokens import TokenCheck, check_token
+from adapters.telegram.checking import check_telegram
 from adapters.telegram.inbound import (
     ALLOWED_UPDATES,
     DEFAULT_VERBS,
@@ -55,7 +56,7 @@ from adapters.telegram.webhook import WEBHOOK_PATH, webhook_route, webhook_targe
 from bot.core import checks
 from bot.core.clock import Clock, SystemClock
 from bot.core.messages import Delivery
-from bot.core.ports import EventSink, RoomMove, RoomMoveSink, TextFormat
+from bot.core.ports import EventSink, Finding, RoomMove, RoomMoveSink, RoomToCheck, TextFormat
 from bot.errors import ConfigError, TransientError, Undeliverable
 
 log = logging.getLogger(__name__)
@@ -280,6 +281,10 @@ class TelegramAdapter:
             raise NotStored(f"telegram group {move.old_chat} moved") from error
 
     # -- onboarding ---------------------------------------------------------------------------
+
+    async def check(self, rooms: Sequence[RoomToCheck]) -> list[Finding]:
+        """For `huddlebot check`: the token, privacy mode, each chat and the webhook."""
+        return await check_telegram(self._application.bot, rooms, webhook_url=self._webhook_url)
 
     async def bot_username(self) -> str:
         """The bot's @username (without the @), as Telegram knows it."""

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bot import logs
 from bot.app import assembled, running
-from bot.cli import backup, export, init, problems, prompts_list, slack
+from bot.cli import backup, check, export, init, problems, prompts_list, slack
 from bot.cli import digest as digest_cli
 from bot.cli.one_shot import cli_bot, console_adapter, load, platform_adapters
 from bot.config.environment import Settings
@@ -157,6 +157,7 @@ def parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_sub.add_parser("upgrade", help="apply database migrations")
     init.add_parser(sub)
+    check.add_parser(sub)
     prompts_list.add_parser(sub)
     backup.add_parsers(sub)
     return top
@@ -174,6 +175,7 @@ COMMANDS = {
     # the practices' own commands, from the practices' list
     **{command.name: command.run for command in practice_commands()},
     "init": init.run,
+    "check": check.run,
     "prompts": prompts_list.run,
     "backup": backup.backup_command,
     "restore": backup.restore_command,

@@ -176,3 +176,31 @@ class MovesRooms(Protocol):
     """An adapter that can learn that a room moved to a new address, and reports it."""
 
     def report_moves(self, sink: RoomMoveSink) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One line of `huddlebot check`: something found about the set-up, and how to fix it."""
+
+    subject: str
+    """What it is about: "config", "database", "Slack", "Telegram"."""
+    text: str
+    problem: bool = False
+    """True when something needs fixing before the bot can work as configured."""
+    fix: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RoomToCheck:
+    """A configured room, for a platform's check: its address and whose it is."""
+
+    chat: str
+    circle: str
+    """The circle's name, for people."""
+
+
+@runtime_checkable
+class ChecksSetup(Protocol):
+    """An adapter that can check its settings and rooms with the platform, sending nothing."""
+
+    async def check(self, rooms: Sequence[RoomToCheck]) -> list[Finding]: ...
