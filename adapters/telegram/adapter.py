@@ -49,6 +49,7 @@ from adapters.telegram.inbound import (
 )
 from adapters.telegram.pacing import Monotonic, Pacer, Sleep
 from adapters.telegram.polling import Poller
+from adapters.telegram.privacy import privacy_mode
 from adapters.telegram.sending import Poster
 from adapters.telegram.spec import SPEC
 from adapters.telegram.updates import loggable_id
@@ -159,6 +160,7 @@ class TelegramAdapter:
             await _checked(app.initialize(), bot=app.bot)
             stack.push_async_callback(app.shutdown)
             me = BotIdentity(id=app.bot.id, username=app.bot.username)
+            log.info("telegram: @%s: %s", me.username, privacy_mode(app.bot.bot))
             self._connection = _Connection(bot=app.bot, sink=sink, me=me)
             stack.callback(self._disconnect)
             await app.start()

@@ -9,21 +9,10 @@ from collections.abc import Sequence
 from telegram import Bot
 from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, TelegramError
 
+from adapters.telegram.privacy import privacy_mode
 from bot.core.ports import Finding, RoomToCheck
 
 SUBJECT = "Telegram"
-
-PRIVACY_ON = (
-    "privacy mode is on (getMe: can_read_all_group_messages is false): in groups the bot "
-    "receives commands, replies to its own messages and service messages, not everyday "
-    "conversation. That is all huddlebot needs: its prompts and learning set rounds ask people "
-    "to reply to the bot's message, or to use a command such as /learned"
-)
-PRIVACY_OFF = (
-    "privacy mode is off (getMe: can_read_all_group_messages is true): the bot receives every "
-    "message in its groups. huddlebot keeps only what is meant for it, and, in a learning set's "
-    "group, what is said during a round (it stays in the set)"
-)
 
 
 async def check_telegram(
@@ -54,7 +43,7 @@ async def check_telegram(
         me = bot.bot
         found = [
             Finding(SUBJECT, f"token accepted: the bot is @{me.username}"),
-            Finding(SUBJECT, PRIVACY_OFF if me.can_read_all_group_messages else PRIVACY_ON),
+            Finding(SUBJECT, privacy_mode(me)),
         ]
         for room in rooms:
             found.append(await _chat(bot, room))

@@ -8,6 +8,9 @@ One pure function, `translate`, decides what an update means:
   group unless it names this bot (then the core can answer it kindly);
 - a message replying to one of the bot's own messages is a `Reply` (this reaches the bot even with
   privacy mode on);
+- in a group, a message that starts by naming the bot (`@OurBot learned ...`, `@OurBot some
+  words`) is read without the name: a verb makes it a `Command`, other words a `Message`, the
+  name alone asks for help;
 - other text is a `DirectMessage` in a private chat and a `Message` in a group;
 - a button press (callback query) is a `ButtonPress`, from callback data `"<action>|<value>"`.
 
@@ -72,6 +75,9 @@ ALLOWED_UPDATES = ("message", "callback_query")
 _COMMAND = re.compile(
     r"^/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]{1,64}))?(?=\s|$)\s*(.*)$", re.DOTALL
 )
+
+
+_MENTION = re.compile(r"^@([A-Za-z0-9_]{1,64})(?=\s|$|[,:])[,:]?(.*)$", re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +205,17 @@ def _from_message(
             return Command(verb=name, args=args, private=private, thread_ref=thread_ref, **common)
         log.debug("ignoring /%s in a group: not one of ours", name)
         return None
+    if not private:
+        addressed = _addressed(text, me=me, verbs=verbs)
+        if isinstance(addressed, tuple):
+            verb, args = addressed
+            thread_ref = (
+                checks.identifier(replied.message_id, what="message id")
+                if replied is not None
+                else None
+            )
+            return Command(verb=verb, args=args, private=False, thread_ref=thread_ref, **common)
+        text = addressed
     message_ref = checks.identifier(message.message_id, what="message id")
     if replied is not None:
         in_reply_to = checks.identifier(replied.message_id, what="message id")
@@ -206,6 +223,22 @@ def _from_message(
     if private:
         return DirectMessage(text=text, message_ref=message_ref, **common)
     return RoomMessage(text=text, message_ref=message_ref, **common)
+
+
+def _addressed(text: str, *, me: BotIdentity, verbs: Collection[str]) -> str | tuple[str, str]:
+    """A group message that starts by naming the bot: (verb, args) for a verb (the name alone
+    asks for help), else the words without the name; any other text as it is."""
+    match = _MENTION.match(text)
+    if match is None or match.group(1).lower() != me.username.lower():
+        return text
+    rest = match.group(2).strip()
+    first, _, args = rest.partition(" ")
+    verb = first.lstrip("/").lower()
+    if not rest:
+        return ("help", "")
+    if verb in verbs:
+        return (verb, args.strip())
+    return rest
 
 
 def _from_callback(

@@ -40,7 +40,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.core.events import InboundEvent
-from tests.fakes.telegram_chats import Chats
+from tests.fakes.telegram_chats import Chats, seen_in_privacy_mode
 from tests.fakes.telegram_html import HtmlError, parse_html
 from tests.fakes.telegram_limits import FloodLimits
 from tests.fakes.telegram_spec import BotApiSpec, default_spec
@@ -156,6 +156,9 @@ class FakeTelegramAPI:
         self.chats = Chats(self.updates)
         self.privacy_mode = True
         """What BotFather's /setprivacy says; getMe reports can_read_all_group_messages = not it."""
+        self.withheld: list[dict[str, Any]] = []
+        """Updates `push` kept from the bot because privacy mode hides them (`enforce_privacy`)."""
+        self._hiding = False
         self._allowed: frozenset[str] = DEFAULT_ALLOWED
         self._new_update = asyncio.Event()
         self._offset = 0
@@ -213,6 +216,9 @@ class FakeTelegramAPI:
         problems = self._spec.check_object("Update", update)
         if problems:
             raise AssertionError(f"the test built an invalid Update: {problems}")
+        if self._hiding and self.privacy_mode and not seen_in_privacy_mode(update, self.bot):
+            self.withheld.append(dict(update))
+            return
         self._updates.append(dict(update))
         self._new_update.set()
 
@@ -256,6 +262,11 @@ class FakeTelegramAPI:
                 times=times,
             )
         )
+
+    def enforce_privacy(self) -> None:
+        """From now on, while `privacy_mode` is on, keep from the bot the group messages that
+        Telegram keeps from a bot in privacy mode (see `seen_in_privacy_mode`)."""
+        self._hiding = True
 
     def enforce_limits(
         self, *, per_second: int = 30, per_group_minute: int = 20, chat_interval: float = 1.0

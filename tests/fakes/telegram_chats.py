@@ -1,5 +1,6 @@
 """The chats the fake Bot API knows: groups that became supergroups, chats the bot cannot reach,
-and `getChat`'s answers, shaped as the Bot API spec has them (`ChatFullInfo`).
+`getChat`'s answers, shaped as the Bot API spec has them (`ChatFullInfo`), and which group
+messages a bot in privacy mode is given (`seen_in_privacy_mode`).
 
 A group upgraded to a supergroup (`migrate`) answers every later call to its old id as Telegram
 does: 400 "Bad Request: group chat was upgraded to a supergroup chat", with
@@ -10,6 +11,7 @@ service messages Telegram sends, for a test to push: `migrate_to_chat_id` in the
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,3 +91,25 @@ class Chats:
                 "gifts_from_channels": False,
             },
         }
+
+
+def seen_in_privacy_mode(update: Mapping[str, Any], bot: Mapping[str, Any]) -> bool:
+    """Whether Telegram gives `update` to `bot` while its privacy mode is on.
+
+    In groups such a bot gets commands (not those addressed to another bot), replies to its own
+    messages, messages that name it (@username), and service messages; not the rest.
+    """
+    message = update.get("message")
+    if not isinstance(message, Mapping) or message["chat"]["type"] not in ("group", "supergroup"):
+        return True
+    text = message.get("text")
+    if text is None:
+        return True  # a service message, or media
+    replied = message.get("reply_to_message") or {}
+    if replied.get("from", {}).get("id") == bot["id"]:
+        return True
+    name = f"@{bot['username']}".lower()
+    if text.startswith("/"):
+        command = text.split(maxsplit=1)[0].lower()
+        return "@" not in command or command.endswith(name)
+    return name in text.lower()
