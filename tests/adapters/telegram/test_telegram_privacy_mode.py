@@ -117,6 +117,8 @@ async def test_a_whole_round_works_with_privacy_mode_on(
 async def test_naming_the_bot_with_a_verb_or_alone(world: TelegramWorld) -> None:
     fake = world.fake
     await world.push(fake.message_update(SET, "@huddle_test_bot", sender=ADA))
-    assert "How to take part" in said(fake.sent_messages[-1])
+    helped = said(fake.sent_messages[-1])
+    assert "How to take part" in helped
+    assert "• /learned" in helped and "• /commit" in helped  # as a group bot can hear them
     await world.push(fake.message_update(SET, "@huddle_test_bot pass", sender=ADA))
     assert "no learning set round under way" in said(fake.sent_messages[-1])
