@@ -386,7 +386,11 @@ class FakeTelegramAPI:
     async def _api_getChat(self, params: Mapping[str, Any]) -> Any:
         chat_id = int(params["chat_id"])
         self._refuse_unserved(chat_id)
-        return self.chats.full_info(chat_id)
+        info = self.chats.full_info(chat_id)
+        problems = self._spec.check_object("ChatFullInfo", info)
+        if problems:
+            raise AssertionError(f"the fake answered getChat off the spec: {problems}")
+        return info
 
     def _refuse_unserved(self, chat_id: int) -> None:
         refusal = self.chats.refusal(chat_id)
