@@ -264,7 +264,8 @@ class TelegramAdapter:
             raise _Migrated(move, problem) from cause
 
     async def _report(self, move: RoomMove, *, sending: bool = False) -> None:
-        """Tell the core that a group moved; it could not be stored: try again later."""
+        """Tell the core that a group moved. When the move cannot be stored yet, the part (or
+        the update) is tried again later, and the move reported again."""
         if self._moves is None:
             log.warning(
                 "telegram group %s became supergroup %s; nothing here can re-key it",

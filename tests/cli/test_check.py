@@ -7,8 +7,12 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
+from bot.cli.check import database_finding
+from bot.config.environment import Settings
+from bot.storage.database import open_database
 from tests.fakes.slack_api import FakeSlackAPI, api_error
 from tests.fakes.telegram_api import FakeTelegramAPI
 
@@ -174,3 +178,30 @@ async def test_a_config_that_cannot_be_read_exits_2(tmp_path: Path) -> None:
     code, out, err = await check(tmp_path)
     assert code == 2
     assert line_with(out, "FIX", "config:", "huddlebot.toml") and "Traceback" not in err
+
+
+async def test_a_webhook_that_is_set_where_configured(tmp_path: Path) -> None:
+    (tmp_path / "huddlebot.toml").write_text(config([], [-1001001]))
+    async with FakeTelegramAPI() as telegram:
+        telegram.webhook = {"url": "https://bot.example.org/telegram/webhook"}
+        code, out, err = await check(
+            tmp_path,
+            telegram=telegram,
+            TELEGRAM_WEBHOOK_URL="https://bot.example.org",
+            TELEGRAM_WEBHOOK_SECRET="s3cret",
+        )
+    assert code == 0, out + err
+    assert line_with(out, "ok ", "webhook is set to https://bot.example.org/telegram/webhook")
+
+
+async def test_the_database_as_check_finds_it(tmp_path: Path, database_url: str) -> None:
+    settings = replace(Settings.from_env({}, cwd=tmp_path), database_url=database_url)
+    if settings.sqlite_path is not None:
+        missing = await database_finding(settings)
+        assert "no database yet" in missing.text and not settings.sqlite_path.exists()
+    else:
+        assert "is empty" in (await database_finding(settings)).text
+    async with open_database(database_url):
+        pass
+    ready = await database_finding(settings)
+    assert not ready.problem and "schema is up to date" in ready.text
