@@ -100,6 +100,9 @@ class Outbox:
             if (target.platform, target.chat) in self._memo.inactive_rooms:
                 log.info("not writing to %s room %s: it is inactive", target.platform, target.chat)
                 return []
+            moved = self._memo.moved_to.get((target.platform, target.chat))
+            if moved is not None:  # the room has a new address; its old messages stay behind
+                return [_Place(target.platform, moved, target.topic or "", "")]
             return [
                 _Place(target.platform, target.chat, target.topic or "", target.thread_ref or "")
             ]

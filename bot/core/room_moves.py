@@ -9,7 +9,8 @@ address goes to the new one, and the stewards are told what to change in the con
 
 Until the configuration names the new address, the stored move stands in for it: at start
 `follow_moves` puts the new address in place of the configured one (and says what to change),
-and while running `circle_for_room` finds a moved room's circle.
+while running `circle_for_room` finds a moved room's circle, and the outbox sends what is
+addressed to the old room (a reminder under a prompt sent before the move) to the new one.
 """
 
 from __future__ import annotations
@@ -64,14 +65,12 @@ async def follow_moves(sessions: SessionFactory, config: Config, memo: Memo) -> 
         rows = (await session.exec(select(RoomMoveRow))).all()
     moves = {(row.platform, row.old_chat): row.new_chat for row in rows}
     memo.moved_from.update({(p, new): old for (p, old), new in moves.items()})
+    memo.moved_to.update({(p, old): _last(moves, p, old) for (p, old) in moves})
     circles = []
     for c_index, circle in enumerate(config.circles):
         rooms = []
         for r_index, room in enumerate(circle.rooms):
-            chat, seen = room.chat, {room.chat}
-            while (room.platform, chat) in moves and moves[(room.platform, chat)] not in seen:
-                chat = moves[(room.platform, chat)]
-                seen.add(chat)
+            chat = _last(moves, room.platform, room.chat)
             if chat != room.chat:
                 log.warning(
                     "%s: circles[%d].rooms[%d].chat = %r moved to %r on %s; using %r until you "
@@ -90,6 +89,15 @@ async def follow_moves(sessions: SessionFactory, config: Config, memo: Memo) -> 
             rooms.append(room)
         circles.append(replace(circle, rooms=tuple(rooms)))
     return replace(config, circles=tuple(circles))
+
+
+def _last(moves: dict[tuple[str, str], str], platform: str, chat: str) -> str:
+    """Where `chat` is now, following every move from it (a loop is cut where it closes)."""
+    seen = {chat}
+    while (platform, chat) in moves and moves[(platform, chat)] not in seen:
+        chat = moves[(platform, chat)]
+        seen.add(chat)
+    return chat
 
 
 class RoomMoves:
@@ -179,6 +187,11 @@ class RoomMoves:
         self._memo.moved_from[(move.platform, move.new_chat)] = self._memo.moved_from.get(
             (move.platform, move.old_chat), move.old_chat
         )
+        moved_to = self._memo.moved_to
+        for key, where in list(moved_to.items()):
+            if key[0] == move.platform and where == move.old_chat:
+                moved_to[key] = move.new_chat  # an earlier move of the same room goes on
+        moved_to[(move.platform, move.old_chat)] = move.new_chat
         self._memo.inactive_rooms.discard((move.platform, move.old_chat))
 
     def _circle_name(self, circle_id: str) -> str:

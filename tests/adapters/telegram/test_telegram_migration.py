@@ -147,3 +147,22 @@ async def test_a_config_that_names_the_new_id_needs_no_alias(
         assert await rooms(world) == [("core", str(NEW), True)]
         await world.push(world.fake.message_update(NEW, "/learned Slow down to go faster"))
         assert [e.circle_id for e in await entries(world)] == ["core"]
+
+
+async def test_a_reminder_under_a_prompt_sent_before_the_move_goes_to_the_supergroup(
+    tmp_path: Path, database_url: str
+) -> None:
+    reminding = CONFIG.replace("reminder = false", "reminder_after_hours = 24")
+    async with telegram_world(reminding, database_url, tmp_path) as world:
+        h, fake = world.harness, world.fake
+        # a member the bot cannot write to privately, so the reminder goes under the prompt
+        await world.push(fake.message_update(OLD, "/celebrate We met", sender=user(9)))
+        await h.until(MONDAY_10)
+        assert "What did we learn?" in fake.sent(OLD)[-1]["text"]  # before the group moved
+        for update in fake.migrate(OLD, NEW):
+            await world.push_service(update)
+        await h.until(datetime(2026, 3, 10, 10, 0, tzinfo=UTC))  # past the reminder time
+        [nudge] = fake.sent(NEW)
+        assert "A gentle nudge" in nudge["text"]
+        assert "reply_parameters" not in nudge  # the prompt it followed stayed in the old group
+        assert all(c.status == 200 for c in fake.calls("sendMessage"))  # none refused
