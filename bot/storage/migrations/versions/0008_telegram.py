@@ -1,7 +1,7 @@
 """room moves: a room the platform gave a new address (a group that became a supergroup)
 
 Revision ID: telegram1
-Revises: practices1
+Revises: msc1
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 import bot.storage.models
 
 revision = "telegram1"
-down_revision = "practices1"
+down_revision = "msc1"
 branch_labels = None
 depends_on = None
 
