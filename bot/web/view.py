@@ -196,7 +196,9 @@ class WebView:
     async def logout(self, request: Request) -> Response:
         viewer = await self._viewer(request)
         fields = await self._fields(request) or {}
-        if viewer is not None and _same(fields.get("form_token", ""), viewer.form_token):
+        if viewer is not None:
+            if not _same(fields.get("form_token", ""), viewer.form_token):
+                return self._redirect(f"/app/{self._pages[0].slug}?notice=refused")
             async with self._runtime.transaction(now=self._clock.now()) as tx:
                 await end_session(tx.session, viewer.session_id)
         response = self._html("signed_out", {"left": True})

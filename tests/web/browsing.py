@@ -1,0 +1,69 @@
+"""A person at a browser, over real HTTP against the bot's own web app: asks the bot for a link
+in chat, signs in with it, opens pages and sends their forms."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+import httpx
+
+from bot.app import running
+from bot.core.background import Background
+from tests.harness import Harness
+
+LINK = re.compile(r"(https?://\S+/app/signin/[A-Za-z0-9_-]+)")
+FORM_TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
+
+
+def link_in(printed: str) -> str:
+    found = LINK.findall(printed)
+    assert found, printed
+    return str(found[-1])
+
+
+@dataclass
+class Browser:
+    client: httpx.AsyncClient
+
+    async def sign_in(self, link: str) -> httpx.Response:
+        page = await self.client.get(link)
+        assert page.status_code == 200, page.text
+        token = link.rsplit("/", 1)[1]
+        return await self.client.post("/app/signin", data={"token": token})
+
+    async def open(self, path: str) -> httpx.Response:
+        return await self.client.get(path)
+
+    async def form_token(self, path: str) -> str:
+        page = await self.open(path)
+        found = FORM_TOKEN.search(page.text)
+        assert found, page.text
+        return found.group(1)
+
+    async def send(self, path: str, fields: dict[str, str]) -> httpx.Response:
+        token = await self.form_token(path)
+        return await self.client.post(path, data={"form_token": token, **fields})
+
+
+@asynccontextmanager
+async def serving(harness: Harness) -> AsyncIterator[str]:
+    """The bot's web app on a free port; yields its address."""
+    async with Background() as background, running(harness.bot, background=background) as server:
+        assert server is not None
+        yield f"http://127.0.0.1:{server.port}"
+
+
+@asynccontextmanager
+async def browser(base: str) -> AsyncIterator[Browser]:
+    async with httpx.AsyncClient(base_url=base) as client:
+        yield Browser(client)
+
+
+async def signed_in_at_console(harness: Harness, who: str, room: str) -> str:
+    """`who` asks for a link at the console in `room`; returns the link the bot printed."""
+    harness.take()
+    await harness.say(f"#{room} @{who} /web")
+    return link_in(harness.take())
