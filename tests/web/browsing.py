@@ -7,6 +7,7 @@ import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 
 import httpx
 
@@ -63,7 +64,8 @@ async def browser(base: str) -> AsyncIterator[Browser]:
 
 
 async def signed_in_at_console(harness: Harness, who: str, room: str) -> str:
-    """`who` asks for a link at the console in `room`; returns the link the bot printed."""
+    """`who` asks for a link at the console in `room` a minute later; returns the link."""
+    harness.clock.set(harness.clock.now() + timedelta(minutes=1))
     harness.take()
     await harness.say(f"#{room} @{who} /web")
     return link_in(harness.take())
