@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -39,6 +40,8 @@ from bot.web.signin import (
 log = logging.getLogger(__name__)
 
 COOKIE = "huddlebot_session"
+QUERY_KEYS = ("q", "from", "to", "circle", "weeks")
+"""The address parameters a page may read."""
 FORM_LIMIT = 16_384
 """The most bytes a form may send; more is refused unread."""
 HEADERS = {
@@ -212,16 +215,32 @@ class WebView:
         page = self._by_slug.get(request.path_params["slug"])
         if page is None:
             return self._not_found(viewer)
-        query = {k: v for k, v in request.query_params.items() if k in ("q", "from", "to")}
-        async with self._sessions() as session:
-            reading = Reading(session, viewer, self._clock.now(), self._config, query)
-            context = await page.read(reading)
+        query = {k: v for k, v in request.query_params.items() if k in QUERY_KEYS}
         notice = NOTICES.get(request.query_params.get("notice", ""), "")
+        async with self._sessions() as session:
+            context = await self.context_of(session, viewer, page, query=query)
+        return self._html(page.slug, {**context, "notice": notice})
+
+    async def context_of(
+        self,
+        session: AsyncSession,
+        viewer: Viewer,
+        page: Page,
+        *,
+        query: Mapping[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """What `page`'s template is given for `viewer`."""
+        query = dict(query or {})
+        reading = Reading(session, viewer, self._clock.now(), self._config, query)
+        context = await page.read(reading)
         frame = self._frame(viewer, page.slug)
-        return self._html(
-            page.slug,
-            {**frame, **context, "title": page.title, "notice": notice, "query": query},
-        )
+        return {**frame, **context, "title": page.title, "query": query}
+
+    async def html_of(self, session: AsyncSession, viewer: Viewer, slug: str, **query: str) -> str:
+        """A page as `viewer` sees it: what the browser is sent (for checks and the bench)."""
+        page = self._by_slug[slug]
+        context = await self.context_of(session, viewer, page, query=query)
+        return bytes(self._html(page.slug, context).body).decode("utf-8")
 
     async def form(self, request: Request) -> Response:
         viewer = await self._viewer(request)
