@@ -9,47 +9,46 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlmodel import col
+from sqlmodel import col, func, select
 
 from bot.core import checks
 from bot.practices.blockers.models import Blocker
 from bot.practices.blockers.records import STATUS_LABELS, blocker_dict, rows_where
 from bot.web.pages import Form, Page, Reading
 
-SHOWN = 200
+SHOWN = 60
 """Blockers shown in each group; the rest are counted."""
 GROUPS = ("open", "taken", "resolved", "parked")
 
 
 async def read(reading: Reading) -> dict[str, Any]:
-    circles = [c.id for c in reading.circles()]
-    query = rows_where(col(Blocker.circle_id).in_(circles))
-    rows = (await reading.session.exec(query)).all()
-    groups: dict[str, list[dict[str, Any]]] = {status: [] for status in GROUPS}
+    circles = col(Blocker.circle_id).in_([c.id for c in reading.circles()])
+    session = reading.session
+    found = select(Blocker.status, func.count()).where(circles).group_by(col(Blocker.status))
     counts = dict.fromkeys(GROUPS, 0)
-    for row in rows:
-        status = row[0].status
-        counts[status] += 1
-        if len(groups[status]) < SHOWN:
-            groups[status].append(
-                {
-                    **blocker_dict(row, now=reading.now),
-                    "circle_name": reading.circle_name(row[0].circle_id),
-                }
-            )
-    return {
-        "groups": [
+    for status, number in (await session.exec(found)).all():
+        counts[status] = int(number)
+    groups = []
+    for status in GROUPS:
+        rows = []
+        if counts[status]:
+            query = rows_where(circles, Blocker.status == status).limit(SHOWN)
+            rows = (await session.exec(query)).all()
+        groups.append(
             {
-                "status": s,
-                "label": STATUS_LABELS[s].capitalize(),
-                "blockers": groups[s],
-                "count": counts[s],
+                "status": status,
+                "label": STATUS_LABELS[status].capitalize(),
+                "count": counts[status],
+                "blockers": [
+                    {
+                        **blocker_dict(row, now=reading.now),
+                        "circle_name": reading.circle_name(row[0].circle_id),
+                    }
+                    for row in rows
+                ],
             }
-            for s in GROUPS
-        ],
-        "total": sum(counts.values()),
-        "can_act": reading.viewer.steward,
-    }
+        )
+    return {"groups": groups, "total": sum(counts.values()), "can_act": reading.viewer.steward}
 
 
 def to_verb(fields: Mapping[str, str]) -> tuple[str, str] | None:

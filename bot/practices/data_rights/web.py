@@ -7,13 +7,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.practices.data_rights.holdings import as_json, person_data, summary
+from bot.practices.data_rights.holdings import as_json, person_data
 from bot.web.pages import Download, Form, Page, Reading
 
 
 async def read(reading: Reading) -> dict[str, Any]:
-    data = await person_data(reading.session, reading.viewer.person_id, now=reading.now)
-    return {"summary": summary(data), "erasure": reading.config.partnership.erasure}
+    return {"erasure": reading.config.partnership.erasure}
 
 
 async def download(reading: Reading) -> bytes:

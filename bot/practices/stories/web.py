@@ -28,11 +28,13 @@ async def read(reading: Reading) -> dict[str, Any]:
     found: dict[int, dict[str, Any]] = {}
     for circle_id in viewer.circles:
         for story in await stories_for_circle(
-            session, circle_id=circle_id, start=EVER, end=reading.now
+            session, circle_id=circle_id, start=EVER, end=reading.now, newest=SHOWN + 1
         ):
             found[story["id"]] = story
     if viewer.steward:
-        for story in await stories_for_stewards(session, start=EVER, end=reading.now):
+        for story in await stories_for_stewards(
+            session, start=EVER, end=reading.now, newest=SHOWN + 1
+        ):
             found[story["id"]] = story
     shared = sorted(found.values(), key=lambda s: (s["at"], s["id"]), reverse=True)
     for story in shared:
@@ -60,7 +62,7 @@ async def read(reading: Reading) -> dict[str, Any]:
     ]
     return {
         "shared": shared[:SHOWN],
-        "more": max(0, len(shared) - SHOWN),
+        "more": len(shared) > SHOWN,
         "mine": mine,
         "sharing": [{"value": v, "label": sharing_label(v)} for v in SHARING],
     }

@@ -1,4 +1,5 @@
-"""web: one-time sign-in links and web sessions, each token stored hashed
+"""web: one-time sign-in links and web sessions (each token stored hashed); entries by circle
+and time
 
 Revision ID: web1
 Revises: practices1
@@ -49,8 +50,10 @@ def upgrade() -> None:
         sa.UniqueConstraint("token_hash"),
     )
     op.create_index("ix_web_sessions_person_id", "web_sessions", ["person_id"])
+    op.create_index("ix_entries_circle_created", "entries", ["circle_id", "created_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_entries_circle_created", table_name="entries")
     op.drop_table("web_sessions")
     op.drop_table("web_links")
