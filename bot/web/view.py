@@ -55,7 +55,8 @@ HEADERS = {
     "X-Frame-Options": "DENY",
 }
 NOTICES = {
-    "done": "Done. The bot has also answered you in your private chat.",
+    "done": "Sent. The bot has answered you in your private chat, and this page shows what "
+    "changed.",
     "refused": "That form had expired. Please try again.",
     "nochat": "The bot cannot write to you privately yet, so nothing was changed. "
     "Open a private chat with it first.",

@@ -4,11 +4,16 @@ page without it. Over real HTTP against the bot's own web app."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
+import pytest
 from sqlmodel import delete
 
+from bot.config.environment import Settings
+from bot.errors import ConfigError
 from bot.storage.models import Membership
 from bot.web.models import SignInLink
+from bot.web.verb import PublicAddress
 from tests.harness import Harness
 from tests.web.browsing import browser, serving, signed_in_at_console
 
@@ -77,3 +82,17 @@ async def test_sign_out_and_removal_end_the_session_at_once(harness: Harness) ->
         async with harness.bot.sessions.begin() as session:
             await session.exec(delete(Membership))  # type: ignore[call-overload]
         assert (await sam.open("/app/week")).status_code == 401
+
+
+def test_the_public_address_is_checked_and_makes_the_cookie_secure(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as refused:
+        Settings.from_env({"HUDDLEBOT_PUBLIC_URL": "huddle.example.org"}, cwd=tmp_path)
+    said = str(refused.value)
+    assert "HUDDLEBOT_PUBLIC_URL" in said and "https://huddle.example.org" in said
+    settings = Settings.from_env(
+        {"HUDDLEBOT_PUBLIC_URL": "https://huddle.example.org/"}, cwd=tmp_path
+    )
+    address = PublicAddress(settings.public_url, host="0.0.0.0", port=8080)
+    assert address() == "https://huddle.example.org" and address.secure
+    local = PublicAddress(None, host="0.0.0.0", port=8123)
+    assert local() == "http://127.0.0.1:8123" and not local.secure
