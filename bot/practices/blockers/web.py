@@ -16,7 +16,7 @@ from bot.practices.blockers.models import Blocker
 from bot.practices.blockers.records import STATUS_LABELS, blocker_dict, rows_where
 from bot.web.pages import Form, Page, Reading
 
-SHOWN = 60
+SHOWN = 30
 """Blockers shown in each group; the rest are counted."""
 GROUPS = ("open", "taken", "resolved", "parked")
 

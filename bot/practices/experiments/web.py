@@ -20,7 +20,7 @@ from bot.practices.experiments.ledger import (
 from bot.practices.experiments.models import Experiment, ExperimentLead, ExperimentUpdate
 from bot.web.pages import Page, Reading
 
-SHOWN = 100
+SHOWN = 30
 """Chains shown, those with a running cycle first."""
 DUE_DAYS = 7
 

@@ -19,7 +19,7 @@ from bot.storage.models import Entry
 from bot.web.pages import Form, Page, Reading
 
 EVER = datetime(2000, 1, 1, tzinfo=UTC)
-SHOWN = 100
+SHOWN = 50
 SHARING = ("circle", "stewards", "private")
 
 
