@@ -43,7 +43,7 @@ from bot.storage.models import Circle, Room
 from bot.storage.sql import insert_ignore
 from bot.text.library import PromptLibrary, library_for
 from bot.web import WebServer, build_web_app
-from bot.web.archive import archive_page
+from bot.web.archive import Archive
 from bot.web.pages import HasWebPages
 from bot.web.rendering import WebTemplates
 from bot.web.verb import PublicAddress, SignInVerb
@@ -226,7 +226,7 @@ async def assembled(
         SignInVerb(address).register(router)
         pages = [
             week_page(library, huddle.contributors),
-            archive_page(),
+            Archive(library, huddle.contributors).page(),
             *(page for f in features if isinstance(f, HasWebPages) for page in f.web_pages()),
         ]
         web = WebView(

@@ -123,20 +123,21 @@ async def test_a_teller_withdraws_a_story_and_it_is_gone(h: Harness) -> None:
         shared = await ana.send("/app/stories", {"action": "share", "id": "1", "choice": "circle"})
         assert "notice=done" in shared.headers["location"]
         assert "Marta found a flat" in (await ana.open("/app/week")).text
+        await h.say("#core @sam /digest")  # archived with the story in it
+        assert "Marta found a flat" in (await ana.open("/app/digests")).text
         unsure = await ana.send("/app/stories", {"action": "withdraw", "id": "1"})
         assert "notice=empty" in unsure.headers["location"]
         await ana.send("/app/stories", {"action": "withdraw", "id": "1", "sure": "yes"})
         for who in (ana, sam):
-            for page in ("week", "stories"):
+            for page in ("week", "stories", "digests"):
                 text = (await who.open(f"/app/{page}")).text
                 if who is ana and page == "stories":
                     assert "Withdrawn" in text  # her own list says what became of it
                     assert "Save who may read it" not in text
                 else:
                     assert "Marta found a flat" not in text, page
-        h.take()
-        await h.say("#stewards @sam /digest core")
-        assert "Marta found a flat" not in h.take()
+        digests = (await ana.open("/app/digests")).text
+        assert "Core partnership: " in digests  # the digest is still there, without the story
 
 
 async def test_forgetting_from_the_page_signs_out_and_erases(h: Harness) -> None:
