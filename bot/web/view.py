@@ -3,8 +3,8 @@
 Nothing but the sign-in routes answers without a session, and every answer says the same to
 anyone without one, so no page tells whether a person, a circle or a link exists. Every answer
 carries a strict Content-Security-Policy (only the bot's own style sheet, no script at all), is
-never cached, and sends no Referer (a sign-in link is in the address). Every form carries the
-session's form token; one without it is refused.
+never cached, and sends a Referer only to the bot itself (a sign-in link is in the address).
+Every form carries the session's form token, and one sent from another site is refused.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import hmac
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
@@ -50,7 +50,7 @@ HEADERS = {
         "frame-ancestors 'none'; base-uri 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",
     "X-Frame-Options": "DENY",
 }
@@ -143,6 +143,10 @@ class WebView:
             return await viewer_of(session, cookie, now=self._clock.now(), config=self._config)
 
     async def _fields(self, request: Request) -> dict[str, str] | None:
+        """A form's fields; None for a form from another site, of another type, or too big."""
+        origin = request.headers.get("origin")
+        if origin not in (None, "null") and urlsplit(origin).netloc != request.headers.get("host"):
+            return None
         if request.headers.get("content-type", "").split(";")[0] != (
             "application/x-www-form-urlencoded"
         ):

@@ -107,6 +107,13 @@ async def test_a_steward_takes_and_resolves_a_blocker_and_the_circle_hears(h: Ha
             "/app/blockers", data={"form_token": "forged", "action": "park", "id": "1"}
         )
         assert "notice=refused" in forged.headers["location"]
+        token = await sam.form_token("/app/blockers")
+        elsewhere = await sam.client.post(
+            "/app/blockers",
+            data={"form_token": token, "action": "park", "id": "1", "note": "n"},
+            headers={"Origin": "https://elsewhere.example"},
+        )
+        assert "notice=refused" in elsewhere.headers["location"]
 
 
 @pytest.fixture
