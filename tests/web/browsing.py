@@ -10,9 +10,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import httpx
+from sqlmodel import select
 
 from bot.app import running
 from bot.core.background import Background
+from bot.practices.maturity.models import MaturityAgreed, MaturityRound, MaturityScore
+from bot.practices.pulse.models import PulseAnswer, PulseCheck
+from bot.storage.models import Membership
 from tests.harness import Harness
 
 LINK = re.compile(r"(https?://\S+/app/signin/[A-Za-z0-9_-]+)")
@@ -69,3 +73,54 @@ async def signed_in_at_console(harness: Harness, who: str, room: str) -> str:
     harness.take()
     await harness.say(f"#{room} @{who} /web")
     return link_in(harness.take())
+
+
+async def seed_rounds(harness: Harness, circle_id: str, *, rounds: int) -> None:
+    """Closed maturity rounds and pulses of the circle's people, a month apart: everyone takes
+    part in each but the last, where one is missing (too few to show when three are needed)."""
+    now = harness.clock.now()
+    async with harness.bot.sessions.begin() as session:
+        query = select(Membership.person_id).where(Membership.circle_id == circle_id)
+        ids = sorted((await session.exec(query)).all())
+        for number in range(rounds):
+            people = ids if number < rounds - 1 else ids[:-1]
+            opened = now - timedelta(days=30 * (rounds - number))
+            closed = opened + timedelta(days=3)
+            round_ = MaturityRound(
+                circle_id=circle_id,
+                opened_at=opened,
+                closes_at=closed,
+                closed_at=closed,
+                threshold=3,
+                focus="vision",
+            )
+            pulse = PulseCheck(
+                circle_id=circle_id, scheduled_for=opened, closes_at=closed, threshold=3
+            )
+            session.add_all([round_, pulse])
+            await session.flush()
+            assert round_.id is not None and pulse.id is not None
+            for score, person in enumerate(people, start=2):
+                session.add(
+                    MaturityScore(
+                        round_id=round_.id,
+                        person_id=person,
+                        dimension="vision",
+                        score=score,
+                        scored_at=opened,
+                    )
+                )
+                session.add(
+                    PulseAnswer(
+                        pulse_id=pulse.id,
+                        person_id=person,
+                        factor="pace",
+                        answer="too_much" if score % 2 else "just_right",
+                        answered_at=opened,
+                    )
+                )
+            session.add(
+                MaturityAgreed(
+                    round_id=round_.id, dimension="vision", score=min(5, 2 + number), agreed_at=closed
+                )
+            )

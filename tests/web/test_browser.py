@@ -23,12 +23,12 @@ import pytest
 
 from tests.fakes import slack_events as ev
 from tests.harness import Harness
-from tests.web.browsing import link_in, serving
+from tests.web.browsing import link_in, seed_rounds, serving
 from tests.worlds import SlackWorld, slack_world
 
 CHROMIUM = os.environ.get("HUDDLEBOT_CHROMIUM") or shutil.which("chromium") or ""
 AXE = Path(__file__).parents[1] / "data" / "axe-core" / "axe.min.js"
-ALEX, SAM = "U0ALEX", "U0SAM"
+ALEX, SAM, CY, DEE = "U0ALEX", "U0SAM", "U0CY", "U0DEE"
 CORE, STEWARDS = "C0CIRCLE", "C0STEWARDS"
 PAGES = ("week", "digests", "blockers", "experiments", "stories", "maturity", "pulse", "mydata")
 
@@ -63,7 +63,12 @@ rooms = [
 
 @pytest.fixture
 async def world(tmp_path: Path, database_url: str) -> AsyncIterator[SlackWorld]:
-    people = {ALEX: ("Alex Morgan", "alex"), SAM: ("Sam Okoro", "sam")}
+    people = {
+        ALEX: ("Alex Morgan", "alex"),
+        SAM: ("Sam Okoro", "sam"),
+        CY: ("Cy Patel", "cy"),
+        DEE: ("Dee Walsh", "dee"),
+    }
     async with slack_world(CONFIG, database_url, tmp_path, people=people) as made:
         yield made
 
@@ -118,6 +123,9 @@ async def test_people_use_the_web_view_in_a_real_browser(world: SlackWorld, shot
         world, "story [Marta's flat] Marta found a flat after the hub met", user=ALEX, channel=CORE
     )
     await slash(world, "learned Funding talks start in May", user=SAM, channel=STEWARDS)
+    await slash(world, "celebrate The first family came back", user=CY, channel=CORE)
+    await slash(world, "reflect We listen more than we did", user=DEE, channel=CORE)
+    await seed_rounds(h, "core", rounds=4)  # so the maturity and pulse pages have charts
     h.clock.set(h.clock.now().replace(minute=30))
     async with serving(h) as base, async_playwright() as driver:
         browser = await driver.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])

@@ -4,17 +4,14 @@ exactly as when typed)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.config.partnership import load_config
-from bot.practices.maturity.models import MaturityAgreed, MaturityRound, MaturityScore
-from bot.practices.pulse.models import PulseAnswer, PulseCheck
 from bot.storage.models import Identity
 from tests.harness import CONFIG, Harness, open_harness
-from tests.web.browsing import browser, serving, signed_in_at_console
+from tests.web.browsing import browser, seed_rounds, serving, signed_in_at_console
 
 PAGES = ("week", "digests", "blockers", "experiments", "stories", "maturity", "pulse", "mydata")
 
@@ -165,54 +162,7 @@ async def test_forgetting_from_the_page_signs_out_and_erases(h: Harness) -> None
 async def test_maturity_and_pulse_show_only_from_the_threshold_up(h: Harness) -> None:
     for who in ("ana", "ben", "cy"):
         await h.say(f"#core @{who} hello")
-    now = h.clock.now()
-    async with h.bot.sessions.begin() as session:
-        ids = [row.person_id for row in (await session.exec(Identity.__table__.select())).all()]  # type: ignore[call-overload, attr-defined]
-        for number, people in enumerate((ids, ids[:2])):
-            opened = now - timedelta(days=60 - number * 30)
-            round_ = MaturityRound(
-                circle_id="core",
-                opened_at=opened,
-                closes_at=opened + timedelta(days=3),
-                closed_at=opened + timedelta(days=3),
-                threshold=3,
-                focus="vision",
-            )
-            session.add(round_)
-            await session.flush()
-            for score, person in enumerate(people, start=2):
-                session.add(
-                    MaturityScore(
-                        round_id=round_.id,
-                        person_id=person,
-                        dimension="vision",
-                        score=score,
-                        scored_at=opened,
-                    )
-                )
-            session.add(
-                MaturityAgreed(
-                    round_id=round_.id, dimension="vision", score=3 + number, agreed_at=opened
-                )
-            )
-            pulse = PulseCheck(
-                circle_id="core",
-                scheduled_for=opened,
-                closes_at=opened + timedelta(days=2),
-                threshold=3,
-            )
-            session.add(pulse)
-            await session.flush()
-            for person in people:
-                session.add(
-                    PulseAnswer(
-                        pulse_id=pulse.id,
-                        person_id=person,
-                        factor="pace",
-                        answer="too_much",
-                        answered_at=opened,
-                    )
-                )
+    await seed_rounds(h, "core", rounds=2)
     async with serving(h) as base, browser(base) as ana:
         await ana.sign_in(await signed_in_at_console(h, "ana", "core"))
         maturity = (await ana.open("/app/maturity")).text
