@@ -121,6 +121,9 @@ async def seed_rounds(harness: Harness, circle_id: str, *, rounds: int) -> None:
                 )
             session.add(
                 MaturityAgreed(
-                    round_id=round_.id, dimension="vision", score=min(5, 2 + number), agreed_at=closed
+                    round_id=round_.id,
+                    dimension="vision",
+                    score=min(5, 2 + number),
+                    agreed_at=closed,
                 )
             )
