@@ -85,7 +85,9 @@ def sentence(rng: random.Random) -> str:
 
 async def insert(session: Any, model: Any, rows: list[dict[str, Any]]) -> None:
     for at in range(0, len(rows), 5_000):
-        await session.execute(sa.insert(model.__table__), rows[at : at + 5_000])
+        await (await session.connection()).execute(
+            sa.insert(model.__table__), rows[at : at + 5_000]
+        )
 
 
 async def fill(sessions: Any) -> None:
@@ -285,11 +287,11 @@ async def fill(sessions: Any) -> None:
         async with sessions.begin() as session:
             for table in ("entries", "blockers", "people", "memberships", "digests"):
                 serial = f"pg_get_serial_sequence('{table}', 'id')"
-                await session.execute(
+                await (await session.connection()).execute(
                     sa.text(f"SELECT setval({serial}, (SELECT max(id) FROM {table}))")
                 )
     async with sessions() as session:
-        await session.execute(sa.text("ANALYZE"))
+        await (await session.connection()).execute(sa.text("ANALYZE"))
         await session.commit()
 
 
@@ -331,7 +333,7 @@ async def run(url: str, folder: Path, label: str) -> bool:
             assert steward is not None and member is not None and steward.steward
 
             async def baseline() -> None:
-                await session.execute(sa.text("SELECT 1"))
+                await (await session.connection()).execute(sa.text("SELECT 1"))
                 web._templates.render(
                     "signed_out",
                     {
