@@ -68,6 +68,12 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 test: $(STAMP) lint typecheck
+	@if [ -n "$$HUDDLEBOT_CHROMIUM" ] || command -v chromium >/dev/null 2>&1; then \
+	  echo "make: Chromium found: the browser tests (tests/web/test_browser.py) run too."; \
+	else \
+	  echo "make: no Chromium found, so the browser tests are skipped" \
+	    "(install Debian's chromium package, or set HUDDLEBOT_CHROMIUM to a Chromium)."; \
+	fi
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

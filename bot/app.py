@@ -45,6 +45,12 @@ from bot.storage.models import Circle, Room
 from bot.storage.sql import insert_ignore
 from bot.text.library import PromptLibrary, library_for
 from bot.web import WebServer, build_web_app
+from bot.web.archive import Archive
+from bot.web.pages import HasWebPages
+from bot.web.rendering import WebTemplates
+from bot.web.verb import PublicAddress, SignInVerb
+from bot.web.view import WebView
+from bot.web.week import week_page
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +73,9 @@ class Bot:
     adapters: dict[str, Adapter] = field(default_factory=dict)
     features: list[Practice] = field(default_factory=list)
     """The practices the bot was built with, in the order of their list."""
+    web: WebView | None = None
+    """The people's web pages under /app, served with the web app."""
+    address: PublicAddress | None = None
 
 
 def check_prompts(config: Config, library: PromptLibrary) -> None:
@@ -265,6 +274,23 @@ async def assembled(
             huddle.extra_jobs.extend(practice.jobs())
         huddle.contributors = Contributors.of(features)
         moves = RoomMoves(config=config, runtime=runtime, memo=memo)
+        address = PublicAddress(settings.public_url, host=settings.host, port=settings.port)
+        SignInVerb(address).register(router)
+        pages = [
+            week_page(library, huddle.contributors),
+            Archive(library, huddle.contributors).page(),
+            *(page for f in features if isinstance(f, HasWebPages) for page in f.web_pages()),
+        ]
+        web = WebView(
+            config=config,
+            sessions=sessions,
+            runtime=runtime,
+            clock=clock,
+            templates=WebTemplates.load(config, settings, builtin=prompts_root),
+            pages=pages,
+            handle=core.handle,
+            secure=address.secure,
+        )
         for adapter in adapters:
             if isinstance(adapter, KnowsVerbs):
                 adapter.use_verbs(router.verbs)
@@ -283,6 +309,8 @@ async def assembled(
             router=router,
             adapters=by_platform,
             features=features,
+            web=web,
+            address=address,
         )
 
 
@@ -311,6 +339,8 @@ async def running(
         server = None
         if serve_http:
             routes = [route for adapter in bot.adapters.values() for route in adapter.routes()]
+            if bot.web is not None:
+                routes.extend(bot.web.routes())
 
             async def health() -> dict[str, object]:
                 async with bot.sessions() as session:
@@ -323,5 +353,7 @@ async def running(
                     app, host=bot.settings.host, port=bot.settings.port, background=background
                 )
             )
+            if bot.address is not None:
+                bot.address.port = server.port
         await bot.huddle.start()
         yield server

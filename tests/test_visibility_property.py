@@ -5,7 +5,8 @@ commands: share (circle, stewards, private), name (named, anonymous), withdraw, 
 stories or on others', and sometimes ask to be forgotten. A small model says what each entry
 should be. Whatever happened, nothing stewards-only, private or withdrawn reaches the circle's
 digest, no anonymous entry carries a name there, no export for a person holds anyone else's
-words, and the stewards' export holds nothing private or withdrawn.
+words, the stewards' export holds nothing private or withdrawn, and no web page the reader can
+open shows words beyond what the teller chose (their own stories are theirs to see).
 
 Most Significant Change rounds run among them too: stewards start and close rounds, people choose
 stories with reasons, panels select and pass up. Every message the bot prints is checked against
@@ -19,6 +20,7 @@ speaks on its own day, and its digest covers that day only.
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -41,6 +43,7 @@ from bot.practices.data_rights.holdings import person_data
 from bot.practices.msc.models import MscRound
 from bot.practices.protocols import DescribesEntries
 from bot.storage.models import Entry, Identity
+from bot.web.signin import viewer_for
 from tests.harness import SUNDAY, Harness, open_harness
 
 PEOPLE = ("ana", "ben", "cy")
@@ -352,6 +355,37 @@ async def check(world: World, told: list[Told], *, reader: str, start: Any, end:
             for table in ("msc_choices", "msc_selections", "msc_candidates"):
                 for row in data["tables"].get(table, []):
                     assert row.get("person_id") in (None, person_id), (table, row, reader)
+            await check_pages(world, told, session=session, person_id=person_id, reader=reader)
+
+
+def may_read(entry: Told, reader: str, circles: tuple[str, ...], steward: bool) -> bool:
+    """Whether the model lets `reader` see `entry`'s words on any page."""
+    if entry.gone:
+        return False
+    if entry.owner == reader:
+        return True
+    if entry.withdrawn or entry.visibility == "private":
+        return False
+    if entry.visibility == "circle" and entry.circle in circles:
+        return True
+    return steward and entry.visibility in ("circle", "stewards")
+
+
+async def check_pages(
+    world: World, told: list[Told], *, session: Any, person_id: int, reader: str
+) -> None:
+    """Every page the reader can open, as the browser would be sent it."""
+    bot = world.harness.bot
+    assert bot.web is not None
+    viewer = await viewer_for(session, person_id, config=bot.config)
+    if viewer is None:  # forgotten: no page at all
+        return
+    pages = [await bot.web.html_of(session, viewer, page.slug) for page in bot.web.pages]
+    shown = "".join(pages)
+    for entry in told:
+        if not may_read(entry, reader, viewer.circles, viewer.steward):
+            for words in entry.words:
+                assert html.escape(words) not in shown, (entry, reader, viewer)
 
 
 @pytest.fixture

@@ -90,6 +90,9 @@ class Settings:
     platforms: PlatformValues = field(default_factory=PlatformValues)
     prompts_dir: Path | None = None
     """HUDDLEBOT_PROMPTS: the partnership's own prompt folder, laid over the built-in library."""
+    public_url: str | None = None
+    """HUDDLEBOT_PUBLIC_URL: where people reach the web app (https://huddle.example.org), for
+    the sign-in links the bot sends; None: the local address the web app listens on."""
 
     @classmethod
     def from_env(
@@ -120,6 +123,7 @@ class Settings:
                 env, (setting for spec in platforms for setting in spec.settings)
             ),
             prompts_dir=_folder(get("HUDDLEBOT_PROMPTS"), "HUDDLEBOT_PROMPTS", cwd=cwd),
+            public_url=_public_url(get("HUDDLEBOT_PUBLIC_URL")),
         )
 
     @property
@@ -203,6 +207,21 @@ def _port(value: str | None) -> int:
             fix="use a whole number from 1 to 65535, such as 8080, or unset it",
         )
     return port
+
+
+def _public_url(value: str | None) -> str | None:
+    if value is None:
+        return None
+    scheme, _, rest = value.partition("://")
+    if scheme not in ("http", "https") or not rest.strip("/") or any(c in value for c in "?# "):
+        raise ConfigError(
+            f"'{value}' is not a web address people can open",
+            source=SOURCE,
+            key="HUDDLEBOT_PUBLIC_URL",
+            fix="use the address people type to reach the bot, such as "
+            "https://huddle.example.org, or unset it",
+        )
+    return value.rstrip("/")
 
 
 def _folder(value: str | None, name: str, *, cwd: Path) -> Path | None:

@@ -32,14 +32,16 @@ log = logging.getLogger(__name__)
 
 
 def answer_here(event: InboundEvent, body: Body, *, key: str, private: bool = True) -> Outgoing:
-    """A message back to where `event` happened, shown only to its sender where possible."""
+    """A message back to where `event` happened, shown only to its sender where possible (in a
+    private chat with the bot it is theirs already, so it is an ordinary message there)."""
     thread = getattr(event, "thread_ref", None)
     in_reply_to = getattr(event, "in_reply_to", None)
+    in_private = isinstance(event, Command) and event.private
     return Outgoing(
         to=ToRoom(event.platform, event.chat, event.topic, thread or in_reply_to),
         body=body,
         key=key,
-        ephemeral_to=event.sender.user_id if private else None,
+        ephemeral_to=event.sender.user_id if private and not in_private else None,
     )
 
 

@@ -105,6 +105,7 @@ def test_help_lists_the_verbs_in_the_documented_order(harness: Harness) -> None:
         "score",
         "pulse",
         "msc",
+        "web",
     ]
 
 
