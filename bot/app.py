@@ -22,7 +22,8 @@ from bot.core.clock import Clock
 from bot.core.inbound import Core
 from bot.core.lookups import Memo
 from bot.core.outbox import Outbox
-from bot.core.ports import Adapter, KnowsVerbs
+from bot.core.ports import Adapter, KnowsVerbs, MovesRooms
+from bot.core.room_moves import RoomMoves, follow_moves
 from bot.core.router import Router
 from bot.core.runtime import Queue, Runtime
 from bot.delivery.dispatcher import Dispatcher
@@ -215,6 +216,7 @@ async def assembled(
             open_database(settings.database_url, create=create_database)
         )
         memo = Memo()
+        config = await follow_moves(sessions, config, memo)  # rooms that moved, where they are now
         await sync_circles(sessions, config, memo)
         by_platform = {adapter.platform: adapter for adapter in adapters}
         outbox = Outbox(renderer=library, platforms=by_platform, memo=memo)
@@ -262,9 +264,12 @@ async def assembled(
             practice.register(router)
             huddle.extra_jobs.extend(practice.jobs())
         huddle.contributors = Contributors.of(features)
+        moves = RoomMoves(config=config, runtime=runtime, memo=memo)
         for adapter in adapters:
             if isinstance(adapter, KnowsVerbs):
                 adapter.use_verbs(router.verbs)
+            if isinstance(adapter, MovesRooms):
+                adapter.report_moves(moves.moved)
         await dispatcher.recover()
         yield Bot(
             config=config,

@@ -14,7 +14,7 @@ from contextlib import AsyncExitStack
 
 from bot import logs
 from bot.app import assembled, running
-from bot.cli import backup, export, init, places, problems, prompts_list
+from bot.cli import backup, check, export, init, places, problems, prompts_list, slack
 from bot.cli import digest as digest_cli
 from bot.cli.one_shot import cli_bot, console_adapter, load, needs_web, platform_adapters
 from bot.config.environment import Settings
@@ -167,6 +167,7 @@ def parser() -> argparse.ArgumentParser:
     tg_sub = telegram.add_subparsers(dest="telegram_command", required=True, metavar="ACTION")
     tg_sub.add_parser("links", help="print each circle's link for members to join privately")
     tg_sub.add_parser("commands", help="register the command menu with Telegram")
+    slack.add_parser(sub)
     export.add_parser(sub)
     for command in practice_commands():
         command.add_parser(sub)
@@ -174,6 +175,7 @@ def parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_sub.add_parser("upgrade", help="apply database migrations")
     init.add_parser(sub)
+    check.add_parser(sub)
     prompts_list.add_parser(sub)
     backup.add_parsers(sub)
     return top
@@ -186,10 +188,12 @@ COMMANDS = {
     "digest": digest_cli.run,
     "db": _db_upgrade,
     "telegram": _telegram,
+    "slack": slack.run,
     "export": export.run,
     # the practices' own commands, from the practices' list
     **{command.name: command.run for command in practice_commands()},
     "init": init.run,
+    "check": check.run,
     "prompts": prompts_list.run,
     "backup": backup.backup_command,
     "restore": backup.restore_command,

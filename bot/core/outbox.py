@@ -113,6 +113,9 @@ class Outbox:
                     target.chat,
                 )
                 return []
+            moved = self._memo.moved_to.get((target.platform, target.chat))
+            if moved is not None:  # the room has a new address; its old messages stay behind
+                return [_Place(target.platform, moved, target.topic or "", "")]
             return [
                 _Place(target.platform, target.chat, target.topic or "", target.thread_ref or "")
             ]

@@ -98,6 +98,15 @@ def contexts(library: PromptLibrary, user: str) -> dict[str, dict[str, Any]]:
             "reason": f"the bot was removed {user}",
             "hint": "add the bot back to the group",
         },
+        "notices/room_moved": {
+            "platform": "telegram",
+            "old_chat": f"-{user}",
+            "new_chat": f"-100{user}",
+            "why": f"the group became a supergroup {user}",
+            "circles": [f"Core {user}"],
+            "file": f"/home/{user}/huddlebot.toml",
+            "key": "circles[0].rooms[1].chat",
+        },
         "notices/in_doubt": {
             "places": [{"platform": "telegram", "chat": f"-100{user}", "kind": "prompt"}],
             "private": 2,
