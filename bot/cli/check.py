@@ -23,6 +23,7 @@ from adapters.common.settings import switched_on
 from adapters.registry import PLATFORM_SPECS
 from adapters.registry import platform_adapters as adapters_from_settings
 from bot.app import PROMPTS_ROOT, check_prompts
+from bot.cli import places
 from bot.config.environment import Settings
 from bot.config.partnership import Config, find_config_path, load_config
 from bot.core.ports import ChecksSetup, Finding, PlatformSpec, RoomToCheck
@@ -43,7 +44,7 @@ def add_parser(sub: Any) -> None:
 async def run(args: argparse.Namespace) -> int:
     report = Report(sys.stdout)
     try:
-        settings = Settings.from_env(os.environ, cwd=Path.cwd())
+        settings = places.settings(args)  # found as every command finds it
         path = find_config_path(args.config, os.environ, Path.cwd())
         config = load_config(path)
         check_prompts(config, library_for(config, settings, builtin=PROMPTS_ROOT))
