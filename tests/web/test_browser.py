@@ -30,7 +30,17 @@ CHROMIUM = os.environ.get("HUDDLEBOT_CHROMIUM") or shutil.which("chromium") or "
 AXE = Path(__file__).parents[1] / "data" / "axe-core" / "axe.min.js"
 ALEX, SAM, CY, DEE = "U0ALEX", "U0SAM", "U0CY", "U0DEE"
 CORE, STEWARDS = "C0CIRCLE", "C0STEWARDS"
-PAGES = ("week", "digests", "blockers", "experiments", "stories", "maturity", "pulse", "mydata")
+PAGES = (
+    "week",
+    "digests",
+    "blockers",
+    "experiments",
+    "stories",
+    "msc",
+    "maturity",
+    "pulse",
+    "mydata",
+)
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM, reason="no Chromium found: install Debian's chromium to run the browser tests"

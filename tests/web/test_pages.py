@@ -13,7 +13,17 @@ from bot.storage.models import Identity
 from tests.harness import CONFIG, Harness, open_harness
 from tests.web.browsing import browser, seed_rounds, serving, signed_in_at_console
 
-PAGES = ("week", "digests", "blockers", "experiments", "stories", "maturity", "pulse", "mydata")
+PAGES = (
+    "week",
+    "digests",
+    "blockers",
+    "experiments",
+    "stories",
+    "msc",
+    "maturity",
+    "pulse",
+    "mydata",
+)
 
 WITH_A_SET = (
     CONFIG

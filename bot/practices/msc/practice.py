@@ -50,11 +50,13 @@ from bot.practices.msc.rounds import (
 )
 from bot.practices.msc.selection import pass_up, select_story
 from bot.practices.msc.status import status
+from bot.practices.msc.web import msc_pages
 from bot.practices.msc.words import parse_pick, parse_weeks, reason_of
 from bot.practices.protocols import EntryDetail
 from bot.practices.services import Services
 from bot.rituals.scheduler import JobFunc, JobSpec
 from bot.rituals.timing import cron, latest_fire
+from bot.web.pages import Page
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +77,10 @@ class Msc(MscInDigests):
     def __init__(self, services: Services) -> None:
         self._s = services
         self._schedules = circle_schedules(services.config, SECTION, example="0 10 1 */3 *")
+
+    def web_pages(self) -> tuple[Page, ...]:
+        """Its page of the web view: the selections, read as the digests read them."""
+        return msc_pages(self.huddle_part, self.steward_part)
 
     def register(self, router: Router) -> None:
         router.command(
