@@ -21,12 +21,14 @@ from bot.core.clock import Clock
 from bot.core.inbound import Core
 from bot.core.lookups import Memo
 from bot.core.outbox import Outbox
-from bot.core.ports import Adapter, KnowsVerbs
+from bot.core.ports import Adapter, KnowsVerbs, TakesTurns
 from bot.core.router import Router
 from bot.core.runtime import Queue, Runtime
 from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.in_doubt import doubt_handler
+from bot.delivery.leases import Turns
 from bot.delivery.own_parts import OwnParts
+from bot.delivery.presence import Presence
 from bot.delivery.run_lock import one_running_bot
 from bot.delivery.unreachable import unreachable_handler
 from bot.digests.contributions import Contributors
@@ -165,6 +167,9 @@ async def assembled(
     async with AsyncExitStack() as stack:
         stack.enter_context(lock)  # before migrating, so a second bot changes nothing
         sessions = await stack.enter_async_context(open_database(settings.database_url))
+        presence = await stack.enter_async_context(
+            Presence(sessions, role="command" if one_shot else "run")
+        )
         memo = Memo()
         await sync_circles(sessions, config, memo)
         by_platform = {adapter.platform: adapter for adapter in adapters}
@@ -173,9 +178,11 @@ async def assembled(
         queue: Queue = outbox
         if one_shot:
             queue = own = OwnParts(outbox)
-            dispatcher = Dispatcher(sessions, by_platform, clock=clock, only=own.keys)
+            dispatcher = Dispatcher(
+                sessions, by_platform, clock=clock, presence=presence, only=own.keys
+            )
         else:
-            dispatcher = Dispatcher(sessions, by_platform, clock=clock)
+            dispatcher = Dispatcher(sessions, by_platform, clock=clock, presence=presence)
         runtime = Runtime(sessions=sessions, outbox=queue, clock=clock, wake=dispatcher.wake)
         core = Core(
             config=config,
@@ -216,6 +223,8 @@ async def assembled(
         for adapter in adapters:
             if isinstance(adapter, KnowsVerbs):
                 adapter.use_verbs(router.verbs)
+            if isinstance(adapter, TakesTurns):
+                adapter.use_turns(Turns(sessions, presence))
         await dispatcher.recover()
         yield Bot(
             config=config,

@@ -44,7 +44,7 @@ from adapters.telegram.webhook import WEBHOOK_PATH, webhook_route, webhook_targe
 from bot.core import checks
 from bot.core.clock import Clock, SystemClock
 from bot.core.messages import Delivery
-from bot.core.ports import EventSink, TextFormat
+from bot.core.ports import EventSink, TextFormat, Turns
 from bot.errors import ConfigError, TransientError, Undeliverable
 
 log = logging.getLogger(__name__)
@@ -119,6 +119,11 @@ class TelegramAdapter:
         self._application: Application[Any, Any, Any, Any, Any, Any] = builder.build()
         self._connection: _Connection | None = None
         self._verbs: frozenset[str] = DEFAULT_VERBS
+        self._turns: Turns | None = None
+
+    def use_turns(self, turns: Turns) -> None:
+        """Poll in turn with the other processes on the database (adapters.telegram.polling)."""
+        self._turns = turns
 
     def use_verbs(self, verbs: Collection[str]) -> None:
         """The verbs the core answers: plain `/verb` in a group is taken as ours for these."""
@@ -158,7 +163,11 @@ class TelegramAdapter:
             else:
                 await app.bot.delete_webhook()
                 poller = Poller(
-                    app.bot, self._dispatch, timeout=self._poll_timeout, sleep=self._sleep
+                    app.bot,
+                    self._dispatch,
+                    timeout=self._poll_timeout,
+                    sleep=self._sleep,
+                    turns=self._turns,
                 )
                 polling = asyncio.create_task(poller.run(), name="telegram-polling")
                 polling.add_done_callback(_polling_ended)
@@ -301,3 +310,4 @@ async def _stop_polling(task: asyncio.Task[None], poller: Poller) -> None:
     with contextlib.suppress(asyncio.CancelledError):
         await task
     await poller.confirm()
+    await poller.give_back()
