@@ -40,7 +40,7 @@ from bot.practices.registry import PRACTICES, build_practices
 from bot.practices.services import Services
 from bot.rituals.runner import Huddle
 from bot.rituals.scheduler import JobScheduler
-from bot.storage.database import SessionFactory, open_database
+from bot.storage.database import SessionFactory, one_at_a_time, open_database
 from bot.storage.models import Circle, Room
 from bot.storage.sql import insert_ignore
 from bot.text.library import PromptLibrary, library_for
@@ -94,6 +94,7 @@ def check_prompts(config: Config, library: PromptLibrary) -> None:
 async def sync_circles(sessions: SessionFactory, config: Config, memo: Memo) -> None:
     """Make the stored circles and rooms match the configuration; note the inactive rooms."""
     async with sessions.begin() as session:
+        await one_at_a_time(session)  # processes starting together sync one after another
         for circle in config.circles:
             row = await session.get(Circle, circle.id)
             if row is None:
@@ -261,6 +262,7 @@ async def running(
         for adapter in bot.adapters.values():
             await stack.enter_async_context(adapter.connect(bot.core.handle))
         delivery = background.spawn(bot.dispatcher.run(), name="dispatcher")
+        background.spawn(bot.huddle.watch_timers(), name="timers")
         # unwound before the adapters disconnect: parts in flight finish, then delivery stops
         stack.push_async_callback(_stop_delivery, bot, delivery)
         server = None

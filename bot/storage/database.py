@@ -20,7 +20,12 @@ from alembic.config import Config as AlembicConfig
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.errors import ConfigError
@@ -75,10 +80,34 @@ def _upgrade(connection: Connection) -> None:
     command.upgrade(cfg, "head")
 
 
+START_LOCK = 0x68756464  # "hudd"
+"""The key of the transaction-level lock that lets one process at a time migrate PostgreSQL and
+bring its circles and rooms in line with the configuration."""
+
+
 async def upgrade(engine: AsyncEngine) -> None:
-    """Bring the schema to the newest migration."""
+    """Bring the schema to the newest migration.
+
+    On PostgreSQL several processes may start at once: each migrates in one transaction that
+    first takes a transaction-level advisory lock, so they migrate one after another and the
+    later ones find nothing to do. The lock ends with its transaction, so it is safe behind a
+    transaction-pooling proxy (PgBouncer), where session-level locks are not.
+    """
     async with engine.begin() as conn:
+        await one_at_a_time(conn)
         await conn.run_sync(_upgrade)
+
+
+async def one_at_a_time(connection: AsyncConnection | AsyncSession) -> None:
+    """In a transaction: wait until no other process is in one that called this, on PostgreSQL
+    (start-up work that several processes starting together must not do at once). Released
+    when the transaction ends; SQLite has one writer anyway."""
+    if isinstance(connection, AsyncConnection):
+        dialect = connection.dialect.name
+    else:
+        dialect = "" if connection.bind is None else connection.bind.dialect.name
+    if dialect == "postgresql":
+        await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": START_LOCK})
     log.info("database schema is up to date")
 
 
