@@ -258,14 +258,18 @@ class Dispatcher:
         if not self._presence.holds:
             self._elsewhere[lane] = time.monotonic() + ELSEWHERE  # until a heartbeat is renewed
             return 0
-        async with self._sessions.begin() as session:
-            taken = await take_lane(
-                session,
-                lane,
-                holder=holder,
-                now=self._presence.wall_now(),
-                fresh_since=self._presence.fresh_since(),
-            )
+        try:
+            async with self._sessions.begin() as session:
+                taken = await take_lane(
+                    session,
+                    lane,
+                    holder=holder,
+                    now=self._presence.wall_now(),
+                    fresh_since=self._presence.fresh_since(),
+                )
+        except Exception as problem:  # the database is away for a moment: try again shortly
+            log.warning("could not take the lane of %s: %s", lane.platform, problem)
+            taken = False
         if not taken:
             self._elsewhere[lane] = time.monotonic() + ELSEWHERE
             return 0
