@@ -55,6 +55,8 @@ IDLE_POLL = 2.0
 MAX_WAIT = 60.0
 ELSEWHERE = 1.0
 """A lane another live process is working is looked at again after this many seconds."""
+BATCH = 50
+"""A lane worker reads this many of its lane's parts at a time."""
 
 
 class Dispatcher:
@@ -86,6 +88,10 @@ class Dispatcher:
         self._elsewhere: dict[Lane, float] = {}
         """Lanes another live process holds, and when (monotonic) to look at them again."""
         self._next_reap = 0.0
+        self._queued = 0
+        self._read_at: dict[Lane, int] = {}
+        """How many times new parts were queued here: a lane worker that read its lane before
+        the last time looks again before it stops."""
         self._lanes: dict[Lane, tuple[asyncio.Task[int], bool]] = {}
         self._wake = asyncio.Event()
         self._news = True
@@ -109,6 +115,7 @@ class Dispatcher:
     def wake(self) -> None:
         """Tell a running dispatcher that there is something new to send."""
         self._news = True
+        self._queued += 1
         self._wake.set()
 
     def stop(self) -> None:
@@ -258,7 +265,11 @@ class Dispatcher:
         if not self._presence.holds:
             self._elsewhere[lane] = time.monotonic() + ELSEWHERE  # until a heartbeat is renewed
             return 0
+        only = None if self._only is None else self._only()
+        heads: list[Head] = []
+        self._read_at[lane] = self._queued
         try:
+            # the lease and the lane's first parts in one transaction
             async with self._sessions.begin() as session:
                 taken = await take_lane(
                     session,
@@ -267,6 +278,8 @@ class Dispatcher:
                     now=self._presence.wall_now(),
                     fresh_since=self._presence.fresh_since(),
                 )
+                if taken:
+                    heads = await lane_parts(session, lane, only=only, limit=BATCH)
         except Exception as problem:  # the database is away for a moment: try again shortly
             log.warning("could not take the lane of %s: %s", lane.platform, problem)
             taken = False
@@ -274,25 +287,25 @@ class Dispatcher:
             self._elsewhere[lane] = time.monotonic() + ELSEWHERE
             return 0
         try:
-            return await self._send_lane(first)
+            return await self._send_lane(first, heads, only=only)
         finally:
+            self._read_at.pop(lane, None)
             try:
                 async with self._sessions.begin() as session:
                     await give_lane(session, lane, holder=holder)
             except Exception as problem:  # it passes on once this process is gone
                 log.warning("could not give back the lane of %s: %s", lane.platform, problem)
 
-    async def _send_lane(self, first: Head) -> int:
-        """Send a lane's due parts in order; an answer worker stops where bulk work begins."""
+    async def _send_lane(
+        self, first: Head, heads: list[Head], *, only: Sequence[str] | None
+    ) -> int:
+        """Send a lane's due parts in order, from `heads` (its first batch) on; an answer worker
+        stops where bulk work begins. Parts queued meanwhile wake the dispatcher, which looks
+        again, so a short batch is the lane's last."""
         sent = 0
         lane = first.lane
-        only = None if self._only is None else self._only()
         try:
-            while not self._stopping and self._presence.holds:
-                async with self._sessions() as session:
-                    heads = await lane_parts(session, lane, only=only)
-                if not heads:
-                    break
+            while heads and not self._stopping and self._presence.holds:
                 for head in heads:
                     if self._stopping or head.not_before > self._clock.now():
                         return sent
@@ -312,6 +325,11 @@ class Dispatcher:
                     elif outcome is Outcome.WAIT:
                         self._news = True  # put off: the next look sees when it is due
                         return sent
+                if len(heads) < BATCH and self._read_at.get(lane) == self._queued:
+                    break  # nothing queued since the lane was read: that was all of it
+                self._read_at[lane] = self._queued
+                async with self._sessions() as session:
+                    heads = await lane_parts(session, lane, only=only, limit=BATCH)
         except Exception:
             log.exception(
                 "delivery to %s %s stopped on an unexpected error", lane.platform, lane.chat
