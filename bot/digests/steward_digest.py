@@ -261,8 +261,18 @@ async def steward_context(
         ),
         "participation": counts,
         "pulses": _pulses(added.pulses or (), hidden=hidden),
+        "selections": plain(added.selections or ()),
     }
-    shown = ("themes", "waiting", "closed", "overdue", "quiet_circles", "stories", "questions")
+    shown = (
+        "themes",
+        "waiting",
+        "closed",
+        "overdue",
+        "quiet_circles",
+        "stories",
+        "questions",
+        "selections",
+    )
     context["quiet"] = not any(context[k] for k in (*shown, "learning_sets"))
     return context
 
