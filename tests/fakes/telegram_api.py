@@ -164,6 +164,8 @@ class FakeTelegramAPI:
         self.dropped_updates: list[dict[str, Any]] = []
         self.polls: list[Poll] = []
         """Every `getUpdates` call, in the order answered."""
+        self.poll_starts: list[float] = []
+        """When each `getUpdates` call came, answered or not yet."""
         self._updates: list[dict[str, Any]] = []
         self.updates = UpdateBuilder(bot=self.bot)
         self.chats = Chats(self.updates)
@@ -334,6 +336,8 @@ class FakeTelegramAPI:
             self.violations.append(f"{method}: the fake does not implement this method")
             return self._answer(method, params, 501, error="Not Implemented")
         started = self._clock()
+        if method == "getUpdates":
+            self.poll_starts.append(started)
         try:
             result = await handler(params)
         except _ApiError as exc:
