@@ -22,13 +22,15 @@ from bot.core.clock import Clock
 from bot.core.inbound import Core
 from bot.core.lookups import Memo
 from bot.core.outbox import Outbox
-from bot.core.ports import Adapter, KnowsVerbs, MovesRooms
+from bot.core.ports import Adapter, KnowsVerbs, MovesRooms, TakesTurns
 from bot.core.room_moves import RoomMoves, follow_moves
 from bot.core.router import Router
 from bot.core.runtime import Queue, Runtime
 from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.in_doubt import doubt_handler
+from bot.delivery.leases import Turns
 from bot.delivery.own_parts import OwnParts
+from bot.delivery.presence import Presence
 from bot.delivery.run_lock import one_running_bot
 from bot.delivery.unreachable import unreachable_handler
 from bot.digests.contributions import Contributors
@@ -40,7 +42,7 @@ from bot.practices.registry import PRACTICES, build_practices
 from bot.practices.services import Services
 from bot.rituals.runner import Huddle
 from bot.rituals.scheduler import JobScheduler
-from bot.storage.database import SessionFactory, open_database
+from bot.storage.database import SessionFactory, one_at_a_time, open_database
 from bot.storage.models import Circle, Room
 from bot.storage.sql import insert_ignore
 from bot.text.library import PromptLibrary, library_for
@@ -107,6 +109,7 @@ async def sync_circles(sessions: SessionFactory, config: Config, memo: Memo) -> 
     false), so it gets nothing more while its history stays, and the log names what was retired.
     """
     async with sessions.begin() as session:
+        await one_at_a_time(session)  # processes starting together sync one after another
         for circle in config.circles:
             row = await session.get(Circle, circle.id)
             if row is None:
@@ -224,6 +227,9 @@ async def assembled(
         sessions = await stack.enter_async_context(
             open_database(settings.database_url, create=create_database)
         )
+        presence = await stack.enter_async_context(
+            Presence(sessions, role="command" if one_shot else "run")
+        )
         memo = Memo()
         config = await follow_moves(sessions, config, memo)  # rooms that moved, where they are now
         await sync_circles(sessions, config, memo)
@@ -233,9 +239,11 @@ async def assembled(
         queue: Queue = outbox
         if one_shot:
             queue = own = OwnParts(outbox)
-            dispatcher = Dispatcher(sessions, by_platform, clock=clock, only=own.keys)
+            dispatcher = Dispatcher(
+                sessions, by_platform, clock=clock, presence=presence, only=own.keys
+            )
         else:
-            dispatcher = Dispatcher(sessions, by_platform, clock=clock)
+            dispatcher = Dispatcher(sessions, by_platform, clock=clock, presence=presence)
         runtime = Runtime(sessions=sessions, outbox=queue, clock=clock, wake=dispatcher.wake)
         core = Core(
             config=config,
@@ -294,6 +302,8 @@ async def assembled(
         for adapter in adapters:
             if isinstance(adapter, KnowsVerbs):
                 adapter.use_verbs(router.verbs)
+            if isinstance(adapter, TakesTurns):
+                adapter.use_turns(Turns(sessions, presence))
             if isinstance(adapter, MovesRooms):
                 adapter.report_moves(moves.moved)
         await dispatcher.recover()
@@ -334,6 +344,7 @@ async def running(
         for adapter in bot.adapters.values():
             await stack.enter_async_context(adapter.connect(bot.core.handle))
         delivery = background.spawn(bot.dispatcher.run(), name="dispatcher")
+        background.spawn(bot.huddle.watch_timers(), name="timers")
         # unwound before the adapters disconnect: parts in flight finish, then delivery stops
         stack.push_async_callback(_stop_delivery, bot, delivery)
         server = None

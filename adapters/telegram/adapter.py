@@ -57,7 +57,15 @@ from adapters.telegram.webhook import WEBHOOK_PATH, webhook_route, webhook_targe
 from bot.core import checks
 from bot.core.clock import Clock, SystemClock
 from bot.core.messages import Delivery
-from bot.core.ports import EventSink, Finding, RoomMove, RoomMoveSink, RoomToCheck, TextFormat
+from bot.core.ports import (
+    EventSink,
+    Finding,
+    RoomMove,
+    RoomMoveSink,
+    RoomToCheck,
+    TextFormat,
+    Turns,
+)
 from bot.errors import ConfigError, TransientError, Undeliverable
 
 log = logging.getLogger(__name__)
@@ -133,6 +141,11 @@ class TelegramAdapter:
         self._connection: _Connection | None = None
         self._verbs: frozenset[str] = DEFAULT_VERBS
         self._moves: RoomMoveSink | None = None
+        self._turns: Turns | None = None
+
+    def use_turns(self, turns: Turns) -> None:
+        """Poll in turn with the other processes on the database (adapters.telegram.polling)."""
+        self._turns = turns
 
     def use_verbs(self, verbs: Collection[str]) -> None:
         """The verbs the core answers: plain `/verb` in a group is taken as ours for these."""
@@ -177,7 +190,11 @@ class TelegramAdapter:
             else:
                 await app.bot.delete_webhook()
                 poller = Poller(
-                    app.bot, self._dispatch, timeout=self._poll_timeout, sleep=self._sleep
+                    app.bot,
+                    self._dispatch,
+                    timeout=self._poll_timeout,
+                    sleep=self._sleep,
+                    turns=self._turns,
                 )
                 polling = asyncio.create_task(poller.run(), name="telegram-polling")
                 polling.add_done_callback(_polling_ended)
@@ -378,3 +395,4 @@ async def _stop_polling(task: asyncio.Task[None], poller: Poller) -> None:
     with contextlib.suppress(asyncio.CancelledError):
         await task
     await poller.confirm()
+    await poller.give_back()

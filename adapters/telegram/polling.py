@@ -5,6 +5,12 @@ update only once the core has stored it. When storing fails (`NotStored`), the p
 (`Backoff`) and asks again from that update, which Telegram then delivers again; the updates
 after it wait their turn, so none is lost and the order is kept. Failures to reach Telegram are
 waited out the same way.
+
+Telegram lets one client poll a bot at a time. When several processes share the database, each
+asks for the turn `telegram:polling` (bot/core/ports.py `Turns`, a lease held while its process
+lives) before every `getUpdates`; the others wait and ask again every few seconds, so when the
+poller dies another takes over within seconds of its heartbeat going stale. The new poller starts
+from the updates Telegram has not had confirmed, which the core recognises as already handled.
 """
 
 from __future__ import annotations
@@ -18,11 +24,16 @@ from telegram.error import TelegramError
 from adapters.common.handover import Backoff, NotStored
 from adapters.common.pacing import Sleep
 from adapters.telegram.inbound import ALLOWED_UPDATES
+from bot.core.ports import Turns
 
 log = logging.getLogger(__name__)
 
 UpdateHandler = Callable[[Update], Awaitable[None]]
 """Hands one update to the core; raises `NotStored` when it was not stored."""
+
+TURN = "telegram:polling"
+TURN_WAIT = 2.0
+"""While another process polls, ask for the turn this often (seconds)."""
 
 
 class Poller:
@@ -36,6 +47,7 @@ class Poller:
         timeout: int,
         sleep: Sleep,
         backoff: Backoff | None = None,
+        turns: Turns | None = None,
     ) -> None:
         self._bot = bot
         self._handle = handle
@@ -45,11 +57,44 @@ class Poller:
         self.offset: int | None = None
         """The first update not yet stored; those below it are confirmed to Telegram."""
         self._failures = 0
+        self._turns = turns
+        self._polling = turns is None
+        """Whether this process has the turn to poll (always, with nobody to share it)."""
 
     async def run(self) -> None:
-        """Poll until cancelled."""
+        """Poll until cancelled, in turn with other processes."""
         while True:
+            if not await self._my_turn():
+                await self._sleep(TURN_WAIT)
+                continue
             await self.poll_once()
+
+    async def _my_turn(self) -> bool:
+        if self._turns is None:
+            return True
+        try:
+            mine = await self._turns.take(TURN)
+        except Exception as exc:  # the database is away: poll nothing until it is back
+            log.warning("telegram: cannot tell whose turn it is to poll (%s)", exc)
+            mine = False
+        if mine != self._polling:
+            self._polling = mine
+            if mine:
+                log.info("telegram: this process polls for updates now")
+            else:
+                log.info("telegram: another process polls for updates; this one waits")
+                self.offset = None  # that process confirms what it takes
+        return mine
+
+    async def give_back(self) -> None:
+        """Let another process poll (at a graceful stop, after `confirm`)."""
+        if self._turns is None or not self._polling:
+            return
+        self._polling = False
+        try:
+            await self._turns.give_back(TURN)
+        except Exception as exc:
+            log.info("telegram: could not give the polling turn back (%s); it passes on", exc)
 
     async def poll_once(self) -> None:
         """One `getUpdates` call, and each update it returns handed over until one fails."""

@@ -18,6 +18,7 @@ from bot.config.environment import Settings
 from bot.config.partnership import Config
 from bot.core.clock import SystemClock
 from bot.core.ports import Adapter
+from bot.delivery.presence import bot_running
 from bot.delivery.run_lock import bot_is_running
 from bot.rituals.scheduler import RealScheduler
 
@@ -66,7 +67,7 @@ async def cli_bot(args: argparse.Namespace, *, reads_only: bool = False) -> Asyn
     other says so when it starts a new, empty one.
 
     What the command queues is delivered before the context closes, by the command itself, or
-    by the bot running on the same SQLite file when there is one; nothing else in the outbox is
+    by a `huddlebot run` on the same database when there is one; nothing else in the outbox is
     touched. Feature commands use this too: `async with cli_bot(args) as bot: ...`.
     """
     config, settings = load(args)
@@ -93,7 +94,7 @@ async def cli_bot(args: argparse.Namespace, *, reads_only: bool = False) -> Asyn
             # send only: a running bot may be receiving, and Telegram allows one poller
             await stack.enter_async_context(adapter.connect(bot.core.handle, receive=False))
         yield bot
-        if bot_is_running(settings.sqlite_path):
+        if bot_is_running(settings.sqlite_path) or await bot_running(bot.sessions):
             log.info("the running bot sends what this command queued")
             return
         sent = await bot.dispatcher.drain()

@@ -159,6 +159,23 @@ class KnowsVerbs(Protocol):
     def use_verbs(self, verbs: Collection[str]) -> None: ...
 
 
+class Turns(Protocol):
+    """Work one process at a time may do, by name, when several share the database."""
+
+    async def take(self, name: str) -> bool:
+        """Take (or keep) the turn `name` unless another live process has it; True when ours."""
+        ...
+
+    async def give_back(self, name: str) -> None: ...
+
+
+@runtime_checkable
+class TakesTurns(Protocol):
+    """An adapter that receives in one process at a time (Telegram long polling)."""
+
+    def use_turns(self, turns: Turns) -> None: ...
+
+
 @runtime_checkable
 class ConfirmsDelivery(Protocol):
     """An adapter that can say, after a crash, whether a part it was sending was posted."""

@@ -9,6 +9,9 @@ Leaving the block normally writes the messages to the outbox, commits, runs the 
 callbacks in the order they were registered, and wakes delivery when a new part was queued.
 Leaving it with an exception rolls everything back: nothing is queued, no callback runs and
 delivery is not woken.
+
+A unit of work opened by a scheduled job first stores the job's occurrence, so a job that every
+process fires does its work once (bot/storage/occurrences.py).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.core.clock import Clock
 from bot.core.messages import Outgoing
 from bot.storage.database import SessionFactory
+from bot.storage.occurrences import claim_occasion
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +84,9 @@ class Runtime:
         """A unit of work at `now` (the clock's time when not given); see the module's notes."""
         async with self._sessions.begin() as session:
             tx = Transaction(session, now=self._clock.now() if now is None else now)
+            occasion = await claim_occasion(session, now=tx.now)
+            if occasion is not None:
+                tx.after_commit(occasion.mark_claimed)
             yield tx
             if tx._outgoing:
                 tx.queued = await self._outbox.enqueue(session, tx._outgoing, now=tx.now)

@@ -8,12 +8,15 @@ reply, an ephemeral message) get workers of their own; bulk work (prompts and di
 rooms) runs at most `bulk_per_platform` lanes at a time on each platform, so an answer never
 queues behind a fan-out in an adapter's pacing.
 
-A part is claimed before its adapter is called and marked `sent` right after
-(bot/delivery/sending.py), so a crash never sends a part twice: a part found still `sending` at
-start-up is in doubt (bot/delivery/crash_check.py). A part that can never be sent is set aside as
-`failed` and its lane goes on. A sent part keeps no text: what people said is held in the outbox
-only until it is delivered (failed and in-doubt parts keep theirs a week; see
-bot/storage/retention.py).
+Several processes may deliver from one PostgreSQL database. A lane is worked by one process at a
+time, which holds its lease (bot/delivery/leases.py) while its worker runs; a lane another live
+process holds is looked at again a moment later. A part is claimed, naming this process, before
+its adapter is called and marked `sent` right after (bot/delivery/sending.py), so a crash never
+sends a part twice: a part still `sending` once its process is dead is in doubt
+(bot/delivery/crash_check.py), found at start and then every few seconds by each running bot.
+A part that can never be sent is set aside as `failed` and its lane goes on. A sent part keeps no
+text: what people said is held in the outbox only until it is delivered (failed and in-doubt parts
+keep theirs a week; see bot/storage/retention.py).
 
 A one-shot command's dispatcher is given `only`: the keys of the messages it queued itself. It
 sends those and nothing else, and never marks another process's parts in doubt.
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 from sqlalchemy import update
@@ -31,7 +35,8 @@ from sqlmodel import col
 from bot.core.clock import Clock
 from bot.core.ports import Adapter
 from bot.delivery.crash_check import IN_DOUBT, UNCHECKED, DoubtHandler, check_doubts, mark_in_doubt
-from bot.delivery.lanes import Head, Lane, lane_heads, lane_parts
+from bot.delivery.lanes import Head, Lane, give_lane, lane_heads, lane_parts, take_lane
+from bot.delivery.presence import Presence
 from bot.delivery.sending import MAX_ATTEMPTS, Outcome, Sender
 from bot.errors import Undeliverable
 from bot.storage.database import SessionFactory
@@ -48,6 +53,10 @@ Keys = Callable[[], Sequence[str]]
 IDLE_POLL = 2.0
 """With nothing due, look again this often: another process may have queued parts."""
 MAX_WAIT = 60.0
+ELSEWHERE = 1.0
+"""A lane another live process is working is looked at again after this many seconds."""
+BATCH = 50
+"""A lane worker reads this many of its lane's parts at a time."""
 
 
 class Dispatcher:
@@ -59,6 +68,7 @@ class Dispatcher:
         adapters: Mapping[str, Adapter],
         *,
         clock: Clock,
+        presence: Presence,
         on_undeliverable: UndeliverableHandler | None = None,
         on_left_in_doubt: DoubtHandler | None = None,
         concurrency: int = 64,
@@ -73,7 +83,15 @@ class Dispatcher:
         self._answer_slots = concurrency
         self._bulk_slots = bulk_per_platform
         self._only = only
-        self._sender = Sender(sessions, self._adapters, clock=clock)
+        self._presence = presence
+        self._sender = Sender(sessions, self._adapters, clock=clock, process=presence.id)
+        self._elsewhere: dict[Lane, float] = {}
+        """Lanes another live process holds, and when (monotonic) to look at them again."""
+        self._next_reap = 0.0
+        self._queued = 0
+        self._read_at: dict[Lane, int] = {}
+        """How many times new parts were queued here: a lane worker that read its lane before
+        the last time looks again before it stops."""
         self._lanes: dict[Lane, tuple[asyncio.Task[int], bool]] = {}
         self._wake = asyncio.Event()
         self._news = True
@@ -85,7 +103,7 @@ class Dispatcher:
         self._sent = 0
         self._crash: BaseException | None = None
         """What ended a lane worker beyond what it handles (the process is going down)."""
-        self._doubts_checked = only is not None  # a one-shot command leaves them to the bot
+        self._doubts_due = only is None  # a one-shot command leaves them to the bots
         self.stopping = asyncio.Event()
         """Set once `stop()` was called."""
 
@@ -97,6 +115,7 @@ class Dispatcher:
     def wake(self) -> None:
         """Tell a running dispatcher that there is something new to send."""
         self._news = True
+        self._queued += 1
         self._wake.set()
 
     def stop(self) -> None:
@@ -110,14 +129,19 @@ class Dispatcher:
         self._wake.set()
 
     async def recover(self) -> int:
-        """At start-up: parts caught mid-send by a crash are marked in doubt, never resent."""
+        """Parts caught mid-send by a process that died are marked in doubt, never resent; done
+        at start and then every few seconds while running (see `run`)."""
         if self._only is not None:
             return 0
-        return await mark_in_doubt(self._sessions)
+        self._next_reap = time.monotonic() + self._presence.ttl / 2
+        found = await mark_in_doubt(self._sessions, fresh_since=self._presence.fresh_since())
+        if found:
+            self._doubts_due = True
+        return found
 
     async def drain(self) -> int:
         """Send every part that is due now; returns how many were sent."""
-        await self._check_doubts_once()
+        await self._check_doubts()
         before = self._sent
         self._news = True
         while not self._stopping:
@@ -125,6 +149,11 @@ class Dispatcher:
             if not self._lanes and not self._news:
                 self._news = True  # a last look: something may have come while sending
                 await self._start_due()
+            if not self._lanes and self._elsewhere:
+                # lanes another process holds: their parts are due too, so wait for them
+                await asyncio.sleep(ELSEWHERE / 2)
+                self._news = True
+                continue
             if not self._lanes:
                 break
             tasks = [task for task, _answer in self._lanes.values()]
@@ -139,7 +168,9 @@ class Dispatcher:
             timeout = IDLE_POLL
             self._raise_crash()
             try:
-                await self._check_doubts_once()
+                if time.monotonic() >= self._next_reap:
+                    await self.recover()
+                await self._check_doubts()
                 timeout = await self._start_due()
             except Exception:
                 log.exception("the dispatcher hit an unexpected error; it will try again shortly")
@@ -154,17 +185,18 @@ class Dispatcher:
             crash, self._crash = self._crash, None
             raise crash
 
-    async def _check_doubts_once(self) -> None:
+    async def _check_doubts(self) -> None:
         async with self._doubts:
-            if self._doubts_checked:
+            if not self._doubts_due:
                 return
-            self._doubts_checked = True
+            self._doubts_due = False
             await check_doubts(
                 self._sessions,
                 self._adapters,
                 clock=self._clock,
                 mark=self._sender.mark,
                 on_left=self.on_left_in_doubt,
+                process=self._presence.id,
             )
 
     async def _start_due(self) -> float:
@@ -180,11 +212,17 @@ class Dispatcher:
             async with self._sessions() as session:
                 self._heads = await lane_heads(session, platforms=self._adapters, only=only)
         now = self._clock.now()
+        moment = time.monotonic()
         wait = IDLE_POLL
         waiting: list[Head] = []
+        for lane, again in list(self._elsewhere.items()):
+            if again <= moment:
+                del self._elsewhere[lane]
         for head in self._heads:
             if head.not_before > now:
                 wait = min(wait, (head.not_before - now).total_seconds())
+            elif head.lane in self._elsewhere:
+                wait = min(wait, self._elsewhere[head.lane] - moment)
             elif head.lane in self._lanes:
                 continue  # its worker sends it
             elif self._stopping or not self._has_slot(head):
@@ -221,18 +259,57 @@ class Dispatcher:
         task.add_done_callback(finished)
 
     async def _work(self, first: Head) -> int:
-        """Send a lane's due parts in order; an answer worker stops where bulk work begins."""
+        """Hold the lane's lease and send its due parts; another live process's lane waits."""
+        lane = first.lane
+        holder = self._presence.id
+        if not self._presence.holds:
+            self._elsewhere[lane] = time.monotonic() + ELSEWHERE  # until a heartbeat is renewed
+            return 0
+        only = None if self._only is None else self._only()
+        heads: list[Head] = []
+        self._read_at[lane] = self._queued
+        try:
+            # the lease and the lane's first parts in one transaction
+            async with self._sessions.begin() as session:
+                taken = await take_lane(
+                    session,
+                    lane,
+                    holder=holder,
+                    now=self._presence.wall_now(),
+                    fresh_since=self._presence.fresh_since(),
+                )
+                if taken:
+                    heads = await lane_parts(session, lane, only=only, limit=BATCH)
+        except Exception as problem:  # the database is away for a moment: try again shortly
+            log.warning("could not take the lane of %s: %s", lane.platform, problem)
+            taken = False
+        if not taken:
+            self._elsewhere[lane] = time.monotonic() + ELSEWHERE
+            return 0
+        try:
+            return await self._send_lane(first, heads, only=only)
+        finally:
+            self._read_at.pop(lane, None)
+            try:
+                async with self._sessions.begin() as session:
+                    await give_lane(session, lane, holder=holder)
+            except Exception as problem:  # it passes on once this process is gone
+                log.warning("could not give back the lane of %s: %s", lane.platform, problem)
+
+    async def _send_lane(
+        self, first: Head, heads: list[Head], *, only: Sequence[str] | None
+    ) -> int:
+        """Send a lane's due parts in order, from `heads` (its first batch) on; an answer worker
+        stops where bulk work begins. Parts queued meanwhile wake the dispatcher, which looks
+        again, so a short batch is the lane's last."""
         sent = 0
         lane = first.lane
-        only = None if self._only is None else self._only()
         try:
-            while not self._stopping:
-                async with self._sessions() as session:
-                    heads = await lane_parts(session, lane, only=only)
-                if not heads:
-                    break
+            while heads and not self._stopping and self._presence.holds:
                 for head in heads:
                     if self._stopping or head.not_before > self._clock.now():
+                        return sent
+                    if not self._presence.holds:
                         return sent
                     if first.answer and not head.answer:
                         self._news = True  # bulk work waits for a bulk slot
@@ -248,6 +325,11 @@ class Dispatcher:
                     elif outcome is Outcome.WAIT:
                         self._news = True  # put off: the next look sees when it is due
                         return sent
+                if len(heads) < BATCH and self._read_at.get(lane) == self._queued:
+                    break  # nothing queued since the lane was read: that was all of it
+                self._read_at[lane] = self._queued
+                async with self._sessions() as session:
+                    heads = await lane_parts(session, lane, only=only, limit=BATCH)
         except Exception:
             log.exception(
                 "delivery to %s %s stopped on an unexpected error", lane.platform, lane.chat

@@ -17,6 +17,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.delivery.leases import give_back, take
 from bot.storage.models import OutboxMessage
 
 ANSWER_KINDS = frozenset({"reply"})
@@ -40,6 +41,21 @@ class Head:
     id: int
     answer: bool
     not_before: datetime
+
+
+def lease_name(lane: Lane) -> str:
+    return f"lane:{lane.platform}:{lane.chat}:{lane.topic}"
+
+
+async def take_lane(
+    session: AsyncSession, lane: Lane, *, holder: str, now: datetime, fresh_since: datetime
+) -> bool:
+    """Take the lane for `holder` unless another live process works it (bot/delivery/leases.py)."""
+    return await take(session, lease_name(lane), holder=holder, now=now, fresh_since=fresh_since)
+
+
+async def give_lane(session: AsyncSession, lane: Lane, *, holder: str) -> None:
+    await give_back(session, lease_name(lane), holder=holder)
 
 
 def is_answer(*, kind: str, ephemeral_to: str) -> bool:

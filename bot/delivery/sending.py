@@ -1,8 +1,9 @@
 """Sending one part: claim it, check it, hand it to its adapter, and record what happened.
 
-A part is claimed (status `sending`, one more attempt) in its own committed transaction before
-anything else, so whatever goes wrong afterwards is recorded against it and it cannot roll back to
-`pending` and be claimed again forever. What happens next is one `Outcome`:
+A part is claimed (status `sending`, one more attempt, and the id of the claiming process, see
+bot/delivery/presence.py) in its own committed transaction before anything else, so whatever goes
+wrong afterwards is recorded against it and it cannot roll back to `pending` and be claimed again
+forever. What happens next is one `Outcome`:
 
 - `SENT`: the platform took it;
 - `WAIT`: the platform asked us to slow down or failed for a while; the part is pending again,
@@ -66,9 +67,15 @@ class Sender:
     """Sends single parts through the adapters and records each outcome in the outbox."""
 
     def __init__(
-        self, sessions: SessionFactory, adapters: dict[str, Adapter], *, clock: Clock
+        self,
+        sessions: SessionFactory,
+        adapters: dict[str, Adapter],
+        *,
+        clock: Clock,
+        process: str,
     ) -> None:
         self._sessions = sessions
+        self._process = process
         self._adapters = adapters
         self._clock = clock
         self.failed = 0
@@ -80,7 +87,9 @@ class Sender:
             claimed = await session.exec(  # type: ignore[call-overload]
                 update(OutboxMessage)
                 .where(col(OutboxMessage.id) == row_id, col(OutboxMessage.status) == "pending")
-                .values(status="sending", attempts=OutboxMessage.attempts + 1)
+                .values(
+                    status="sending", attempts=OutboxMessage.attempts + 1, claimed_by=self._process
+                )
                 .returning(*OutboxMessage.__table__.columns)  # type: ignore[attr-defined]
             )
             found = claimed.mappings().first()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -113,8 +114,15 @@ async def remind(
     run = await session.get(PromptRun, run_id)
     if run is None or run.reminded_at is not None or now >= run.closes_at:
         return []
+    # decided by the database: of processes reminding at once, one finds it not yet reminded
+    taken = await session.exec(  # type: ignore[call-overload]
+        update(PromptRun)
+        .where(col(PromptRun.id) == run_id, col(PromptRun.reminded_at).is_(None))
+        .values(reminded_at=now)
+    )
+    if not taken.rowcount:
+        return []
     run.reminded_at = now
-    session.add(run)
     replied = set(
         (
             await session.exec(
@@ -162,6 +170,7 @@ async def remind(
 
 
 async def open_runs_needing_reminders(session: AsyncSession, now: datetime) -> list[PromptRun]:
+    """Runs still open whose reminder has not gone, whichever process opened them."""
     query = select(PromptRun).where(
         col(PromptRun.remind_at).is_not(None),
         col(PromptRun.reminded_at).is_(None),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime, timedelta
 from functools import partial
@@ -29,6 +30,9 @@ from bot.text.library import PromptLibrary
 
 log = logging.getLogger(__name__)
 
+TIMER_SWEEP = 10.0
+"""How often (seconds) a running bot looks for reminders of prompts another process opened."""
+
 
 class Huddle:
     """Schedules and runs each circle's rituals and digests through the outbox."""
@@ -54,6 +58,8 @@ class Huddle:
         """Jobs of the features built on the core, added with the huddle's own at start."""
         self.contributors = Contributors()
         """The practices that add parts to the digests (set by the composition root)."""
+        self._reminders: set[int] = set()
+        """The runs whose reminder is scheduled here."""
 
     # -- schedule -------------------------------------------------------------------------------
 
@@ -99,10 +105,27 @@ class Huddle:
                 due = latest_fire(trigger, now, lookback=timedelta(hours=ritual.window_hours))
                 if due is not None:
                     await self.fire_ritual(circle, ritual, scheduled_for=due)
+        await self.pick_up_timers()
+
+    async def pick_up_timers(self) -> int:
+        """Schedule here the reminders of open runs, whichever process opened them (another bot,
+        or `huddlebot prompt`); returns how many were new here. A reminder scheduled in several
+        processes goes once (bot/storage/occurrences.py)."""
         async with self._sessions() as session:
-            pending = await open_runs_needing_reminders(session, now)
-        for run in pending:
+            pending = await open_runs_needing_reminders(session, self._clock.now())
+        new = [run for run in pending if run.id not in self._reminders]
+        for run in new:
             self._schedule_reminder(run)
+        return len(new)
+
+    async def watch_timers(self, *, every: float = TIMER_SWEEP) -> None:
+        """Pick up timers now and again, for as long as the bot runs."""
+        while True:
+            await asyncio.sleep(every)
+            try:
+                await self.pick_up_timers()
+            except Exception as problem:  # the database is away for a moment: next time
+                log.warning("could not look for reminders to send: %s", problem)
 
     def _ritual_job(self, circle: CircleConfig, ritual: RitualConfig) -> JobFunc:
         trigger = cron(ritual.cron, circle.timezone)
@@ -147,8 +170,11 @@ class Huddle:
         async def job() -> None:
             await self.remind(circle_id, run_id)
 
+        self._reminders.add(run_id)
         when = max(run.remind_at, self._clock.now())
-        self._scheduler.add(JobSpec(f"reminder:{run_id}", DateTrigger(when), job))
+        self._scheduler.add(
+            JobSpec(f"reminder:{run_id}", DateTrigger(when), job, stands_for=run.remind_at)
+        )
 
     # -- actions --------------------------------------------------------------------------------
 

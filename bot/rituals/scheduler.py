@@ -2,7 +2,9 @@
 
 Both run the same `JobSpec`s, so what the demo and the tests see is what runs in production.
 Every job has a stable id and is added with `replace_existing`, so building the jobs again after
-a restart never duplicates one.
+a restart never duplicates one. Each firing runs as an `Occasion` (the job's id and the time it was
+due), so when several processes share a database and each fires the job, its work is done once
+(bot/storage/occurrences.py).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Protocol
 
@@ -18,8 +20,9 @@ from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEv
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.base import BaseTrigger
 
-from bot.core.clock import ManualClock
-from bot.rituals.timing import next_fire
+from bot.core.clock import Clock, ManualClock, SystemClock
+from bot.rituals.timing import latest_fire, next_fire
+from bot.storage.occurrences import Occasion, fire_once
 
 log = logging.getLogger(__name__)
 
@@ -31,16 +34,33 @@ class JobSpec:
     id: str
     trigger: BaseTrigger
     func: JobFunc
+    stands_for: datetime | None = None
+    """For a one-off job fired late (a reminder due while no bot ran): the time it was due,
+    the same in every process, where its trigger says when it fires here."""
 
 
 class JobScheduler(Protocol):
     def add(self, job: JobSpec) -> None: ...
 
 
+def once(job: JobSpec, *, clock: Clock, lookback: timedelta) -> JobFunc:
+    """The job's function, run as the occasion it was due for: the trigger's latest fire time
+    (within `lookback`, as late firings are allowed), the same in every process."""
+
+    async def fire() -> None:
+        now = clock.now()
+        due = job.stands_for or latest_fire(job.trigger, now, lookback=lookback) or now
+        await fire_once(Occasion(job.id, due), job.func)
+
+    return fire
+
+
 class RealScheduler:
     """APScheduler's AsyncIOScheduler, started and stopped as an async context manager."""
 
-    def __init__(self, *, misfire_grace_seconds: int = 3600) -> None:
+    def __init__(self, *, misfire_grace_seconds: int = 3600, clock: Clock | None = None) -> None:
+        self._clock = clock or SystemClock()
+        self._lookback = timedelta(seconds=misfire_grace_seconds + 1)
         self._scheduler = AsyncIOScheduler(
             timezone=UTC,
             job_defaults={
@@ -60,7 +80,11 @@ class RealScheduler:
 
     def add(self, job: JobSpec) -> None:
         self._scheduler.add_job(
-            job.func, job.trigger, id=job.id, name=job.id, replace_existing=True
+            once(job, clock=self._clock, lookback=self._lookback),
+            job.trigger,
+            id=job.id,
+            name=job.id,
+            replace_existing=True,
         )
 
     def job_ids(self) -> list[str]:
@@ -108,7 +132,7 @@ class SimulatedScheduler:
             job, _ = self._jobs[job_id]
             self._clock.set(when)
             self._jobs[job_id] = (job, next_fire(job.trigger, when))
-            await job.func()
+            await fire_once(Occasion(job.id, job.stands_for or when), job.func)
             fired.append((job_id, when))
             if after_each is not None:
                 await after_each()

@@ -11,16 +11,24 @@ check, never a traceback.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.exc import DBAPIError, DisconnectionError
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.errors import ConfigError
@@ -60,7 +68,38 @@ def make_engine(url: str) -> AsyncEngine:
             # sessions always end their transaction, so the pool need not roll back again
             pool_reset_on_return=None,
         )
-    return create_async_engine(url, pool_pre_ping=True)
+    engine = create_async_engine(url)
+    ping_when_idle(engine)
+    return engine
+
+
+PING_AFTER_IDLE = 10.0
+"""Seconds a pooled PostgreSQL connection may rest before it is checked on its next use."""
+
+
+def ping_when_idle(engine: AsyncEngine, *, after: float = PING_AFTER_IDLE) -> None:
+    """Check a pooled connection that rested over `after` seconds before handing it out again
+    (a server restart or a proxy may have closed it); a broken one is replaced.
+
+    SQLAlchemy's `pool_pre_ping` checks every connection at every use, which costs three round
+    trips (it begins and rolls back a transaction, for transaction-pooling proxies) on each unit
+    of work; one busy connection needs no check, and one that breaks all the same fails its
+    statement, which is reported like any unavailable database (the event is delivered again).
+    """
+
+    @event.listens_for(engine.sync_engine, "checkin")
+    def rested(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+        record.info["rested_since"] = time.monotonic()
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def check(dbapi_connection: Any, record: ConnectionPoolEntry, proxy: Any) -> None:
+        since = record.info.get("rested_since")
+        if since is None or time.monotonic() - since < after:
+            return
+        try:
+            dbapi_connection.ping()
+        except Exception as problem:
+            raise DisconnectionError(f"a pooled connection was closed: {problem}") from problem
 
 
 def alembic_config() -> AlembicConfig:
@@ -75,10 +114,32 @@ def _upgrade(connection: Connection) -> None:
     command.upgrade(cfg, "head")
 
 
+START_LOCK = 0x68756464  # "hudd"
+"""The key of the transaction-level lock that lets one process at a time migrate PostgreSQL and
+bring its circles and rooms in line with the configuration."""
+
+
 async def upgrade(engine: AsyncEngine) -> None:
-    """Bring the schema to the newest migration."""
+    """Bring the schema to the newest migration.
+
+    On PostgreSQL several processes may start at once: each migrates in one transaction that
+    first takes a transaction-level advisory lock, so they migrate one after another and the
+    later ones find nothing to do. The lock ends with its transaction, so it is safe behind a
+    transaction-pooling proxy (PgBouncer), where session-level locks are not.
+    """
     async with engine.begin() as conn:
+        await one_at_a_time(conn)
         await conn.run_sync(_upgrade)
+
+
+async def one_at_a_time(connection: AsyncConnection | AsyncSession) -> None:
+    """In a transaction: wait until no other process is in one that called this, on PostgreSQL
+    (start-up work that several processes starting together must not do at once). Released
+    when the transaction ends; SQLite has one writer anyway."""
+    if isinstance(connection, AsyncSession):
+        connection = await connection.connection()
+    if connection.dialect.name == "postgresql":
+        await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": START_LOCK})
     log.info("database schema is up to date")
 
 

@@ -178,6 +178,8 @@ class OutboxMessage(SQLModel, table=True):
     person_id: int | None = person_ref(None, foreign_key=True)
     status: str = Field(default="pending", max_length=16)
     """pending | sending | sent | failed | in_doubt | skipped"""
+    claimed_by: str = Field(default="", max_length=64)
+    """The process sending (or checking) the part; it is in doubt only once that process died."""
     attempts: int = not_personal(0)
     not_before: datetime = _when()
     created_at: datetime = _when()
@@ -231,3 +233,38 @@ class RoomMove(SQLModel, table=True):
     old_chat: str = Field(max_length=128)
     new_chat: str = Field(max_length=128)
     moved_at: datetime = _when()
+
+
+class Process(SQLModel, table=True):
+    """A running huddlebot process; it is alive while it renews `heartbeat_at`."""
+
+    __tablename__ = "processes"
+
+    id: str = Field(primary_key=True, max_length=64)
+    host: str = Field(default="", max_length=255)
+    pid: int = not_personal(0)
+    started_at: datetime = _when()
+    heartbeat_at: datetime = _when()
+
+
+class Lease(SQLModel, table=True):
+    """Work one process does at a time (a room's lane, Telegram polling), held by a live process."""
+
+    __tablename__ = "leases"
+
+    name: str = Field(primary_key=True, max_length=400)
+    holder: str = Field(max_length=64)
+    taken_at: datetime = _when()
+
+
+class Occurrence(SQLModel, table=True):
+    """A scheduled job's firing at one time: stored once, by whichever process fired it."""
+
+    __tablename__ = "occurrences"
+    __table_args__ = (sa.UniqueConstraint("job_id", "scheduled_for", name="uq_occurrence"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    job_id: str = Field(max_length=200)
+    scheduled_for: datetime = _when()
+    fired_at: datetime = _when()
+    fired_by: str = Field(default="", max_length=64)

@@ -147,6 +147,9 @@ class FakeSlackAPI:
         self.users: dict[str, dict[str, Any]] = {}
         self.channels: dict[str, dict[str, Any]] = {}
         """What conversations.info answers for each channel id (`add_channel`)."""
+        self.latency = 0.0
+        """Seconds between posting a message and answering (a process killed meanwhile posted
+        it without knowing)."""
         self.views: list[Mapping[str, Any]] = []
         self.history = History()
         """Messages posted to each channel, as `conversations.history` reads them back."""
@@ -323,6 +326,9 @@ class FakeSlackAPI:
                 ok=ok,
             )
         )
+        if self.latency and method == "chat.postMessage":
+            # the message is posted; its answer takes a while to come back, as over a network
+            await asyncio.sleep(self.latency)
         content_type = answer.headers.get("Content-Type", "application/json")
         extra = {k: v for k, v in answer.headers.items() if k != "Content-Type"}
         return web.Response(

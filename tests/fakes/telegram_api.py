@@ -32,6 +32,7 @@ What a test can do with it:
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -74,6 +75,16 @@ class Recorded:
     at: float
     malformed: bool = False
     """True when the fake answered a body that is not JSON (the call's outcome is unknown)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Poll:
+    """One `getUpdates` call: when it came, when it was answered, and whether its client had
+    gone by then."""
+
+    started: float
+    ended: float
+    abandoned: bool = False
 
 
 @dataclass(slots=True)
@@ -151,6 +162,10 @@ class FakeTelegramAPI:
         self.sent_messages: list[dict[str, Any]] = []
         """The Message objects sendMessage answered with, in order."""
         self.dropped_updates: list[dict[str, Any]] = []
+        self.polls: list[Poll] = []
+        """Every `getUpdates` call, in the order answered."""
+        self.poll_starts: list[float] = []
+        """When each `getUpdates` call came, answered or not yet."""
         self._updates: list[dict[str, Any]] = []
         self.updates = UpdateBuilder(bot=self.bot)
         self.chats = Chats(self.updates)
@@ -320,11 +335,24 @@ class FakeTelegramAPI:
         if handler is None:
             self.violations.append(f"{method}: the fake does not implement this method")
             return self._answer(method, params, 501, error="Not Implemented")
+        started = self._clock()
+        if method == "getUpdates":
+            self.poll_starts.append(started)
         try:
             result = await handler(params)
         except _ApiError as exc:
             return self._answer(method, params, exc.status, error=exc.description, extra=exc.extra)
+        finally:
+            if method == "getUpdates":
+                gone = request.transport is None or request.transport.is_closing()
+                self.polls.append(Poll(started, self._clock(), abandoned=gone))
         return self._answer(method, params, 200, result=result)
+
+    def overlapping_polls(self) -> list[tuple[Poll, Poll]]:
+        """Pairs of `getUpdates` calls that were open at once, leaving out calls whose client
+        was gone before the answer (a killed process): Telegram allows one poller at a time."""
+        live = sorted((p for p in self.polls if not p.abandoned), key=lambda p: p.started)
+        return [(a, b) for a, b in itertools.pairwise(live) if b.started < a.ended]
 
     async def _params(self, request: web.Request, method: str) -> dict[str, Any]:
         params: dict[str, Any] = self._spec.decode_form(method, dict(request.query))
