@@ -2,7 +2,7 @@
 the process that claimed each outbox part
 
 Revision ID: delivery1
-Revises: telegram1
+Revises: web1
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from alembic import op
 import bot.storage.models
 
 revision = "delivery1"
-down_revision = "telegram1"
+down_revision = "web1"
 branch_labels = None
 depends_on = None
 
