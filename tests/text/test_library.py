@@ -82,7 +82,7 @@ def contexts(library: PromptLibrary, user: str) -> dict[str, dict[str, Any]]:
         "replies/too_long": {"limit": 2000, "length": 2345, "text": f"My long text {user}"},
         "replies/unknown_verb": {"verb": f"x{user}", "verbs": ["learned", "blocker", "help"]},
         "replies/prompt_closed": {"prompt_title": f"Title {user}"},
-        "replies/nothing_open": {"verbs": ["learned", "blocker"]},
+        "replies/nothing_open": {"verbs": ["learned", "blocker"], "text": "hello"},
         "replies/welcome": {"circle": circle},
         "replies/stewards_only": {"verb": f"digest{user}"},
         "replies/story_gone": {},
