@@ -1,0 +1,27 @@
+"""Sample contexts for the templates of verbs started on request: a pulse, a learning set round,
+closing a maturity round early."""
+
+from __future__ import annotations
+
+from typing import Any
+
+NO_USER_TEXT = {
+    "learning_sets/round_usage",
+    "learning_sets/round_where",
+}
+
+
+def contexts(user: str) -> dict[str, dict[str, Any]]:
+    circle = {"id": "set1", "name": f"Set {user}"}
+    return {
+        "pulse/already_open": {"circle": f"Core {user}", "closes_at": "Wed 11 Mar, 10:00"},
+        "learning_sets/round_usage": {},
+        "learning_sets/round_where": {},
+        "learning_sets/round_open": {
+            "circle": circle,
+            "number": 2,
+            "presenter": f"Ana {user}",
+            "until": "Wed 11 Mar, 10:00",
+        },
+        "maturity/none_to_close": {"circle": f"Core {user}"},
+    }
