@@ -11,7 +11,7 @@ from sqlmodel import col, select
 from bot.core import checks
 from bot.core.entries import save_entry
 from bot.core.events import Command, DirectMessage, InboundEvent, Reply, Started
-from bot.core.inbound import answer_here, join_once
+from bot.core.inbound import answer_here, is_steward, join_once
 from bot.core.messages import Body, Outgoing, ToPerson
 from bot.core.people import private_address, remember_private_chat
 from bot.core.router import Context, Group, Router
@@ -162,10 +162,11 @@ def register(router: Router) -> None:
         router.command(verb, on_verb, description=description)
 
     async def on_help(ctx: Context, event: Command) -> list[Outgoing]:
+        steward = await is_steward(ctx, event)
         verbs = [
             {"verb": v.verb, "description": v.description}
             for v in router.verbs.values()
-            if not v.operator
+            if steward or not v.operator
         ]
         body = Body("replies/help", {"verbs": verbs, "platform_hint": ""})
         return [answer_here(event, body, key=f"help:{event.platform}:{event.dedup_key}")]

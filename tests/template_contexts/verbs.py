@@ -8,6 +8,7 @@ from typing import Any
 NO_USER_TEXT = {
     "learning_sets/round_usage",
     "learning_sets/round_where",
+    "rights/forget_not_asked",
 }
 
 
@@ -24,4 +25,5 @@ def contexts(user: str) -> dict[str, dict[str, Any]]:
             "until": "Wed 11 Mar, 10:00",
         },
         "maturity/none_to_close": {"circle": f"Core {user}"},
+        "rights/forget_not_asked": {"minutes": 30},
     }

@@ -29,7 +29,7 @@ from sqlmodel import select
 from bot.config.partnership import CircleConfig
 from bot.core import checks
 from bot.core.events import ButtonPress, Command, DirectMessage, InboundEvent, Message, Reply
-from bot.core.inbound import answer_here, is_steward
+from bot.core.inbound import answer_here
 from bot.core.messages import Body, Outgoing, ToCircle
 from bot.core.people import members
 from bot.core.router import Context, Group, Router
@@ -82,7 +82,8 @@ class LearningSets(LearningSetsInDigests):
         router.command(
             "round",
             self.on_round,
-            description="stewards: start a learning set round now (round start, in the set's room)",
+            description="start a learning set round now (round start, in the set's room)",
+            operator=True,
         )
         router.button("set_pass", self.on_pass_button)
         for kind in (Message, Reply, DirectMessage):
@@ -234,14 +235,13 @@ class LearningSets(LearningSetsInDigests):
     # -- verbs ----------------------------------------------------------------------------------
 
     async def on_round(self, ctx: Context, event: Command) -> list[Outgoing]:
-        """`round start`, by a steward in a set's room: begin a round now, schedule or not."""
+        """`round start`, by a steward (an operator verb) in a set's room: begin a round now,
+        whether the set has a schedule or not."""
         if event.args.strip().lower() != "start":
             raise InputError("learning_sets/round_usage")
         circle = ctx.circle
         if circle is None or circle.kind != "learning_set":
             raise InputError("learning_sets/round_where")
-        if not await is_steward(ctx, event):
-            raise InputError("replies/stewards_only", verb="round start")
         running = await active_round(ctx.session, circle.id)
         if running is not None:
             raise InputError(

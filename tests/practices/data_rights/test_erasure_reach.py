@@ -128,6 +128,7 @@ async def test_forgetting_rewrites_the_steward_digests_that_named_them(
             query = select(Digest.markdown).where(Digest.kind == "steward")
             before = (await session.exec(query)).one()
         assert "family found a home" in before and "told by Ana" in before
+        await harness.say("@ana /forget")
         await harness.say("@ana /forget confirm")
         async with harness.bot.sessions() as session:
             after = (await session.exec(query)).one()
@@ -143,6 +144,7 @@ async def test_mydata_files_go_when_the_person_is_forgotten_or_after_a_week(
             await harness.say(f"@{who} /mydata")
         exports = tmp_path / "data" / "exports"
         assert len(list(exports.glob("mydata-*"))) == 4  # JSON and CSV each
+        await harness.say("@ana /forget")
         await harness.say("@ana /forget confirm")
         ben = await person_of(harness, "ben")
         left = [p.name for p in exports.glob("mydata-*")]
@@ -174,6 +176,7 @@ async def test_erasing_a_presenter_blanks_the_action_they_wrote(
             phase_ends_at=SUNDAY,
             action="Ana will ring the housing officer on Monday.",
         )
+        await harness.say("@ana /forget")
         await harness.say("@ana /forget confirm")
         async with harness.bot.sessions() as session:
             kept = await session.get(LearningRound, round_id)
