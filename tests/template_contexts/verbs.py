@@ -9,6 +9,7 @@ NO_USER_TEXT = {
     "learning_sets/round_usage",
     "learning_sets/round_where",
     "rights/forget_not_asked",
+    "experiments/lead_usage",
 }
 
 
@@ -26,4 +27,20 @@ def contexts(user: str) -> dict[str, dict[str, Any]]:
         },
         "maturity/none_to_close": {"circle": f"Core {user}"},
         "rights/forget_not_asked": {"minutes": 30},
+        "experiments/date_form": {"date": f"01/03/{user}", "form": "YYYY-MM-DD", "text": user},
+        "experiments/not_a_date": {
+            "date": f"2027-13-45 {user}",
+            "form": "YYYY-MM-DD",
+            "text": user,
+        },
+        "experiments/lead_usage": {"id": 3},
+        "experiments/leads_changed": {
+            "experiment": {"id": 3, "title": f"Text {user}", "leads": [f"Ana {user}"]}
+        },
+        "replies/usage": {
+            "verb": "blocker",
+            "word": "take",
+            "forms": ["blocker take 12 [note]", "blocker list"],
+            "text": f"take {user}",
+        },
     }
