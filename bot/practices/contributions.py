@@ -10,7 +10,7 @@ from sqlmodel import col, select
 
 from bot.core import checks
 from bot.core.entries import save_entry
-from bot.core.events import Command, DirectMessage, InboundEvent, Reply, Started
+from bot.core.events import Command, DirectMessage, InboundEvent, Reply, Started, in_private
 from bot.core.inbound import answer_here, is_steward, join_once
 from bot.core.messages import Body, Outgoing, ToPerson
 from bot.core.people import private_address, remember_private_chat
@@ -183,6 +183,6 @@ async def privately(ctx: Context, event: InboundEvent, body: Body, *, key: str) 
     an "only you" answer to the whole room when it has no such thing)."""
     if await private_address(ctx.session, ctx.who.person_id) is not None:
         return Outgoing(to=ToPerson(ctx.who.person_id), body=body, key=key)
-    if isinstance(event, DirectMessage) or getattr(event, "private", False):
+    if in_private(event):
         return answer_here(event, body, key=key)
     return None

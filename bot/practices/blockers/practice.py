@@ -18,7 +18,7 @@ from bot.config.practice_settings import partnership_number
 from bot.core.entries import save_entry
 from bot.core.events import ButtonPress, Command, InboundEvent
 from bot.core.inbound import answer_here, is_steward
-from bot.core.messages import Body, Button, Outgoing, ToCircle
+from bot.core.messages import Body, Button, Outgoing, ToCircle, ToPerson
 from bot.core.router import Context, Router, Saved
 from bot.core.subcommands import Sub, Subcommands, Takes, number_of
 from bot.delivery.notices import to_stewards
@@ -231,9 +231,14 @@ class Blockers(BlockersInDigests):
                     "steward": ctx.who.display_name,
                 },
             )
+            # the report goes as far as the blocker was shared: to its circle, or else to the
+            # person who raised it alone
+            to: ToCircle | ToPerson = ToCircle(blocker.circle_id)
+            if entry.visibility != "circle" and blocker.raised_by is not None:
+                to = ToPerson(blocker.raised_by)
             outgoing.append(
                 Outgoing(
-                    to=ToCircle(blocker.circle_id),
+                    to=to,
                     body=report,
                     key=f"blockers:report:{blocker.id}:{change_id}",
                     kind="notice",

@@ -42,3 +42,16 @@ async def test_the_list_honours_how_far_each_blocker_was_shared(harness: Harness
         assert "my manager" not in shown and "gone" not in shown
     async with harness.bot.sessions() as session:
         assert len((await session.exec(select(Blocker))).all()) == 4
+
+
+async def test_a_report_back_goes_no_further_than_the_blocker(harness: Harness) -> None:
+    await harness.say("@ana /dm hello")  # Ana can be written to privately
+    await harness.say("#core @ana /blocker a funder said no")
+    await share(harness, 1, "stewards")
+    harness.take()
+    await harness.say("#stewards @sam /blocker resolve 1 we found another funder")
+    out = harness.take()
+    assert "News on something you raised" in out
+    assert "[#core] huddlebot" not in out
+    report = out[out.index("[@ana, privately]") :]
+    assert "a funder said no" in report and "we found another funder" in report

@@ -13,7 +13,9 @@ from sqlmodel import col, select
 
 from bot.practices.experiments.models import Experiment, ExperimentLead, ExperimentUpdate
 from bot.storage.models import Person
+from tests.fakes import slack_events as ev
 from tests.harness import SUNDAY, Harness
+from tests.worlds import SLACK_ALEX, SLACK_CHANNEL, SLACK_CONFIG, slack_world
 
 README = Path(__file__).resolve().parents[3] / "README.md"
 
@@ -103,3 +105,29 @@ async def test_stewards_hand_on_an_experiment_whose_lead_was_forgotten(harness: 
         leads = (await session.exec(select(ExperimentLead.person_id))).all()
         [ben] = (await session.exec(select(Person.id).where(Person.display_name == "Ben"))).all()
     assert leads == [ben]
+
+
+async def test_someone_neither_lead_nor_steward_cannot_hand_it_on(
+    tmp_path: Path, database_url: str
+) -> None:
+    rooms = f'rooms = [{{ platform = "slack", channel = "{SLACK_CHANNEL}" }}]'
+    both = f'rooms = [{{ platform = "slack", channel = "{SLACK_CHANNEL}" }}, ' + (
+        '{ platform = "console", channel = "core" }]'
+    )
+    config = SLACK_CONFIG.replace(rooms, both, 1)
+    people = {SLACK_ALEX: ("Alex Morgan", "alex")}
+    async with slack_world(config, database_url, tmp_path, people=people) as world:
+        await world.harness.say("#core @ana /experiment new Texts | fewer missed visits")
+        hand_on = ev.slash_command(
+            text="experiment 1 lead @alex",
+            user_id=SLACK_ALEX,
+            channel_id=SLACK_CHANNEL,
+            trigger_id="t-lead",
+        )
+        assert await world.form(hand_on) == 200
+        [answer] = world.slack.calls("chat.postEphemeral")
+        assert "Only its leads (Ana) update it" in str(answer.params)
+        async with world.harness.bot.sessions() as session:
+            [lead] = (await session.exec(select(ExperimentLead.person_id))).all()
+            ana = (await session.exec(select(Person.id).where(Person.display_name == "Ana"))).one()
+        assert lead == ana
