@@ -86,6 +86,8 @@ def contexts(library: PromptLibrary, user: str) -> dict[str, dict[str, Any]]:
         "replies/welcome": {"circle": circle},
         "replies/stewards_only": {"verb": f"digest{user}"},
         "replies/story_gone": {},
+        "replies/button_gone": {},
+        "replies/went_wrong": {},
         "replies/not_yours": {},
         "replies/use_in_room": {},
         "replies/unknown_prompt": {"prompt": f"p{user}", "prompts": ["learned", "blocking"]},
@@ -152,6 +154,8 @@ def test_every_template_renders_for_every_target(
 NO_USER_TEXT = {
     "replies/empty",
     "replies/story_gone",
+    "replies/button_gone",
+    "replies/went_wrong",
     "replies/not_yours",
     "replies/use_in_room",
     "replies/digest_already",
