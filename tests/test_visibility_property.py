@@ -139,6 +139,7 @@ async def run_example(world: World, operations: list[tuple[Any, ...]], reader: s
                 stories.append(entry)
             continue
         if kind == "forget":
+            await world.send(world.event(who, "core", verb="forget", args=""))  # the question
             await world.send(world.event(who, "core", verb="forget", args="confirm"))
             for entry in told:
                 if entry.owner == who:

@@ -37,7 +37,12 @@ FRIDAY_9 = datetime(2026, 3, 13, 9, 0, tzinfo=UTC)  # after the 08:00 steward di
 
 
 def forget(user: str, *, dm_chat: str, n: int) -> Command:
+    """`forget confirm`, the answer to the question `ask_to_forget` has the bot ask."""
     return replace(chat_command("forget", user=user, dm_chat=dm_chat, n=n), args="confirm")
+
+
+def ask_to_forget(user: str, *, dm_chat: str, n: int) -> Command:
+    return chat_command("forget", user=user, dm_chat=dm_chat, n=n)
 
 
 async def outbox_to(harness: Harness, person_id: int) -> list[OutboxMessage]:
@@ -76,7 +81,8 @@ async def test_forgetting_drops_what_is_queued_for_them(tmp_path: Path, database
         assert queued and all(row.status == "pending" for row in queued)
         assert "Evening sessions suit families" in "".join(row.text for row in queued)
 
-        await core.handle(forget("eve", dm_chat="dm-eve", n=3))
+        await core.handle(ask_to_forget("eve", dm_chat="dm-eve", n=3))
+        await core.handle(forget("eve", dm_chat="dm-eve", n=4))
         assert await outbox_to(harness, eve) == []
         await harness.bot.dispatcher.drain()
     assert not [d for d in chat.sent if d.chat == "dm-eve"]
