@@ -165,7 +165,10 @@ class DataRights:
         if word:
             raise InputError("rights/forget_usage", word=word)
         await confirmations.ask(ctx, FORGET)
-        body = Body("rights/forget_ask", {"mode": self._config.partnership.erasure})
+        minutes = confirmations.ANSWER_WITHIN.seconds // 60
+        body = Body(
+            "rights/forget_ask", {"mode": self._config.partnership.erasure, "minutes": minutes}
+        )
         value = str(ctx.who.person_id)
         buttons = (
             Button("forget_confirm", value, "Yes, forget me"),

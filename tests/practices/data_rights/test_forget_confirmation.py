@@ -39,7 +39,8 @@ async def test_confirm_without_the_question_erases_nothing(harness: Harness) -> 
 async def test_the_question_then_the_answer_forgets(harness: Harness) -> None:
     await harness.say("#core @ana /learned the evening drop-in suits families")
     await harness.say("#core @ana /forget")
-    assert "cannot be undone" in harness.take()
+    asked = harness.take()
+    assert "cannot be undone" in asked and "`forget confirm`, within 30 minutes" in asked
     await harness.say("#core @ana /forget confirm")
     assert FORGOTTEN in harness.take()
     assert not await ana_is_known(harness)
