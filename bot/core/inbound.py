@@ -19,6 +19,7 @@ from bot.core.lookups import Memo
 from bot.core.messages import Body, Outgoing, ToRoom
 from bot.core.people import circles_of, join, remember_private_chat, resolve
 from bot.core.ports import UNKNOWN_CAPABILITIES, Capabilities, PlatformSpec
+from bot.core.room_moves import circle_for_room
 from bot.core.router import Context, Router
 from bot.core.runtime import Runtime
 from bot.delivery.unreachable import heard_from
@@ -31,14 +32,16 @@ log = logging.getLogger(__name__)
 
 
 def answer_here(event: InboundEvent, body: Body, *, key: str, private: bool = True) -> Outgoing:
-    """A message back to where `event` happened, shown only to its sender where possible."""
+    """A message back to where `event` happened, shown only to its sender where possible (in a
+    private chat with the bot it is theirs already, so it is an ordinary message there)."""
     thread = getattr(event, "thread_ref", None)
     in_reply_to = getattr(event, "in_reply_to", None)
+    in_private = isinstance(event, Command) and event.private
     return Outgoing(
         to=ToRoom(event.platform, event.chat, event.topic, thread or in_reply_to),
         body=body,
         key=key,
-        ephemeral_to=event.sender.user_id if private else None,
+        ephemeral_to=event.sender.user_id if private and not in_private else None,
     )
 
 
@@ -116,7 +119,9 @@ class Core:
             if who is None:
                 who = await resolve(session, event.sender, now=now)
                 tx.after_commit(partial(self._memo.people.put, event.sender, who))
-            circle = self._config.circle_for_room(event.platform, event.chat, event.topic)
+            circle = circle_for_room(
+                self._config, self._memo, event.platform, event.chat, event.topic
+            )
             ctx = Context(
                 tx=tx,
                 session=session,
@@ -181,8 +186,8 @@ class Core:
 
 async def is_steward(ctx: Context, event: InboundEvent) -> bool:
     """Stewards are the people seen in a stewards' circle; so is whoever speaks on a platform whose
-    operator is trusted (the console: the person running the bot)."""
-    if ctx.capabilities.trusted_operator:
+    operator is trusted (the console: the person running the bot), unless tried as a member."""
+    if ctx.capabilities.trusted_operator and not event.sender.as_member:
         return True
     stewards = {c.id for c in ctx.config.stewards_circles()}
     return bool(stewards.intersection(await circles_of(ctx.session, ctx.who.person_id)))

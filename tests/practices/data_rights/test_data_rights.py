@@ -380,6 +380,8 @@ def test_export_from_the_command_line(
     monkeypatch.setenv("HUDDLEBOT_DATA_DIR", str(tmp_path / "data"))
     for name in ("DATABASE_URL", "SLACK_BOT_TOKEN", "TELEGRAM_BOT_TOKEN"):
         monkeypatch.delenv(name, raising=False)
+    assert main(["db", "upgrade"]) == 0  # export only reads: it makes no database of its own
+    capsys.readouterr()
     args = ["--config", str(tmp_path / "huddlebot.toml"), "export", "--circle", "core"]
     assert main([*args, "--format", "csv"]) == 0
     assert capsys.readouterr().out.startswith("id,created_at,kind,visibility,author")

@@ -1,7 +1,7 @@
 """confirmations: a question asked before something that cannot be undone, until it expires
 
 Revision ID: confirmations1
-Revises: practices1
+Revises: web1
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 import bot.storage.models
 
 revision = "confirmations1"
-down_revision = "practices1"
+down_revision = "web1"
 branch_labels = None
 depends_on = None
 
