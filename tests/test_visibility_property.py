@@ -217,6 +217,7 @@ async def run_example(world: World, operations: list[tuple[Any, ...]], reader: s
             world.check_messages()
             continue
         if kind == "forget":
+            await world.send(world.event(who, "core", verb="forget", args=""))  # the question
             await world.send(world.event(who, "core", verb="forget", args="confirm"))
             for members in world.members.values():
                 members.discard(who)

@@ -114,3 +114,11 @@ class Nomination(Inbound):
 
 
 InboundEvent = Message | Reply | DirectMessage | Command | ButtonPress | Started | Nomination
+
+
+def in_private(event: InboundEvent) -> bool:
+    """Whether `event` happened in a private chat with the bot: a private message, a command
+    given there (typed plainly, `Router.verb_in` makes it a command), or a `/start`."""
+    return isinstance(event, DirectMessage | Started) or (
+        isinstance(event, Command) and event.private
+    )

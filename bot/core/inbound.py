@@ -14,10 +14,10 @@ from sqlalchemy.exc import OperationalError
 
 from bot.config.partnership import CircleConfig, Config
 from bot.core.clock import Clock
-from bot.core.events import ButtonPress, Command, InboundEvent
+from bot.core.events import ButtonPress, Command, DirectMessage, InboundEvent
 from bot.core.lookups import Memo
 from bot.core.messages import Body, Outgoing, ToRoom
-from bot.core.people import circles_of, join, resolve
+from bot.core.people import circles_of, join, remember_private_chat, resolve
 from bot.core.ports import UNKNOWN_CAPABILITIES, Capabilities, PlatformSpec
 from bot.core.room_moves import circle_for_room
 from bot.core.router import Context, Router
@@ -153,6 +153,10 @@ class Core:
             tx.send(outgoing)
 
     async def _route(self, ctx: Context, event: InboundEvent) -> list[Outgoing]:
+        if isinstance(event, DirectMessage):
+            # whoever writes privately can be written to there
+            await remember_private_chat(ctx.session, ctx.who.identity_id, event.chat)
+            event = self._router.verb_in(event) or event
         if isinstance(event, Command):
             verb = self._router.verbs.get(event.verb.lower())
             if verb is None:

@@ -110,3 +110,13 @@ async def private_address(session: AsyncSession, person_id: int) -> Identity | N
         .order_by(Identity.id)  # type: ignore[arg-type]
     )
     return (await session.exec(query)).first()
+
+
+async def remember_private_chat(session: AsyncSession, identity_id: int, chat: str) -> None:
+    """Note that the person behind `identity_id` can be written to privately in `chat`: they
+    wrote there themselves (a private message, a Telegram `/start`)."""
+    identity = await session.get_one(Identity, identity_id)
+    if identity.dm_chat != chat or not identity.dm_active:
+        identity.dm_chat = chat
+        identity.dm_active = True
+        session.add(identity)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.core.events import ButtonPress, Command
+from bot.core.events import ButtonPress, Command, DirectMessage
 from bot.core.messages import Outgoing
 from bot.core.people import Who
 from bot.core.ports import UNKNOWN_CAPABILITIES, Capabilities
@@ -134,6 +134,29 @@ class Router:
             raise ValueError(f"verb {verb!r} is registered twice")
         self._verbs[verb] = Verb(verb, description, handler, operator)
         self._listed = None
+
+    def verb_in(self, message: DirectMessage) -> Command | None:
+        """A private message that starts with a verb, as that verb's command; else None.
+
+        In a private chat with the bot a person types `score vision 3` or `pass` as they would
+        type `/huddle score vision 3` or `/pass` in a room: every verb works there, written
+        plainly. A leading `/` is allowed too."""
+        first, _, rest = message.text.strip().partition(" ")
+        verb = first.removeprefix("/").lower()
+        if verb not in self._verbs:
+            return None
+        return Command(
+            platform=message.platform,
+            dedup_key=message.dedup_key,
+            sender=message.sender,
+            chat=message.chat,
+            received_at=message.received_at,
+            topic=message.topic,
+            raw=message.raw,
+            verb=verb,
+            args=rest.strip(),
+            private=True,
+        )
 
     def on_entry(self, kind: str, hook: EntryHook, *, replace_answer: bool = False) -> None:
         """Run `hook` whenever an entry of `kind` is stored, from any verb, reply or message."""

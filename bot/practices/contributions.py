@@ -10,13 +10,13 @@ from sqlmodel import col, select
 
 from bot.core import checks
 from bot.core.entries import save_entry
-from bot.core.events import Command, DirectMessage, InboundEvent, Reply, Started
-from bot.core.inbound import answer_here, join_once
+from bot.core.events import Command, DirectMessage, InboundEvent, Reply, Started, in_private
+from bot.core.inbound import answer_here, is_steward, join_once
 from bot.core.messages import Body, Outgoing, ToPerson
-from bot.core.people import private_address
+from bot.core.people import private_address, remember_private_chat
 from bot.core.router import Context, Group, Router
 from bot.errors import InputError
-from bot.storage.models import Identity, OutboxMessage, PromptRun
+from bot.storage.models import OutboxMessage, PromptRun
 
 VERB_KINDS = {
     "learned": "learning",
@@ -107,41 +107,39 @@ async def on_reply(ctx: Context, event: Reply) -> list[Outgoing] | None:
     return await _answer_run(ctx, event, run, event.text)
 
 
-async def on_direct(ctx: Context, event: DirectMessage) -> list[Outgoing]:
-    """A private message answers the newest open prompt sent privately to this person."""
-    await _remember_private_chat(ctx, event)
-    query = (
-        select(PromptRun)
-        .join(OutboxMessage, col(OutboxMessage.prompt_run_id) == col(PromptRun.id))
-        .where(
-            OutboxMessage.person_id == ctx.who.person_id,
-            OutboxMessage.kind == "prompt",
-            col(PromptRun.closes_at) > ctx.now,
+class PrivateMessages:
+    """What a private message to the bot that starts with no verb is: an answer to an open
+    prompt, or words the bot cannot place (answered with the verbs the person may use)."""
+
+    def __init__(self, router: Router) -> None:
+        self._router = router
+
+    async def on_direct(self, ctx: Context, event: DirectMessage) -> list[Outgoing]:
+        """A private message answers the newest open prompt sent privately to this person.
+
+        One that starts with a verb never gets here: the core takes it as that verb's command
+        (`Router.verb_in`)."""
+        query = (
+            select(PromptRun)
+            .join(OutboxMessage, col(OutboxMessage.prompt_run_id) == col(PromptRun.id))
+            .where(
+                OutboxMessage.person_id == ctx.who.person_id,
+                OutboxMessage.kind == "prompt",
+                col(PromptRun.closes_at) > ctx.now,
+            )
+            .order_by(col(PromptRun.opened_at).desc())
         )
-        .order_by(col(PromptRun.opened_at).desc())
-    )
-    run = (await ctx.session.exec(query)).first()
-    if run is not None:
-        return await _answer_run(ctx, event, run, event.text)
-    first, _, rest = event.text.strip().partition(" ")
-    if first.lower() in VERB_KINDS:
-        text = checked_text(ctx, rest, verb=first.lower())
-        return await save_entry(ctx, event, kind=VERB_KINDS[first.lower()], text=text)
-    body = Body("replies/nothing_open", {"verbs": list(VERB_KINDS)})
-    return [answer_here(event, body, key=f"open:{event.platform}:{event.dedup_key}")]
-
-
-async def _remember_private_chat(ctx: Context, event: InboundEvent) -> None:
-    identity = await ctx.session.get_one(Identity, ctx.who.identity_id)
-    if identity.dm_chat != event.chat or not identity.dm_active:
-        identity.dm_chat = event.chat
-        identity.dm_active = True
-        ctx.session.add(identity)
+        run = (await ctx.session.exec(query)).first()
+        if run is not None:
+            return await _answer_run(ctx, event, run, event.text)
+        verbs = [v.verb for v in self._router.verbs.values() if not v.operator]
+        body = Body("replies/nothing_open", {"verbs": verbs, "text": event.text})
+        return [answer_here(event, body, key=f"open:{event.platform}:{event.dedup_key}")]
 
 
 async def on_started(ctx: Context, event: Started) -> list[Outgoing]:
     """`/start <circle>`: the person can now be reached privately, and joins that circle."""
-    await _remember_private_chat(ctx, event)
+    await remember_private_chat(ctx.session, ctx.who.identity_id, event.chat)
     # A link can be passed on, so it never makes anyone a steward: stewards are the people
     # seen in the stewards' own rooms.
     circle = next(
@@ -164,17 +162,18 @@ def register(router: Router) -> None:
         router.command(verb, on_verb, description=description)
 
     async def on_help(ctx: Context, event: Command) -> list[Outgoing]:
+        steward = await is_steward(ctx, event)
         verbs = [
             {"verb": v.verb, "description": v.description}
             for v in router.verbs.values()
-            if not v.operator
+            if steward or not v.operator
         ]
         body = Body("replies/help", {"verbs": verbs, "platform_hint": ""})
         return [answer_here(event, body, key=f"help:{event.platform}:{event.dedup_key}")]
 
     router.command("help", on_help, description="show what you can do")
     router.on(Reply, on_reply, group=Group.PROMPT_ANSWERS)
-    router.on(DirectMessage, on_direct, group=Group.CONTRIBUTIONS)
+    router.on(DirectMessage, PrivateMessages(router).on_direct, group=Group.CONTRIBUTIONS)
     router.on(Started, on_started, group=Group.CONTRIBUTIONS)
 
 
@@ -184,6 +183,6 @@ async def privately(ctx: Context, event: InboundEvent, body: Body, *, key: str) 
     an "only you" answer to the whole room when it has no such thing)."""
     if await private_address(ctx.session, ctx.who.person_id) is not None:
         return Outgoing(to=ToPerson(ctx.who.person_id), body=body, key=key)
-    if isinstance(event, DirectMessage) or getattr(event, "private", False):
+    if in_private(event):
         return answer_here(event, body, key=key)
     return None

@@ -280,7 +280,12 @@ class Huddle:
 
     def register(self, router: Router) -> None:
         router.command("prompt", self._on_prompt, description="ask a prompt now", operator=True)
-        router.command("digest", self._on_digest, description="post the digest now", operator=True)
+        router.command(
+            "digest",
+            self._on_digest,
+            description="post this circle's digest now (the stewards' digest in their room)",
+            operator=True,
+        )
 
     def _circle_for(self, ctx: Context) -> CircleConfig:
         if ctx.circle is None:
@@ -307,15 +312,26 @@ class Huddle:
         return outgoing
 
     async def _on_digest(self, ctx: Context, event: Command) -> list[Outgoing]:
+        """A circle's huddle digest now; in a stewards' room, the stewards' weekly digest."""
         circle = self._circle_for(ctx)
-        outgoing = await post_digest(
-            ctx.session,
-            circle=circle,
-            end=ctx.now,
-            now=ctx.now,
-            library=self._library,
-            contributors=self.contributors,
-        )
+        if circle.kind == "stewards":
+            outgoing = await post_steward_digest(
+                ctx.session,
+                config=self._config,
+                end=ctx.now,
+                now=ctx.now,
+                library=self._library,
+                contributors=self.contributors,
+            )
+        else:
+            outgoing = await post_digest(
+                ctx.session,
+                circle=circle,
+                end=ctx.now,
+                now=ctx.now,
+                library=self._library,
+                contributors=self.contributors,
+            )
         if not outgoing:
             body = Body("replies/digest_already", {})
             return [answer_here(event, body, key=f"digest:{event.platform}:{event.dedup_key}")]

@@ -219,6 +219,20 @@ class Digest(SQLModel, table=True):
     entries: int = not_personal(0)
 
 
+class Confirmation(SQLModel, table=True):
+    """A question the bot asked a person before something that cannot be undone (`forget`):
+    their "yes" counts only while it is pending (`bot.core.confirmations`)."""
+
+    __tablename__ = "confirmations"
+    __table_args__ = (sa.UniqueConstraint("person_id", "action", name="uq_confirmation"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = person_ref(foreign_key=True, index=True, identifies=True)
+    action: str = Field(max_length=32)
+    asked_at: datetime = _when()
+    expires_at: datetime = _when()
+
+
 class RoomMove(SQLModel, table=True):
     """A room the platform gave a new address (a Telegram group that became a supergroup).
 

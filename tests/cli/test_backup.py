@@ -63,6 +63,7 @@ async def test_a_backup_taken_while_replies_are_stored_restores_every_acknowledg
             await take_backup(settings, backup)
             finished = len(acknowledged)
             limit["replies"] = finished + AFTER
+        await harness.say("@m1 /forget")
         await harness.say("@m1 /forget confirm")  # after the backup: must hold after a restore
 
     texts, _names = await stored(database_url)

@@ -37,7 +37,6 @@ async def test_every_way_of_making_an_entry_runs_the_entry_hooks(harness: Harnes
         "the blocker verb": "@ana /blocker The referral form is too long.",
         "the story verb": "@ben /story A mum found the drop-in through her neighbour.",
         "the experiment ledger": "@cleo /experiment new Evening hours | more families come",
-        "a free experiment update": "@ana /experiment the evening pilot started well",
     }
     for line in ways.values():
         await harness.say(line)
@@ -70,7 +69,6 @@ async def test_every_way_of_making_an_entry_runs_the_entry_hooks(harness: Harnes
         ("blocker", "ana"),
         ("story", "ben"),
         ("experiment_update", "cleo"),
-        ("experiment_update", "ana"),
         ("celebration", "dev"),
     ]
     assert rows[1].prompt_run_id is not None and seen[1].prompt_run_id == rows[1].prompt_run_id

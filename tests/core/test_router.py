@@ -79,7 +79,7 @@ def test_the_bot_s_order_for_messages_replies_and_private_messages(harness: Harn
     assert order["Reply"] == ["PROMPT_ANSWERS on_reply", "CONVERSATIONS LearningSets.on_words"]
     assert order["DirectMessage"] == [
         "CONVERSATIONS LearningSets.on_words",
-        "CONTRIBUTIONS on_direct",
+        "CONTRIBUTIONS PrivateMessages.on_direct",
     ]
     assert order["Message"] == ["CONVERSATIONS LearningSets.on_words"]
     assert order["Started"] == ["CONTRIBUTIONS on_started"]

@@ -119,6 +119,7 @@ def test_erasure_reads_words_and_identities_from_the_declarations() -> None:
         "memberships.person_id",
         "web_links.person_id",
         "web_sessions.person_id",
+        "confirmations.person_id",
     }
     assert {name: words_of(c) for name, c in people.items() if words_of(c)} == {
         "learning_rounds.presenter_id": ("action",)

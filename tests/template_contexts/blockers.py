@@ -10,7 +10,6 @@ NO_USER_TEXT = {
     "blockers/need_note",
     "blockers/already",
     "blockers/not_yours",
-    "blockers/usage",
 }
 
 
@@ -63,5 +62,4 @@ def contexts(user: str) -> dict[str, dict[str, Any]]:
         "blockers/need_note": {"action": "resolve", "id": 12},
         "blockers/already": {"id": 12, "status_label": "resolved"},
         "blockers/not_yours": {},
-        "blockers/usage": {"action": "take"},
     }

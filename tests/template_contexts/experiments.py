@@ -8,7 +8,6 @@ NO_USER_TEXT = {
     "experiments/help",
     "experiments/unknown",
     "experiments/next_exists",
-    "experiments/tip",
 }
 
 
@@ -40,7 +39,6 @@ def contexts(user: str) -> dict[str, dict[str, Any]]:
     }
     return {
         "experiments/help": {},
-        "experiments/tip": {},
         "experiments/usage": {"text": f"3 dance {user}"},
         "experiments/new_usage": {"text": f"Only a title {user}"},
         "experiments/unknown": {"id": 99},

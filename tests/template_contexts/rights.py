@@ -29,7 +29,7 @@ def contexts(user: str) -> dict[str, dict[str, Any]]:
         },
         "rights/private_only": {},
         "rights/sent_privately": {},
-        "rights/forget_ask": {"mode": "anonymise"},
+        "rights/forget_ask": {"mode": "anonymise", "minutes": 30},
         "rights/forgotten": {"mode": "erase"},
         "rights/forget_cancelled": {},
         "rights/forget_not_yours": {},

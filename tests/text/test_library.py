@@ -82,7 +82,7 @@ def contexts(library: PromptLibrary, user: str) -> dict[str, dict[str, Any]]:
         "replies/too_long": {"limit": 2000, "length": 2345, "text": f"My long text {user}"},
         "replies/unknown_verb": {"verb": f"x{user}", "verbs": ["learned", "blocker", "help"]},
         "replies/prompt_closed": {"prompt_title": f"Title {user}"},
-        "replies/nothing_open": {"verbs": ["learned", "blocker"]},
+        "replies/nothing_open": {"verbs": ["learned", "blocker"], "text": f"hello {user}"},
         "replies/welcome": {"circle": circle},
         "replies/stewards_only": {"verb": f"digest{user}"},
         "replies/story_gone": {},
@@ -162,7 +162,6 @@ def test_every_template_renders_for_every_target(
 
 NO_USER_TEXT = {
     "replies/empty",
-    "replies/nothing_open",
     "replies/story_gone",
     "replies/button_gone",
     "replies/went_wrong",

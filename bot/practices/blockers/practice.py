@@ -15,12 +15,12 @@ from typing import Any
 from sqlmodel import col
 
 from bot.config.practice_settings import partnership_number
-from bot.core import checks
 from bot.core.entries import save_entry
 from bot.core.events import ButtonPress, Command, InboundEvent
 from bot.core.inbound import answer_here, is_steward
-from bot.core.messages import Body, Button, Outgoing, ToCircle
+from bot.core.messages import Body, Button, Outgoing, ToCircle, ToPerson
 from bot.core.router import Context, Router, Saved
+from bot.core.subcommands import Sub, Subcommands, Takes, number_of
 from bot.delivery.notices import to_stewards
 from bot.errors import InputError
 from bot.practices.blockers.digest import BlockersInDigests
@@ -51,9 +51,17 @@ def _kind_buttons(blocker_id: int) -> tuple[Button, ...]:
     )
 
 
-def _parse_id(text: str) -> int | None:
-    text = text.strip().lstrip("#")
-    return checks.whole_number(text)
+SUBCOMMANDS = Subcommands(
+    "blocker",
+    (
+        Sub("list", Takes.NOTHING, "blocker list"),
+        Sub("take", Takes.NUMBER, "blocker take 12 a note"),
+        Sub("resolve", Takes.NUMBER, "blocker resolve 12 what happened"),
+        Sub("park", Takes.NUMBER, "blocker park 12 why"),
+    ),
+    text_form="blocker what is in our way",
+)
+"""`blocker` raises a blocker; stewards list, take up, resolve and park them by number."""
 
 
 class Blockers(BlockersInDigests):
@@ -61,7 +69,6 @@ class Blockers(BlockersInDigests):
 
     name = "blockers"
     partnership_settings = ("blocker_flag_days",)
-    ACTIONS = ("take", "resolve", "park")
 
     def __init__(self, services: Services) -> None:
         self._config = services.config
@@ -95,21 +102,14 @@ class Blockers(BlockersInDigests):
     # -- raising --------------------------------------------------------------------------------
 
     async def _on_blocker(self, ctx: Context, event: Command) -> list[Outgoing]:
-        first, _, rest = event.args.strip().partition(" ")
-        word = first.lower()
-        if word == "list" and not rest.strip():
-            await self._need_steward(ctx, event, "blocker list")
+        reading = SUBCOMMANDS.read(event.args)
+        if reading is None:
+            text = checked_text(ctx, event.args, verb="blocker")
+            return await save_entry(ctx, event, kind="blocker", text=text)
+        await self._need_steward(ctx, event, f"blocker {reading.word}")
+        if reading.number is None:
             return await self._list(ctx, event)
-        if word in self.ACTIONS:
-            number, _, note = rest.strip().partition(" ")
-            blocker_id = _parse_id(number)
-            if not number:
-                raise InputError("blockers/usage", action=word)
-            if blocker_id is not None:
-                await self._need_steward(ctx, event, f"blocker {word}")
-                return await self._change(ctx, event, word, blocker_id, note.strip())
-        text = checked_text(ctx, event.args, verb="blocker")
-        return await save_entry(ctx, event, kind="blocker", text=text)
+        return await self._change(ctx, event, reading.word, reading.number, reading.rest)
 
     async def _on_entry(self, ctx: Context, event: Any, saved: Saved) -> list[Outgoing]:
         if saved.visibility == "private":
@@ -134,7 +134,7 @@ class Blockers(BlockersInDigests):
 
     async def _on_kind(self, ctx: Context, event: ButtonPress) -> list[Outgoing]:
         number, _, kind = event.value.partition(":")
-        blocker = await self._find(ctx, _parse_id(number), shown=number)
+        blocker = await self._find(ctx, number_of(number), shown=number)
         if kind not in KIND_LABELS:
             raise InputError("blockers/unknown", id=number)
         if blocker.raised_by != ctx.who.person_id and not await is_steward(ctx, event):
@@ -171,7 +171,17 @@ class Blockers(BlockersInDigests):
         return next((c.name for c in self._config.circles if c.id == circle_id), circle_id)
 
     async def _list(self, ctx: Context, event: Command) -> list[Outgoing]:
-        rows = (await ctx.session.exec(rows_where(col(Blocker.status).not_in(CLOSED)))).all()
+        """The open blockers, as far as where the list is shown may see them: in a private chat
+        or a stewards' room, every circle's blockers shared with it or with the stewards; in a
+        circle's room (where a platform may show the answer to the whole room), that circle's
+        blockers shared with it. Nothing raised privately or withdrawn."""
+        where: list[Any] = [col(Blocker.status).not_in(CLOSED)]
+        if event.private or ctx.circle is None or ctx.circle.kind == "stewards":
+            where.append(col(Entry.visibility).in_(("circle", "stewards")))
+        else:
+            where.append(col(Entry.visibility) == "circle")
+            where.append(col(Blocker.circle_id) == ctx.circle.id)
+        rows = (await ctx.session.exec(rows_where(*where))).all()
         blockers = [
             {**blocker_dict(row, now=ctx.now), "circle_name": self._circle_name(row[0].circle_id)}
             for row in rows
@@ -227,9 +237,14 @@ class Blockers(BlockersInDigests):
                     "steward": ctx.who.display_name,
                 },
             )
+            # the report goes as far as the blocker was shared: to its circle, or else to the
+            # person who raised it alone
+            to: ToCircle | ToPerson = ToCircle(blocker.circle_id)
+            if entry.visibility != "circle" and blocker.raised_by is not None:
+                to = ToPerson(blocker.raised_by)
             outgoing.append(
                 Outgoing(
-                    to=ToCircle(blocker.circle_id),
+                    to=to,
                     body=report,
                     key=f"blockers:report:{blocker.id}:{change_id}",
                     kind="notice",

@@ -26,6 +26,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from bot.core import confirmations
 from bot.core.events import ButtonPress, Command, InboundEvent
 from bot.core.inbound import answer_here
 from bot.core.messages import Body, Button, Outgoing, ToPerson
@@ -54,6 +55,8 @@ INLINE_LIMIT = 60_000
 EXPORTS_KEPT_DAYS = 7
 """Days a `mydata` file stays in the exports folder; forgetting the person removes it at once."""
 _STAMP = "%Y%m%dT%H%M%S"
+FORGET = "forget"
+"""The question `forget` asks, answered by `forget confirm` or its button."""
 DAILY = "20 3 * * *"
 """When retention and the erasure log run, in the partnership's time zone."""
 
@@ -163,10 +166,15 @@ class DataRights:
         if word == "confirm":
             return await self._forget(ctx, event)
         if word == "cancel":
+            await confirmations.take(ctx, FORGET)
             return [answer_here(event, Body("rights/forget_cancelled", {}), key=key)]
         if word:
             raise InputError("rights/forget_usage", word=word)
-        body = Body("rights/forget_ask", {"mode": self._config.partnership.erasure})
+        await confirmations.ask(ctx, FORGET)
+        minutes = confirmations.ANSWER_WITHIN.seconds // 60
+        body = Body(
+            "rights/forget_ask", {"mode": self._config.partnership.erasure, "minutes": minutes}
+        )
         value = str(ctx.who.person_id)
         buttons = (
             Button("forget_confirm", value, "Yes, forget me"),
@@ -182,10 +190,16 @@ class DataRights:
     async def on_forget_cancel(self, ctx: Context, event: ButtonPress) -> list[Outgoing]:
         if event.value != str(ctx.who.person_id):
             raise InputError("rights/forget_not_yours")
+        await confirmations.take(ctx, FORGET)
         key = f"forget:{event.platform}:{event.dedup_key}"
         return [answer_here(event, Body("rights/forget_cancelled", {}), key=key)]
 
     async def _forget(self, ctx: Context, event: InboundEvent) -> list[Outgoing]:
+        """Forget the sender, if this answers the question `forget` asked them just now."""
+        if not await confirmations.take(ctx, FORGET):
+            raise InputError(
+                "rights/forget_not_asked", minutes=confirmations.ANSWER_WITHIN.seconds // 60
+            )
         person_id = ctx.who.person_id
         mode = self._config.partnership.erasure
         await erase_person(ctx.session, person_id, mode=mode, now=ctx.now, archive=self.archive)

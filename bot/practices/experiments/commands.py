@@ -9,13 +9,14 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
-from bot.core import checks
-from bot.core.entries import save_entry
+from bot.config.partnership import CircleConfig
+from bot.config.practice_settings import partnership_number
 from bot.core.events import ButtonPress, Command, InboundEvent
-from bot.core.inbound import answer_here, circle_or_default, join_once
+from bot.core.inbound import answer_here, circle_or_default, is_steward, join_once
 from bot.core.messages import Body, Button, Outgoing, ToPerson
 from bot.core.people import circles_of, private_address
 from bot.core.router import Context, Router
+from bot.core.subcommands import number_of
 from bot.errors import InputError
 from bot.practices.contributions import checked_text
 from bot.practices.experiments.ledger import (
@@ -28,36 +29,21 @@ from bot.practices.experiments.ledger import (
     lead_ids,
     record_stage,
     resolve_leads,
+    set_leads,
 )
 from bot.practices.experiments.models import DECISIONS, STAGES, Experiment
+from bot.practices.experiments.parsing import (
+    SUBCOMMANDS,
+    handles,
+    looks_like_a_date,
+    review_date,
+    without_we_expect,
+)
 from bot.practices.services import Services
 
 TITLE_LIMIT = 200
-DEFAULT_REVIEW = timedelta(weeks=4)
-
-
-def _parse_id(text: str) -> int | None:
-    text = text.strip().lstrip("#")
-    return checks.whole_number(text)
-
-
-def _handles(part: str) -> list[str]:
-    """`@ana @ben`, `ana, ben` or `Ana Lopez, @ben`: a name with spaces stays whole."""
-    found: list[str] = []
-    for chunk in part.split(","):
-        tokens = chunk.split()
-        if len(tokens) == 1 or all(t.startswith(("@", "<@")) for t in tokens):
-            found.extend(tokens)
-        elif tokens:
-            found.append(" ".join(tokens))
-    return found
-
-
-def _parse_date(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        return None
+REVIEW_SETTING = "experiment_review_days"
+"""[partnership] key: days to a review when none is given, and for each next cycle."""
 
 
 class ExperimentCommands:
@@ -65,6 +51,9 @@ class ExperimentCommands:
 
     def __init__(self, services: Services) -> None:
         self._config = services.config
+        days = partnership_number(services.config, REVIEW_SETTING, default=28, minimum=1)
+        self.review_after = timedelta(days=days)
+        """How far ahead a review date falls when none is given, and for a next cycle."""
 
     def register(self, router: Router) -> None:
         router.command(
@@ -80,28 +69,22 @@ class ExperimentCommands:
 
     async def _on_experiment(self, ctx: Context, event: Command) -> list[Outgoing]:
         args = event.args.strip()
-        first, _, rest = args.partition(" ")
-        word = first.lower()
-        rest = rest.strip()
-        if not args or word == "help":
+        reading = SUBCOMMANDS.read(args) if args else None
+        if reading is None or reading.word == "help":
             return [self._answer(event, "experiments/help", {})]
-        if word == "new":
-            return await self._new(ctx, event, rest)
-        if word == "list" and not rest:
+        if reading.word == "new":
+            return await self._new(ctx, event, reading.rest)
+        if reading.word == "list":
             return await self._list(ctx, event)
-        experiment_id = _parse_id(first)
-        if experiment_id is None:
-            # a free update, as before the ledger: kept as an entry, with a pointer to the ledger
-            text = checked_text(ctx, args, verb="experiment")
-            saved = await save_entry(ctx, event, kind="experiment_update", text=text)
-            return [*saved, self._answer(event, "experiments/tip", {})]
-        experiment = await self._find(ctx, experiment_id)
-        if not rest:
+        experiment = await self._find(ctx, reading.number)
+        if not reading.rest:
             view = await experiment_view(ctx.session, experiment)
             return [self._answer(event, "experiments/show", {"experiment": view})]
-        action, _, text = rest.partition(" ")
+        action, _, text = reading.rest.partition(" ")
         action = action.lower()
         text = text.strip()
+        if action == "lead":
+            return await self._leads(ctx, event, experiment, text)
         if action == "next":
             await self._need_lead(ctx, experiment)
             return await self._next(ctx, event, experiment, prediction=text)
@@ -159,30 +142,23 @@ class ExperimentCommands:
         title, prediction = parts[0], parts[1]
         if len(title) > TITLE_LIMIT:
             raise InputError("replies/too_long", limit=TITLE_LIMIT, length=len(title), text=title)
-        prediction = checked_text(ctx, prediction, verb="experiment")
+        prediction = checked_text(ctx, without_we_expect(prediction), verb="experiment")
         review: date | None = None
-        handles: list[str] = []
+        named: list[str] = []
         for part in parts[2:]:
-            when = _parse_date(part)
-            if when is not None:
-                review = when
+            if looks_like_a_date(part):
+                review = review_date(part, text=rest)
             elif part:
-                handles.extend(_handles(part))
+                named.extend(handles(part))
         today = self._today(ctx.now)
         if review is None:
-            review = today + DEFAULT_REVIEW
+            review = today + self.review_after
         elif review < today:
             raise InputError("experiments/past_date", date=review.isoformat(), text=rest)
         circle = circle_or_default(ctx, await circles_of(ctx.session, ctx.who.person_id))
         await join_once(ctx, ctx.who.person_id, circle.id)
-        if handles:
-            leads, unknown = await resolve_leads(ctx.session, circle.id, handles)
-            if unknown:
-                raise InputError(
-                    "experiments/unknown_lead", names=unknown, circle=circle.name, text=rest
-                )
-        else:
-            leads = [ctx.who.person_id]
+        leads = await self._resolve(ctx, circle, named, text=rest) if named else []
+        leads = leads or [ctx.who.person_id]
         experiment = await create_experiment(
             ctx,
             event,
@@ -195,6 +171,39 @@ class ExperimentCommands:
         )
         view = await experiment_view(ctx.session, experiment)
         return [self._answer(event, "experiments/created", {"experiment": view})]
+
+    async def _resolve(
+        self, ctx: Context, circle: CircleConfig, named: list[str], *, text: str
+    ) -> list[int]:
+        """The people `named` (@handles or names) among those the bot knows, as members of
+        `circle`; an InputError naming anyone not found."""
+        leads, unknown = await resolve_leads(ctx.session, circle.id, named)
+        if unknown:
+            raise InputError(
+                "experiments/unknown_lead", names=unknown, circle=circle.name, text=text
+            )
+        for person_id in leads:
+            await join_once(ctx, person_id, circle.id)
+        return leads
+
+    async def _leads(
+        self, ctx: Context, event: Command, experiment: Experiment, text: str
+    ) -> list[Outgoing]:
+        """`experiment 3 lead @ana @ben`: its leads, or a steward, hand it to new leads (the
+        only way on for an experiment whose leads were all forgotten)."""
+        assert experiment.id is not None
+        named = handles(text)
+        if not named:
+            raise InputError("experiments/lead_usage", id=experiment.id)
+        if not await is_steward(ctx, event):
+            await self._need_lead(ctx, experiment)
+        circle = ctx.config.circle(experiment.circle_id)
+        leads = await self._resolve(ctx, circle, named, text=f"lead {text}")
+        await set_leads(ctx.session, experiment.id, leads)
+        experiment.updated_at = ctx.now
+        ctx.session.add(experiment)
+        view = await experiment_view(ctx.session, experiment)
+        return [self._answer(event, "experiments/leads_changed", {"experiment": view})]
 
     # -- study and act --------------------------------------------------------------------------
 
@@ -266,7 +275,7 @@ class ExperimentCommands:
         if note:
             note = checked_text(ctx, note, verb="experiment")
         experiment.decision = decision
-        summary = f"We {decision} it." + (f" {note}" if note else "")
+        summary = f"We {decision} it: {note}" if note else f"We {decision} it."
         await record_stage(ctx, event, experiment, "act", summary)
         shown = experiment_dict(experiment)
         answer = self._answer(event, "experiments/decided", {"experiment": shown})
@@ -275,7 +284,7 @@ class ExperimentCommands:
 
     async def _on_decide(self, ctx: Context, event: ButtonPress) -> list[Outgoing]:
         number, _, decision = event.value.partition(":")
-        experiment = await self._find(ctx, _parse_id(number))
+        experiment = await self._find(ctx, number_of(number))
         await self._need_lead(ctx, experiment)
         if experiment.decision:
             raise InputError(
@@ -287,7 +296,7 @@ class ExperimentCommands:
         return await self._act(ctx, event, experiment, decision)
 
     async def _on_next_button(self, ctx: Context, event: ButtonPress) -> list[Outgoing]:
-        experiment = await self._find(ctx, _parse_id(event.value))
+        experiment = await self._find(ctx, number_of(event.value))
         await self._need_lead(ctx, experiment)
         return await self._next(ctx, event, experiment, prediction="")
 
@@ -307,7 +316,6 @@ class ExperimentCommands:
             if prediction
             else experiment.prediction
         )
-        length = max(timedelta(days=7), experiment.review_date - experiment.created_at.date())
         created = await create_experiment(
             ctx,
             event,
@@ -315,7 +323,7 @@ class ExperimentCommands:
             title=experiment.title,
             prediction=prediction,
             leads=await lead_ids(ctx.session, experiment.id),
-            review=self._today(ctx.now) + length,
+            review=self._today(ctx.now) + self.review_after,
             previous_id=experiment.id,
         )
         view = await experiment_view(ctx.session, created)

@@ -6,9 +6,11 @@ reaches the huddle digest.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import delete
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -94,43 +96,67 @@ def _handle(token: str) -> str:
 async def resolve_leads(
     session: AsyncSession, circle_id: str, handles: list[str]
 ) -> tuple[list[int], list[str]]:
-    """People of a circle named by display name, first name or platform user id; and misses."""
+    """People named by display name, first name or platform user id (`@ana`, a Slack
+    mention); and the names that match nobody, or more than one person. A name is looked for
+    among the circle's members first, then among everyone the bot knows (who can join the
+    circle as a lead)."""
     query = (
         select(Person, Identity)
-        .join(Membership, col(Membership.person_id) == col(Person.id))
         .join(Identity, col(Identity.person_id) == col(Person.id))
-        .where(Membership.circle_id == circle_id, col(Person.erased_at).is_(None))
+        .where(col(Person.erased_at).is_(None))
     )
-    rows = (await session.exec(query)).all()
+    everyone = (await session.exec(query)).all()
+    members = set(
+        (
+            await session.exec(
+                select(Membership.person_id).where(Membership.circle_id == circle_id)
+            )
+        ).all()
+    )
+    in_circle = [(p, i) for p, i in everyone if p.id in members]
     found: list[int] = []
     unknown: list[str] = []
     for raw in handles:
-        wanted = _handle(raw)
-        if not wanted:
-            continue
+        person_id = _match(in_circle, raw) or _match(everyone, raw)
+        if person_id is None:
+            unknown.append(raw.strip())
+        elif person_id not in found:
+            found.append(person_id)
+    return [p for p in found if p], unknown
+
+
+def _match(rows: Sequence[tuple[Person, Identity]], raw: str) -> int | None:
+    """The one person of `rows` that `raw` names, if exactly one."""
+    wanted = _handle(raw)
+    if not wanted:
+        return None
+    exact = {
+        person.id
+        for person, identity in rows
+        if wanted
+        in {
+            person.display_name.lower(),
+            identity.display_name.lower(),
+            identity.user_id.lower(),
+        }
+    }
+    if not exact:
         exact = {
             person.id
-            for person, identity in rows
-            if wanted
-            in {
-                person.display_name.lower(),
-                identity.display_name.lower(),
-                identity.user_id.lower(),
-            }
+            for person, _ in rows
+            if person.display_name.lower().split(" ", 1)[0] == wanted
         }
-        if not exact:
-            exact = {
-                person.id
-                for person, _ in rows
-                if person.display_name.lower().split(" ", 1)[0] == wanted
-            }
-        if len(exact) == 1:
-            person_id = exact.pop()
-            if person_id is not None and person_id not in found:
-                found.append(person_id)
-        else:
-            unknown.append(raw.strip())
-    return found, unknown
+    return exact.pop() if len(exact) == 1 else None
+
+
+async def set_leads(session: AsyncSession, experiment_id: int, leads: list[int]) -> None:
+    """Hand an experiment to `leads`, in that order, in place of its leads so far."""
+    await session.exec(
+        delete(ExperimentLead).where(col(ExperimentLead.experiment_id) == experiment_id)
+    )
+    for person_id in leads:
+        session.add(ExperimentLead(experiment_id=experiment_id, person_id=person_id))
+    await session.flush()
 
 
 async def lead_ids(session: AsyncSession, experiment_id: int) -> list[int]:

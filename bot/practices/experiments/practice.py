@@ -48,6 +48,7 @@ class Experiments(ExperimentCommands, ExperimentsInDigests):
     """The experiments practice: the `experiment` verb, and nudges when a review is due."""
 
     name = "experiments"
+    partnership_settings = ("experiment_review_days",)
     commands = (CliCommand("experiment", experiment_cli.add_parser, experiment_cli.run),)
 
     def __init__(self, services: Services) -> None:

@@ -112,6 +112,12 @@ class SetPhases:
 
         await self._transaction(work)
 
+    async def begin(
+        self, session: AsyncSession, circle: CircleConfig, *, now: datetime
+    ) -> list[Outgoing]:
+        """Begin a round now, in an open transaction (a steward's `round start`)."""
+        return await self._start(session, circle, now.replace(microsecond=0), now)
+
     async def _start(
         self, session: AsyncSession, circle: CircleConfig, scheduled_for: datetime, now: datetime
     ) -> list[Outgoing]:

@@ -41,6 +41,7 @@ from bot.practices.learning_sets.models import LearningNote, LearningPass, Learn
 from bot.practices.learning_sets.phases import SECTION, SetPhases
 from bot.practices.learning_sets.rounds import (
     OPEN_PHASES,
+    active_round,
     asked_about,
     choose_presenter,
     invite,
@@ -77,6 +78,12 @@ class LearningSets(LearningSetsInDigests):
         )
         router.command(
             "commit", self.on_commit, description="learning set presenters: commit to one action"
+        )
+        router.command(
+            "round",
+            self.on_round,
+            description="start a learning set round now (round start, in the set's room)",
+            operator=True,
         )
         router.button("set_pass", self.on_pass_button)
         for kind in (Message, Reply, DirectMessage):
@@ -226,6 +233,21 @@ class LearningSets(LearningSetsInDigests):
         )
 
     # -- verbs ----------------------------------------------------------------------------------
+
+    async def on_round(self, ctx: Context, event: Command) -> list[Outgoing]:
+        """`round start`, by a steward (an operator verb) in a set's room: begin a round now,
+        whether the set has a schedule or not."""
+        if event.args.strip().lower() != "start":
+            raise InputError("learning_sets/round_usage")
+        circle = ctx.circle
+        if circle is None or circle.kind != "learning_set":
+            raise InputError("learning_sets/round_where")
+        running = await active_round(ctx.session, circle.id)
+        if running is not None:
+            raise InputError(
+                "learning_sets/round_open", **await round_context(ctx.session, circle, running)
+            )
+        return await self._phases.begin(ctx.session, circle, now=ctx.now)
 
     async def on_pass(self, ctx: Context, event: Command) -> list[Outgoing]:
         row = await round_for(ctx, event)

@@ -85,7 +85,8 @@ class Maturity:
         router.command(
             "maturity",
             self.on_maturity,
-            description="System Maturity Model: maturity start | agree | focus | history",
+            description="System Maturity Model: maturity start | close (stewards), "
+            "agree | focus | history",
         )
         router.command(
             "score", self.on_score, description="score a maturity dimension: score vision 3"
@@ -181,6 +182,17 @@ class Maturity:
             for person_id in sorted(await members(ctx.session, circle.id))
         ]
         return [announce, *asks]
+
+    async def _close_now(
+        self, ctx: Context, event: Command, circle: CircleConfig
+    ) -> list[Outgoing]:
+        """`maturity close`, by a steward: reveal the open round now, before its deadline."""
+        if not await is_steward(ctx, event):
+            raise InputError("replies/stewards_only", verb="maturity close")
+        row = await open_round(ctx, circle)
+        if row is None:
+            raise InputError("maturity/none_to_close", circle=circle.name)
+        return await self._close(ctx.session, circle, row, ctx.now)
 
     async def _close(
         self, session: AsyncSession, circle: CircleConfig, row: MaturityRound, now: datetime
@@ -313,6 +325,8 @@ class Maturity:
         sub = sub.lower()
         if sub == "start":
             return await self._start(ctx, event, circle)
+        if sub == "close":
+            return await self._close_now(ctx, event, circle)
         if sub == "agree":
             return await agree(ctx, event, circle, rest)
         if sub == "focus":

@@ -20,7 +20,7 @@ from bot.config.partnership import CircleConfig
 from bot.config.practice_settings import circle_schedules
 from bot.core import checks
 from bot.core.events import ButtonPress, Command, InboundEvent
-from bot.core.inbound import answer_here
+from bot.core.inbound import answer_here, is_steward
 from bot.core.messages import Body, Button, Outgoing, ToCircle
 from bot.core.people import circles_of
 from bot.core.router import Context, Router
@@ -37,6 +37,9 @@ from bot.storage.sql import insert_ignore
 from bot.web.pages import Page
 
 log = logging.getLogger(__name__)
+
+DEFAULT_WINDOW_HOURS = 48.0
+"""How long a pulse gathers answers in a circle without a `[circles.pulse]` schedule."""
 
 SECTION = "pulse"
 """The circle table that schedules the pulse: `[circles.pulse]` with `cron` and `window_hours`."""
@@ -97,7 +100,10 @@ class Pulse(PulseInDigests):
 
     def register(self, router: Router) -> None:
         router.command(
-            "pulse", self.on_typed, description="answer the pulse check, e.g. pulse pace just_right"
+            "pulse",
+            self.on_typed,
+            description="answer the pulse check, e.g. pulse pace just_right "
+            "(stewards: pulse start)",
         )
         router.button("pulse", self.on_button)
 
@@ -106,6 +112,9 @@ class Pulse(PulseInDigests):
         for circle in self._s.config.circles:
             schedule = self._schedules.get(circle.id)
             if schedule is None:
+                # at start: report a pulse a steward started that closed while the bot was down
+                now = DateTrigger(self._s.clock.now())
+                specs.append(JobSpec(f"pulse:{circle.id}:close", now, self._close_job(circle)))
                 continue
             trigger = cron(schedule.cron, circle.timezone)
             specs.append(JobSpec(f"pulse:{circle.id}", trigger, self._ask_job(circle)))
@@ -156,51 +165,89 @@ class Pulse(PulseInDigests):
             JobSpec(f"pulse:{circle.id}:close", DateTrigger(when), self._close_job(circle))
         )
 
+    def _window(self, circle: CircleConfig) -> timedelta:
+        """How long the circle's pulse gathers answers: its schedule's window, else the default."""
+        schedule = self._schedules.get(circle.id)
+        return timedelta(hours=schedule.window_hours if schedule else DEFAULT_WINDOW_HOURS)
+
     async def ask(self, circle: CircleConfig, *, scheduled_for: datetime) -> int | None:
         """Open the pulse due at `scheduled_for` once, and ask it in the circle's rooms."""
-        schedule = self._schedules[circle.id]
         async with self._s.runtime.transaction() as tx:
             session, now = tx.session, tx.now
             outgoing = await self._report_due(session, circle, now)
-            closes_at = scheduled_for + timedelta(hours=schedule.window_hours)
-            pulse_id = await insert_ignore(
-                session,
-                PulseCheck,
-                {
-                    "circle_id": circle.id,
-                    "scheduled_for": scheduled_for,
-                    "closes_at": closes_at,
-                    "threshold": self._s.config.partnership.anonymity_threshold,
-                    "reported": False,
-                },
-            )
-            if pulse_id is not None:
-                buttons = tuple(
-                    Button("pulse", f"{pulse_id}:{factor}:{answer}", f"{label}: {wording}")
-                    for factor, label in FACTORS.items()
-                    for answer, wording in ANSWERS.items()
-                )
-                body = Body(
-                    "pulse/ask",
-                    {
-                        "circle": {"id": circle.id, "name": circle.name},
-                        "closes_at": local(closes_at, circle.timezone),
-                        "threshold": self._s.config.partnership.anonymity_threshold,
-                    },
-                )
-                outgoing.append(
-                    Outgoing(
-                        to=ToCircle(circle.id),
-                        body=body,
-                        key=f"pulse:{pulse_id}",
-                        kind="notice",
-                        buttons=buttons,
-                    )
-                )
+            pulse_id, closes_at, asked = await self._open(session, circle, scheduled_for)
+            outgoing.extend(asked)
             tx.send(outgoing)
             if pulse_id is not None:
                 tx.after_commit(partial(self._schedule_close, circle, closes_at))
         return pulse_id
+
+    async def _open(
+        self, session: AsyncSession, circle: CircleConfig, scheduled_for: datetime
+    ) -> tuple[int | None, datetime, list[Outgoing]]:
+        """Open the pulse due at `scheduled_for` (once): its id (None when it was open already),
+        when it closes, and the question for the circle's rooms."""
+        closes_at = scheduled_for + self._window(circle)
+        outgoing: list[Outgoing] = []
+        pulse_id = await insert_ignore(
+            session,
+            PulseCheck,
+            {
+                "circle_id": circle.id,
+                "scheduled_for": scheduled_for,
+                "closes_at": closes_at,
+                "threshold": self._s.config.partnership.anonymity_threshold,
+                "reported": False,
+            },
+        )
+        if pulse_id is not None:
+            buttons = tuple(
+                Button("pulse", f"{pulse_id}:{factor}:{answer}", f"{label}: {wording}")
+                for factor, label in FACTORS.items()
+                for answer, wording in ANSWERS.items()
+            )
+            body = Body(
+                "pulse/ask",
+                {
+                    "circle": {"id": circle.id, "name": circle.name},
+                    "closes_at": local(closes_at, circle.timezone),
+                    "threshold": self._s.config.partnership.anonymity_threshold,
+                },
+            )
+            outgoing.append(
+                Outgoing(
+                    to=ToCircle(circle.id),
+                    body=body,
+                    key=f"pulse:{pulse_id}",
+                    kind="notice",
+                    buttons=buttons,
+                )
+            )
+        return pulse_id, closes_at, outgoing
+
+    async def _start(self, ctx: Context, event: Command) -> list[Outgoing]:
+        """`pulse start`, by a steward in a circle's room: ask the circle's pulse now."""
+        if ctx.circle is None:
+            raise InputError("replies/use_in_room")
+        if not await is_steward(ctx, event):
+            raise InputError("replies/stewards_only", verb="pulse start")
+        circle = ctx.circle
+        query = select(PulseCheck).where(
+            PulseCheck.circle_id == circle.id, col(PulseCheck.closes_at) > ctx.now
+        )
+        running = (await ctx.session.exec(query)).first()
+        if running is not None:
+            raise InputError(
+                "pulse/already_open",
+                circle=circle.name,
+                closes_at=local(running.closes_at, circle.timezone),
+            )
+        pulse_id, closes_at, outgoing = await self._open(
+            ctx.session, circle, ctx.now.replace(microsecond=0)
+        )
+        if pulse_id is not None:
+            ctx.after_commit(partial(self._schedule_close, circle, closes_at))
+        return outgoing
 
     async def close_due(self, circle: CircleConfig) -> None:
         async with self._s.runtime.transaction() as tx:
@@ -259,6 +306,8 @@ class Pulse(PulseInDigests):
         return await self._answer(ctx, event, pulse, factor, answer)
 
     async def on_typed(self, ctx: Context, event: Command) -> list[Outgoing]:
+        if event.args.strip().lower() == "start":
+            return await self._start(ctx, event)
         factor, answer = parse_answer(event.args)
         circles = (
             [ctx.circle.id] if ctx.circle else await circles_of(ctx.session, ctx.who.person_id)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from bot.core.subcommands import Sub, Subcommands, Takes
+
 SHARING = {
     "circle": "Share it with the circle",
     "stewards": "Stewards only",
@@ -25,7 +27,20 @@ DIMENSIONS = {
 """The nine System Maturity Model dimensions, as keys stored and labels shown."""
 DIRECTIONS = {"better": "Getting better", "worse": "Getting worse", "mixed": "Mixed"}
 TITLE_LIMIT = 120
-SUBCOMMANDS = ("share", "name", "title", "about", "withdraw")
+STORY_SUBCOMMANDS = Subcommands(
+    "story",
+    (
+        Sub("list", Takes.NOTHING, "story list"),
+        Sub("mine", Takes.NOTHING, "story mine"),
+        Sub("share", Takes.NUMBER, "story share 12 circle|stewards|private"),
+        Sub("name", Takes.NUMBER, "story name 12 named|anonymous"),
+        Sub("title", Takes.NUMBER, "story title 12 New title"),
+        Sub("about", Takes.NUMBER, "story about 12"),
+        Sub("withdraw", Takes.NUMBER, "story withdraw 12"),
+    ),
+    text_form="story [A title] what happened",
+)
+"""`story` tells a story; its teller manages it by number."""
 _TITLED = re.compile(r"^\[([^\]\n]{1,120})\]\s*(.+)$", re.DOTALL)  # 120: TITLE_LIMIT
 TITLE_ONLY = re.compile(r"^\[[^\]\n]*\]\s*$")
 

@@ -22,9 +22,8 @@ from dataclasses import replace
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.core import checks
 from bot.core.entries import save_entry
-from bot.core.events import ButtonPress, Command, DirectMessage, InboundEvent
+from bot.core.events import ButtonPress, Command, InboundEvent
 from bot.core.inbound import answer_here
 from bot.core.messages import Body, Button, Outgoing
 from bot.core.router import Context, Router, Saved
@@ -38,7 +37,7 @@ from bot.practices.stories.labels import (
     DIRECTIONS,
     NAMING,
     SHARING,
-    SUBCOMMANDS,
+    STORY_SUBCOMMANDS,
     TITLE_LIMIT,
     TITLE_ONLY,
     WITHDRAW_WORDING,
@@ -98,16 +97,11 @@ class Stories(StoriesInDigests):
 
     async def on_story(self, ctx: Context, event: Command) -> list[Outgoing]:
         args = event.args.strip()
-        first, _, rest = args.partition(" ")
-        sub = first.lower()
-        rest = rest.strip()
-        if sub in ("list", "mine") and not rest:
+        reading = STORY_SUBCOMMANDS.read(args)
+        if reading is not None and reading.number is None:
             return await self._list(ctx, event)
-        number, _, more = rest.partition(" ")
-        if sub in SUBCOMMANDS and (not rest or checks.whole_number(number.lstrip("#")) is not None):
-            if not rest:
-                raise InputError("stories/usage", subcommand=sub)
-            return await self._manage(ctx, event, sub, number, more.strip())
+        if reading is not None:
+            return await self._manage(ctx, event, reading.word, str(reading.number), reading.rest)
         if TITLE_ONLY.match(args):
             raise InputError("replies/empty", verb="story")
         text = checked_text(ctx, args, verb="story")
@@ -118,16 +112,6 @@ class Stories(StoriesInDigests):
         if saved.visibility == "private":
             return []  # someone's words saved for them: theirs alone until they choose
         entry = await ctx.session.get_one(Entry, saved.entry_id)
-        if isinstance(event, DirectMessage) and saved.prompt_run_id is None:
-            # "story withdraw 12" written as a private message: a request, not a story
-            first, _, rest = saved.text.partition(" ")
-            number, _, more = rest.strip().partition(" ")
-            if first.lower() in SUBCOMMANDS and checks.whole_number(number.lstrip("#")) is not None:
-                await ctx.session.delete(entry)
-                return await self._manage(ctx, event, first.lower(), number, more.strip())
-            if saved.text.strip().lower() in ("list", "mine"):
-                await ctx.session.delete(entry)
-                return await self._list(ctx, event)
         title, text = split_title(saved.text)
         entry.visibility, entry.anonymous = "stewards", True
         if title:

@@ -113,7 +113,7 @@ async def test_a_steward_takes_it_up_and_the_circle_hears_back(harness: Harness)
     await harness.say("#stewards @cleo /blocker resolve 42 Done.")
     assert "cannot find a blocker `#42`" in harness.take()
     await harness.say("#stewards @cleo /blocker take")
-    assert "Which blocker?" in harness.take()
+    assert "`blocker take` needs a number after it" in harness.take()
 
     [blocker] = await blockers(harness)
     assert blocker.status == "resolved" and blocker.reported_at is not None

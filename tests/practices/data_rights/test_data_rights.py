@@ -238,6 +238,7 @@ async def test_forgetting_rewrites_the_archived_digests_that_named_them(
         async with harness.bot.sessions() as session:
             before = (await session.exec(select(Digest))).one().markdown
         assert "Ana" in before and "Ben" in before
+        await harness.say("@ana /forget")
         await harness.say("@ana /forget confirm")
         async with harness.bot.sessions() as session:
             after = (await session.exec(select(Digest))).one().markdown
@@ -252,6 +253,7 @@ async def test_forget_with_erase_deletes_entries_and_what_hangs_on_them(
         await tell_and_share(harness, "ana", "A family found a home.", "circle")
         await harness.say("@ana /blocker We cannot share referral forms.")
         await harness.say("@ben /learned Ben stays.")
+        await harness.say("@ana /forget")
         await harness.say("@ana /forget confirm")
         assert "Everything you shared is deleted" in harness.take()
         async with harness.bot.sessions() as session:
@@ -275,6 +277,7 @@ async def test_an_erasure_is_applied_again_after_a_restore(
         ana = await person_of(harness, "ana")
         with closing(sqlite3.connect(db)) as source, closing(sqlite3.connect(backup)) as copy:
             source.backup(copy)
+        await harness.say("@ana /forget")
         await harness.say("@ana /forget confirm")
     for leftover in db.parent.glob(db.name + "-*"):
         leftover.unlink()

@@ -104,6 +104,7 @@ async def test_erase_clears_them_from_shared_rows_and_deletes_what_hangs_on_thei
     config = config_with(tmp_path, 'erasure = "erase"')
     async with open_harness(config, database_url) as harness:
         ids = await ana_and_ben_at_work(harness)
+        await harness.say("@ana /forget")
         await harness.say("@ana /forget confirm")
         async with harness.bot.sessions() as session:
             blockers = (await session.exec(select(Blocker).order_by(col(Blocker.id)))).all()
@@ -124,6 +125,7 @@ async def test_anonymise_keeps_their_shared_rows_without_naming_them(
 ) -> None:
     async with open_harness(config_with(tmp_path), database_url) as harness:
         ids = await ana_and_ben_at_work(harness)
+        await harness.say("@ana /forget")
         await harness.say("@ana /forget confirm")
         ana = ids["ana"]
         async with harness.bot.sessions() as session:

@@ -37,7 +37,12 @@ FRIDAY_9 = datetime(2026, 3, 13, 9, 0, tzinfo=UTC)  # after the 08:00 steward di
 
 
 def forget(user: str, *, dm_chat: str, n: int) -> Command:
+    """`forget confirm`, the answer to the question `ask_to_forget` has the bot ask."""
     return replace(chat_command("forget", user=user, dm_chat=dm_chat, n=n), args="confirm")
+
+
+def ask_to_forget(user: str, *, dm_chat: str, n: int) -> Command:
+    return chat_command("forget", user=user, dm_chat=dm_chat, n=n)
 
 
 async def outbox_to(harness: Harness, person_id: int) -> list[OutboxMessage]:
@@ -76,7 +81,8 @@ async def test_forgetting_drops_what_is_queued_for_them(tmp_path: Path, database
         assert queued and all(row.status == "pending" for row in queued)
         assert "Evening sessions suit families" in "".join(row.text for row in queued)
 
-        await core.handle(forget("eve", dm_chat="dm-eve", n=3))
+        await core.handle(ask_to_forget("eve", dm_chat="dm-eve", n=3))
+        await core.handle(forget("eve", dm_chat="dm-eve", n=4))
         assert await outbox_to(harness, eve) == []
         await harness.bot.dispatcher.drain()
     assert not [d for d in chat.sent if d.chat == "dm-eve"]
@@ -128,6 +134,7 @@ async def test_forgetting_rewrites_the_steward_digests_that_named_them(
             query = select(Digest.markdown).where(Digest.kind == "steward")
             before = (await session.exec(query)).one()
         assert "family found a home" in before and "told by Ana" in before
+        await harness.say("@ana /forget")
         await harness.say("@ana /forget confirm")
         async with harness.bot.sessions() as session:
             after = (await session.exec(query)).one()
@@ -143,6 +150,7 @@ async def test_mydata_files_go_when_the_person_is_forgotten_or_after_a_week(
             await harness.say(f"@{who} /mydata")
         exports = tmp_path / "data" / "exports"
         assert len(list(exports.glob("mydata-*"))) == 4  # JSON and CSV each
+        await harness.say("@ana /forget")
         await harness.say("@ana /forget confirm")
         ben = await person_of(harness, "ben")
         left = [p.name for p in exports.glob("mydata-*")]
@@ -174,6 +182,7 @@ async def test_erasing_a_presenter_blanks_the_action_they_wrote(
             phase_ends_at=SUNDAY,
             action="Ana will ring the housing officer on Monday.",
         )
+        await harness.say("@ana /forget")
         await harness.say("@ana /forget confirm")
         async with harness.bot.sessions() as session:
             kept = await session.get(LearningRound, round_id)

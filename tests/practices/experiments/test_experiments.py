@@ -64,7 +64,7 @@ async def test_a_whole_cycle_with_two_leads(harness: Harness) -> None:
 
     await harness.say("#core @ana /experiment 1 study Missed visits fell from 12 to 7.")
     studied = harness.take()
-    assert "We expected: we expect fewer missed visits" in studied
+    assert "We expected: fewer missed visits" in studied
     assert "What happened: Missed visits fell from 12 to 7." in studied
     assert "[@ben, privately]" in studied and "Time to study: Text reminders" in studied
     assert "[@ana, privately]" not in studied  # ana just said it herself
@@ -97,7 +97,7 @@ async def test_a_whole_cycle_with_two_leads(harness: Harness) -> None:
 
     texts = [e.text for e in await entries(harness)]
     assert texts[:4] == [
-        "Text reminders (Plan): We expect: we expect fewer missed visits",
+        "Text reminders (Plan): We expect: fewer missed visits",
         "Text reminders (Do): We sent the first texts on Monday.",
         "Text reminders (Study): Missed visits fell from 12 to 7.",
         "Text reminders (Act): We adapt it.",
@@ -183,7 +183,7 @@ async def test_forgiving_creation(harness: Harness) -> None:
 
     await harness.say("#core @ana /experiment new Buddy calls | fewer drop-outs | ana, @zed")
     out = harness.take()
-    assert "could not find @zed in Core partnership" in out
+    assert "I could not find @zed." in out
     assert "Buddy calls | fewer drop-outs" in out  # their words come back
     await harness.say("#core @ana /experiment new Buddy calls")
     assert "at least a title and what you expect" in harness.take()
@@ -199,12 +199,14 @@ async def test_forgiving_creation(harness: Harness) -> None:
     assert "nothing was saved" in harness.take().lower()
     await harness.say("#core @ana /experiment")
     assert "experiment new Text reminders" in harness.take()
+    # words that are no form of the verb are given back with its forms, never kept
     await harness.say("#core @ana /experiment Walk-in Fridays: twice as many first visits.")
     free = harness.take()
-    assert "saved as an experiment update" in free and "Tip:" in free
-    assert [e.text for e in await entries(harness)][-1] == (
-        "Walk-in Fridays: twice as many first visits."
-    )
+    assert "did not quite follow" in free and "experiment new Title" in free
+    assert "Walk-in Fridays: twice as many first visits." in free
+    assert [e.text for e in await entries(harness)] == [
+        "Walk-in Fridays (Plan): We expect: more first visits"
+    ]
     assert len(await experiments(harness)) == 1
     async with harness.bot.sessions() as session:
         assert len((await session.exec(select(ExperimentUpdate))).all()) == 1

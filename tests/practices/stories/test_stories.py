@@ -157,7 +157,7 @@ async def test_bad_story_commands_get_kind_answers(harness: Harness) -> None:
     await harness.say(f"@ana /story share {number} everyone")
     assert "circle, stewards or private" in harness.take()
     await harness.say("@ana /story share")
-    assert "needs the story's number" in harness.take()
+    assert "`story share` needs a number after it" in harness.take()
     await harness.say("@ana /story")
     assert "nothing was saved" in harness.take().lower()
     await harness.say("@ana /story [Just a title]")
