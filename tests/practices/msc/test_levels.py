@@ -130,8 +130,9 @@ async def test_a_narrowed_story_leaves_the_selection_shown_only_as_allowed(
 
 async def test_forget_reaches_choices_and_selections(harness: Harness) -> None:
     await round_in_core(harness)
-    await harness.say("#core @ben /forget confirm")  # a chooser, anonymised by default
-    await harness.say("#core @ana /forget confirm")  # the teller
+    for who in ("ben", "ana"):  # a chooser, anonymised by default; then the teller
+        await harness.say(f"#core @{who} /forget")
+        await harness.say(f"#core @{who} /forget confirm")
     harness.take()
     async with harness.bot.sessions() as session:
         kept = (await session.exec(select(MscChoice))).all()
