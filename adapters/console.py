@@ -7,7 +7,8 @@ with `@name ` to speak as that member (the default speaker is `you`). Then:
     /dm text        a private message to the bot
     /start circle   open a private chat with the bot and join a circle
     /press a v      press a button the bot offered (shown under its message)
-    anything else   a reply to the newest prompt in the room
+    anything else   an answer to the newest prompt asked in the room (whoever asked it,
+                    in this session or another)
 
 Everything the bot sends is printed as it is sent.
 """
@@ -34,7 +35,6 @@ from bot.core.events import (
     DirectMessage,
     InboundEvent,
     Message,
-    Reply,
     Sender,
     Started,
 )
@@ -53,7 +53,7 @@ SPEC = PlatformSpec(
     text_format="plain",
     limits=Limits(max_chars=100_000),
     room=RoomFormat(key="channel", example="core"),
-    capabilities=Capabilities(trusted_operator=True, local_files=True),
+    capabilities=Capabilities(trusted_operator=True, local_files=True, lines_answer_prompts=True),
 )
 PLATFORM = Platform(SPEC)
 
@@ -117,7 +117,6 @@ class ConsoleAdapter:
         self._run = run_id or uuid.uuid4().hex[:8]
         self._count = 0
         self._sent = 0
-        self._last_prompt: dict[str, str] = {}
         self._sink: EventSink | None = None
 
     def routes(self) -> Sequence[BaseRoute]:
@@ -175,10 +174,8 @@ class ConsoleAdapter:
             if verb == "start":
                 return Started(chat=f"@{name}", payload=args.strip(), **common)
             return Command(chat=self._room, verb=verb or "help", args=args, **common)
-        prompt = self._last_prompt.get(self._room)
-        if prompt is None:
-            return Message(chat=self._room, text=text, message_ref=ref, **common)
-        return Reply(chat=self._room, text=text, message_ref=ref, in_reply_to=prompt, **common)
+        # which prompt it answers is the database's to say, not this session's
+        return Message(chat=self._room, text=text, message_ref=ref, **common)
 
     async def say(self, line: str) -> None:
         """Take one line of input as if typed, and wait until the bot has answered it."""
@@ -220,8 +217,6 @@ class ConsoleAdapter:
             where = f"[#{delivery.chat}, only @{delivery.ephemeral_to} sees this]"
         else:
             where = f"[#{delivery.chat}]"
-        if delivery.kind == "prompt" and not delivery.chat.startswith("@"):
-            self._last_prompt[delivery.chat] = ref
         if not self._show_private and (delivery.ephemeral_to or delivery.chat.startswith("@")):
             return ref
         part = f" ({delivery.part}/{delivery.parts})" if delivery.parts > 1 else ""

@@ -10,7 +10,7 @@ from sqlmodel import col, select
 
 from bot.core import checks
 from bot.core.entries import save_entry
-from bot.core.events import Command, DirectMessage, InboundEvent, Reply, Started
+from bot.core.events import Command, DirectMessage, InboundEvent, Message, Reply, Started
 from bot.core.inbound import answer_here, join_once
 from bot.core.messages import Body, Outgoing, ToPerson
 from bot.core.people import private_address
@@ -107,6 +107,26 @@ async def on_reply(ctx: Context, event: Reply) -> list[Outgoing] | None:
     return await _answer_run(ctx, event, run, event.text)
 
 
+async def on_room_line(ctx: Context, event: Message) -> list[Outgoing] | None:
+    """A plain line in a room, where every line is said to the bot (the console): an answer to
+    the newest prompt asked in the room's circle, as the database knows it, so a prompt asked by
+    another process or before a restart is answered the same. Elsewhere such talk is left alone.
+    """
+    if not ctx.capabilities.lines_answer_prompts or ctx.circle is None:
+        return None
+    query = (
+        select(PromptRun)
+        .where(PromptRun.circle_id == ctx.circle.id, col(PromptRun.private).is_(False))
+        .order_by(col(PromptRun.opened_at).desc(), col(PromptRun.id).desc())
+        .limit(1)
+    )
+    run = (await ctx.session.exec(query)).first()
+    if run is not None:
+        return await _answer_run(ctx, event, run, event.text)
+    body = Body("replies/nothing_asked", {"circle": ctx.circle.name})
+    return [answer_here(event, body, key=f"asked:{event.platform}:{event.dedup_key}")]
+
+
 async def on_direct(ctx: Context, event: DirectMessage) -> list[Outgoing]:
     """A private message answers the newest open prompt sent privately to this person."""
     await _remember_private_chat(ctx, event)
@@ -174,6 +194,7 @@ def register(router: Router) -> None:
 
     router.command("help", on_help, description="show what you can do")
     router.on(Reply, on_reply, group=Group.PROMPT_ANSWERS)
+    router.on(Message, on_room_line, group=Group.CONTRIBUTIONS)
     router.on(DirectMessage, on_direct, group=Group.CONTRIBUTIONS)
     router.on(Started, on_started, group=Group.CONTRIBUTIONS)
 
