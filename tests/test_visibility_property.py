@@ -5,7 +5,9 @@ commands: share (circle, stewards, private), name (named, anonymous), withdraw, 
 stories or on others', and sometimes ask to be forgotten. A small model says what each entry
 should be. Whatever happened, nothing stewards-only, private or withdrawn reaches the circle's
 digest, no anonymous entry carries a name there, no export for a person holds anyone else's
-words, and the stewards' export holds nothing private or withdrawn.
+words, and the stewards' export holds nothing private or withdrawn. Words said in a learning set,
+or sent privately with a verb, reach no digest and no stewards' export, and the digest's
+participation counts only what its list may show.
 
 One bot serves every example (building one per example would take minutes); each example
 speaks on its own day, and its digest covers that day only.
@@ -36,7 +38,14 @@ from bot.storage.models import Entry, Identity
 from tests.harness import SUNDAY, Harness, open_harness
 
 PEOPLE = ("ana", "ben", "cy")
-CIRCLES = ("core", "stewards")
+CIRCLES = ("core", "stewards", "set-a")
+SET_CIRCLE = """
+[[circles]]
+id = "set-a"
+name = "Learning set A"
+kind = "learning_set"
+rooms = [{ platform = "console", channel = "set-a" }]
+"""
 SHARING = ("circle", "stewards", "private")
 
 person = st.sampled_from(PEOPLE)
@@ -48,6 +57,7 @@ operation = st.one_of(
     st.tuples(st.just("name"), person, pick, st.booleans(), st.booleans()),
     st.tuples(st.just("withdraw"), person, pick, st.booleans()),
     st.tuples(st.just("forget"), person),
+    st.tuples(st.just("hold"), person),
 )
 
 
@@ -64,6 +74,8 @@ class Told:
     anonymous: bool
     withdrawn: bool = False
     gone: bool = False
+    held: bool = False
+    """Sent privately with a verb: its author's alone."""
     ids: list[int] = field(default_factory=list)
 
     @property
@@ -71,7 +83,18 @@ class Told:
         return [self.text, self.title] if self.title else [self.text]
 
     def shown_to_circle(self) -> bool:
-        return not self.gone and not self.withdrawn and self.visibility == "circle"
+        if self.gone or self.withdrawn or self.held or self.circle == "set-a":
+            return False
+        return self.visibility == "circle"
+
+    def hidden_from_stewards(self) -> bool:
+        return (
+            self.gone
+            or self.withdrawn
+            or self.held
+            or self.visibility == "private"
+            or self.circle == "set-a"
+        )
 
 
 class World:
@@ -83,6 +106,7 @@ class World:
         self.day = 0
 
     def event(self, who: str, circle: str, **what: Any) -> InboundEvent:
+        """A command (or a button press) in `circle`'s room, or in a private chat for "@"."""
         self.count += 1
         common: dict[str, Any] = {
             "platform": "console",
@@ -95,7 +119,7 @@ class World:
         }
         if "action" in what:
             return ButtonPress(**common, **what)
-        return Command(**common, **what)
+        return Command(**common, **what, private=circle.startswith("@"))
 
     async def send(self, event: InboundEvent) -> None:
         clock = self.harness.clock
@@ -135,8 +159,24 @@ async def run_example(world: World, operations: list[tuple[Any, ...]], reader: s
                 anonymous=kind == "tell",
             )
             told.append(entry)
-            if entry.story:
+            if entry.story and circle != "set-a":  # a set's words are not a story to manage
                 stories.append(entry)
+            continue
+        if kind == "hold":
+            text = f"Aside {world.day}x{number}."
+            await world.send(world.event(who, f"@{who}", verb="learned", args=text))
+            told.append(
+                Told(
+                    text=text,
+                    title="",
+                    circle="",
+                    owner=who,
+                    story=False,
+                    visibility="private",
+                    anonymous=False,
+                    held=True,
+                )
+            )
             continue
         if kind == "forget":
             await world.send(world.event(who, "core", verb="forget", args="confirm"))
@@ -210,6 +250,11 @@ async def check(world: World, told: list[Told], *, reader: str, start: Any, end:
             )
             everything = json.dumps(context, default=str)
             shown = {item["text"]: item for item in _entries_with_text(context, [])}
+            shown_here = [e for e in told if e.circle == circle_id and e.shown_to_circle()]
+            assert context["participation"] == {
+                "entries": len(shown_here),
+                "people": len({e.owner for e in shown_here if e.owner is not None}),
+            }, (shown_here, context["participation"])
             for entry in told:
                 in_circle = entry.circle == circle_id
                 if in_circle and entry.shown_to_circle():
@@ -224,8 +269,7 @@ async def check(world: World, told: list[Told], *, reader: str, start: Any, end:
             rows = await circle_entries(session, circle_id=circle_id, describers=describers)
             exported = json.dumps(rows)
             for entry in told:
-                hidden = entry.gone or entry.withdrawn or entry.visibility == "private"
-                if hidden or entry.circle != circle_id:
+                if entry.hidden_from_stewards() or entry.circle != circle_id:
                     assert entry.text not in exported, (entry, circle_id)
 
         query = select(Identity.person_id).where(Identity.user_id == reader)
@@ -245,7 +289,9 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
     path = tmp_path / "huddlebot.toml"
     # no rituals or digests on a schedule: the examples move the clock by hand
     path.write_text(
-        CONFIG.split("[[circles.rituals]]")[0] + CONFIG.split('cron = "0 16 * * THU"')[1]
+        CONFIG.split("[[circles.rituals]]")[0]
+        + CONFIG.split('cron = "0 16 * * THU"')[1]
+        + SET_CIRCLE
     )
     url = f"sqlite+aiosqlite:///{tmp_path}/property.db"
     async with open_harness(load_config(path), url) as harness:

@@ -6,8 +6,8 @@ hooks registered for its kind (`Router.on_entry`) in the same transaction. `save
 common case on top of it: a person's own contribution, answered with a thank-you.
 
 Whoever calls, an entry made in a learning set's circle is kept in the set
-(`bot.core.visibility`), and an entry nobody else may see yet (held for its author, kept in a
-set) runs no hooks: nothing is raised, announced or widened from words that are not shared.
+(`bot.core.visibility`); hooks see it as `set`, one of the `HELD` visibilities that a hook must
+not widen or announce.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from bot.core.inbound import answer_here, circle_or_default, join_once
 from bot.core.messages import Body, Outgoing
 from bot.core.people import circles_of
 from bot.core.router import Context, Saved
-from bot.core.visibility import HELD, KEPT_IN_SET, stored_visibility
+from bot.core.visibility import KEPT_IN_SET, stored_visibility
 from bot.storage.models import Entry, PromptRun
 from bot.storage.sql import insert_row
 
@@ -79,8 +79,7 @@ async def store_entry(ctx: Context, event: InboundEvent, new: NewEntry) -> Store
     )
     messages: list[Outgoing] = []
     answered = False
-    hooks = () if visibility in HELD else ctx.entry_hooks.get(new.kind, ())
-    for hook, replaces_answer in hooks:
+    for hook, replaces_answer in ctx.entry_hooks.get(new.kind, ()):
         messages.extend(await hook(ctx, event, saved))
         answered = answered or replaces_answer
     return Stored(saved, tuple(messages), answered)

@@ -34,14 +34,16 @@ class Saved:
     person_id: int
     """Whose words these are: the sender, or the author of words someone else saved."""
     visibility: str
-    """As stored; "private" is an entry held for its author, who has not chosen yet."""
+    """As stored; one of `bot.core.visibility.HELD` ("private": held for its author, who has not
+    chosen yet; "set": said in a learning set) is an entry nobody else may see."""
 
 
 EntryHook = Callable[["Context", Any, Saved], Awaitable[list[Outgoing]]]
 """Runs in the same transaction right after an entry of its kind is stored, however it was made
 (`bot.core.entries.store_entry`); returns messages to send in addition to (or, for
 `replace_answer`, instead of) the usual thank-you. An entry stored "private" is held for its
-author (words someone else saved for them): a hook must not widen it or announce it."""
+author (words someone else saved for them) or kept in a learning set ("set"): for any of
+`bot.core.visibility.HELD`, a hook must not widen it or announce it."""
 
 
 @dataclass(frozen=True, slots=True)

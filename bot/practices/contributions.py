@@ -16,6 +16,7 @@ from bot.core.messages import Body, Outgoing, ToPerson
 from bot.core.people import private_address
 from bot.core.router import Context, Group, Router
 from bot.errors import InputError
+from bot.practices import held
 from bot.storage.models import Identity, OutboxMessage, PromptRun
 
 VERB_KINDS = {
@@ -56,10 +57,18 @@ def checked_text(ctx: Context, text: str, *, verb: str) -> str:
     return text
 
 
+async def contribute(ctx: Context, event: InboundEvent, *, kind: str, text: str) -> list[Outgoing]:
+    """A contribution made with a verb: shared with the room's circle, or, sent privately, kept
+    for its author until they choose where it goes (`bot.practices.held`)."""
+    if kind in held.HOLDS and held.said_privately(event):
+        return await held.hold(ctx, event, kind=kind, text=text)
+    return await save_entry(ctx, event, kind=kind, text=text)
+
+
 async def on_verb(ctx: Context, event: Command) -> list[Outgoing]:
     verb = event.verb.lower()
     text = checked_text(ctx, event.args, verb=verb)
-    return await save_entry(ctx, event, kind=VERB_KINDS[verb], text=text)
+    return await contribute(ctx, event, kind=VERB_KINDS[verb], text=text)
 
 
 async def _run_for_reply(ctx: Context, event: Reply) -> PromptRun | None:
@@ -146,7 +155,7 @@ async def on_direct(ctx: Context, event: DirectMessage) -> list[Outgoing]:
     first, _, rest = event.text.strip().partition(" ")
     if first.lower() in VERB_KINDS:
         text = checked_text(ctx, rest, verb=first.lower())
-        return await save_entry(ctx, event, kind=VERB_KINDS[first.lower()], text=text)
+        return await contribute(ctx, event, kind=VERB_KINDS[first.lower()], text=text)
     body = Body("replies/nothing_open", {"verbs": list(VERB_KINDS)})
     return [answer_here(event, body, key=f"open:{event.platform}:{event.dedup_key}")]
 
@@ -193,6 +202,7 @@ def register(router: Router) -> None:
         return [answer_here(event, body, key=f"help:{event.platform}:{event.dedup_key}")]
 
     router.command("help", on_help, description="show what you can do")
+    held.register(router)
     router.on(Reply, on_reply, group=Group.PROMPT_ANSWERS)
     router.on(Message, on_room_line, group=Group.CONTRIBUTIONS)
     router.on(DirectMessage, on_direct, group=Group.CONTRIBUTIONS)
