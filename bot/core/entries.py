@@ -80,8 +80,10 @@ async def store_entry(ctx: Context, event: InboundEvent, new: NewEntry) -> Store
     messages: list[Outgoing] = []
     answered = False
     for hook, replaces_answer in ctx.entry_hooks.get(new.kind, ()):
-        messages.extend(await hook(ctx, event, saved))
-        answered = answered or replaces_answer
+        said = await hook(ctx, event, saved)
+        messages.extend(said)
+        # a hook that lets an entry be (one held, or kept in a set) leaves the usual answer
+        answered = answered or (replaces_answer and bool(said))
     return Stored(saved, tuple(messages), answered)
 
 

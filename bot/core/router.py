@@ -41,9 +41,9 @@ class Saved:
 EntryHook = Callable[["Context", Any, Saved], Awaitable[list[Outgoing]]]
 """Runs in the same transaction right after an entry of its kind is stored, however it was made
 (`bot.core.entries.store_entry`); returns messages to send in addition to (or, for
-`replace_answer`, instead of) the usual thank-you. An entry stored "private" is held for its
-author (words someone else saved for them) or kept in a learning set ("set"): for any of
-`bot.core.visibility.HELD`, a hook must not widen it or announce it."""
+`replace_answer`, instead of, when it returns any) the usual thank-you. An entry stored "private"
+is held for its author (words someone else saved for them) or kept in a learning set ("set"):
+for any of `bot.core.visibility.HELD`, a hook must not widen it or announce it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +84,8 @@ class Group(IntEnum):
     - A reply to a prompt the bot asked is an answer to that prompt, wherever it is written.
     - Words said during a running conversation (a learning-set round) stay in it.
     - Anything else is a contribution: a private message answering an open prompt or starting
-      with a verb, a `/start`, someone's words saved for the huddle.
+      with a verb, a `/start`, someone's words saved for the huddle, a plain line at the console
+      answering the prompt open in its room.
     """
 
     PROMPT_ANSWERS = 10
