@@ -48,8 +48,14 @@ $(STAMP): pyproject.toml | venv-check
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
+# `make run` runs in this folder as every huddlebot command does: ./huddlebot.toml (a copy of
+# the example, made the first time) and ./data/, so `huddlebot digest ...` here finds the same.
 run: $(STAMP)
-	HUDDLEBOT_CONFIG=$${HUDDLEBOT_CONFIG:-examples/huddlebot.toml} $(BIN)/huddlebot run
+	@if [ -z "$$HUDDLEBOT_CONFIG" ] && [ ! -e huddlebot.toml ]; then \
+	  cp examples/huddlebot.toml huddlebot.toml; \
+	  echo "make: copied examples/huddlebot.toml to ./huddlebot.toml; edit it to make it yours." >&2; \
+	fi
+	$(BIN)/huddlebot run
 
 demo: $(STAMP)
 	$(BIN)/huddlebot demo
@@ -62,6 +68,12 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 test: $(STAMP) lint typecheck
+	@if [ -n "$$HUDDLEBOT_CHROMIUM" ] || command -v chromium >/dev/null 2>&1; then \
+	  echo "make: Chromium found: the browser tests (tests/web/test_browser.py) run too."; \
+	else \
+	  echo "make: no Chromium found, so the browser tests are skipped" \
+	    "(install Debian's chromium package, or set HUDDLEBOT_CHROMIUM to a Chromium)."; \
+	fi
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import text
-from sqlmodel import select
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from adapters.registry import PLATFORM_SPECS
 from bot.config.environment import Settings
@@ -21,7 +22,8 @@ from bot.core.clock import Clock
 from bot.core.inbound import Core
 from bot.core.lookups import Memo
 from bot.core.outbox import Outbox
-from bot.core.ports import Adapter, KnowsVerbs
+from bot.core.ports import Adapter, KnowsVerbs, MovesRooms
+from bot.core.room_moves import RoomMoves, follow_moves
 from bot.core.router import Router
 from bot.core.runtime import Queue, Runtime
 from bot.delivery.dispatcher import Dispatcher
@@ -43,6 +45,12 @@ from bot.storage.models import Circle, Room
 from bot.storage.sql import insert_ignore
 from bot.text.library import PromptLibrary, library_for
 from bot.web import WebServer, build_web_app
+from bot.web.archive import Archive
+from bot.web.pages import HasWebPages
+from bot.web.rendering import WebTemplates
+from bot.web.verb import PublicAddress, SignInVerb
+from bot.web.view import WebView
+from bot.web.week import week_page
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +73,9 @@ class Bot:
     adapters: dict[str, Adapter] = field(default_factory=dict)
     features: list[Practice] = field(default_factory=list)
     """The practices the bot was built with, in the order of their list."""
+    web: WebView | None = None
+    """The people's web pages under /app, served with the web app."""
+    address: PublicAddress | None = None
 
 
 def check_prompts(config: Config, library: PromptLibrary) -> None:
@@ -90,7 +101,11 @@ def check_prompts(config: Config, library: PromptLibrary) -> None:
 
 
 async def sync_circles(sessions: SessionFactory, config: Config, memo: Memo) -> None:
-    """Make the stored circles and rooms match the configuration; note the inactive rooms."""
+    """Make the stored circles and rooms match the configuration; note the inactive rooms.
+
+    The configuration is the truth: a stored room it no longer lists is retired (`configured`
+    false), so it gets nothing more while its history stays, and the log names what was retired.
+    """
     async with sessions.begin() as session:
         for circle in config.circles:
             row = await session.get(Circle, circle.id)
@@ -104,8 +119,10 @@ async def sync_circles(sessions: SessionFactory, config: Config, memo: Memo) -> 
                 row.name, row.kind, row.timezone = circle.name, circle.kind, circle.timezone
                 session.add(row)
         await session.flush()
+        wanted: set[tuple[str, str, str]] = set()
         for circle in config.circles:
             for room in circle.rooms:
+                wanted.add((room.platform, room.chat, room.topic or ""))
                 values = {
                     "circle_id": circle.id,
                     "platform": room.platform,
@@ -126,6 +143,7 @@ async def sync_circles(sessions: SessionFactory, config: Config, memo: Memo) -> 
                         )
                     ).one()
                     existing.circle_id = circle.id
+                    existing.configured = True
                     if not existing.active:
                         log.warning(
                             "%s room %s is inactive (%s); it comes back when the bot hears "
@@ -135,8 +153,45 @@ async def sync_circles(sessions: SessionFactory, config: Config, memo: Memo) -> 
                             existing.inactive_reason,
                         )
                     session.add(existing)
+        await _retire_rooms(session, config, wanted, memo)
         inactive = await session.exec(select(Room).where(Room.active == False))  # noqa: E712
         memo.inactive_rooms.update((room.platform, room.chat) for room in inactive.all())
+
+
+async def _retire_rooms(
+    session: AsyncSession, config: Config, wanted: set[tuple[str, str, str]], memo: Memo
+) -> None:
+    """Mark the stored rooms the configuration no longer lists; say which were retired now."""
+    circles = {circle.id for circle in config.circles}
+    newly: list[str] = []
+    gone_circles: set[str] = set()
+    for room in (await session.exec(select(Room).order_by(col(Room.id)))).all():
+        address = (room.platform, room.chat, room.topic)
+        if address in wanted:
+            continue
+        memo.retired_rooms.add(address)
+        if room.configured:
+            room.configured = False
+            session.add(room)
+            topic = f" topic {room.topic}" if room.topic else ""
+            newly.append(f"{room.platform} {room.chat}{topic} (circle {room.circle_id})")
+            if room.circle_id not in circles:
+                gone_circles.add(room.circle_id)
+    if newly:
+        log.warning(
+            "%s no longer lists %s%s, so nothing more is sent there; what was said there stays",
+            config.source,
+            "these rooms: " if len(newly) > 1 else "the room ",
+            ", ".join(newly),
+        )
+    if gone_circles:
+        log.warning(
+            "%s no longer lists the circle%s %s; its history stays, and it gets no prompts, "
+            "digests or notices",
+            config.source,
+            "s" if len(gone_circles) > 1 else "",
+            ", ".join(sorted(gone_circles)),
+        )
 
 
 @asynccontextmanager
@@ -150,6 +205,7 @@ async def assembled(
     prompts_root: Path = PROMPTS_ROOT,
     practices: Sequence[PracticeKind] = PRACTICES,
     one_shot: bool = False,
+    create_database: bool = True,
 ) -> AsyncIterator[Bot]:
     """Build a bot whose parts are ready but not yet running (no loops, no network), with
     `practices` (by default every practice in the list).
@@ -157,15 +213,19 @@ async def assembled(
     The bot delivers the whole outbox: on SQLite it holds the database's run lock
     (bot/delivery/run_lock.py) and marks parts a stopped process was sending as in doubt. A
     `one_shot` bot (a command) takes no lock and leaves other processes' parts alone: it
-    delivers only the messages it queued itself.
+    delivers only the messages it queued itself. Without `create_database` (a command that
+    only reads) a SQLite database that is not there yet is refused rather than made.
     """
     library = library_for(config, settings, builtin=prompts_root)
     check_prompts(config, library)
     lock = nullcontext() if one_shot else one_running_bot(settings.sqlite_path)
     async with AsyncExitStack() as stack:
         stack.enter_context(lock)  # before migrating, so a second bot changes nothing
-        sessions = await stack.enter_async_context(open_database(settings.database_url))
+        sessions = await stack.enter_async_context(
+            open_database(settings.database_url, create=create_database)
+        )
         memo = Memo()
+        config = await follow_moves(sessions, config, memo)  # rooms that moved, where they are now
         await sync_circles(sessions, config, memo)
         by_platform = {adapter.platform: adapter for adapter in adapters}
         outbox = Outbox(renderer=library, platforms=by_platform, memo=memo)
@@ -213,9 +273,29 @@ async def assembled(
             practice.register(router)
             huddle.extra_jobs.extend(practice.jobs())
         huddle.contributors = Contributors.of(features)
+        moves = RoomMoves(config=config, runtime=runtime, memo=memo)
+        address = PublicAddress(settings.public_url, host=settings.host, port=settings.port)
+        SignInVerb(address).register(router)
+        pages = [
+            week_page(library, huddle.contributors),
+            Archive(library, huddle.contributors).page(),
+            *(page for f in features if isinstance(f, HasWebPages) for page in f.web_pages()),
+        ]
+        web = WebView(
+            config=config,
+            sessions=sessions,
+            runtime=runtime,
+            clock=clock,
+            templates=WebTemplates.load(config, settings, builtin=prompts_root),
+            pages=pages,
+            handle=core.handle,
+            secure=address.secure,
+        )
         for adapter in adapters:
             if isinstance(adapter, KnowsVerbs):
                 adapter.use_verbs(router.verbs)
+            if isinstance(adapter, MovesRooms):
+                adapter.report_moves(moves.moved)
         await dispatcher.recover()
         yield Bot(
             config=config,
@@ -229,6 +309,8 @@ async def assembled(
             router=router,
             adapters=by_platform,
             features=features,
+            web=web,
+            address=address,
         )
 
 
@@ -257,6 +339,8 @@ async def running(
         server = None
         if serve_http:
             routes = [route for adapter in bot.adapters.values() for route in adapter.routes()]
+            if bot.web is not None:
+                routes.extend(bot.web.routes())
 
             async def health() -> dict[str, object]:
                 async with bot.sessions() as session:
@@ -269,5 +353,7 @@ async def running(
                     app, host=bot.settings.host, port=bot.settings.port, background=background
                 )
             )
+            if bot.address is not None:
+                bot.address.port = server.port
         await bot.huddle.start()
         yield server

@@ -5,9 +5,16 @@ commands: share (circle, stewards, private), name (named, anonymous), withdraw, 
 stories or on others', and sometimes ask to be forgotten. A small model says what each entry
 should be. Whatever happened, nothing stewards-only, private or withdrawn reaches the circle's
 digest, no anonymous entry carries a name there, no export for a person holds anyone else's
-words, and the stewards' export holds nothing private or withdrawn. Words said in a learning set,
-or sent privately with a verb, reach no digest and no stewards' export, and the digest's
-participation counts only what its list may show.
+words, the stewards' export holds nothing private or withdrawn, and no web page the reader can
+open shows words beyond what the teller chose (their own stories are theirs to see). Words said
+in a learning set, or sent privately with a verb, reach no digest and no stewards' export, and a
+digest's participation counts only what its list may show.
+
+Most Significant Change rounds run among them too: stewards start and close rounds, people choose
+stories with reasons, panels select and pass up. Every message the bot prints is checked against
+the model at that moment: a story reaches a room or a person only as far as its teller shares it
+now, a reason given with a private choice reaches no one but its chooser until the round's reveal
+(and then only the round's own room), and a teller's own data names no one who chose.
 
 One bot serves every example (building one per example would take minutes); each example
 speaks on its own day, and its digest covers that day only.
@@ -15,8 +22,10 @@ speaks on its own day, and its digest covers that day only.
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -26,39 +35,50 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.cli.export import circle_entries
 from bot.config.partnership import load_config
 from bot.core.events import ButtonPress, Command, InboundEvent, Sender
 from bot.digests.huddle_digest import digest_context
 from bot.practices.data_rights.holdings import person_data
+from bot.practices.msc.models import MscRound
 from bot.practices.protocols import DescribesEntries
 from bot.storage.models import Entry, Identity
+from bot.web.signin import viewer_for
 from tests.harness import SUNDAY, Harness, open_harness
 
 PEOPLE = ("ana", "ben", "cy")
-CIRCLES = ("core", "stewards", "set-a")
-SET_CIRCLE = """
+CIRCLES = ("core", "stewards")
+SET = "set_a"
+SPOKEN_IN = (*CIRCLES, SET)
+"""Where people tell and learn: the circles, and a learning set whose words stay in it."""
+SET_CIRCLE = f"""
 [[circles]]
-id = "set-a"
+id = "{SET}"
 name = "Learning set A"
 kind = "learning_set"
-rooms = [{ platform = "console", channel = "set-a" }]
+rooms = [{{ platform = "console", channel = "{SET}" }}]
 """
 SHARING = ("circle", "stewards", "private")
 
 person = st.sampled_from(PEOPLE)
 pick = st.integers(min_value=0, max_value=7)
 operation = st.one_of(
-    st.tuples(st.just("tell"), person, st.sampled_from(CIRCLES), st.booleans()),
-    st.tuples(st.just("learn"), person, st.sampled_from(CIRCLES), st.booleans()),
+    st.tuples(st.just("tell"), person, st.sampled_from(SPOKEN_IN), st.booleans()),
+    st.tuples(st.just("learn"), person, st.sampled_from(SPOKEN_IN), st.booleans()),
+    st.tuples(st.just("hold"), person),
     st.tuples(st.just("share"), person, pick, st.sampled_from(SHARING), st.booleans()),
     st.tuples(st.just("name"), person, pick, st.booleans(), st.booleans()),
     st.tuples(st.just("withdraw"), person, pick, st.booleans()),
     st.tuples(st.just("forget"), person),
-    st.tuples(st.just("hold"), person),
+    st.tuples(st.just("round"), person, st.sampled_from(CIRCLES)),
+    st.tuples(st.just("choose"), person, st.sampled_from(CIRCLES), pick, st.booleans()),
+    st.tuples(st.just("close"), person, st.sampled_from(CIRCLES)),
+    st.tuples(st.just("select"), person, st.sampled_from(CIRCLES), pick),
+    st.tuples(st.just("passup"), person),
 )
+HEADER = re.compile(r"^\[(#\w+|@\w+, privately|#\w+, only @\w+ sees this)\] huddlebot:$", re.M)
 
 
 @dataclass
@@ -83,18 +103,30 @@ class Told:
         return [self.text, self.title] if self.title else [self.text]
 
     def shown_to_circle(self) -> bool:
-        if self.gone or self.withdrawn or self.held or self.circle == "set-a":
+        if self.gone or self.withdrawn or self.held or self.circle == SET:
             return False
         return self.visibility == "circle"
 
     def hidden_from_stewards(self) -> bool:
-        return (
-            self.gone
-            or self.withdrawn
-            or self.held
-            or self.visibility == "private"
-            or self.circle == "set-a"
-        )
+        hidden = self.gone or self.withdrawn or self.held or self.visibility == "private"
+        return hidden or self.circle == SET
+
+    def readable_in(self, circle: str) -> bool:
+        """Whether `circle`'s room may read it now (the stewards read what is shared with them)."""
+        if self.gone or self.withdrawn or not self.story:
+            return not self.gone and not self.withdrawn and self.circle == circle
+        if circle == "stewards":
+            return self.visibility in ("circle", "stewards")
+        return self.circle == circle and self.visibility == "circle"
+
+
+@dataclass
+class Reason:
+    """A reason given with a private choice: whose, in which circle's round, and when told."""
+
+    text: str
+    who: str
+    circle: str
 
 
 class World:
@@ -104,9 +136,14 @@ class World:
         self.harness = harness
         self.count = 0
         self.day = 0
+        self.told: list[Told] = []
+        """Every entry of every example: rounds may read stories of earlier days."""
+        self.members: dict[str, set[str]] = {c: set() for c in SPOKEN_IN}
+        self.reasons: list[Reason] = []
+        self.checked = 0
+        """How many messages were checked, so a test can tell the checks ran."""
 
     def event(self, who: str, circle: str, **what: Any) -> InboundEvent:
-        """A command (or a button press) in `circle`'s room, or in a private chat for "@"."""
         self.count += 1
         common: dict[str, Any] = {
             "platform": "console",
@@ -125,6 +162,43 @@ class World:
         clock = self.harness.clock
         clock.set(clock.now() + timedelta(seconds=1))
         await self.harness.bot.core.handle(event)
+        await self.harness.bot.dispatcher.drain()
+        if event.chat in self.members:  # not a private chat
+            self.members[event.chat].add(event.sender.user_id)
+
+    def may_read(self, audience: str, entry: Told) -> bool:
+        """Whether a message to `audience` (a room, or a person) may carry `entry`'s words."""
+        if audience.startswith("#"):
+            return entry.readable_in(audience[1:])
+        if entry.owner == audience:
+            return True
+        return any(
+            audience in self.members[circle] and entry.readable_in(circle) for circle in SPOKEN_IN
+        )
+
+    def check_messages(self) -> None:
+        """Each message printed since the last check, against the model as it is now."""
+        printed = self.harness.take()
+        heads = list(HEADER.finditer(printed))
+        self.checked += len(heads)
+        for n, head in enumerate(heads):
+            end = heads[n + 1].start() if n + 1 < len(heads) else len(printed)
+            body = printed[head.end() : end]
+            where = head.group(1)
+            audience = where.split(",")[0] if "privately" in where else where
+            if "only @" in where:
+                audience = where.split("only @")[1].split(" ")[0]
+            audience = audience.lstrip("@")
+            for entry in self.told:
+                for words in entry.words:
+                    if words in body:
+                        assert self.may_read(audience, entry), (where, entry, body)
+            for reason in self.reasons:
+                if reason.text not in body or audience == reason.who:
+                    continue
+                # someone else's private reason: only in the reveal, to its own round's room
+                assert audience == f"#{reason.circle}", (where, reason, body)
+                assert "found most significant" in body, (where, reason, body)
 
     async def story_id(self, told: Told) -> int:
         async with self.harness.bot.sessions() as session:
@@ -159,33 +233,46 @@ async def run_example(world: World, operations: list[tuple[Any, ...]], reader: s
                 anonymous=kind == "tell",
             )
             told.append(entry)
-            if entry.story and circle != "set-a":  # a set's words are not a story to manage
+            world.told.append(entry)
+            if entry.story and circle != SET:  # a set's words are not a story to manage
                 stories.append(entry)
+            world.check_messages()
             continue
         if kind == "hold":
             text = f"Aside {world.day}x{number}."
+            if not any(who in members for members in world.members.values()):
+                world.members["core"].add(who)  # kept for them in the first circle there is
             await world.send(world.event(who, f"@{who}", verb="learned", args=text))
-            told.append(
-                Told(
-                    text=text,
-                    title="",
-                    circle="",
-                    owner=who,
-                    story=False,
-                    visibility="private",
-                    anonymous=False,
-                    held=True,
-                )
+            aside = Told(
+                text=text,
+                title="",
+                circle="",
+                owner=who,
+                story=False,
+                visibility="private",
+                anonymous=False,
+                held=True,
             )
+            told.append(aside)
+            world.told.append(aside)
+            world.check_messages()
             continue
         if kind == "forget":
             await world.send(world.event(who, "core", verb="forget", args="confirm"))
-            for entry in told:
+            for members in world.members.values():
+                members.discard(who)
+            world.members["core"].add(who)  # speaking again makes them a new member
+            for entry in world.told:
                 if entry.owner == who:
                     entry.owner = None
                     entry.anonymous = True
                     if entry.story and (entry.withdrawn or entry.visibility == "private"):
                         entry.gone = True
+            world.check_messages()
+            continue
+        if kind in ("round", "choose", "close", "select", "passup"):
+            await msc_operation(world, op, number)
+            world.check_messages()
             continue
         if not stories:
             continue
@@ -219,7 +306,36 @@ async def run_example(world: World, operations: list[tuple[Any, ...]], reader: s
             if mine:
                 story.withdrawn = True
         await world.send(event)
+        world.check_messages()
     await check(world, told, reader=reader, start=start, end=start + timedelta(days=1))
+
+
+async def msc_operation(world: World, op: tuple[Any, ...], number: int) -> None:
+    """A round's step: started, a choice with a reason, closed, selected or passed up."""
+    kind, who = op[0], op[1]
+    if kind == "round":
+        await world.send(world.event(who, op[2], verb="msc", args="start"))
+    elif kind == "choose":
+        circle, story, by_button = op[2], op[3] % 3 + 1, op[4]
+        reason = f"Why {world.day}x{number}."
+        if by_button:
+            async with world.harness.bot.sessions() as session:
+                query = select(MscRound.id).where(MscRound.circle_id == circle)
+                round_id = (await session.exec(query.order_by(col(MscRound.id).desc()))).first()
+            value = f"{round_id or 0}:{story}"
+            await world.send(world.event(who, circle, action="msc", value=value))
+            await world.send(world.event(who, circle, verb="msc", args=f"because {reason}"))
+        else:
+            args = f"choose {story} because {reason}"
+            await world.send(world.event(who, circle, verb="msc", args=args))
+        world.reasons.append(Reason(reason, who, circle))
+    elif kind == "close":
+        await world.send(world.event(who, op[2], verb="msc", args="close"))
+    elif kind == "select":
+        args = f"select {op[3] % 3 + 1} because Agreed {world.day}x{number}."
+        await world.send(world.event(who, op[2], verb="msc", args=args))
+    else:
+        await world.send(world.event(who, "core", verb="msc", args="pass-up"))
 
 
 def _entries_with_text(value: Any, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -238,7 +354,7 @@ def _entries_with_text(value: Any, found: list[dict[str, Any]]) -> list[dict[str
 async def check(world: World, told: list[Told], *, reader: str, start: Any, end: Any) -> None:
     bot = world.harness.bot
     async with bot.sessions() as session:
-        for circle_id in CIRCLES:
+        for circle_id in SPOKEN_IN:
             circle = bot.config.circle(circle_id)
             context = await digest_context(
                 session,
@@ -275,11 +391,48 @@ async def check(world: World, told: list[Told], *, reader: str, start: Any, end:
         query = select(Identity.person_id).where(Identity.user_id == reader)
         person_id = (await session.exec(query)).first()
         if person_id is not None:  # one person's own export per example: all of them over the run
-            theirs = json.dumps(await person_data(session, person_id, now=end))
+            data = await person_data(session, person_id, now=end)
+            theirs = json.dumps(data)
             for entry in told:
                 if entry.owner != reader:
                     for words in entry.words:
                         assert words not in theirs, (entry, reader)
+            for table in ("msc_choices", "msc_selections", "msc_candidates"):
+                for row in data["tables"].get(table, []):
+                    assert row.get("person_id") in (None, person_id), (table, row, reader)
+            await check_pages(world, told, session=session, person_id=person_id, reader=reader)
+
+
+def may_read(entry: Told, reader: str, circles: tuple[str, ...], steward: bool) -> bool:
+    """Whether the model lets `reader` see `entry`'s words on any page."""
+    if entry.gone:
+        return False
+    if entry.owner == reader:
+        return True
+    if entry.withdrawn or entry.visibility == "private" or entry.held:
+        return False
+    if entry.circle == SET:  # a set's words are for the set alone
+        return entry.circle in circles
+    if entry.visibility == "circle" and entry.circle in circles:
+        return True
+    return steward and entry.visibility in ("circle", "stewards")
+
+
+async def check_pages(
+    world: World, told: list[Told], *, session: Any, person_id: int, reader: str
+) -> None:
+    """Every page the reader can open, as the browser would be sent it."""
+    bot = world.harness.bot
+    assert bot.web is not None
+    viewer = await viewer_for(session, person_id, config=bot.config)
+    if viewer is None:  # forgotten: no page at all
+        return
+    pages = [await bot.web.html_of(session, viewer, page.slug) for page in bot.web.pages]
+    shown = "".join(pages)
+    for entry in told:
+        if not may_read(entry, reader, viewer.circles, viewer.steward):
+            for words in entry.words:
+                assert html.escape(words) not in shown, (entry, reader, viewer)
 
 
 @pytest.fixture
@@ -309,3 +462,19 @@ async def test_nothing_reaches_anyone_beyond_the_tellers_choice(
     world: World, operations: list[tuple[Any, ...]], reader: str
 ) -> None:
     await run_example(world, operations, reader)
+
+
+async def test_a_round_among_the_examples_is_checked(world: World) -> None:
+    """One fixed example: a round read, chosen from in private, closed and selected."""
+    operations: list[tuple[Any, ...]] = [
+        ("tell", "ana", "core", True),
+        ("share", "ana", 0, "circle", False),
+        ("round", "ben", "core"),
+        ("choose", "ben", "core", 0, True),
+        ("choose", "cy", "core", 0, False),
+        ("withdraw", "ana", 0, False),
+        ("close", "cy", "core"),
+        ("select", "cy", "core", 0),
+    ]
+    await run_example(world, operations, "ana")
+    assert world.checked >= 6 and len(world.reasons) == 2

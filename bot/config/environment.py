@@ -30,7 +30,9 @@ _POSTGRES_PREFIXES = (
     "postgresql+psycopg2://",
 )
 _ASYNC_POSTGRES = "postgresql+asyncpg://"
-_ASYNC_SQLITE = "sqlite+aiosqlite://"
+_SQLITE = "sqlite://"
+"""SQLite is opened by huddlebot's own driver (bot/storage/sqlite_dialect.py), whatever driver a
+URL names, so the URL says only "sqlite"; older ones (`sqlite+aiosqlite://`) keep working."""
 _DATABASE_FIX = (
     "use postgresql://user@host:5432/dbname for PostgreSQL or sqlite:///path/to/huddlebot.db "
     "for SQLite, or unset DATABASE_URL to use a SQLite file in the data directory"
@@ -82,10 +84,15 @@ class Settings:
     database_url: str
     data_dir: Path
     port: int = 8080
+    port_given: bool = False
+    """Whether HUDDLEBOT_PORT was set: then the web app always starts (see `huddlebot run`)."""
     host: str = "127.0.0.1"
     platforms: PlatformValues = field(default_factory=PlatformValues)
     prompts_dir: Path | None = None
     """HUDDLEBOT_PROMPTS: the partnership's own prompt folder, laid over the built-in library."""
+    public_url: str | None = None
+    """HUDDLEBOT_PUBLIC_URL: where people reach the web app (https://huddle.example.org), for
+    the sign-in links the bot sends; None: the local address the web app listens on."""
 
     @classmethod
     def from_env(
@@ -110,11 +117,13 @@ class Settings:
             else _sqlite_url(data_dir / "huddlebot.db"),
             data_dir=data_dir,
             port=_port(get("HUDDLEBOT_PORT")),
+            port_given=get("HUDDLEBOT_PORT") is not None,
             host=get("HUDDLEBOT_HOST") or "127.0.0.1",
             platforms=PlatformValues.read(
                 env, (setting for spec in platforms for setting in spec.settings)
             ),
             prompts_dir=_folder(get("HUDDLEBOT_PROMPTS"), "HUDDLEBOT_PROMPTS", cwd=cwd),
+            public_url=_public_url(get("HUDDLEBOT_PUBLIC_URL")),
         )
 
     @property
@@ -151,7 +160,7 @@ def _masked_url(url: str) -> str:
 
 
 def _sqlite_url(path: Path) -> str:
-    return f"{_ASYNC_SQLITE}/{path.as_posix()}"
+    return f"{_SQLITE}/{path.as_posix()}"
 
 
 def _database_url(url: str) -> str:
@@ -159,9 +168,9 @@ def _database_url(url: str) -> str:
     for prefix in _POSTGRES_PREFIXES:
         if url.startswith(prefix):
             normalised = _ASYNC_POSTGRES + url.removeprefix(prefix)
-    if url.startswith("sqlite://"):
-        normalised = _ASYNC_SQLITE + url.removeprefix("sqlite://")
-    if not normalised.startswith((_ASYNC_POSTGRES, _ASYNC_SQLITE)):
+    if url.startswith("sqlite+") and "://" in url:
+        normalised = _SQLITE + url.split("://", 1)[1]
+    if not normalised.startswith((_ASYNC_POSTGRES, _SQLITE)):
         scheme = url.split("://", 1)[0]
         raise ConfigError(
             f"huddlebot cannot use a '{scheme}' database"
@@ -198,6 +207,21 @@ def _port(value: str | None) -> int:
             fix="use a whole number from 1 to 65535, such as 8080, or unset it",
         )
     return port
+
+
+def _public_url(value: str | None) -> str | None:
+    if value is None:
+        return None
+    scheme, _, rest = value.partition("://")
+    if scheme not in ("http", "https") or not rest.strip("/") or any(c in value for c in "?# "):
+        raise ConfigError(
+            f"'{value}' is not a web address people can open",
+            source=SOURCE,
+            key="HUDDLEBOT_PUBLIC_URL",
+            fix="use the address people type to reach the bot, such as "
+            "https://huddle.example.org, or unset it",
+        )
+    return value.rstrip("/")
 
 
 def _folder(value: str | None, name: str, *, cwd: Path) -> Path | None:

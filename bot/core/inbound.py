@@ -19,6 +19,7 @@ from bot.core.lookups import Memo
 from bot.core.messages import Body, Outgoing, ToRoom
 from bot.core.people import circles_of, join, resolve
 from bot.core.ports import UNKNOWN_CAPABILITIES, Capabilities, PlatformSpec
+from bot.core.room_moves import circle_for_room
 from bot.core.router import Context, Router
 from bot.core.runtime import Runtime
 from bot.delivery.unreachable import heard_from
@@ -31,14 +32,16 @@ log = logging.getLogger(__name__)
 
 
 def answer_here(event: InboundEvent, body: Body, *, key: str, private: bool = True) -> Outgoing:
-    """A message back to where `event` happened, shown only to its sender where possible."""
+    """A message back to where `event` happened, shown only to its sender where possible (in a
+    private chat with the bot it is theirs already, so it is an ordinary message there)."""
     thread = getattr(event, "thread_ref", None)
     in_reply_to = getattr(event, "in_reply_to", None)
+    in_private = isinstance(event, Command) and event.private
     return Outgoing(
         to=ToRoom(event.platform, event.chat, event.topic, thread or in_reply_to),
         body=body,
         key=key,
-        ephemeral_to=event.sender.user_id if private else None,
+        ephemeral_to=event.sender.user_id if private and not in_private else None,
     )
 
 
@@ -78,6 +81,27 @@ class Core:
                 event.platform,
                 event.dedup_key,
             )
+            await self._apologise(event)
+
+    async def _apologise(self, event: InboundEvent) -> None:
+        """After a failure of huddlebot's own, tell the person once that nothing was done.
+
+        The event is recorded as seen with the apology, so a redelivery does not fail again; if
+        even that cannot be stored, the failure is logged and the platform's redelivery decides.
+        """
+        now = self._clock.now()
+        try:
+            async with self._runtime.transaction(now=now) as tx:
+                seen = await insert_ignore(
+                    tx.session,
+                    SeenEvent,
+                    {"platform": event.platform, "dedup_key": event.dedup_key, "seen_at": now},
+                )
+                if seen is not None:
+                    key = f"answer:{event.platform}:{event.dedup_key}"
+                    tx.send([answer_here(event, Body("replies/went_wrong"), key=key)])
+        except Exception:
+            log.exception("could not tell the sender of %s that it failed", event.dedup_key)
 
     async def _handle(self, event: InboundEvent) -> None:
         now = self._clock.now()
@@ -95,7 +119,9 @@ class Core:
             if who is None:
                 who = await resolve(session, event.sender, now=now)
                 tx.after_commit(partial(self._memo.people.put, event.sender, who))
-            circle = self._config.circle_for_room(event.platform, event.chat, event.topic)
+            circle = circle_for_room(
+                self._config, self._memo, event.platform, event.chat, event.topic
+            )
             ctx = Context(
                 tx=tx,
                 session=session,
@@ -137,8 +163,8 @@ class Core:
         if isinstance(event, ButtonPress):
             handler = self._router.buttons.get(event.action)
             if handler is None:
-                log.warning("a button with unknown action %r was pressed; ignored", event.action)
-                return []
+                log.warning("a button with unknown action %r was pressed; answered", event.action)
+                raise InputError("replies/button_gone")
             return await handler(ctx, event)
         for offer in self._router.chain(type(event)):
             claimed = await offer(ctx, event)
@@ -156,8 +182,8 @@ class Core:
 
 async def is_steward(ctx: Context, event: InboundEvent) -> bool:
     """Stewards are the people seen in a stewards' circle; so is whoever speaks on a platform whose
-    operator is trusted (the console: the person running the bot)."""
-    if ctx.capabilities.trusted_operator:
+    operator is trusted (the console: the person running the bot), unless tried as a member."""
+    if ctx.capabilities.trusted_operator and not event.sender.as_member:
         return True
     stewards = {c.id for c in ctx.config.stewards_circles()}
     return bool(stewards.intersection(await circles_of(ctx.session, ctx.who.person_id)))

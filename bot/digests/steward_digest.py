@@ -52,6 +52,11 @@ TEMPLATE = "steward_digest"
 THEMED_KINDS = ("learning", "reflection", "blocker")
 
 
+def open_circles(config: Config) -> list[CircleConfig]:
+    """The circles whose shared content the stewards may see: all but the learning sets."""
+    return [c for c in config.circles if c.kind != "learning_set"]
+
+
 def _names(config: Config) -> dict[str, str]:
     return {c.id: c.name for c in config.circles}
 
@@ -214,9 +219,9 @@ async def steward_context(
 ) -> dict[str, Any]:
     """Everything the steward digest shows for (start, end]; no learning set's words."""
     names = _names(config)
-    open_circles = [c for c in config.circles if c.kind != "learning_set"]
+    seen = open_circles(config)
     sets = [c for c in config.circles if c.kind == "learning_set"]
-    open_ids = [c.id for c in open_circles]
+    open_ids = [c.id for c in seen]
     each = THEME_INPUT // len(THEMED_KINDS)
     rows, totals = await shared_sample(
         session,
@@ -230,7 +235,7 @@ async def steward_context(
     hidden = {c.id for c in sets}
     added = await steward_parts(contributors, session, start=start, end=end)
     latest = await last_entry_by_circle(session, open_ids)
-    partnership_circles = [c for c in open_circles if c.kind == "partnership"]
+    partnership_circles = [c for c in seen if c.kind == "partnership"]
     questions = [
         {"text": r.text, "author": r.author, "circle": names.get(r.circle_id, r.circle_id)}
         for r in rows
@@ -263,8 +268,18 @@ async def steward_context(
         ),
         "participation": counts,
         "pulses": _pulses(added.pulses or (), hidden=hidden),
+        "selections": plain(added.selections or ()),
     }
-    shown = ("themes", "waiting", "closed", "overdue", "quiet_circles", "stories", "questions")
+    shown = (
+        "themes",
+        "waiting",
+        "closed",
+        "overdue",
+        "quiet_circles",
+        "stories",
+        "questions",
+        "selections",
+    )
     context["quiet"] = not any(context[k] for k in (*shown, "learning_sets"))
     return context
 

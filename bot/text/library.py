@@ -41,7 +41,7 @@ from bot.text.layers import (
 
 logger = logging.getLogger(__name__)
 
-FILTERS = ("bold", "italic", "heading", "quote", "bullet", "code")
+FILTERS = ("bold", "italic", "heading", "quote", "bullet", "code", "command")
 
 
 class _EscapeTemplateText(Extension):

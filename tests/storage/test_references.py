@@ -117,6 +117,8 @@ def test_erasure_reads_words_and_identities_from_the_declarations() -> None:
     assert {name for name, column in people.items() if identifies(column)} == {
         "identities.person_id",
         "memberships.person_id",
+        "web_links.person_id",
+        "web_sessions.person_id",
     }
     assert {name: words_of(c) for name, c in people.items() if words_of(c)} == {
         "learning_rounds.presenter_id": ("action",)

@@ -33,12 +33,14 @@ from bot.practices.blockers.records import (
     overdue_blockers,
     rows_where,
 )
+from bot.practices.blockers.web import blocker_pages
 from bot.practices.contributions import checked_text
 from bot.practices.services import Services
 from bot.rituals.scheduler import JobSpec
 from bot.rituals.timing import cron
 from bot.storage.models import Entry
 from bot.storage.sql import insert_row
+from bot.web.pages import Page
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +71,10 @@ class Blockers(BlockersInDigests):
             services.config, "blocker_flag_days", default=14, minimum=1
         )
         """Blockers open longer than this many days are flagged to the stewards."""
+
+    def web_pages(self) -> tuple[Page, ...]:
+        """Its page of the web view."""
+        return blocker_pages()
 
     def register(self, router: Router) -> None:
         router.command(

@@ -36,6 +36,7 @@ from bot.errors import InputError
 from bot.practices.data_rights.cli import add_forget_parser, forget_command
 from bot.practices.data_rights.erasure import Archive, ErasureLog, erase_person, replay_erasures
 from bot.practices.data_rights.holdings import as_csv, as_json, person_data, summary
+from bot.practices.data_rights.web import data_pages
 from bot.practices.protocols import CliCommand
 from bot.practices.services import Services
 from bot.rituals.scheduler import JobSpec
@@ -44,6 +45,7 @@ from bot.storage.retention import (
     forget_settled_texts,
     purge_expired,
 )
+from bot.web.pages import Page
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +77,10 @@ class DataRights:
     def use_digests(self, contributors: Contributors) -> None:
         """Archived digests are rendered again with the parts these practices add."""
         self.archive = Archive(self._config, self._services.library, contributors)
+
+    def web_pages(self) -> tuple[Page, ...]:
+        """Its page of the web view."""
+        return data_pages()
 
     def register(self, router: Router) -> None:
         router.command(

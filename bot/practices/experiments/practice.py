@@ -26,10 +26,12 @@ from bot.practices.experiments.ledger import (
     lead_ids,
 )
 from bot.practices.experiments.models import Experiment
+from bot.practices.experiments.web import experiment_pages
 from bot.practices.protocols import CliCommand
 from bot.practices.services import Services
 from bot.rituals.scheduler import JobSpec
 from bot.rituals.timing import cron
+from bot.web.pages import Page
 
 __all__ = [
     "Experiments",
@@ -51,6 +53,10 @@ class Experiments(ExperimentCommands, ExperimentsInDigests):
     def __init__(self, services: Services) -> None:
         super().__init__(services)
         self._runtime = services.runtime
+
+    def web_pages(self) -> tuple[Page, ...]:
+        """Its page of the web view."""
+        return experiment_pages()
 
     def jobs(self) -> list[JobSpec]:
         trigger = cron("0 9 * * *", self._config.partnership.timezone)

@@ -42,10 +42,12 @@ from bot.practices.maturity.dimensions import (
     spread,
 )
 from bot.practices.maturity.models import MaturityRound, MaturityScore
+from bot.practices.maturity.web import maturity_pages
 from bot.practices.services import Services
 from bot.rituals.scheduler import JobFunc, JobSpec
 from bot.rituals.timing import local
 from bot.storage.sql import insert_row
+from bot.web.pages import Page
 
 __all__ = [
     "DIMENSIONS",
@@ -74,6 +76,10 @@ class Maturity:
         self._s = services
         self._days = partnership_number(services.config, "maturity_days", default=7, minimum=1)
         """How long a round stays open for scores."""
+
+    def web_pages(self) -> tuple[Page, ...]:
+        """Its page of the web view."""
+        return maturity_pages()
 
     def register(self, router: Router) -> None:
         router.command(

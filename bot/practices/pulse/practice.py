@@ -29,10 +29,12 @@ from bot.practices.contributions import privately
 from bot.practices.pulse.digest import PulseInDigests
 from bot.practices.pulse.models import PulseAnswer, PulseCheck
 from bot.practices.pulse.trend import ANSWERS, FACTORS, answers_to, tally_of
+from bot.practices.pulse.web import pulse_pages
 from bot.practices.services import Services
 from bot.rituals.scheduler import JobFunc, JobSpec
 from bot.rituals.timing import cron, latest_fire, local
 from bot.storage.sql import insert_ignore
+from bot.web.pages import Page
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +90,10 @@ class Pulse(PulseInDigests):
         self._s = services
         self._schedules = circle_schedules(services.config, SECTION, example="0 12 1 * *")
         """Each circle's `[circles.pulse]`: when the pulse is asked, how long answers gather."""
+
+    def web_pages(self) -> tuple[Page, ...]:
+        """Its page of the web view."""
+        return pulse_pages()
 
     def register(self, router: Router) -> None:
         router.command(

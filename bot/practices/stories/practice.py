@@ -55,8 +55,10 @@ from bot.practices.stories.ownership import (
     own_story,
 )
 from bot.practices.stories.reading import dimension_labels, story_details
+from bot.practices.stories.web import story_pages
 from bot.rituals.scheduler import JobSpec
 from bot.storage.models import Consent, Entry
+from bot.web.pages import Page
 
 
 class Stories(StoriesInDigests):
@@ -72,6 +74,10 @@ class Stories(StoriesInDigests):
 
     def __init__(self, services: Services) -> None:
         self._config = services.config
+
+    def web_pages(self) -> tuple[Page, ...]:
+        """Its page of the web view."""
+        return story_pages()
 
     def register(self, router: Router) -> None:
         router.command(

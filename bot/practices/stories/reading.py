@@ -52,16 +52,35 @@ def _stories_query(start: datetime, end: datetime, audience: Audience) -> Any:
     )
 
 
+def _newest(query: Any, newest: int | None) -> Any:
+    """Only the `newest` stories (still oldest first), when a reader shows no more."""
+    if newest is None:
+        return query
+    latest = query.order_by(None).order_by(col(Entry.created_at).desc(), col(Entry.id).desc())
+    return latest.limit(newest)
+
+
+def _in_order(rows: Any, newest: int | None) -> list[Any]:
+    found = list(rows)
+    return found[::-1] if newest is not None else found
+
+
 async def stories_for_circle(
-    session: AsyncSession, *, circle_id: str, start: datetime, end: datetime
+    session: AsyncSession,
+    *,
+    circle_id: str,
+    start: datetime,
+    end: datetime,
+    newest: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Stories their tellers shared with `circle_id`, told in [start, end).
+    """Stories their tellers shared with `circle_id`, told in [start, end) (only the `newest`
+    of them when given).
 
     Each: id, circle_id, text, title ("" for none), author (None unless named), at (UTC),
     dimensions (labels), direction (label or ""), visibility.
     """
     query = _stories_query(start, end, "circle").where(Entry.circle_id == circle_id)
-    rows = (await session.exec(query)).all()
+    rows = _in_order((await session.exec(_newest(query, newest))).all(), newest)
     return [
         _story_row(entry, person, detail)
         for entry, person, detail in rows
@@ -75,8 +94,10 @@ async def stories_for_stewards(
     start: datetime,
     end: datetime,
     exclude_circle_kinds: tuple[str, ...] = ("learning_set",),
+    newest: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Stories shared with a circle or with the stewards, across circles, told in [start, end).
+    """Stories shared with a circle or with the stewards, across circles, told in [start, end)
+    (only the `newest` of them when given).
 
     The keys of `stories_for_circle`; the author only where the teller chose to be named. No
     learning set's story is among them (`bot.core.visibility`).
@@ -86,7 +107,7 @@ async def stories_for_stewards(
     )
     if exclude_circle_kinds:
         query = query.where(col(Circle.kind).not_in(exclude_circle_kinds))
-    rows = (await session.exec(query)).all()
+    rows = _in_order((await session.exec(_newest(query, newest))).all(), newest)
     return [
         _story_row(entry, person, detail)
         for entry, person, detail in rows

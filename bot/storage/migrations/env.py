@@ -11,7 +11,8 @@ from alembic.script import ScriptDirectory
 from sqlmodel import SQLModel
 
 import bot.practices.registry
-import bot.storage.models  # noqa: F401  (the core's tables)
+import bot.storage.models  # the core's tables
+import bot.web.models  # noqa: F401  (sign-in links and web sessions)
 from bot.storage.migrations.stored_heads import keep_newest
 
 connection = context.config.attributes.get("connection")

@@ -1,4 +1,5 @@
-"""The bot's small web app: a health check, plus the routes each platform adapter brings."""
+"""The bot's web server: uvicorn inside the bot's own loop, serving /healthz, the routes each
+platform adapter brings, and the stewards' web view under /app."""
 
 from __future__ import annotations
 
