@@ -9,7 +9,8 @@ from then on (`/as` alone goes back to yourself), so a trial shows what members 
     /dm text        a private message to the bot
     /start circle   open a private chat with the bot and join a circle
     /press a v      press a button the bot offered (shown under its message)
-    anything else   a reply to the newest prompt in the room
+    anything else   an answer to the newest prompt asked in the room (whoever asked it,
+                    in this session or another)
 
 Everything the bot sends is printed as it is sent. At a terminal, lines are read with line
 editing, history and a prompt that shows the room and the speaker (`adapters/terminal.py`).
@@ -39,7 +40,6 @@ from bot.core.events import (
     DirectMessage,
     InboundEvent,
     Message,
-    Reply,
     Sender,
     Started,
 )
@@ -58,7 +58,7 @@ SPEC = PlatformSpec(
     text_format="plain",
     limits=Limits(max_chars=100_000),
     room=RoomFormat(key="channel", example="core"),
-    capabilities=Capabilities(trusted_operator=True, local_files=True),
+    capabilities=Capabilities(trusted_operator=True, local_files=True, lines_answer_prompts=True),
 )
 PLATFORM = Platform(SPEC)
 YOU = "you"
@@ -129,7 +129,6 @@ class ConsoleAdapter:
         self._terminal: TerminalLines | None = None
         self._count = 0
         self._sent = 0
-        self._last_prompt: dict[str, str] = {}
         self._sink: EventSink | None = None
 
     def routes(self) -> Sequence[BaseRoute]:
@@ -194,10 +193,8 @@ class ConsoleAdapter:
             if verb == "start":
                 return Started(chat=f"@{name}", payload=args.strip(), **common)
             return Command(chat=self._room, verb=verb or "help", args=args, **common)
-        prompt = self._last_prompt.get(self._room)
-        if prompt is None:
-            return Message(chat=self._room, text=text, message_ref=ref, **common)
-        return Reply(chat=self._room, text=text, message_ref=ref, in_reply_to=prompt, **common)
+        # which prompt it answers is the database's to say, not this session's
+        return Message(chat=self._room, text=text, message_ref=ref, **common)
 
     def _speak_as(self, name: str) -> None:
         if not name or name.lower() in {YOU, "me"}:
@@ -276,8 +273,6 @@ class ConsoleAdapter:
             where = f"[#{delivery.chat}, only @{delivery.ephemeral_to} sees this]"
         else:
             where = f"[#{delivery.chat}]"
-        if delivery.kind == "prompt" and not delivery.chat.startswith("@"):
-            self._last_prompt[delivery.chat] = ref
         if not self._show_private and (delivery.ephemeral_to or delivery.chat.startswith("@")):
             return ref
         part = f" ({delivery.part}/{delivery.parts})" if delivery.parts > 1 else ""

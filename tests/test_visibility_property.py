@@ -6,7 +6,9 @@ stories or on others', and sometimes ask to be forgotten. A small model says wha
 should be. Whatever happened, nothing stewards-only, private or withdrawn reaches the circle's
 digest, no anonymous entry carries a name there, no export for a person holds anyone else's
 words, the stewards' export holds nothing private or withdrawn, and no web page the reader can
-open shows words beyond what the teller chose (their own stories are theirs to see).
+open shows words beyond what the teller chose (their own stories are theirs to see). Words said
+in a learning set, or sent privately with a verb, reach no digest and no stewards' export, and a
+digest's participation counts only what its list may show.
 
 Most Significant Change rounds run among them too: stewards start and close rounds, people choose
 stories with reasons, panels select and pass up. Every message the bot prints is checked against
@@ -48,13 +50,24 @@ from tests.harness import SUNDAY, Harness, open_harness
 
 PEOPLE = ("ana", "ben", "cy")
 CIRCLES = ("core", "stewards")
+SET = "set_a"
+SPOKEN_IN = (*CIRCLES, SET)
+"""Where people tell and learn: the circles, and a learning set whose words stay in it."""
+SET_CIRCLE = f"""
+[[circles]]
+id = "{SET}"
+name = "Learning set A"
+kind = "learning_set"
+rooms = [{{ platform = "console", channel = "{SET}" }}]
+"""
 SHARING = ("circle", "stewards", "private")
 
 person = st.sampled_from(PEOPLE)
 pick = st.integers(min_value=0, max_value=7)
 operation = st.one_of(
-    st.tuples(st.just("tell"), person, st.sampled_from(CIRCLES), st.booleans()),
-    st.tuples(st.just("learn"), person, st.sampled_from(CIRCLES), st.booleans()),
+    st.tuples(st.just("tell"), person, st.sampled_from(SPOKEN_IN), st.booleans()),
+    st.tuples(st.just("learn"), person, st.sampled_from(SPOKEN_IN), st.booleans()),
+    st.tuples(st.just("hold"), person),
     st.tuples(st.just("share"), person, pick, st.sampled_from(SHARING), st.booleans()),
     st.tuples(st.just("name"), person, pick, st.booleans(), st.booleans()),
     st.tuples(st.just("withdraw"), person, pick, st.booleans()),
@@ -81,6 +94,8 @@ class Told:
     anonymous: bool
     withdrawn: bool = False
     gone: bool = False
+    held: bool = False
+    """Sent privately with a verb: its author's alone."""
     ids: list[int] = field(default_factory=list)
 
     @property
@@ -88,7 +103,13 @@ class Told:
         return [self.text, self.title] if self.title else [self.text]
 
     def shown_to_circle(self) -> bool:
-        return not self.gone and not self.withdrawn and self.visibility == "circle"
+        if self.gone or self.withdrawn or self.held or self.circle == SET:
+            return False
+        return self.visibility == "circle"
+
+    def hidden_from_stewards(self) -> bool:
+        hidden = self.gone or self.withdrawn or self.held or self.visibility == "private"
+        return hidden or self.circle == SET
 
     def readable_in(self, circle: str) -> bool:
         """Whether `circle`'s room may read it now (the stewards read what is shared with them)."""
@@ -117,7 +138,7 @@ class World:
         self.day = 0
         self.told: list[Told] = []
         """Every entry of every example: rounds may read stories of earlier days."""
-        self.members: dict[str, set[str]] = {c: set() for c in CIRCLES}
+        self.members: dict[str, set[str]] = {c: set() for c in SPOKEN_IN}
         self.reasons: list[Reason] = []
         self.checked = 0
         """How many messages were checked, so a test can tell the checks ran."""
@@ -135,14 +156,15 @@ class World:
         }
         if "action" in what:
             return ButtonPress(**common, **what)
-        return Command(**common, **what)
+        return Command(**common, **what, private=circle.startswith("@"))
 
     async def send(self, event: InboundEvent) -> None:
         clock = self.harness.clock
         clock.set(clock.now() + timedelta(seconds=1))
         await self.harness.bot.core.handle(event)
         await self.harness.bot.dispatcher.drain()
-        self.members[event.chat].add(event.sender.user_id)
+        if event.chat in self.members:  # not a private chat
+            self.members[event.chat].add(event.sender.user_id)
 
     def may_read(self, audience: str, entry: Told) -> bool:
         """Whether a message to `audience` (a room, or a person) may carry `entry`'s words."""
@@ -151,7 +173,7 @@ class World:
         if entry.owner == audience:
             return True
         return any(
-            audience in self.members[circle] and entry.readable_in(circle) for circle in CIRCLES
+            audience in self.members[circle] and entry.readable_in(circle) for circle in SPOKEN_IN
         )
 
     def check_messages(self) -> None:
@@ -212,8 +234,27 @@ async def run_example(world: World, operations: list[tuple[Any, ...]], reader: s
             )
             told.append(entry)
             world.told.append(entry)
-            if entry.story:
+            if entry.story and circle != SET:  # a set's words are not a story to manage
                 stories.append(entry)
+            world.check_messages()
+            continue
+        if kind == "hold":
+            text = f"Aside {world.day}x{number}."
+            if not any(who in members for members in world.members.values()):
+                world.members["core"].add(who)  # kept for them in the first circle there is
+            await world.send(world.event(who, f"@{who}", verb="learned", args=text))
+            aside = Told(
+                text=text,
+                title="",
+                circle="",
+                owner=who,
+                story=False,
+                visibility="private",
+                anonymous=False,
+                held=True,
+            )
+            told.append(aside)
+            world.told.append(aside)
             world.check_messages()
             continue
         if kind == "forget":
@@ -314,7 +355,7 @@ def _entries_with_text(value: Any, found: list[dict[str, Any]]) -> list[dict[str
 async def check(world: World, told: list[Told], *, reader: str, start: Any, end: Any) -> None:
     bot = world.harness.bot
     async with bot.sessions() as session:
-        for circle_id in CIRCLES:
+        for circle_id in SPOKEN_IN:
             circle = bot.config.circle(circle_id)
             context = await digest_context(
                 session,
@@ -326,6 +367,11 @@ async def check(world: World, told: list[Told], *, reader: str, start: Any, end:
             )
             everything = json.dumps(context, default=str)
             shown = {item["text"]: item for item in _entries_with_text(context, [])}
+            shown_here = [e for e in told if e.circle == circle_id and e.shown_to_circle()]
+            assert context["participation"] == {
+                "entries": len(shown_here),
+                "people": len({e.owner for e in shown_here if e.owner is not None}),
+            }, (shown_here, context["participation"])
             for entry in told:
                 in_circle = entry.circle == circle_id
                 if in_circle and entry.shown_to_circle():
@@ -340,8 +386,7 @@ async def check(world: World, told: list[Told], *, reader: str, start: Any, end:
             rows = await circle_entries(session, circle_id=circle_id, describers=describers)
             exported = json.dumps(rows)
             for entry in told:
-                hidden = entry.gone or entry.withdrawn or entry.visibility == "private"
-                if hidden or entry.circle != circle_id:
+                if entry.hidden_from_stewards() or entry.circle != circle_id:
                     assert entry.text not in exported, (entry, circle_id)
 
         query = select(Identity.person_id).where(Identity.user_id == reader)
@@ -365,8 +410,10 @@ def may_read(entry: Told, reader: str, circles: tuple[str, ...], steward: bool) 
         return False
     if entry.owner == reader:
         return True
-    if entry.withdrawn or entry.visibility == "private":
+    if entry.withdrawn or entry.visibility == "private" or entry.held:
         return False
+    if entry.circle == SET:  # a set's words are for the set alone
+        return entry.circle in circles
     if entry.visibility == "circle" and entry.circle in circles:
         return True
     return steward and entry.visibility in ("circle", "stewards")
@@ -396,7 +443,9 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
     path = tmp_path / "huddlebot.toml"
     # no rituals or digests on a schedule: the examples move the clock by hand
     path.write_text(
-        CONFIG.split("[[circles.rituals]]")[0] + CONFIG.split('cron = "0 16 * * THU"')[1]
+        CONFIG.split("[[circles.rituals]]")[0]
+        + CONFIG.split('cron = "0 16 * * THU"')[1]
+        + SET_CIRCLE
     )
     url = f"sqlite+aiosqlite:///{tmp_path}/property.db"
     async with open_harness(load_config(path), url) as harness:

@@ -1,9 +1,10 @@
 """`huddlebot export --circle ID --format csv|json|md`: a circle's entries for its stewards.
 
-Every person's choices hold: nothing from other circles, nothing anyone kept to themselves,
-no withdrawn story, and no name on anything its author shared anonymously (nor on anything by
-someone who asked to be forgotten). What was shared with the stewards only is included, marked
-as such, since stewards are who this export is for.
+Every person's choices hold (`bot.core.visibility`): nothing from other circles, nothing anyone
+kept to themselves, no withdrawn story, nothing said in a learning set, and no name on anything
+its author shared anonymously (nor on anything by someone who asked to be forgotten). What was
+shared with the stewards only is included, marked as such, since stewards are who this export is
+for.
 """
 
 from __future__ import annotations
@@ -22,11 +23,11 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.core.visibility import seen_by
 from bot.practices.protocols import DescribesEntries, EntryDetail
 from bot.storage.models import Entry, Person
 
 FORMATS = ("csv", "json", "md")
-SHAREABLE = ("circle", "stewards")
 FIELDS = (
     "id",
     "created_at",
@@ -54,7 +55,7 @@ async def circle_entries(
     query = (
         select(Entry, Person)
         .join(Person, col(Entry.person_id) == col(Person.id), isouter=True)
-        .where(Entry.circle_id == circle_id, col(Entry.visibility).in_(SHAREABLE))
+        .where(Entry.circle_id == circle_id, seen_by("stewards"))
         .order_by(col(Entry.created_at), col(Entry.id))
     )
     if start is not None:

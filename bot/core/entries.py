@@ -4,6 +4,10 @@ Whatever creates an entry (a verb, a reply to a prompt, a private message, someo
 for the huddle, an experiment's ledger) calls `store_entry`, which writes the row and runs the
 hooks registered for its kind (`Router.on_entry`) in the same transaction. `save_entry` is the
 common case on top of it: a person's own contribution, answered with a thank-you.
+
+Whoever calls, an entry made in a learning set's circle is kept in the set
+(`bot.core.visibility`); hooks see it as `set`, one of the `HELD` visibilities that a hook must
+not widen or announce.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from bot.core.inbound import answer_here, circle_or_default, join_once
 from bot.core.messages import Body, Outgoing
 from bot.core.people import circles_of
 from bot.core.router import Context, Saved
+from bot.core.visibility import KEPT_IN_SET, stored_visibility
 from bot.storage.models import Entry, PromptRun
 from bot.storage.sql import insert_row
 
@@ -45,6 +50,8 @@ class Stored:
 
 async def store_entry(ctx: Context, event: InboundEvent, new: NewEntry) -> Stored:
     """Store `new` for `event` and run its kind's entry hooks, in the open transaction."""
+    kind = next((c.kind for c in ctx.config.circles if c.id == new.circle_id), "")
+    visibility = stored_visibility(kind, new.visibility)
     entry_id = await insert_row(
         ctx.session,
         Entry,
@@ -54,7 +61,7 @@ async def store_entry(ctx: Context, event: InboundEvent, new: NewEntry) -> Store
             "prompt_run_id": new.prompt_run_id,
             "kind": new.kind,
             "text": new.text,
-            "visibility": new.visibility,
+            "visibility": visibility,
             "anonymous": new.anonymous,
             "platform": event.platform,
             "source_ref": event.dedup_key,
@@ -68,13 +75,15 @@ async def store_entry(ctx: Context, event: InboundEvent, new: NewEntry) -> Store
         new.circle_id,
         new.prompt_run_id,
         person_id=new.person_id,
-        visibility=new.visibility,
+        visibility=visibility,
     )
     messages: list[Outgoing] = []
     answered = False
     for hook, replaces_answer in ctx.entry_hooks.get(new.kind, ()):
-        messages.extend(await hook(ctx, event, saved))
-        answered = answered or replaces_answer
+        said = await hook(ctx, event, saved)
+        messages.extend(said)
+        # a hook that lets an entry be (one held, or kept in a set) leaves the usual answer
+        answered = answered or (replaces_answer and bool(said))
     return Stored(saved, tuple(messages), answered)
 
 
@@ -86,7 +95,8 @@ async def save_entry(
     text: str,
     prompt_run: PromptRun | None = None,
 ) -> list[Outgoing]:
-    """Store the sender's own contribution and answer them."""
+    """Store the sender's own contribution and answer them, saying where it goes when that is
+    not the circle's digest (an entry kept in a learning set stays there)."""
     if prompt_run is not None:
         circle_id = prompt_run.circle_id
     elif ctx.circle is not None:
@@ -113,7 +123,13 @@ async def save_entry(
         return list(stored.messages)
     key = f"saved:{event.platform}:{event.dedup_key}"
     title = ctx.library.prompt(prompt_run.prompt_id).title if prompt_run else None
+    in_set = stored.saved.visibility == KEPT_IN_SET
     body = Body(
-        "replies/saved", {"kind_label": ctx.library.kind_label(kind), "prompt_title": title}
+        "replies/saved",
+        {
+            "kind_label": ctx.library.kind_label(kind),
+            "prompt_title": title,
+            "kept_in": ctx.config.circle(circle_id).name if in_set else None,
+        },
     )
     return [answer_here(event, body, key=key), *stored.messages]

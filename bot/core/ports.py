@@ -103,6 +103,10 @@ class Capabilities:
     local_files: bool = False
     """Its people read the files the bot writes on this machine, so exports are written there
     rather than posted inline or privately."""
+    lines_answer_prompts: bool = False
+    """Every plain line in a room is said to the bot (the console), so it answers the newest
+    prompt asked there. Elsewhere people answer by replying to the prompt, and other talk in a
+    room is left alone."""
 
 
 @dataclass(frozen=True, slots=True)

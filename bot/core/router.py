@@ -34,14 +34,16 @@ class Saved:
     person_id: int
     """Whose words these are: the sender, or the author of words someone else saved."""
     visibility: str
-    """As stored; "private" is an entry held for its author, who has not chosen yet."""
+    """As stored; one of `bot.core.visibility.HELD` ("private": held for its author, who has not
+    chosen yet; "set": said in a learning set) is an entry nobody else may see."""
 
 
 EntryHook = Callable[["Context", Any, Saved], Awaitable[list[Outgoing]]]
 """Runs in the same transaction right after an entry of its kind is stored, however it was made
 (`bot.core.entries.store_entry`); returns messages to send in addition to (or, for
-`replace_answer`, instead of) the usual thank-you. An entry stored "private" is held for its
-author (words someone else saved for them): a hook must not widen it or announce it."""
+`replace_answer`, instead of, when it returns any) the usual thank-you. An entry stored "private"
+is held for its author (words someone else saved for them) or kept in a learning set ("set"):
+for any of `bot.core.visibility.HELD`, a hook must not widen it or announce it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +84,8 @@ class Group(IntEnum):
     - A reply to a prompt the bot asked is an answer to that prompt, wherever it is written.
     - Words said during a running conversation (a learning-set round) stay in it.
     - Anything else is a contribution: a private message answering an open prompt or starting
-      with a verb, a `/start`, someone's words saved for the huddle.
+      with a verb, a `/start`, someone's words saved for the huddle, a plain line at the console
+      answering the prompt open in its room.
     """
 
     PROMPT_ANSWERS = 10

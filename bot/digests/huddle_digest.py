@@ -18,10 +18,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config.partnership import CircleConfig
 from bot.core.messages import Body, Outgoing, ToCircle
+from bot.core.visibility import LEARNING_SET
 from bot.digests.contributions import (
     BlockerReport,
     Contributors,
     ExperimentLine,
+    HuddlePart,
     PulseReading,
     StoryLine,
     huddle_parts,
@@ -54,6 +56,28 @@ PLAIN_KINDS = (
     "question",
     "reflection",
 )
+
+
+def _listed(entries: list[Shared], total: int, questions: dict[str, str]) -> dict[str, Any]:
+    """A section that lists its entries: answers to the partnership's own prompts under their
+    question (`asked`), then the rest, and how many more there are."""
+    asked: dict[str, list[dict[str, Any]]] = {}
+    rest = []
+    for entry in entries:
+        question = questions.get(entry.prompt_id or "")
+        if question is None:
+            rest.append(entry)
+        else:
+            asked.setdefault(question, []).append(item(entry))
+    shown, _more = shown_entries(rest)
+    groups = [{"question": question, "entries": found} for question, found in asked.items()]
+    return {"asked": groups, "entries": shown, "more": max(0, total - len(entries))}
+
+
+def own_questions(library: PromptLibrary) -> dict[str, str]:
+    """The partnership's own prompts (`prompts/README.md`), by id, with their questions."""
+    own = {o.name for o in library.origins() if o.kind == "prompt" and o.own}
+    return {p.id: p.question for p in library.prompts() if p.id in own}
 
 
 def _blockers(part: BlockerReport | None, raised: list[Shared]) -> dict[str, list[Any]]:
@@ -95,23 +119,31 @@ async def digest_context(
     library: PromptLibrary,
     contributors: Contributors,
 ) -> dict[str, Any]:
-    """What the digest template needs; only what each author chose to share with the circle."""
-    limits = {kind: THEME_INPUT if kind == "learning" else FULL for kind in PLAIN_KINDS}
+    """What the digest template needs; only what each author chose to share with the circle.
+
+    Every kind the catalog defines has a section: the partnership's own kinds come after the
+    built-in ones, headed as the catalog says."""
+    kinds = library.kinds()
+    limits = {kind: THEME_INPUT if kind == "learning" else FULL for kind in kinds}
     rows, totals = await shared_sample(
         session, circle_ids=[circle.id], start=start, end=end, limits=limits
     )
-    by_kind: dict[str, list[Shared]] = {kind: [] for kind in PLAIN_KINDS}
+    by_kind: dict[str, list[Shared]] = {kind: [] for kind in kinds}
+    questions = own_questions(library)
     for row in rows:
         by_kind[row.kind].append(row)
-    added = await huddle_parts(
-        contributors, session, circle_id=circle.id, start=start, end=end, shared=by_kind
+    in_set = circle.kind == LEARNING_SET  # a set's words stay in it, out of its digest too
+    added = (
+        HuddlePart()
+        if in_set
+        else await huddle_parts(
+            contributors, session, circle_id=circle.id, start=start, end=end, shared=by_kind
+        )
     )
     learned = themed(by_kind["learning"], total=totals.get("learning", 0))
     blockers = _blockers(added.blockers, by_kind["blocker"])
     stories = _stories(added.stories, by_kind["story"])
     experiments = _experiments(added.experiments, by_kind["experiment_update"])
-    celebrations, more_celebrations = shown_entries(by_kind["celebration"])
-    more_celebrations = totals.get("celebration", 0) - len(celebrations)
     working = learned["count"] + totals.get("celebration", 0)
     troubles = len(blockers["new"]) + len(blockers["open"])
     heavy = troubles >= 3 and troubles > working
@@ -125,8 +157,9 @@ async def digest_context(
         sections.append(section("learning", **learned))
     if blocker_section and not heavy:
         sections.append(section("blocker", **blocker_section))
-    if celebrations:
-        sections.append(section("celebration", entries=celebrations, more=more_celebrations))
+    if by_kind["celebration"]:
+        listed = _listed(by_kind["celebration"], totals["celebration"], questions)
+        sections.append(section("celebration", **listed))
     if stories:
         shown, more = capped(stories)
         sections.append(section("story", entries=shown, more=more))
@@ -134,10 +167,9 @@ async def digest_context(
         sections.append(section("experiment_update", **experiments))
     if blocker_section and heavy:
         sections.append(section("blocker", **blocker_section))  # after what is working
-    for kind in ("question", "reflection"):
+    for kind in ("question", "reflection", *(k for k in kinds if k not in PLAIN_KINDS)):
         if by_kind[kind]:
-            shown, _more = shown_entries(by_kind[kind])
-            sections.append(section(kind, entries=shown, more=totals[kind] - len(shown)))
+            sections.append(section(kind, **_listed(by_kind[kind], totals[kind], questions)))
     pulse = _pulse(added.pulse)
     if pulse is not None:
         sections.append({"kind": "pulse", "heading": None, **pulse})
@@ -155,6 +187,7 @@ async def digest_context(
         "balance": heavy,
         "working": working,
         "quiet": not sections,
+        "kept_in_set": in_set,
     }
 
 

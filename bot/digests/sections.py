@@ -18,8 +18,9 @@ from sqlalchemy import distinct, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.core.visibility import Audience, seen_by
 from bot.digests.themes.grouping import find_themes
-from bot.storage.models import Entry, Person
+from bot.storage.models import Entry, Person, PromptRun
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,8 @@ class Shared(NamedTuple):
     kind: str
     text: str
     author: str | None
+    prompt_id: str | None = None
+    """The prompt it answered, if it was an answer to one."""
 
 
 async def shared_sample(
@@ -47,14 +50,15 @@ async def shared_sample(
     start: datetime,
     end: datetime,
     limits: Mapping[str, int],
-    visibility: Sequence[str] = ("circle",),
+    audience: Audience = "circle",
     spread: Collection[str] = (),
 ) -> tuple[list[Shared], dict[str, int]]:
     """At most `limits[kind]` entries of each kind, oldest first, and how many each kind has.
 
-    One query: the database numbers each kind's entries (newest first) and keeps the newest
-    `limit` of each, or for kinds in `spread` an even sample across the period, so the rows
-    read stay bounded however many entries there are.
+    Only what `audience` may see (`bot.core.visibility`). One query: the database numbers each
+    kind's entries (newest first) and keeps the newest `limit` of each, or for kinds in `spread`
+    an even sample across the period, so the rows read stay bounded however many entries there
+    are.
     """
     if not circle_ids or not limits:
         return [], {}
@@ -69,6 +73,7 @@ async def shared_sample(
             col(Entry.text).label("text"),
             col(Entry.anonymous).label("anonymous"),
             col(Entry.person_id).label("person_id"),
+            col(Entry.prompt_run_id).label("prompt_run_id"),
             col(Entry.created_at).label("created_at"),
             newest.label("rn"),
             func.count().over(partition_by=col(Entry.kind)).label("total"),
@@ -76,7 +81,7 @@ async def shared_sample(
         .where(
             col(Entry.circle_id).in_(list(circle_ids)),
             col(Entry.kind).in_(list(limits)),
-            col(Entry.visibility).in_(list(visibility)),
+            seen_by(audience),
             col(Entry.created_at) >= start,
             col(Entry.created_at) < end,
         )
@@ -99,30 +104,38 @@ async def shared_sample(
             col(Person.display_name),
             col(Person.erased_at).is_not(None),
             inner.c.total,
+            col(PromptRun.prompt_id),
         )
         .join(Person, inner.c.person_id == col(Person.id), isouter=True)
+        .join(PromptRun, inner.c.prompt_run_id == col(PromptRun.id), isouter=True)
         .where(sa.or_(*kept))
         .order_by(inner.c.created_at, inner.c.id)
     )
     rows = (await session.exec(query)).all()  # type: ignore[call-overload]
     totals: dict[str, int] = {}
     found = []
-    for entry_id, circle_id, kind, text, anonymous, name, erased, total in rows:
+    for entry_id, circle_id, kind, text, anonymous, name, erased, total, prompt_id in rows:
         totals[kind] = int(total)
-        found.append(
-            Shared(
-                entry_id, circle_id, kind, text, None if anonymous or erased or not name else name
-            )
-        )
+        author = None if anonymous or erased or not name else name
+        found.append(Shared(entry_id, circle_id, kind, text, author, prompt_id))
     return found, totals
 
 
 async def participation(
-    session: AsyncSession, *, circle_ids: Sequence[str], start: datetime, end: datetime
+    session: AsyncSession,
+    *,
+    circle_ids: Sequence[str],
+    start: datetime,
+    end: datetime,
+    audience: Audience = "circle",
 ) -> dict[str, int]:
-    """How many people took part and how many entries they made: numbers only, never names."""
+    """How many people took part and how many entries they made: numbers only, never names.
+
+    Counted by the same rule as the lists (`bot.core.visibility`), so the numbers never take in
+    what `audience` may not see: nothing kept for stewards, held for its author, or withdrawn."""
     query = select(func.count(), func.count(distinct(col(Entry.person_id)))).where(
         col(Entry.circle_id).in_(list(circle_ids)),
+        seen_by(audience),
         col(Entry.created_at) >= start,
         col(Entry.created_at) < end,
     )

@@ -229,7 +229,7 @@ async def steward_context(
         start=start,
         end=end,
         limits={**dict.fromkeys(THEMED_KINDS, each), "question": FEW * 3, "story": FEW * 2},
-        visibility=("circle", "stewards"),
+        audience="stewards",
         spread=THEMED_KINDS,
     )
     hidden = {c.id for c in sets}
@@ -245,7 +245,9 @@ async def steward_context(
     stories, more_stories = capped(
         _stories(added.stories, rows=rows, names=names, hidden=hidden), limit=FEW * 2
     )
-    counts = await participation(session, circle_ids=open_ids, start=start, end=end)
+    counts = await participation(
+        session, circle_ids=open_ids, start=start, end=end, audience="stewards"
+    )
     zone = config.partnership.timezone
     context: dict[str, Any] = {
         "partnership": {"name": config.partnership.name},

@@ -10,12 +10,21 @@ from sqlmodel import col, select
 
 from bot.core import checks
 from bot.core.entries import save_entry
-from bot.core.events import Command, DirectMessage, InboundEvent, Reply, Started, in_private
+from bot.core.events import (
+    Command,
+    DirectMessage,
+    InboundEvent,
+    Message,
+    Reply,
+    Started,
+    in_private,
+)
 from bot.core.inbound import answer_here, is_steward, join_once
 from bot.core.messages import Body, Outgoing, ToPerson
 from bot.core.people import private_address, remember_private_chat
 from bot.core.router import Context, Group, Router
 from bot.errors import InputError
+from bot.practices import held
 from bot.storage.models import OutboxMessage, PromptRun
 
 VERB_KINDS = {
@@ -56,10 +65,18 @@ def checked_text(ctx: Context, text: str, *, verb: str) -> str:
     return text
 
 
+async def contribute(ctx: Context, event: InboundEvent, *, kind: str, text: str) -> list[Outgoing]:
+    """A contribution made with a verb: shared with the room's circle, or, sent privately, kept
+    for its author until they choose where it goes (`bot.practices.held`)."""
+    if kind in held.HOLDS and held.said_privately(event):
+        return await held.hold(ctx, event, kind=kind, text=text)
+    return await save_entry(ctx, event, kind=kind, text=text)
+
+
 async def on_verb(ctx: Context, event: Command) -> list[Outgoing]:
     verb = event.verb.lower()
     text = checked_text(ctx, event.args, verb=verb)
-    return await save_entry(ctx, event, kind=VERB_KINDS[verb], text=text)
+    return await contribute(ctx, event, kind=VERB_KINDS[verb], text=text)
 
 
 async def _run_for_reply(ctx: Context, event: Reply) -> PromptRun | None:
@@ -105,6 +122,26 @@ async def on_reply(ctx: Context, event: Reply) -> list[Outgoing] | None:
     if run is None:
         return None
     return await _answer_run(ctx, event, run, event.text)
+
+
+async def on_room_line(ctx: Context, event: Message) -> list[Outgoing] | None:
+    """A plain line in a room, where every line is said to the bot (the console): an answer to
+    the newest prompt asked in the room's circle, as the database knows it, so a prompt asked by
+    another process or before a restart is answered the same. Elsewhere such talk is left alone.
+    """
+    if not ctx.capabilities.lines_answer_prompts or ctx.circle is None:
+        return None
+    query = (
+        select(PromptRun)
+        .where(PromptRun.circle_id == ctx.circle.id, col(PromptRun.private).is_(False))
+        .order_by(col(PromptRun.opened_at).desc(), col(PromptRun.id).desc())
+        .limit(1)
+    )
+    run = (await ctx.session.exec(query)).first()
+    if run is not None:
+        return await _answer_run(ctx, event, run, event.text)
+    body = Body("replies/nothing_asked", {"circle": ctx.circle.name})
+    return [answer_here(event, body, key=f"asked:{event.platform}:{event.dedup_key}")]
 
 
 class PrivateMessages:
@@ -172,7 +209,9 @@ def register(router: Router) -> None:
         return [answer_here(event, body, key=f"help:{event.platform}:{event.dedup_key}")]
 
     router.command("help", on_help, description="show what you can do")
+    held.register(router)
     router.on(Reply, on_reply, group=Group.PROMPT_ANSWERS)
+    router.on(Message, on_room_line, group=Group.CONTRIBUTIONS)
     router.on(DirectMessage, PrivateMessages(router).on_direct, group=Group.CONTRIBUTIONS)
     router.on(Started, on_started, group=Group.CONTRIBUTIONS)
 

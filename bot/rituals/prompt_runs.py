@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.config.partnership import CircleConfig, RitualConfig
 from bot.core.messages import Body, Outgoing, ToCircle, ToPerson, ToRoom
 from bot.core.people import members, private_address
+from bot.core.visibility import LEARNING_SET
 from bot.rituals.timing import local
 from bot.storage.models import Entry, OutboxMessage, PromptRun
 from bot.storage.sql import insert_ignore
@@ -34,6 +35,7 @@ def _prompt_context(
         "circle": {"id": circle.id, "name": circle.name},
         "closes_at": local(run.closes_at, circle.timezone),
         "private": run.private,
+        "kept_in_set": circle.kind == LEARNING_SET,
     }
 
 

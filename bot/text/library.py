@@ -171,6 +171,12 @@ class PromptLibrary:
     def prompts(self) -> tuple[PromptDef, ...]:
         return tuple(self._prompts.values())
 
+    def kinds(self) -> tuple[str, ...]:
+        """Every kind of entry the catalog defines: the built-in ones first, in a digest's order,
+        then the partnership's own, in the order their folders define them."""
+        own = tuple(kind for kind in self._kinds if kind not in KINDS)
+        return (*(kind for kind in KINDS if kind in self._kinds), *own)
+
     def _kind(self, kind: str) -> KindDef:
         try:
             return self._kinds[kind]

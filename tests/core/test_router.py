@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from bot.core.events import Message, Reply, Sender
-from bot.core.messages import Body, Outgoing, ToRoom
+from bot.core.messages import Outgoing
 from bot.core.router import Context, Group, Router
 from tests.harness import SUNDAY, Harness
 
@@ -81,7 +81,10 @@ def test_the_bot_s_order_for_messages_replies_and_private_messages(harness: Harn
         "CONVERSATIONS LearningSets.on_words",
         "CONTRIBUTIONS PrivateMessages.on_direct",
     ]
-    assert order["Message"] == ["CONVERSATIONS LearningSets.on_words"]
+    assert order["Message"] == [
+        "CONVERSATIONS LearningSets.on_words",
+        "CONTRIBUTIONS on_room_line",  # only where every line is said to the bot: the console
+    ]
     assert order["Started"] == ["CONTRIBUTIONS on_started"]
     assert order["Nomination"] == ["CONTRIBUTIONS Nominations.on_nomination"]
 
@@ -118,18 +121,15 @@ async def test_the_first_handler_to_claim_answers_and_the_rest_are_not_asked(
         offered.append(f"first: {event.text}")
         return [] if event.text == "mine" else None
 
-    async def last(ctx: Context, event: Any) -> list[Outgoing] | None:
-        offered.append(f"last: {event.text}")
-        to = ToRoom(event.platform, event.chat)
-        return [Outgoing(to=to, body=Body("replies/help", {"verbs": []}), key=event.dedup_key)]
-
     router = harness.bot.router
-    router.on(Message, last, group=Group.CONTRIBUTIONS)
     router.on(Message, first, group=Group.PROMPT_ANSWERS)
-    # between them, the learning sets pass: the core circle is not a learning set
+    # between them, the learning sets pass: the core circle is not a learning set; last comes a
+    # console line's answer to its room's prompt (none was asked here, and it says so)
     await harness.bot.core.handle(room_message("m1", "anyone's"))
     await harness.bot.core.handle(room_message("m2", "mine"))
-    assert offered == ["first: anyone's", "last: anyone's", "first: mine"]
+    await harness.bot.dispatcher.drain()
+    assert offered == ["first: anyone's", "first: mine"]
+    assert harness.take().count("No question has been asked") == 1
 
 
 def room_message(dedup_key: str, text: str) -> Message:

@@ -14,12 +14,14 @@ HEADINGS = {
     "experiment_update": "How our experiments are going",
     "question": "Questions for our next huddle",
     "reflection": "Other reflections",
+    "insight": "Insights from the week",
 }
 
 
 def sections(user: str) -> dict[str, dict[str, Any]]:
     entry = {"text": f"We learned {user}", "author": f"Sam {user}"}
     entries = [entry, {**entry, "author": None}]
+    asked = [{"question": f"What surprised you {user}?", "entries": entries}]
     blocker = {"text": f"No shared notes {user}", "age_days": 9, "status": None, "outcome": None}
     closed = {**blocker, "status": "resolved", "outcome": f"Agreed a form {user}"}
     experiment = {
@@ -47,11 +49,13 @@ def sections(user: str) -> dict[str, dict[str, Any]]:
             "heavy": True,
             "entries": [],
         },
-        "celebration": {"entries": entries, "more": 0},
+        "celebration": {"asked": [], "entries": entries, "more": 0},
         "story": {"entries": entries, "more": 1},
         "experiment_update": {"experiments": [experiment], "entries": entries},
-        "question": {"entries": entries, "more": 0},
-        "reflection": {"entries": entries, "more": 0},
+        "question": {"asked": [], "entries": entries, "more": 0},
+        "reflection": {"asked": asked, "entries": entries, "more": 0},
+        # a kind the partnership added to its catalog: no partial of its own
+        "insight": {"asked": asked, "entries": entries, "more": 2},
     }
     shown = {
         kind: {"kind": kind, "heading": HEADINGS[kind], **body} for kind, body in found.items()
@@ -109,6 +113,7 @@ def contexts(user: str) -> dict[str, dict[str, Any]]:
             "balance": False,
             "working": 9,
             "quiet": False,
+            "kept_in_set": False,
         },
         "steward_digest": {
             "partnership": {"name": f"Riverside {user}"},
@@ -158,7 +163,9 @@ def contexts(user: str) -> dict[str, dict[str, Any]]:
             "quiet": False,
         },
         "digests/entries": {"section": parts["celebration"]},
+        "digests/answers": {"section": parts["insight"]},
     }
     for kind, section in parts.items():
-        found[f"digests/{kind}"] = {"section": section}
+        if kind != "insight":
+            found[f"digests/{kind}"] = {"section": section}
     return found

@@ -64,6 +64,7 @@ def contexts(library: PromptLibrary, user: str) -> dict[str, dict[str, Any]]:
             "circle": circle,
             "closes_at": "Wed 6 Mar, 09:00",
             "private": False,
+            "kept_in_set": False,
         },
         "reminder": {"prompt": prompt, "circle": circle, "closes_at": "Wed 6 Mar, 09:00"},
         "huddle_digest": {
@@ -72,8 +73,13 @@ def contexts(library: PromptLibrary, user: str) -> dict[str, dict[str, Any]]:
             "sections": sections,
             "participation": {"people": 4, "entries": 14},
             "quiet": False,
+            "kept_in_set": False,
         },
-        "replies/saved": {"kind_label": "learning", "prompt_title": f"Title {user}"},
+        "replies/saved": {
+            "kind_label": "learning",
+            "prompt_title": f"Title {user}",
+            "kept_in": f"Set {user}",
+        },
         "replies/help": {
             "verbs": [{"verb": "learned", "description": f"share a learning {user}"}],
             "platform_hint": f"Hint {user}",
@@ -83,6 +89,11 @@ def contexts(library: PromptLibrary, user: str) -> dict[str, dict[str, Any]]:
         "replies/unknown_verb": {"verb": f"x{user}", "verbs": ["learned", "blocker", "help"]},
         "replies/prompt_closed": {"prompt_title": f"Title {user}"},
         "replies/nothing_open": {"verbs": ["learned", "blocker"], "text": f"hello {user}"},
+        "replies/nothing_asked": {"circle": f"Core {user}"},
+        "replies/held": {"kind_label": "learning", "circle": f"Core {user}"},
+        "replies/held_choice": {"shared": True, "anonymous": False, "circle": f"Core {user}"},
+        "replies/held_gone": {},
+        "replies/held_not_yours": {},
         "replies/welcome": {"circle": circle},
         "replies/stewards_only": {"verb": f"digest{user}"},
         "replies/story_gone": {},
@@ -166,6 +177,8 @@ NO_USER_TEXT = {
     "replies/button_gone",
     "replies/went_wrong",
     "replies/not_yours",
+    "replies/held_gone",
+    "replies/held_not_yours",
     "replies/use_in_room",
     "replies/digest_already",
     *feature_no_user_text(),
@@ -218,7 +231,9 @@ def test_prompt_says_how_to_reply(library: PromptLibrary) -> None:
 
 def test_saved_reply_reads_well(library: PromptLibrary) -> None:
     saved = library.render(
-        "replies/saved", {"kind_label": "experiment update", "prompt_title": None}, "plain"
+        "replies/saved",
+        {"kind_label": "experiment update", "prompt_title": None, "kept_in": None},
+        "plain",
     )
     assert saved == "Thank you, saved as an experiment update."
 

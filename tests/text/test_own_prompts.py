@@ -16,7 +16,7 @@ from bot.text.library import PromptLibrary, library_for
 from tests.harness import CONFIG, open_harness
 
 BUILTIN = builtin_prompts()
-SAVED = {"kind_label": "learning", "prompt_title": None}
+SAVED = {"kind_label": "learning", "prompt_title": None, "kept_in": None}
 UNKNOWN_VERB = {"verb": "x", "verbs": []}
 GRATITUDE = """
     [prompts.gratitude]

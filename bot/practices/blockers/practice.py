@@ -21,6 +21,7 @@ from bot.core.inbound import answer_here, is_steward
 from bot.core.messages import Body, Button, Outgoing, ToCircle, ToPerson
 from bot.core.router import Context, Router, Saved
 from bot.core.subcommands import Sub, Subcommands, Takes, number_of
+from bot.core.visibility import HELD
 from bot.delivery.notices import to_stewards
 from bot.errors import InputError
 from bot.practices.blockers.digest import BlockersInDigests
@@ -112,8 +113,8 @@ class Blockers(BlockersInDigests):
         return await self._change(ctx, event, reading.word, reading.number, reading.rest)
 
     async def _on_entry(self, ctx: Context, event: Any, saved: Saved) -> list[Outgoing]:
-        if saved.visibility == "private":
-            return []  # someone's words saved for them: not raised until their author chooses
+        if saved.visibility in HELD:
+            return []  # held for its author or kept in a learning set: not raised
         blocker_id = await insert_row(
             ctx.session,
             Blocker,

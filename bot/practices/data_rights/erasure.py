@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config.partnership import Config
 from bot.core import checks
+from bot.core.visibility import HELD
 from bot.digests import steward_digest
 from bot.digests.contributions import Contributors
 from bot.digests.huddle_digest import digest_context
@@ -82,7 +83,7 @@ async def erase_person(
     if mode == "erase":
         changed = await delete_entries(session, theirs) > 0
     else:  # anonymise: keep what they shared, without them; what only they could see goes
-        hidden = col(Entry.visibility).in_(("private", "withdrawn"))
+        hidden = col(Entry.visibility).in_(HELD)
         changed = await delete_entries(session, sa.and_(theirs, hidden)) > 0
         result = await execute(session, sa.update(entries).where(theirs).values(anonymous=True))
         changed = changed or bool(getattr(result, "rowcount", 0))

@@ -27,6 +27,7 @@ from bot.core.events import ButtonPress, Command, InboundEvent
 from bot.core.inbound import answer_here
 from bot.core.messages import Body, Button, Outgoing
 from bot.core.router import Context, Router, Saved
+from bot.core.visibility import HELD
 from bot.errors import InputError
 from bot.practices.contributions import checked_text
 from bot.practices.protocols import EntryDetail
@@ -109,8 +110,8 @@ class Stories(StoriesInDigests):
 
     async def on_saved(self, ctx: Context, event: InboundEvent, saved: Saved) -> list[Outgoing]:
         """Any new story: hold the safe default, keep its title apart, thank the teller."""
-        if saved.visibility == "private":
-            return []  # someone's words saved for them: theirs alone until they choose
+        if saved.visibility in HELD:
+            return []  # held for its author or kept in a learning set: not widened
         entry = await ctx.session.get_one(Entry, saved.entry_id)
         title, text = split_title(saved.text)
         entry.visibility, entry.anonymous = "stewards", True

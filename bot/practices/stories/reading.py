@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.core.visibility import Audience, seen_by
 from bot.practices.protocols import EntryDetail
 from bot.practices.stories.labels import DIMENSIONS, DIRECTIONS
 from bot.practices.stories.models import StoryDetail
@@ -36,14 +37,14 @@ def _story_row(entry: Entry, person: Person | None, detail: StoryDetail | None) 
     }
 
 
-def _stories_query(start: datetime, end: datetime, visibilities: tuple[str, ...]) -> Any:
+def _stories_query(start: datetime, end: datetime, audience: Audience) -> Any:
     return (
         select(Entry, Person, StoryDetail)
         .join(Person, col(Entry.person_id) == col(Person.id), isouter=True)
         .join(StoryDetail, col(StoryDetail.entry_id) == col(Entry.id), isouter=True)
         .where(
             Entry.kind == "story",
-            col(Entry.visibility).in_(visibilities),
+            seen_by(audience),
             col(Entry.created_at) >= start,
             col(Entry.created_at) < end,
         )
@@ -78,7 +79,7 @@ async def stories_for_circle(
     Each: id, circle_id, text, title ("" for none), author (None unless named), at (UTC),
     dimensions (labels), direction (label or ""), visibility.
     """
-    query = _stories_query(start, end, ("circle",)).where(Entry.circle_id == circle_id)
+    query = _stories_query(start, end, "circle").where(Entry.circle_id == circle_id)
     rows = _in_order((await session.exec(_newest(query, newest))).all(), newest)
     return [
         _story_row(entry, person, detail)
@@ -98,9 +99,10 @@ async def stories_for_stewards(
     """Stories shared with a circle or with the stewards, across circles, told in [start, end)
     (only the `newest` of them when given).
 
-    The keys of `stories_for_circle`; the author only where the teller chose to be named.
+    The keys of `stories_for_circle`; the author only where the teller chose to be named. No
+    learning set's story is among them (`bot.core.visibility`).
     """
-    query = _stories_query(start, end, ("circle", "stewards")).join(
+    query = _stories_query(start, end, "stewards").join(
         Circle, col(Circle.id) == col(Entry.circle_id)
     )
     if exclude_circle_kinds:

@@ -1,0 +1,101 @@
+"""What someone shares in a private chat with the bot stays private until they choose.
+
+A `learned`, `celebrate`, `reflect` or `question` sent privately (not as the answer to a prompt
+that asked for it) is kept for its author alone. The answer says so, names the circle it could go
+to, and offers the choices as buttons: share it with that circle with their name, share it
+without their name, or keep it to themselves. Each choice is recorded with its wording and time,
+and can be changed by pressing another button later.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.core import checks
+from bot.core.entries import NewEntry, store_entry
+from bot.core.events import ButtonPress, Command, DirectMessage, InboundEvent
+from bot.core.inbound import answer_here, circle_or_default, join_once
+from bot.core.messages import Body, Button, Outgoing
+from bot.core.people import circles_of
+from bot.core.router import Context, Router
+from bot.core.visibility import KEPT_IN_SET
+from bot.errors import InputError
+from bot.storage.models import Consent, Entry
+
+ACTION = "held"
+CHOICES = {
+    "named": "Share it, with my name",
+    "anonymous": "Share it, without my name",
+    "mine": "Keep it to myself",
+}
+HOLDS = ("learning", "celebration", "reflection", "question")
+"""The kinds held when sent privately; stories, blockers and experiments have their own ways."""
+
+
+def said_privately(event: InboundEvent) -> bool:
+    """Whether `event` came from a private chat with the bot."""
+    return isinstance(event, DirectMessage) or (isinstance(event, Command) and event.private)
+
+
+async def hold(ctx: Context, event: InboundEvent, *, kind: str, text: str) -> list[Outgoing]:
+    """Keep the sender's private contribution for them, and ask where it should go."""
+    circle = circle_or_default(ctx, await circles_of(ctx.session, ctx.who.person_id))
+    await join_once(ctx, ctx.who.person_id, circle.id)
+    stored = await store_entry(
+        ctx,
+        event,
+        NewEntry(
+            circle_id=circle.id,
+            person_id=ctx.who.person_id,
+            kind=kind,
+            text=text,
+            visibility="private",
+        ),
+    )
+    label = ctx.library.kind_label(kind)
+    key = f"saved:{event.platform}:{event.dedup_key}"
+    if stored.saved.visibility == KEPT_IN_SET:  # their circle is a learning set: it stays there
+        context = {"kind_label": label, "prompt_title": None, "kept_in": circle.name}
+        return [answer_here(event, Body("replies/saved", context), key=key), *stored.messages]
+    body = Body("replies/held", {"kind_label": label, "circle": circle.name})
+    buttons = tuple(
+        Button(ACTION, f"{stored.saved.entry_id}:{choice}", wording)
+        for choice, wording in CHOICES.items()
+    )
+    return [replace(answer_here(event, body, key=key), buttons=buttons), *stored.messages]
+
+
+async def on_choice(ctx: Context, event: ButtonPress) -> list[Outgoing]:
+    """The author's choice for something they sent privately."""
+    entry_id, _, choice = event.value.partition(":")
+    number = checks.whole_number(entry_id)
+    entry = await ctx.session.get(Entry, number) if number is not None else None
+    if entry is None or choice not in CHOICES or entry.kind not in HOLDS:
+        raise InputError("replies/held_gone")
+    if entry.person_id != ctx.who.person_id:
+        raise InputError("replies/held_not_yours")
+    if entry.visibility not in ("private", "circle"):
+        raise InputError("replies/held_gone")  # withdrawn, or kept in a learning set
+    shared = choice != "mine"
+    entry.visibility = "circle" if shared else "private"
+    entry.anonymous = choice == "anonymous"
+    ctx.session.add(entry)
+    ctx.session.add(
+        Consent(
+            entry_id=entry.id or 0,
+            person_id=ctx.who.person_id,
+            visibility=entry.visibility,
+            anonymous=entry.anonymous,
+            wording=CHOICES[choice],
+            chosen_at=ctx.now,
+        )
+    )
+    circle = next((c.name for c in ctx.config.circles if c.id == entry.circle_id), "")
+    body = Body(
+        "replies/held_choice", {"shared": shared, "anonymous": entry.anonymous, "circle": circle}
+    )
+    return [answer_here(event, body, key=f"held-choice:{event.platform}:{event.dedup_key}")]
+
+
+def register(router: Router) -> None:
+    router.button(ACTION, on_choice)

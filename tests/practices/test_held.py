@@ -1,0 +1,64 @@
+"""Something shared in a private chat stays private until its author chooses: the answer says so,
+and the buttons under it share it with the circle, with or without a name, or keep it."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from sqlmodel import select
+
+from bot.storage.models import Consent, Entry
+from tests.harness import Harness
+
+THURSDAY_17 = datetime(2026, 3, 12, 17, 0, tzinfo=UTC)
+WORDS = "Evening calls reach more carers than morning ones."
+
+
+def button(printed: str, label: str) -> str:
+    """The console line that presses the button `label` shown in `printed`."""
+    found = re.search(rf"\[{re.escape(label)}\]\s+->\s+(/press \S+ \S+)", printed)
+    assert found, printed
+    return found.group(1)
+
+
+async def test_a_private_learning_is_kept_until_its_author_shares_it(harness: Harness) -> None:
+    await harness.say("@ana /learned I am in the core circle.")
+    harness.take()
+    await harness.say(f"@ana /dm learned {WORDS}")
+    answer = harness.take()
+    assert "[@ana, privately]" in answer
+    assert "only you can see it" in answer
+    assert "share it with Core partnership" in answer
+
+    # someone else cannot share it for her
+    await harness.say(f"@ben {button(answer, 'Share it, with my name')}")
+    assert "Only the person who wrote this" in harness.take()
+
+    await harness.say(f"@ana {button(answer, 'Share it, without my name')}")
+    assert "without your name" in harness.take()
+    async with harness.bot.sessions() as session:
+        entry = (await session.exec(select(Entry).where(Entry.text == WORDS))).one()
+        consent = (await session.exec(select(Consent))).one()
+    assert (entry.circle_id, entry.visibility, entry.anonymous) == ("core", "circle", True)
+    assert consent.wording == "Share it, without my name"
+
+    await harness.until(THURSDAY_17)
+    digest = harness.take()
+    assert WORDS in digest
+    assert f"{WORDS} (Ana)" not in digest
+    assert "1 person shared 2 entries" in digest
+
+
+async def test_a_private_learning_left_alone_is_in_no_digest(harness: Harness) -> None:
+    await harness.say(f"@ana /dm learned {WORDS}")
+    answer = harness.take()
+    await harness.say(f"@ana {button(answer, 'Keep it to myself')}")
+    assert "It stays with you" in harness.take()
+    await harness.say("@ben /dm celebrate We got the funding.")
+    harness.take()
+
+    await harness.until(THURSDAY_17)
+    digest = harness.take()
+    assert WORDS not in digest and "funding" not in digest
+    assert "Nothing was shared this time" in digest
