@@ -8,6 +8,7 @@ import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager, nullcontext
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import text
@@ -89,15 +90,22 @@ def check_prompts(config: Config, library: PromptLibrary) -> None:
                 )
 
 
-async def sync_circles(sessions: SessionFactory, config: Config, memo: Memo) -> None:
-    """Make the stored circles and rooms match the configuration; note the inactive rooms."""
+async def sync_circles(
+    sessions: SessionFactory, config: Config, memo: Memo, *, now: datetime
+) -> None:
+    """Make the stored circles and rooms match the configuration; note the inactive rooms.
+    A circle new to the configuration is noted as created `now`."""
     async with sessions.begin() as session:
         for circle in config.circles:
             row = await session.get(Circle, circle.id)
             if row is None:
                 session.add(
                     Circle(
-                        id=circle.id, name=circle.name, kind=circle.kind, timezone=circle.timezone
+                        id=circle.id,
+                        name=circle.name,
+                        kind=circle.kind,
+                        timezone=circle.timezone,
+                        created_at=now,
                     )
                 )
             else:
@@ -166,7 +174,7 @@ async def assembled(
         stack.enter_context(lock)  # before migrating, so a second bot changes nothing
         sessions = await stack.enter_async_context(open_database(settings.database_url))
         memo = Memo()
-        await sync_circles(sessions, config, memo)
+        await sync_circles(sessions, config, memo, now=clock.now())
         by_platform = {adapter.platform: adapter for adapter in adapters}
         outbox = Outbox(renderer=library, platforms=by_platform, memo=memo)
         router = Router(menu=contributions.MENU)

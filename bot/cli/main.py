@@ -125,6 +125,19 @@ async def _demo(args: argparse.Namespace) -> int:
     return await run_demo(output=sys.stdout, weeks=args.weeks)
 
 
+def _weeks(value: str) -> int:
+    """`--weeks` for the demo: a whole number of weeks from 1 to 52."""
+    from bot.cli.demo import MOST_WEEKS
+
+    weeks = int(value) if value.strip().lstrip("-").isdigit() else None
+    if weeks is None or not 1 <= weeks <= MOST_WEEKS:
+        raise argparse.ArgumentTypeError(
+            f"'{value}' is not a number of weeks the demo can show: "
+            f"give a whole number from 1 to {MOST_WEEKS}, for example --weeks 4"
+        )
+    return weeks
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="huddlebot",
@@ -140,7 +153,9 @@ def parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run the bot (the console when no platform tokens are set)")
     run.add_argument("--console", action="store_true", help="also chat in this terminal")
     demo = sub.add_parser("demo", help="watch a sample partnership live two weeks in seconds")
-    demo.add_argument("--weeks", type=int, default=2, help="how many weeks to simulate")
+    demo.add_argument(
+        "--weeks", type=_weeks, default=2, help="how many weeks to simulate, 1 to 52 (default 2)"
+    )
     prompt = sub.add_parser("prompt", help="ask a circle one prompt now")
     prompt.add_argument("--circle", required=True, help="circle id from the config")
     prompt.add_argument("--prompt", required=True, help="prompt id from the prompt library")

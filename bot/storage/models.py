@@ -45,6 +45,8 @@ class Circle(SQLModel, table=True):
     name: str
     kind: str = Field(max_length=20)
     timezone: str = Field(max_length=64)
+    created_at: datetime | None = _when(nullable=True)
+    """When the circle first appeared in the configuration (None only if never known)."""
 
 
 class Room(SQLModel, table=True):

@@ -89,7 +89,7 @@ def contexts(library: PromptLibrary, user: str) -> dict[str, dict[str, Any]]:
         "replies/not_yours": {},
         "replies/use_in_room": {},
         "replies/unknown_prompt": {"prompt": f"p{user}", "prompts": ["learned", "blocking"]},
-        "replies/digest_already": {},
+        "replies/digest_already": {"nothing_new": True, "since": "Mon 04 Mar, 16:00"},
         "notices/room_unreachable": {
             "platform": "telegram",
             "chat": f"-100{user}",

@@ -12,7 +12,7 @@ import logging
 from dataclasses import replace
 from typing import Any
 
-from sqlmodel import col
+from sqlmodel import col, select
 
 from bot.config.practice_settings import partnership_number
 from bot.core import checks
@@ -122,13 +122,17 @@ class Blockers(BlockersInDigests):
                 "changed_at": ctx.now,
             },
         )
-        body = Body("blockers/raised", {"id": blocker_id})
+        body = Body("blockers/raised", {"id": saved.entry_id})
         answer = answer_here(event, body, key=f"saved:{event.platform}:{event.dedup_key}")
         return [replace(answer, buttons=_kind_buttons(blocker_id))]
 
     async def _on_kind(self, ctx: Context, event: ButtonPress) -> list[Outgoing]:
-        number, _, kind = event.value.partition(":")
-        blocker = await self._find(ctx, _parse_id(number), shown=number)
+        record, _, kind = event.value.partition(":")
+        found = _parse_id(record)
+        blocker = await ctx.session.get(Blocker, found) if found is not None else None
+        if blocker is None or await ctx.session.get(Entry, blocker.entry_id) is None:
+            raise InputError("blockers/unknown", id=record)
+        number = str(blocker.entry_id)
         if kind not in KIND_LABELS:
             raise InputError("blockers/unknown", id=number)
         if blocker.raised_by != ctx.who.person_id and not await is_steward(ctx, event):
@@ -141,7 +145,7 @@ class Blockers(BlockersInDigests):
         body = Body(
             "blockers/kind_saved",
             {
-                "id": blocker.id,
+                "id": blocker.entry_id,
                 "kind_label": KIND_LABELS[kind],
                 "system": kind in SYSTEM_KINDS,
                 "already": already,
@@ -155,8 +159,12 @@ class Blockers(BlockersInDigests):
         if not await is_steward(ctx, event):
             raise InputError("replies/stewards_only", verb=verb)
 
-    async def _find(self, ctx: Context, blocker_id: int | None, *, shown: str) -> Blocker:
-        blocker = await ctx.session.get(Blocker, blocker_id) if blocker_id is not None else None
+    async def _find(self, ctx: Context, number: int | None, *, shown: str) -> Blocker:
+        """The blocker people call `#number`: the number of its entry, as everywhere."""
+        blocker = None
+        if number is not None:
+            query = select(Blocker).where(Blocker.entry_id == number)
+            blocker = (await ctx.session.exec(query)).first()
         if blocker is None or await ctx.session.get(Entry, blocker.entry_id) is None:
             raise InputError("blockers/unknown", id=shown)
         return blocker
@@ -183,10 +191,10 @@ class Blockers(BlockersInDigests):
             and (status != "taken" or blocker.taken_by == ctx.who.person_id)
         ):
             raise InputError(
-                "blockers/already", id=blocker.id, status_label=STATUS_LABELS[blocker.status]
+                "blockers/already", id=blocker.entry_id, status_label=STATUS_LABELS[blocker.status]
             )
         if status in CLOSED and not note:
-            raise InputError("blockers/need_note", action=action, id=blocker.id)
+            raise InputError("blockers/need_note", action=action, id=blocker.entry_id)
         if note:
             note = checked_text(ctx, note, verb="blocker")
         blocker.status = status
@@ -233,7 +241,7 @@ class Blockers(BlockersInDigests):
         body = Body(
             "blockers/changed",
             {
-                "id": blocker.id,
+                "id": blocker.entry_id,
                 "text": entry.text,
                 "status_label": STATUS_LABELS[status],
                 "note": note,
