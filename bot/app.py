@@ -40,7 +40,7 @@ from bot.practices.services import Services
 from bot.rituals.runner import Huddle
 from bot.rituals.scheduler import JobScheduler
 from bot.storage.database import SessionFactory, open_database
-from bot.storage.models import Circle, Room
+from bot.storage.models import Circle, CircleStart, Room
 from bot.storage.sql import insert_ignore
 from bot.text.library import PromptLibrary, library_for
 from bot.web import WebServer, build_web_app
@@ -101,11 +101,7 @@ async def sync_circles(
             if row is None:
                 session.add(
                     Circle(
-                        id=circle.id,
-                        name=circle.name,
-                        kind=circle.kind,
-                        timezone=circle.timezone,
-                        created_at=now,
+                        id=circle.id, name=circle.name, kind=circle.kind, timezone=circle.timezone
                     )
                 )
             else:
@@ -113,6 +109,7 @@ async def sync_circles(
                 session.add(row)
         await session.flush()
         for circle in config.circles:
+            await insert_ignore(session, CircleStart, {"circle_id": circle.id, "started_at": now})
             for room in circle.rooms:
                 values = {
                     "circle_id": circle.id,

@@ -322,18 +322,17 @@ def _blocker(speaker: str, about: str, verb: str, rest: str) -> Line:
 
         async with bot.sessions() as session:
             query = (
-                select(Blocker.id, Blocker.entry_id)
+                select(Blocker.entry_id)
                 .join(Entry, col(Entry.id) == col(Blocker.entry_id))
                 .where(col(Entry.text).contains(about))
                 .order_by(col(Blocker.id))
             )
-            found = (await session.exec(query)).first()
-        if found is None:
+            number = (await session.exec(query)).first()
+        if number is None:
             return None
-        record, number = found  # a button carries the record; people use the blocker's number
         if verb.startswith("/blocker"):
             return f"#stewards @{speaker} {verb} {number}{rest}"
-        return f"#core @{speaker} {verb} {record}{rest}"
+        return f"#core @{speaker} {verb} #{number}{rest}"
 
     return line
 

@@ -44,7 +44,7 @@ from bot.digests.sections import (
 )
 from bot.digests.themes.grouping import find_themes
 from bot.rituals.timing import local
-from bot.storage.models import Circle, Digest, Entry, Membership
+from bot.storage.models import CircleStart, Digest, Entry, Membership
 from bot.storage.sql import insert_ignore
 from bot.text.library import PromptLibrary
 
@@ -235,8 +235,10 @@ async def _latest(
 
 async def _began(session: AsyncSession, circle_ids: list[str]) -> dict[str, datetime]:
     """When each circle first appeared in the configuration."""
-    query = select(Circle.id, Circle.created_at).where(col(Circle.id).in_(circle_ids))
-    return {cid: when for cid, when in (await session.exec(query)).all() if when is not None}
+    query = select(CircleStart.circle_id, CircleStart.started_at).where(
+        col(CircleStart.circle_id).in_(circle_ids)
+    )
+    return dict((await session.exec(query)).all())
 
 
 async def steward_context(
@@ -302,7 +304,7 @@ async def steward_context(
         "pulses": _pulses(added.pulses or (), hidden=hidden),
     }
     shown = ("themes", "waiting", "resolved", "parked", "overdue", "quiet_circles", "stories")
-    context["quiet"] = not any(context[k] for k in (*shown, "questions", "learning_sets"))
+    context["quiet"] = not any(context[k] for k in (*shown, "questions", "learning_sets", "pulses"))
     happened = ("themes", "resolved", "parked", "stories", "questions", "learning_sets")
     context["news"] = counts["entries"] > 0 or any(context[k] for k in happened)
     return context

@@ -45,8 +45,17 @@ class Circle(SQLModel, table=True):
     name: str
     kind: str = Field(max_length=20)
     timezone: str = Field(max_length=64)
-    created_at: datetime | None = _when(nullable=True)
-    """When the circle first appeared in the configuration (None only if never known)."""
+
+
+class CircleStart(SQLModel, table=True):
+    """When a circle first appeared in the configuration, so that a new circle is not taken
+    for one gone quiet."""
+
+    __tablename__ = "circle_starts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    circle_id: str = Field(foreign_key="circles.id", unique=True, max_length=64)
+    started_at: datetime = _when()
 
 
 class Room(SQLModel, table=True):

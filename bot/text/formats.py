@@ -199,7 +199,7 @@ def markdown_as_text(text: str) -> str:
     for line in text.split("\n"):
         heading = _MD_HEADING.match(line)
         read = _MD_READ.sub(_read_mark, heading.group(1) if heading else line)
-        lines.append(f"== {read} ==" if heading else read.removesuffix("  "))
+        lines.append(f"== {read} ==" if heading else read)
     return "\n".join(lines)
 
 

@@ -42,9 +42,10 @@ from bot.storage.sql import insert_row
 log = logging.getLogger(__name__)
 
 
-def _kind_buttons(blocker_id: int) -> tuple[Button, ...]:
+def _kind_buttons(number: int) -> tuple[Button, ...]:
+    """One button per kind, each carrying the blocker's number (`#12:funding`)."""
     return tuple(
-        Button("blocker_kind", f"{blocker_id}:{kind}", label.capitalize())
+        Button("blocker_kind", f"#{number}:{kind}", label.capitalize())
         for kind, label in KIND_LABELS.items()
     )
 
@@ -108,7 +109,7 @@ class Blockers(BlockersInDigests):
     async def _on_entry(self, ctx: Context, event: Any, saved: Saved) -> list[Outgoing]:
         if saved.visibility == "private":
             return []  # someone's words saved for them: not raised until their author chooses
-        blocker_id = await insert_row(
+        await insert_row(
             ctx.session,
             Blocker,
             {
@@ -124,17 +125,20 @@ class Blockers(BlockersInDigests):
         )
         body = Body("blockers/raised", {"id": saved.entry_id})
         answer = answer_here(event, body, key=f"saved:{event.platform}:{event.dedup_key}")
-        return [replace(answer, buttons=_kind_buttons(blocker_id))]
+        return [replace(answer, buttons=_kind_buttons(saved.entry_id))]
 
     async def _on_kind(self, ctx: Context, event: ButtonPress) -> list[Outgoing]:
-        record, _, kind = event.value.partition(":")
-        found = _parse_id(record)
-        blocker = await ctx.session.get(Blocker, found) if found is not None else None
-        if blocker is None or await ctx.session.get(Entry, blocker.entry_id) is None:
-            raise InputError("blockers/unknown", id=record)
-        number = str(blocker.entry_id)
+        shown, _, kind = event.value.partition(":")
+        if shown.startswith("#"):
+            blocker = await self._find(ctx, _parse_id(shown), shown=shown.lstrip("#"))
+        else:  # a button sent before blockers were known by their number: the record's id
+            found = _parse_id(shown)
+            record = await ctx.session.get(Blocker, found) if found is not None else None
+            if record is None or await ctx.session.get(Entry, record.entry_id) is None:
+                raise InputError("blockers/unknown", id=shown)
+            blocker = record
         if kind not in KIND_LABELS:
-            raise InputError("blockers/unknown", id=number)
+            raise InputError("blockers/unknown", id=str(blocker.entry_id))
         if blocker.raised_by != ctx.who.person_id and not await is_steward(ctx, event):
             raise InputError("blockers/not_yours")
         already = blocker.kind == kind

@@ -1,4 +1,4 @@
-"""digests: when each circle first appeared, so a new circle is not called quiet
+"""digests: when each circle first appeared, so that a new circle is not called quiet
 
 Revision ID: digests1
 Revises: practices1
@@ -21,33 +21,38 @@ depends_on = None
 
 def upgrade() -> None:
     when = bot.storage.models.UTCDateTime(timezone=True)
-    op.add_column("circles", sa.Column("created_at", when, nullable=True))
+    starts = op.create_table(
+        "circle_starts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("circle_id", sa.String(length=64), nullable=False),
+        sa.Column("started_at", when, nullable=False),
+        sa.ForeignKeyConstraint(["circle_id"], ["circles.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("circle_id"),
+    )
     # A circle kept before now began no later than the first thing anyone did in it; one
     # never heard from is counted from now.
-    circles = sa.table("circles", sa.column("id", sa.String()), sa.column("created_at", when))
-    firsts = [
-        sa.select(sa.func.min(table.c[column]))
-        .where(table.c.circle_id == circles.c.id)
-        .scalar_subquery()
-        for table, column in (
-            (
-                sa.table("entries", sa.column("circle_id"), sa.column("created_at", when)),
-                "created_at",
-            ),
-            (
-                sa.table("memberships", sa.column("circle_id"), sa.column("joined_at", when)),
-                "joined_at",
-            ),
-            (
-                sa.table("prompt_runs", sa.column("circle_id"), sa.column("opened_at", when)),
-                "opened_at",
-            ),
+    circles = sa.table("circles", sa.column("id", sa.String()))
+
+    def first(table: str, column: str) -> sa.ScalarSelect:  # type: ignore[type-arg]
+        rows = sa.table(table, sa.column("circle_id", sa.String()), sa.column(column, when))
+        return (
+            sa.select(sa.func.min(rows.c[column]))
+            .where(rows.c.circle_id == circles.c.id)
+            .scalar_subquery()
         )
-    ]
+
     now = sa.bindparam("now", datetime.now(UTC), type_=when)
-    op.execute(circles.update().values(created_at=sa.func.coalesce(*firsts, now)))
+    began = sa.func.coalesce(
+        first("entries", "created_at"),
+        first("memberships", "joined_at"),
+        first("prompt_runs", "opened_at"),
+        now,
+    )
+    op.execute(
+        starts.insert().from_select(["circle_id", "started_at"], sa.select(circles.c.id, began))
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("circles") as batch:
-        batch.drop_column("created_at")
+    op.drop_table("circle_starts")
