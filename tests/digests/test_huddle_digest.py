@@ -432,7 +432,9 @@ async def test_a_blocker_raised_and_closed_in_one_period_is_listed_once(harness:
     assert text.count("The minibus insurance lapsed.") == 1
     assert "*New*" not in text
     moved = text[text.index("*Moved on since last time*") :]
-    assert "- `#1` The minibus insurance lapsed. (parked): Out of our hands until the review" in moved
+    assert (
+        "- `#1` The minibus insurance lapsed. (parked): Out of our hands until the review" in moved
+    )
 
 
 async def test_asking_again_with_nothing_new_posts_nothing(harness: Harness) -> None:
