@@ -141,3 +141,11 @@ def test_the_demo_weeks_are_checked_and_its_rooms_are_its_configs(tmp_path: Path
         if line.startswith("[#")
     }
     assert printed and printed <= rooms
+
+
+def test_the_console_answers_you_in_plain_words(tmp_path: Path) -> None:
+    said = chat(
+        tmp_path, "/learned Mornings suit nobody.", "@ana /learned Evenings do.", port=18196
+    )
+    assert "[#core, only you see this]" in said and "only @you" not in said
+    assert "[#core, only @ana sees this]" in said

@@ -365,6 +365,14 @@ async def test_a_simulated_month_shows_every_section() -> None:
         "Questions rising from practice",
     ):
         assert shown in text, shown
+    # each week says something new: every celebration is in one digest only
+    from bot.cli.demo import WEEKS
+
+    celebrations = [line for week in WEEKS for _, _, line in week["celebrate"]]
+    assert len(set(celebrations)) == 8
+    assert all(text.count(line) == 1 for line in celebrations)
+    # and the stewards' first digest comes after a week with something in it
+    assert "A quiet week across the circles" not in text
 
 
 async def test_a_pulse_check_shows_in_aggregate_only(harness: Harness) -> None:
