@@ -1,6 +1,9 @@
 """Send 10,000 signed hostile requests to a bot on SQLite and print what came back.
 
-    python -m bench.hostile [--count 10000] [--seed 15]
+    python -m bench.hostile [--count 10000] [--seed 15] [--database-url URL]
+
+Without `--database-url` the bot runs on a new SQLite file; with a PostgreSQL URL (an empty
+database: its schema is emptied first) it runs there.
 
 Prints the answers by HTTP status, the tracebacks logged, how many bytes the log grew by, and how
 long a normal reply then takes to be stored and answered. The requests are those of
@@ -26,6 +29,7 @@ from sqlmodel import select
 from adapters.slack.adapter import SlackAdapter
 from adapters.telegram.adapter import TelegramAdapter
 from bot.app import running
+from bot.config.environment import Settings
 from bot.config.partnership import load_config
 from bot.core.background import Background
 from bot.logs import FORMAT, BoundedFormatter
@@ -34,10 +38,10 @@ from tests.fakes import slack_events as ev
 from tests.fakes.hostile import TELEGRAM_CHAT, TELEGRAM_SECRET, drive
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.telegram_api import FakeTelegramAPI
-from tests.harness import CONFIG, open_harness
+from tests.harness import CONFIG, fresh_postgres, open_harness
 
 
-async def bench(count: int, seed: int, folder: Path) -> None:
+async def bench(count: int, seed: int, folder: Path, database_url: str | None) -> None:
     config_path = folder / "huddlebot.toml"
     config_path.write_text(textwrap.dedent(CONFIG))
     log = io.StringIO()
@@ -62,7 +66,7 @@ async def bench(count: int, seed: int, folder: Path) -> None:
         async with (
             open_harness(
                 load_config(config_path),
-                f"sqlite+aiosqlite:///{folder}/bench.db",
+                database_url or f"sqlite+aiosqlite:///{folder}/bench.db",
                 extra_adapters=adapters,
                 connect=False,
             ) as harness,
@@ -131,9 +135,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=15)
+    parser.add_argument("--database-url", help="a PostgreSQL database to empty and use")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        asyncio.run(bench(args.count, args.seed, Path(folder)))
+        asyncio.run(bench(args.count, args.seed, Path(folder), _emptied(args.database_url)))
+
+
+def _emptied(url: str | None) -> str | None:
+    if url is None:
+        return None
+    normal = Settings.from_env({"DATABASE_URL": url}, cwd=Path.cwd()).database_url
+    asyncio.run(fresh_postgres(normal))
+    return normal
 
 
 if __name__ == "__main__":

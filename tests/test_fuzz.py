@@ -1,6 +1,8 @@
-"""Signed hostile requests through the bot's real HTTP routes on SQLite: no 5xx, no traceback.
+"""Signed hostile requests through the bot's real HTTP routes: no 5xx, no traceback.
 
-The run is seeded and bounded (`FUZZ_COUNT` requests, a few seconds). For a longer run set
+It runs on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set, where column lengths, NUL
+bytes and 32-bit integers are enforced by the server. The run is seeded and bounded (`FUZZ_COUNT`
+requests, a few seconds). For a longer run set
 `HUDDLEBOT_FUZZ_COUNT` (and `HUDDLEBOT_FUZZ_SEED`), e.g. `HUDDLEBOT_FUZZ_COUNT=10000 pytest
 tests/test_fuzz.py`; `bench/hostile.py` prints the figures of such a run.
 """
@@ -33,9 +35,8 @@ LINE_LIMIT = 4096 + 64
 
 
 async def test_signed_hostile_bodies_get_no_5xx_and_a_normal_reply_is_answered_after(
-    config_file: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    config_file: Path, database_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    database_url = f"sqlite+aiosqlite:///{tmp_path}/fuzz.db"
     async with FakeSlackAPI() as slack, FakeTelegramAPI() as telegram:
         slack.add_user("U0ALEX", real_name="Alex Morgan")
         adapters = (

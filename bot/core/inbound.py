@@ -78,6 +78,27 @@ class Core:
                 event.platform,
                 event.dedup_key,
             )
+            await self._apologise(event)
+
+    async def _apologise(self, event: InboundEvent) -> None:
+        """After a failure of huddlebot's own, tell the person once that nothing was done.
+
+        The event is recorded as seen with the apology, so a redelivery does not fail again; if
+        even that cannot be stored, the failure is logged and the platform's redelivery decides.
+        """
+        now = self._clock.now()
+        try:
+            async with self._runtime.transaction(now=now) as tx:
+                seen = await insert_ignore(
+                    tx.session,
+                    SeenEvent,
+                    {"platform": event.platform, "dedup_key": event.dedup_key, "seen_at": now},
+                )
+                if seen is not None:
+                    key = f"answer:{event.platform}:{event.dedup_key}"
+                    tx.send([answer_here(event, Body("replies/went_wrong"), key=key)])
+        except Exception:
+            log.exception("could not tell the sender of %s that it failed", event.dedup_key)
 
     async def _handle(self, event: InboundEvent) -> None:
         now = self._clock.now()
@@ -137,8 +158,8 @@ class Core:
         if isinstance(event, ButtonPress):
             handler = self._router.buttons.get(event.action)
             if handler is None:
-                log.warning("a button with unknown action %r was pressed; ignored", event.action)
-                return []
+                log.warning("a button with unknown action %r was pressed; answered", event.action)
+                raise InputError("replies/button_gone")
             return await handler(ctx, event)
         for offer in self._router.chain(type(event)):
             claimed = await offer(ctx, event)
