@@ -28,23 +28,22 @@ from bot.digests.contributions import (
     SetMeeting,
     StewardStory,
     WaitingBlocker,
-    last_activity,
     steward_parts,
 )
 from bot.digests.posting import Posting
+from bot.digests.quiet import quiet_circles
 from bot.digests.sections import (
     FEW,
     THEME_INPUT,
     Shared,
     capped,
-    last_entry_by_circle,
     participation,
     plain,
     shared_sample,
 )
 from bot.digests.themes.grouping import find_themes
 from bot.rituals.timing import local
-from bot.storage.models import CircleStart, Digest, Entry, Membership
+from bot.storage.models import Digest, Entry, Membership
 from bot.storage.sql import insert_ignore
 from bot.text.library import PromptLibrary
 
@@ -202,45 +201,6 @@ def _pulses(found: tuple[CirclePulse, ...], *, hidden: set[str]) -> list[dict[st
     ]
 
 
-def _quiet(
-    circles: list[CircleConfig],
-    latest: dict[str, datetime],
-    began: dict[str, datetime],
-    *,
-    weeks: int,
-    end: datetime,
-) -> list[dict[str, Any]]:
-    """Circles with nothing from anyone for `weeks`: counted from the last entry or answer, or,
-    for a circle never heard from, from when it first appeared in the configuration."""
-    since = end - timedelta(weeks=weeks)
-    quiet = []
-    for circle in circles:
-        last = latest.get(circle.id)
-        heard_or_began = last or began.get(circle.id)
-        if heard_or_began is not None and heard_or_began < since:
-            quiet.append({"name": circle.name, "weeks": weeks, "ever": last is not None})
-    return quiet
-
-
-async def _latest(
-    session: AsyncSession, contributors: Contributors, circle_ids: list[str]
-) -> dict[str, datetime]:
-    """When each circle last heard from anyone: an entry, or taking part in a practice."""
-    latest = await last_entry_by_circle(session, circle_ids)
-    for circle_id, when in (await last_activity(contributors, session, circle_ids)).items():
-        if circle_id not in latest or when > latest[circle_id]:
-            latest[circle_id] = when
-    return latest
-
-
-async def _began(session: AsyncSession, circle_ids: list[str]) -> dict[str, datetime]:
-    """When each circle first appeared in the configuration."""
-    query = select(CircleStart.circle_id, CircleStart.started_at).where(
-        col(CircleStart.circle_id).in_(circle_ids)
-    )
-    return dict((await session.exec(query)).all())
-
-
 async def steward_context(
     session: AsyncSession,
     *,
@@ -268,9 +228,6 @@ async def steward_context(
     hidden = {c.id for c in sets}
     added = await steward_parts(contributors, session, start=start, end=end)
     partnership_circles = [c for c in open_circles if c.kind == "partnership"]
-    partnership_ids = [c.id for c in partnership_circles]
-    latest = await _latest(session, contributors, partnership_ids)
-    began = await _began(session, partnership_ids)
     questions = [
         {"text": r.text, "author": r.author, "circle": names.get(r.circle_id, r.circle_id)}
         for r in rows
@@ -290,8 +247,12 @@ async def steward_context(
         "resolved": _closed(added.closed or (), names=names, hidden=hidden, parked=False),
         "parked": _closed(added.closed or (), names=names, hidden=hidden, parked=True),
         "overdue": _overdue(added.overdue or (), names=names, hidden=hidden),
-        "quiet_circles": _quiet(
-            partnership_circles, latest, began, weeks=config.partnership.quiet_weeks, end=end
+        "quiet_circles": await quiet_circles(
+            session,
+            partnership_circles,
+            contributors=contributors,
+            weeks=config.partnership.quiet_weeks,
+            end=end,
         ),
         "stories": stories,
         "more_stories": more_stories,
