@@ -10,10 +10,12 @@ ENV PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 WORKDIR /src
-# bot/prompts and bot/examples link to the folders at the top, which the wheel carries as data
+# bot/prompts, bot/examples and bot/slack link to the folders at the top, which the wheel carries
+# as data
 COPY pyproject.toml README.md ./
 COPY prompts ./prompts
 COPY examples ./examples
+COPY slack ./slack
 COPY adapters ./adapters
 COPY bot ./bot
 RUN pip wheel --no-deps --wheel-dir /wheels .

@@ -48,8 +48,14 @@ $(STAMP): pyproject.toml | venv-check
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
+# `make run` runs in this folder as every huddlebot command does: ./huddlebot.toml (a copy of
+# the example, made the first time) and ./data/, so `huddlebot digest ...` here finds the same.
 run: $(STAMP)
-	HUDDLEBOT_CONFIG=$${HUDDLEBOT_CONFIG:-examples/huddlebot.toml} $(BIN)/huddlebot run
+	@if [ -z "$$HUDDLEBOT_CONFIG" ] && [ ! -e huddlebot.toml ]; then \
+	  cp examples/huddlebot.toml huddlebot.toml; \
+	  echo "make: copied examples/huddlebot.toml to ./huddlebot.toml; edit it to make it yours." >&2; \
+	fi
+	$(BIN)/huddlebot run
 
 demo: $(STAMP)
 	$(BIN)/huddlebot demo

@@ -1,7 +1,9 @@
 """The console: a terminal chat with the bot, for trying huddlebot with no accounts at all.
 
 Each line of input is one message. A line may start with `#room` to speak in another room and
-with `@name ` to speak as that member (the default speaker is `you`). Then:
+with `@name ` to speak as that person (the default speaker is `you`). Whoever speaks at the
+console runs the bot, so is a steward by right; `/as NAME` speaks as NAME, an ordinary member,
+from then on (`/as` alone goes back to yourself), so a trial shows what members see. Then:
 
     /verb text      a command, e.g. `/learned we found the referral form puts people off`
     /dm text        a private message to the bot
@@ -9,13 +11,15 @@ with `@name ` to speak as that member (the default speaker is `you`). Then:
     /press a v      press a button the bot offered (shown under its message)
     anything else   a reply to the newest prompt in the room
 
-Everything the bot sends is printed as it is sent.
+Everything the bot sends is printed as it is sent. At a terminal, lines are read with line
+editing, history and a prompt that shows the room and the speaker (`adapters/terminal.py`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import threading
 import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -26,6 +30,7 @@ from typing import IO, TYPE_CHECKING, Any
 from starlette.routing import BaseRoute
 
 from adapters.common.platform import Platform
+from adapters.terminal import TerminalLines
 from bot.core import checks
 from bot.core.clock import Clock
 from bot.core.events import (
@@ -56,6 +61,10 @@ SPEC = PlatformSpec(
     capabilities=Capabilities(trusted_operator=True, local_files=True),
 )
 PLATFORM = Platform(SPEC)
+YOU = "you"
+"""The person running the console."""
+_ESCAPES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|O.|.)?")
+"""Terminal escape sequences (arrow keys and the like), which are never part of what was meant."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +124,9 @@ class ConsoleAdapter:
         self.settle = settle
         self._show_private = show_private
         self._run = run_id or uuid.uuid4().hex[:8]
+        self._speaker = YOU
+        self._as_member = False
+        self._terminal: TerminalLines | None = None
         self._count = 0
         self._sent = 0
         self._last_prompt: dict[str, str] = {}
@@ -138,7 +150,7 @@ class ConsoleAdapter:
 
         The line is cleaned as every platform's text is (`bot.core.checks.text`): a line of only
         invisible characters is blank, and direction overrides never reach the core."""
-        text = checks.text(line, what="a console line").strip()
+        text = checks.text(_ESCAPES.sub("", line), what="a console line").strip()
         if text.startswith("#"):
             room, _, text = text[1:].partition(" ")
             if room not in self._rooms:
@@ -146,7 +158,10 @@ class ConsoleAdapter:
                 return None
             self._room = room
             text = text.strip()
-        name = "you"
+        if text == "/as" or text.startswith("/as "):
+            self._speak_as(text.removeprefix("/as").strip().lstrip("@"))
+            return None
+        name = self._speaker
         if text.startswith("@"):
             name, _, text = text[1:].partition(" ")
             text = text.strip()
@@ -155,7 +170,11 @@ class ConsoleAdapter:
         self._count += 1
         now = self._clock.now()
         sender = Sender(
-            platform=SPEC.name, user_id=name, display_name=name.capitalize(), dm_chat=f"@{name}"
+            platform=SPEC.name,
+            user_id=name,
+            display_name=name.capitalize(),
+            dm_chat=f"@{name}",
+            as_member=self._as_member,
         )
         common: dict[str, Any] = {
             "platform": SPEC.name,
@@ -180,6 +199,25 @@ class ConsoleAdapter:
             return Message(chat=self._room, text=text, message_ref=ref, **common)
         return Reply(chat=self._room, text=text, message_ref=ref, in_reply_to=prompt, **common)
 
+    def _speak_as(self, name: str) -> None:
+        if not name or name.lower() in {YOU, "me"}:
+            self._speaker, self._as_member = YOU, False
+            self._write("(You speak as yourself again, with a steward's rights.)")
+            return
+        if not re.fullmatch(r"[\w.-]{1,32}", name):
+            self._write("(Give a name of letters and digits, e.g. /as ana.)")
+            return
+        self._speaker, self._as_member = name.lower(), True
+        self._write(
+            f"(You now speak as {name.capitalize()}, an ordinary member: you see what members "
+            "see and get no steward's rights. /as alone speaks as yourself again.)"
+        )
+
+    def prompt(self) -> str:
+        """What the terminal shows before each line: the room, and who speaks."""
+        who = f"{self._speaker} (member)" if self._as_member else self._speaker
+        return f"#{self._room} {who}> "
+
     async def say(self, line: str) -> None:
         """Take one line of input as if typed, and wait until the bot has answered it."""
         event = self.parse(line)
@@ -194,20 +232,38 @@ class ConsoleAdapter:
                 await result
 
     async def read(self, stream: IO[str]) -> None:
-        """Take lines from `stream` until it ends (Ctrl-D in a terminal)."""
+        """Take lines from `stream` until it ends (Ctrl-D in a terminal); at a terminal, with line
+        editing, history and a prompt."""
+        if stream.isatty():
+            await self._read_terminal(stream)
+            return
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue[str | None] = asyncio.Queue()
 
-        def pump() -> None:  # a daemon thread, so a waiting terminal never blocks shutdown
-            for line in stream:
-                loop.call_soon_threadsafe(queue.put_nowait, line)
-            loop.call_soon_threadsafe(queue.put_nowait, None)
+        def pump() -> None:  # a daemon thread, so a waiting input never blocks shutdown
+            try:
+                for line in stream:
+                    loop.call_soon_threadsafe(queue.put_nowait, line)
+                loop.call_soon_threadsafe(queue.put_nowait, None)
+            except RuntimeError:  # the loop has closed: nobody reads these lines any more
+                pass
 
         threading.Thread(target=pump, name="console-input", daemon=True).start()
         while (line := await queue.get()) is not None:
             if line.strip() in {"/quit", "/exit"}:
                 break
             await self.say(line)
+
+    async def _read_terminal(self, stream: IO[str]) -> None:
+        self._terminal = TerminalLines(prompt=self.prompt, output=self._out, stdin=stream)
+        try:
+            while (line := await self._terminal.line()) is not None:
+                if line.strip() in {"/quit", "/exit"}:
+                    break
+                await self.say(line)
+        finally:
+            self._terminal.close()
+            self._terminal = None
 
     # -- output -------------------------------------------------------------------------------
 
@@ -234,5 +290,8 @@ class ConsoleAdapter:
         return ref
 
     def _write(self, text: str) -> None:
+        if self._terminal is not None:
+            self._terminal.write(text)
+            return
         self._out.write(text + "\n")
         self._out.flush()

@@ -12,7 +12,8 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import text
-from sqlmodel import select
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from adapters.registry import PLATFORM_SPECS
 from bot.config.environment import Settings
@@ -22,7 +23,8 @@ from bot.core.clock import Clock
 from bot.core.inbound import Core
 from bot.core.lookups import Memo
 from bot.core.outbox import Outbox
-from bot.core.ports import Adapter, KnowsVerbs
+from bot.core.ports import Adapter, KnowsVerbs, MovesRooms
+from bot.core.room_moves import RoomMoves, follow_moves
 from bot.core.router import Router
 from bot.core.runtime import Queue, Runtime
 from bot.delivery.dispatcher import Dispatcher
@@ -94,7 +96,11 @@ async def sync_circles(
     sessions: SessionFactory, config: Config, memo: Memo, *, now: datetime
 ) -> None:
     """Make the stored circles and rooms match the configuration; note the inactive rooms.
-    A circle new to the configuration is noted as created `now`."""
+
+    The configuration is the truth: a stored room it no longer lists is retired (`configured`
+    false), so it gets nothing more while its history stays, and the log names what was retired.
+    A circle new to the configuration is noted as started `now`.
+    """
     async with sessions.begin() as session:
         for circle in config.circles:
             row = await session.get(Circle, circle.id)
@@ -108,9 +114,11 @@ async def sync_circles(
                 row.name, row.kind, row.timezone = circle.name, circle.kind, circle.timezone
                 session.add(row)
         await session.flush()
+        wanted: set[tuple[str, str, str]] = set()
         for circle in config.circles:
             await insert_ignore(session, CircleStart, {"circle_id": circle.id, "started_at": now})
             for room in circle.rooms:
+                wanted.add((room.platform, room.chat, room.topic or ""))
                 values = {
                     "circle_id": circle.id,
                     "platform": room.platform,
@@ -131,6 +139,7 @@ async def sync_circles(
                         )
                     ).one()
                     existing.circle_id = circle.id
+                    existing.configured = True
                     if not existing.active:
                         log.warning(
                             "%s room %s is inactive (%s); it comes back when the bot hears "
@@ -140,8 +149,45 @@ async def sync_circles(
                             existing.inactive_reason,
                         )
                     session.add(existing)
+        await _retire_rooms(session, config, wanted, memo)
         inactive = await session.exec(select(Room).where(Room.active == False))  # noqa: E712
         memo.inactive_rooms.update((room.platform, room.chat) for room in inactive.all())
+
+
+async def _retire_rooms(
+    session: AsyncSession, config: Config, wanted: set[tuple[str, str, str]], memo: Memo
+) -> None:
+    """Mark the stored rooms the configuration no longer lists; say which were retired now."""
+    circles = {circle.id for circle in config.circles}
+    newly: list[str] = []
+    gone_circles: set[str] = set()
+    for room in (await session.exec(select(Room).order_by(col(Room.id)))).all():
+        address = (room.platform, room.chat, room.topic)
+        if address in wanted:
+            continue
+        memo.retired_rooms.add(address)
+        if room.configured:
+            room.configured = False
+            session.add(room)
+            topic = f" topic {room.topic}" if room.topic else ""
+            newly.append(f"{room.platform} {room.chat}{topic} (circle {room.circle_id})")
+            if room.circle_id not in circles:
+                gone_circles.add(room.circle_id)
+    if newly:
+        log.warning(
+            "%s no longer lists %s%s, so nothing more is sent there; what was said there stays",
+            config.source,
+            "these rooms: " if len(newly) > 1 else "the room ",
+            ", ".join(newly),
+        )
+    if gone_circles:
+        log.warning(
+            "%s no longer lists the circle%s %s; its history stays, and it gets no prompts, "
+            "digests or notices",
+            config.source,
+            "s" if len(gone_circles) > 1 else "",
+            ", ".join(sorted(gone_circles)),
+        )
 
 
 @asynccontextmanager
@@ -155,6 +201,7 @@ async def assembled(
     prompts_root: Path = PROMPTS_ROOT,
     practices: Sequence[PracticeKind] = PRACTICES,
     one_shot: bool = False,
+    create_database: bool = True,
 ) -> AsyncIterator[Bot]:
     """Build a bot whose parts are ready but not yet running (no loops, no network), with
     `practices` (by default every practice in the list).
@@ -162,15 +209,19 @@ async def assembled(
     The bot delivers the whole outbox: on SQLite it holds the database's run lock
     (bot/delivery/run_lock.py) and marks parts a stopped process was sending as in doubt. A
     `one_shot` bot (a command) takes no lock and leaves other processes' parts alone: it
-    delivers only the messages it queued itself.
+    delivers only the messages it queued itself. Without `create_database` (a command that
+    only reads) a SQLite database that is not there yet is refused rather than made.
     """
     library = library_for(config, settings, builtin=prompts_root)
     check_prompts(config, library)
     lock = nullcontext() if one_shot else one_running_bot(settings.sqlite_path)
     async with AsyncExitStack() as stack:
         stack.enter_context(lock)  # before migrating, so a second bot changes nothing
-        sessions = await stack.enter_async_context(open_database(settings.database_url))
+        sessions = await stack.enter_async_context(
+            open_database(settings.database_url, create=create_database)
+        )
         memo = Memo()
+        config = await follow_moves(sessions, config, memo)  # rooms that moved, where they are now
         await sync_circles(sessions, config, memo, now=clock.now())
         by_platform = {adapter.platform: adapter for adapter in adapters}
         outbox = Outbox(renderer=library, platforms=by_platform, memo=memo)
@@ -218,9 +269,12 @@ async def assembled(
             practice.register(router)
             huddle.extra_jobs.extend(practice.jobs())
         huddle.contributors = Contributors.of(features)
+        moves = RoomMoves(config=config, runtime=runtime, memo=memo)
         for adapter in adapters:
             if isinstance(adapter, KnowsVerbs):
                 adapter.use_verbs(router.verbs)
+            if isinstance(adapter, MovesRooms):
+                adapter.report_moves(moves.moved)
         await dispatcher.recover()
         yield Bot(
             config=config,

@@ -1,9 +1,10 @@
-"""The files huddlebot ships beside its code: the built-in prompt library and the examples.
+"""The files huddlebot ships beside its code: the built-in prompt library, the examples and the
+Slack app manifest.
 
-In the repository they live at the top, in `prompts/` and `examples/`; the package reaches them
-through `bot/prompts` and `bot/examples`, links to those folders, so a checkout, an editable
-install and an installed wheel (where they are real folders inside `bot/`) look the same to
-`importlib.resources`.
+In the repository they live at the top, in `prompts/`, `examples/` and `slack/`; the package
+reaches them through `bot/prompts`, `bot/examples` and `bot/slack`, links to those folders, so a
+checkout, an editable install and an installed wheel (where they are real folders inside `bot/`)
+look the same to `importlib.resources`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from bot.errors import HuddlebotError
 
 
 def package_folder(name: str) -> Path:
-    """The folder `name` (`prompts` or `examples`) shipped inside the `bot` package.
+    """The folder `name` (`prompts`, `examples` or `slack`) shipped inside the `bot` package.
 
     A missing folder is not checked here: what reads it names the file it could not find."""
     folder = resources.files("bot") / name
@@ -36,3 +37,8 @@ def builtin_prompts() -> Path:
 def example(file_name: str) -> Path:
     """One of the example configuration files, e.g. `demo.toml`."""
     return package_folder("examples") / file_name
+
+
+def slack_manifest() -> Path:
+    """The Slack app manifest people paste when they create huddlebot's Slack app."""
+    return package_folder("slack") / "manifest.yml"

@@ -21,7 +21,7 @@ from tests.harness import CONFIG, Harness, database_params, fresh_postgres, open
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A fresh, empty database: a SQLite file, or the test PostgreSQL database emptied."""
     if request.param == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path}/huddlebot.db"
+        return f"sqlite:///{tmp_path}/huddlebot.db"
     url = Settings.from_env(
         {"DATABASE_URL": os.environ["TEST_DATABASE_URL"]}, cwd=tmp_path
     ).database_url

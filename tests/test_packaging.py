@@ -22,7 +22,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SKIP_FLAG = "HUDDLEBOT_SKIP_PACKAGING"
 SOURCE_FILES = ("pyproject.toml", "README.md")
-SOURCE_FOLDERS = ("bot", "adapters", "prompts", "examples")
+SOURCE_FOLDERS = ("bot", "adapters", "prompts", "examples", "slack")
 
 pytestmark = pytest.mark.skipif(
     os.environ.get(SKIP_FLAG, "") not in ("", "0"),
@@ -125,7 +125,7 @@ def _shipped_example(bin_dir: Path, *, cwd: Path) -> str:
 def test_the_wheel_carries_the_prompts_examples_and_migrations(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
-    for folder in ("prompts", "examples"):
+    for folder in ("prompts", "examples", "slack"):
         shipped = [p for p in (ROOT / folder).rglob("*") if p.is_file()]
         assert shipped, f"{folder}/ is empty"
         for path in shipped:
@@ -137,7 +137,9 @@ def test_the_wheel_carries_the_prompts_examples_and_migrations(wheel: Path) -> N
     assert "bot/storage/migrations/script.py.mako" in names
     assert "bot/__main__.py" in names
     # only the package goes in: no tests, benchmarks or links left as files
-    assert not any(name.startswith(("tests/", "bench/", "prompts/", "examples/")) for name in names)
+    assert not any(
+        name.startswith(("tests/", "bench/", "prompts/", "examples/", "slack/")) for name in names
+    )
 
 
 def test_the_installed_wheel_runs_the_demo_from_an_empty_folder(
@@ -199,3 +201,8 @@ def test_the_installed_bot_runs_from_any_folder(installed: Path, tmp_path: Path)
     )
     assert "huddlebot is running for" in done.stderr
     assert (tmp_path / "data").is_dir()  # the SQLite file goes beside the folder it runs in
+
+
+def test_the_installed_package_prints_the_slack_manifest(installed: Path, tmp_path: Path) -> None:
+    done = _run([str(installed / "huddlebot"), "slack", "manifest"], cwd=tmp_path, env=_clean_env())
+    assert done.stdout == (ROOT / "slack" / "manifest.yml").read_text(encoding="utf-8")

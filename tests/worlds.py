@@ -67,6 +67,13 @@ class TelegramWorld:
         await self.harness.platform_events.wait_for(expected)
         await self.harness.bot.dispatcher.drain()
 
+    async def push_service(self, update: dict[str, Any]) -> None:
+        """Deliver one update that is no event for the core (a service message), wait until the
+        bot has taken it in, then deliver."""
+        self.fake.push(update)
+        await self.fake.confirmed(update)
+        await self.harness.bot.dispatcher.drain()
+
 
 @asynccontextmanager
 async def telegram_world(

@@ -44,6 +44,7 @@ from starlette.routing import BaseRoute, Route
 from adapters.common.body import BodyRefused, Unreadable, read_body
 from adapters.common.handover import NotStored, hand_over
 from adapters.common.tokens import TokenCheck, check_token
+from adapters.slack.checking import check_slack
 from adapters.slack.errors import SDK_ERRORS, TOKEN_REFUSED, error_code, translate
 from adapters.slack.history import find_posted
 from adapters.slack.inbound import PAYLOAD_ERRORS
@@ -64,7 +65,7 @@ from adapters.slack.spec import SPEC
 from bot.core.clock import Clock, SystemClock
 from bot.core.events import InboundEvent
 from bot.core.messages import Delivery
-from bot.core.ports import EventSink, TextFormat
+from bot.core.ports import EventSink, Finding, RoomToCheck, TextFormat
 from bot.errors import ConfigError
 
 logger = logging.getLogger(__name__)
@@ -175,6 +176,17 @@ class SlackAdapter:
     async def find_sent(self, delivery: Delivery, *, since: datetime) -> str | None:
         """After a crash: the ts of the part if Slack has it, None if surely not."""
         return await find_posted(self._client, delivery, since=since)
+
+    async def check(self, rooms: Sequence[RoomToCheck]) -> list[Finding]:
+        """For `huddlebot check`: the token and each channel, asked of Slack; nothing posted."""
+        async with aiohttp.ClientSession(
+            timeout=aiohttp.ClientTimeout(total=self._timeout)
+        ) as session:
+            self._client.session = session
+            try:
+                return await check_slack(self._client, rooms)
+            finally:
+                self._client.session = None
 
     async def _check_token(self) -> None:
         """Ask Slack who the bot is (`auth.test`), so a bad token or address stops start-up."""

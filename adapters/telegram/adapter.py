@@ -9,6 +9,10 @@ so the person's spinner stops.
 Sending: `send()` posts one rendered HTML part, paced within Telegram's limits
 (`telegram_pacing`), with short 429 waits absorbed and errors translated (`telegram_sending`).
 
+A group that becomes a supergroup gets a new chat id. The service messages saying so, and a send
+refused with `migrate_to_chat_id` (python-telegram-bot's `ChatMigrated`), are reported to the
+core as a `RoomMove` (`report_moves`); a refused part is then sent again, once, to the new id.
+
 Ephemeral messages: Telegram has no "only you can see this" in groups. A delivery with
 `ephemeral_to` goes to that person's private chat with the bot; if they have not started the bot,
 it is posted in the room instead, as a reply to `thread_ref` when there is one.
@@ -29,14 +33,23 @@ from typing import Any
 
 from starlette.routing import BaseRoute
 from telegram import Bot, BotCommand, Chat, Update
-from telegram.error import InvalidToken, TelegramError
+from telegram.error import ChatMigrated, InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder
 
 from adapters.common.handover import NotStored, hand_over
 from adapters.common.tokens import TokenCheck, check_token
-from adapters.telegram.inbound import ALLOWED_UPDATES, DEFAULT_VERBS, BotIdentity, translate
+from adapters.telegram.checking import check_telegram
+from adapters.telegram.inbound import (
+    ALLOWED_UPDATES,
+    DEFAULT_VERBS,
+    SUPERGROUP,
+    BotIdentity,
+    room_move_of,
+    translate,
+)
 from adapters.telegram.pacing import Monotonic, Pacer, Sleep
 from adapters.telegram.polling import Poller
+from adapters.telegram.privacy import privacy_mode
 from adapters.telegram.sending import Poster
 from adapters.telegram.spec import SPEC
 from adapters.telegram.updates import loggable_id
@@ -44,7 +57,7 @@ from adapters.telegram.webhook import WEBHOOK_PATH, webhook_route, webhook_targe
 from bot.core import checks
 from bot.core.clock import Clock, SystemClock
 from bot.core.messages import Delivery
-from bot.core.ports import EventSink, TextFormat
+from bot.core.ports import EventSink, Finding, RoomMove, RoomMoveSink, RoomToCheck, TextFormat
 from bot.errors import ConfigError, TransientError, Undeliverable
 
 log = logging.getLogger(__name__)
@@ -119,10 +132,15 @@ class TelegramAdapter:
         self._application: Application[Any, Any, Any, Any, Any, Any] = builder.build()
         self._connection: _Connection | None = None
         self._verbs: frozenset[str] = DEFAULT_VERBS
+        self._moves: RoomMoveSink | None = None
 
     def use_verbs(self, verbs: Collection[str]) -> None:
         """The verbs the core answers: plain `/verb` in a group is taken as ours for these."""
         self._verbs = frozenset(verbs) | DEFAULT_VERBS
+
+    def report_moves(self, sink: RoomMoveSink) -> None:
+        """Where to report a group that became a supergroup (see the module docstring)."""
+        self._moves = sink
 
     # -- receiving ----------------------------------------------------------------------------
 
@@ -142,6 +160,7 @@ class TelegramAdapter:
             await _checked(app.initialize(), bot=app.bot)
             stack.push_async_callback(app.shutdown)
             me = BotIdentity(id=app.bot.id, username=app.bot.username)
+            log.info("telegram: @%s: %s", me.username, privacy_mode(app.bot.bot))
             self._connection = _Connection(bot=app.bot, sink=sink, me=me)
             stack.callback(self._disconnect)
             await app.start()
@@ -179,14 +198,21 @@ class TelegramAdapter:
                 f"telegram update {loggable_id(update.update_id)} arrived while not connected"
             )
         try:
-            event = translate(update, me=connection.me, now=self._clock.now(), verbs=self._verbs)
+            move = room_move_of(update)
+            event = (
+                None
+                if move is not None
+                else translate(update, me=connection.me, now=self._clock.now(), verbs=self._verbs)
+            )
         except checks.Refused as refused:
             log.warning("telegram: skipped update %s: %s", loggable_id(update.update_id), refused)
-            event = None
+            move, event = None, None
         except Exception:  # a shape translate does not expect: a bug to fix, the update skipped
             log.exception("telegram: could not translate update %s", loggable_id(update.update_id))
-            event = None
+            move, event = None, None
         try:
+            if move is not None:
+                await self._report(move)
             if event is not None:
                 if update.effective_chat is not None and update.effective_chat.type == Chat.PRIVATE:
                     self._no_private_chat.discard(event.sender.user_id)
@@ -210,16 +236,58 @@ class TelegramAdapter:
             except Undeliverable:
                 self._no_private_chat.add(person)
                 log.info("telegram user %s has not started the bot; answering in the room", person)
-        return await self._poster.send_text(
-            bot,
-            chat=delivery.chat,
-            text=delivery.text,
-            topic=delivery.topic,
-            reply_to=delivery.thread_ref,
-            buttons=delivery.buttons,
-        )
+        try:
+            return await self._post(bot, delivery, chat=delivery.chat)
+        except _Migrated as migrated:
+            await self._report(migrated.move, sending=True)
+            try:  # the same part, once, at the group's new address
+                return await self._post(bot, delivery, chat=migrated.move.new_chat)
+            except _Migrated as again:
+                raise again.undeliverable from again
+
+    async def _post(self, bot: Bot, delivery: Delivery, *, chat: str) -> str:
+        try:
+            return await self._poster.send_text(
+                bot,
+                chat=chat,
+                text=delivery.text,
+                topic=delivery.topic,
+                reply_to=delivery.thread_ref,
+                buttons=delivery.buttons,
+            )
+        except Undeliverable as problem:
+            cause = problem.__cause__
+            if not isinstance(cause, ChatMigrated):
+                raise
+            new = str(cause.new_chat_id)
+            move = RoomMove(platform=self.platform, old_chat=chat, new_chat=new, why=SUPERGROUP)
+            raise _Migrated(move, problem) from cause
+
+    async def _report(self, move: RoomMove, *, sending: bool = False) -> None:
+        """Tell the core that a group moved. When the move cannot be stored yet, the part (or
+        the update) is tried again later, and the move reported again."""
+        if self._moves is None:
+            log.warning(
+                "telegram group %s became supergroup %s; nothing here can re-key it",
+                move.old_chat,
+                move.new_chat,
+            )
+            return
+        try:
+            await self._moves(move)
+        except Exception as error:
+            if sending:
+                raise TransientError(
+                    f"Telegram group {move.old_chat} moved to {move.new_chat}, "
+                    "and the move could not be stored yet"
+                ) from error
+            raise NotStored(f"telegram group {move.old_chat} moved") from error
 
     # -- onboarding ---------------------------------------------------------------------------
+
+    async def check(self, rooms: Sequence[RoomToCheck]) -> list[Finding]:
+        """For `huddlebot check`: the token, privacy mode, each chat and the webhook."""
+        return await check_telegram(self._application.bot, rooms, webhook_url=self._webhook_url)
 
     async def bot_username(self) -> str:
         """The bot's @username (without the @), as Telegram knows it."""
@@ -247,6 +315,15 @@ class TelegramAdapter:
             yield bot
         finally:
             await bot.shutdown()
+
+
+class _Migrated(Exception):
+    """A send refused because the group became a supergroup (`move` says where it went)."""
+
+    def __init__(self, move: RoomMove, undeliverable: Undeliverable) -> None:
+        super().__init__(f"telegram group {move.old_chat} moved to {move.new_chat}")
+        self.move = move
+        self.undeliverable = undeliverable
 
 
 def deep_link(username: str, payload: str) -> str:

@@ -8,10 +8,15 @@ One pure function, `translate`, decides what an update means:
   group unless it names this bot (then the core can answer it kindly);
 - a message replying to one of the bot's own messages is a `Reply` (this reaches the bot even with
   privacy mode on);
+- in a group, a message that starts by naming the bot (`@OurBot learned ...`, `@OurBot some
+  words`) is read without the name: a verb makes it a `Command`, other words a `Message`, the
+  name alone asks for help;
 - other text is a `DirectMessage` in a private chat and a `Message` in a group;
 - a button press (callback query) is a `ButtonPress`, from callback data `"<action>|<value>"`.
 
-Anything else (edits, service messages, stickers, other bots, channel posts) is `None`: skipped.
+Anything else (edits, other service messages, stickers, other bots, channel posts) is `None`:
+skipped. The service messages of a group that became a supergroup (`migrate_to_chat_id` in the old
+group, `migrate_from_chat_id` in the new one) are read by `room_move_of`, before `translate`.
 Deduplication keys come from chat and message ids (or the callback query id), never from
 `update_id` alone, which Telegram may restart.
 """
@@ -41,10 +46,12 @@ from bot.core.events import (
 from bot.core.events import (
     Message as RoomMessage,
 )
+from bot.core.ports import RoomMove
 
 log = logging.getLogger(__name__)
 
 PLATFORM = "telegram"
+SUPERGROUP = "the group became a supergroup"
 CALLBACK_SEPARATOR = "|"
 CALLBACK_LIMIT = 64
 """Telegram's limit for a button's callback data, in bytes."""
@@ -70,6 +77,9 @@ _COMMAND = re.compile(
 )
 
 
+_MENTION = re.compile(r"^@([A-Za-z0-9_]{1,64})(?=\s|$|[,:])[,:]?(.*)$", re.DOTALL)
+
+
 @dataclass(frozen=True, slots=True)
 class BotIdentity:
     """Who the bot is on Telegram, as `getMe` said."""
@@ -93,6 +103,21 @@ def translate(
     log.debug(
         "skipping telegram update %s of a kind we do not handle", loggable_id(update.update_id)
     )
+    return None
+
+
+def room_move_of(update: Update) -> RoomMove | None:
+    """The move a group's upgrade to a supergroup announces, or None for any other update."""
+    message = update.message
+    if message is None or getattr(message, "chat", None) is None:
+        return None
+    here = checks.identifier(message.chat.id, what="chat id")
+    if message.migrate_to_chat_id is not None:
+        new = checks.identifier(message.migrate_to_chat_id, what="chat id")
+        return RoomMove(platform=PLATFORM, old_chat=here, new_chat=new, why=SUPERGROUP)
+    if message.migrate_from_chat_id is not None:
+        old = checks.identifier(message.migrate_from_chat_id, what="chat id")
+        return RoomMove(platform=PLATFORM, old_chat=old, new_chat=here, why=SUPERGROUP)
     return None
 
 
@@ -180,6 +205,17 @@ def _from_message(
             return Command(verb=name, args=args, private=private, thread_ref=thread_ref, **common)
         log.debug("ignoring /%s in a group: not one of ours", name)
         return None
+    if not private:
+        addressed = _addressed(text, me=me, verbs=verbs)
+        if isinstance(addressed, tuple):
+            verb, args = addressed
+            thread_ref = (
+                checks.identifier(replied.message_id, what="message id")
+                if replied is not None
+                else None
+            )
+            return Command(verb=verb, args=args, private=False, thread_ref=thread_ref, **common)
+        text = addressed
     message_ref = checks.identifier(message.message_id, what="message id")
     if replied is not None:
         in_reply_to = checks.identifier(replied.message_id, what="message id")
@@ -187,6 +223,22 @@ def _from_message(
     if private:
         return DirectMessage(text=text, message_ref=message_ref, **common)
     return RoomMessage(text=text, message_ref=message_ref, **common)
+
+
+def _addressed(text: str, *, me: BotIdentity, verbs: Collection[str]) -> str | tuple[str, str]:
+    """A group message that starts by naming the bot: (verb, args) for a verb (the name alone
+    asks for help), else the words without the name; any other text as it is."""
+    match = _MENTION.match(text)
+    if match is None or match.group(1).lower() != me.username.lower():
+        return text
+    rest = match.group(2).strip()
+    first, _, args = rest.partition(" ")
+    verb = first.lstrip("/").lower()
+    if not rest:
+        return ("help", "")
+    if verb in verbs:
+        return (verb, args.strip())
+    return rest
 
 
 def _from_callback(

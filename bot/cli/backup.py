@@ -12,17 +12,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from bot.app import assembled
-from bot.cli import copies
+from bot.cli import copies, places
 from bot.config.environment import Settings
-from bot.config.partnership import Config, find_config_path, load_config
+from bot.config.partnership import Config
 from bot.core.clock import SystemClock
+from bot.delivery.run_lock import one_running_bot
 from bot.practices.data_rights.cli import replay_logged_erasures
 from bot.rituals.scheduler import RealScheduler
 
@@ -85,14 +85,25 @@ def _put_back(settings: Settings, backup: Path, kept: Path) -> bool:
 async def restore_backup(
     config: Config, settings: Settings, backup: Path, *, now: datetime
 ) -> Restored:
-    """Keep the current database, put `backup` in its place, migrate, replay the erasures."""
+    """Keep the current database, put `backup` in its place, migrate, replay the erasures.
+
+    On SQLite the run lock is held from before the file is touched to the end, so a restore
+    refuses while a bot runs on it, and no bot starts on a half-restored file."""
     kept = default_backup_path(settings, now, prefix="before-restore")
-    had_one = await asyncio.to_thread(_put_back, settings, backup, kept)
-    async with (
-        RealScheduler() as scheduler,  # nothing is scheduled: the bot is never started
-        assembled(config, settings, adapters=(), clock=SystemClock(), scheduler=scheduler) as bot,
-    ):
-        again = await replay_logged_erasures(bot, now=now)
+    with one_running_bot(settings.sqlite_path):
+        had_one = await asyncio.to_thread(_put_back, settings, backup, kept)
+        async with (
+            RealScheduler() as scheduler,  # nothing is scheduled: the bot is never started
+            assembled(
+                config,
+                settings,
+                adapters=(),
+                clock=SystemClock(),
+                scheduler=scheduler,
+                one_shot=True,  # the lock is already ours
+            ) as bot,
+        ):
+            again = await replay_logged_erasures(bot, now=now)
     return Restored(kept_at=kept if had_one else None, erased_again=tuple(again))
 
 
@@ -116,7 +127,7 @@ def add_parsers(sub: Any) -> None:
 
 
 async def backup_command(args: argparse.Namespace) -> int:
-    settings = Settings.from_env(os.environ, cwd=Path.cwd())
+    settings = places.settings(args)
     now = datetime.now(UTC)
     output = Path.cwd() / args.output if args.output else None
     written = await take_backup(settings, output or default_backup_path(settings, now))
@@ -125,8 +136,8 @@ async def backup_command(args: argparse.Namespace) -> int:
 
 
 async def restore_command(args: argparse.Namespace) -> int:
-    settings = Settings.from_env(os.environ, cwd=Path.cwd())
-    config = load_config(find_config_path(args.config, os.environ, Path.cwd()))
+    settings = places.settings(args)
+    config = places.config(args)
     backup = Path.cwd() / args.path
     done = await restore_backup(config, settings, backup, now=datetime.now(UTC))
     print(f"Restored the database from {backup}.")

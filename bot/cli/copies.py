@@ -19,9 +19,11 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import URL, make_url
 
 from bot.errors import HuddlebotError
+from bot.storage.database import alembic_config
 
 log = logging.getLogger(__name__)
 
@@ -103,9 +105,23 @@ def sqlite_copy(source: Path, target: Path) -> None:
         partial.unlink(missing_ok=True)
 
 
+def _check_known_revision(path: Path) -> None:
+    """Raise CopyError when the backup `path` was made by a newer huddlebot than this one."""
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+        found = {row[0] for row in db.execute("SELECT version_num FROM alembic_version")}
+    scripts = ScriptDirectory.from_config(alembic_config())
+    known = {script.revision for script in scripts.walk_revisions()}
+    if found - known:
+        raise CopyError(
+            f"{path} was made by a newer version of huddlebot; nothing was changed. "
+            "To fix: upgrade huddlebot (pip install -U huddlebot), then restore it"
+        )
+
+
 def sqlite_restore(backup: Path, target: Path) -> None:
     """Write the backup `backup` over the SQLite database `target`, through SQLite's own locks."""
     _check_sqlite(backup)
+    _check_known_revision(backup)
     target.parent.mkdir(parents=True, exist_ok=True)
     with (
         closing(sqlite3.connect(f"file:{backup}?mode=ro", uri=True)) as src,

@@ -204,7 +204,7 @@ async def run_demo(*, output: IO[str], weeks: int = 2) -> int:
     scheduler = SimulatedScheduler(clock)
     with tempfile.TemporaryDirectory(prefix="huddlebot-demo-") as data:
         settings = Settings.from_env({}, cwd=Path(data))
-        settings = replace(settings, database_url=f"sqlite+aiosqlite:///{data}/demo.db")
+        settings = replace(settings, database_url=f"sqlite:///{data}/demo.db")
         console = ConsoleAdapter(
             rooms=needed_console_rooms(config),
             clock=clock,

@@ -8,15 +8,12 @@ huddlebot digest show [--circle ID] [--id N | --latest]
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from datetime import UTC, datetime, time, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.config.environment import Settings
-from bot.config.partnership import find_config_path, load_config
+from bot.cli import places
 from bot.digests.huddle_digest import archived
 from bot.errors import ConfigError
 from bot.storage.database import open_database
@@ -77,7 +74,7 @@ async def run(args: argparse.Namespace) -> int:
         )
     from bot.cli.one_shot import cli_bot
 
-    async with cli_bot(args) as bot:
+    async with cli_bot(args, reads_only=args.dry_run) as bot:
         if args.steward:
             zone = ZoneInfo(bot.config.partnership.timezone)
         else:
@@ -119,11 +116,14 @@ async def run(args: argparse.Namespace) -> int:
 
 async def show(args: argparse.Namespace) -> int:
     """Print archived digests: one in full (`--id`, `--latest`), or a list to choose from."""
-    settings = Settings.from_env(os.environ, cwd=Path.cwd())
-    config = load_config(find_config_path(args.config, os.environ, Path.cwd()))
+    settings = places.settings(args)
+    config = places.config(args)
     if args.circle:
         config.circle(args.circle)  # an unknown circle is reported with the known ones
-    async with open_database(settings.database_url) as sessions, sessions() as session:
+    async with (
+        open_database(settings.database_url, create=False) as sessions,
+        sessions() as session,
+    ):
         found = await archived(
             session, circle_id=args.circle, digest_id=args.id, latest=args.latest
         )

@@ -38,6 +38,7 @@ FIELDS = (
     "text",
     "dimensions",
     "direction",
+    "selections",
 )
 
 
@@ -65,7 +66,8 @@ async def circle_entries(
     ids = [entry.id for entry, _person in found if entry.id is not None]
     details: dict[int, EntryDetail] = {}
     for describer in describers:
-        details.update(await describer.describe_entries(session, ids))
+        for entry_id, detail in (await describer.describe_entries(session, ids)).items():
+            details[entry_id] = details.get(entry_id, EntryDetail()).merged(detail)
     rows = []
     for entry, person in found:
         named = person is not None and not entry.anonymous and person.erased_at is None
@@ -81,6 +83,7 @@ async def circle_entries(
                 "text": entry.text,
                 "dimensions": list(detail.dimensions),
                 "direction": detail.direction,
+                "selections": list(detail.selections),
             }
         )
     return rows
@@ -95,7 +98,12 @@ def render(rows: list[dict[str, Any]], fmt: str, *, circle_name: str) -> str:
         writer.writeheader()
         for row in rows:
             writer.writerow(
-                {**row, "author": row["author"] or "", "dimensions": "; ".join(row["dimensions"])}
+                {
+                    **row,
+                    "author": row["author"] or "",
+                    "dimensions": "; ".join(row["dimensions"]),
+                    "selections": "; ".join(row["selections"]),
+                }
             )
         return out.getvalue()
     return _markdown(rows, circle_name)
@@ -125,6 +133,9 @@ def _markdown(rows: list[dict[str, Any]], circle_name: str) -> str:
         if row["direction"]:
             about.append(row["direction"].lower())
         lines += [f"*{' · '.join(about)}*", "", _md(row["text"]), ""]
+        lines += [f"> {_md(selection)}" for selection in row["selections"]]
+        if row["selections"]:
+            lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -138,7 +149,7 @@ def add_parser(sub: Any) -> None:
 async def run(args: argparse.Namespace) -> int:
     from bot.cli.one_shot import cli_bot
 
-    async with cli_bot(args) as bot:
+    async with cli_bot(args, reads_only=True) as bot:
         circle = bot.config.circle(args.circle)
         async with bot.sessions() as session:
             describers = [p for p in bot.features if isinstance(p, DescribesEntries)]

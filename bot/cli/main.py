@@ -9,15 +9,14 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AsyncExitStack
-from pathlib import Path
 
 from bot import logs
 from bot.app import assembled, running
-from bot.cli import backup, export, init, problems, prompts_list
+from bot.cli import backup, check, export, init, places, problems, prompts_list, slack
 from bot.cli import digest as digest_cli
-from bot.cli.one_shot import cli_bot, console_adapter, load, platform_adapters
+from bot.cli.one_shot import cli_bot, console_adapter, load, needs_web, platform_adapters
 from bot.config.environment import Settings
 from bot.core.background import Background
 from bot.core.clock import SystemClock
@@ -27,15 +26,19 @@ from bot.rituals.scheduler import RealScheduler
 from bot.storage.database import open_database
 
 log = logging.getLogger("huddlebot")
+LOG_FILE = "huddlebot.log"
 
 
 async def _run(args: argparse.Namespace) -> int:
     config, settings = load(args)
     adapters = platform_adapters(settings)
     console = None
+    started: Callable[[], None] | None = None
     if args.console or not adapters:
         console = console_adapter(config)
         adapters.append(console)
+        if not args.verbose and sys.stderr.isatty():  # keep log lines out of the chat
+            started = logs.into_file(settings.data_dir / LOG_FILE)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -46,7 +49,9 @@ async def _run(args: argparse.Namespace) -> int:
             assembled(config, settings, adapters=adapters, clock=SystemClock(), scheduler=scheduler)
         )
         background = await stack.enter_async_context(Background())
-        await stack.enter_async_context(running(bot, background=background))
+        await stack.enter_async_context(
+            running(bot, background=background, serve_http=needs_web(settings, adapters))
+        )
         log.info(
             "huddlebot is running for %s with %s",
             config.partnership.name,
@@ -58,10 +63,9 @@ async def _run(args: argparse.Namespace) -> int:
         ]
         if console is not None:
             console.settle = bot.dispatcher.drain
-            print(
-                "huddlebot console: type a reply, /help, or /prompt learned; Ctrl-D to leave.",
-                flush=True,
-            )
+            print(console_banner(settings, logged=started is not None), flush=True)
+            if started is not None:
+                started()
             waiters.append(asyncio.create_task(console.read(sys.stdin)))
         _done, pending = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
         for task in pending:
@@ -69,6 +73,18 @@ async def _run(args: argparse.Namespace) -> int:
         await asyncio.gather(*pending, return_exceptions=True)
         await bot.dispatcher.drain()
     return 1 if background.failed.is_set() else 0
+
+
+def console_banner(settings: Settings, *, logged: bool) -> str:
+    """What the console says first: how to talk to it, and where its log went."""
+    lines = [
+        "huddlebot console: type a reply, /help, or /prompt learned; Ctrl-D to leave.",
+        "  #room moves to a room, @name speaks as someone once, /as NAME speaks as an ordinary "
+        "member.",
+    ]
+    if logged:
+        lines.append(f"  The log is in {settings.data_dir / LOG_FILE} (--verbose shows it here).")
+    return "\n".join(lines)
 
 
 async def _prompt(args: argparse.Namespace) -> int:
@@ -80,8 +96,8 @@ async def _prompt(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _db_upgrade(_args: argparse.Namespace) -> int:
-    settings = Settings.from_env(os.environ, cwd=Path.cwd())
+async def _db_upgrade(args: argparse.Namespace) -> int:
+    settings = places.settings(args)
     async with open_database(settings.database_url, migrate=True):
         pass
     print("The database schema is up to date.")
@@ -144,14 +160,16 @@ def parser() -> argparse.ArgumentParser:
         description="Reflective prompts, stories and huddle digests for systems-change "
         "partnerships, in Slack, Telegram or a terminal.",
     )
-    top.add_argument(
-        "--config",
-        metavar="PATH",
-        help="the TOML configuration (default: $HUDDLEBOT_CONFIG, then ./huddlebot.toml)",
-    )
+    places.add_arguments(top)
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     run = sub.add_parser("run", help="run the bot (the console when no platform tokens are set)")
     run.add_argument("--console", action="store_true", help="also chat in this terminal")
+    run.add_argument(
+        "--verbose",
+        action="store_true",
+        help="show the log in the terminal while chatting in the console (by default it goes "
+        f"to {LOG_FILE} in the data folder)",
+    )
     demo = sub.add_parser("demo", help="watch a sample partnership live two weeks in seconds")
     demo.add_argument(
         "--weeks", type=_weeks, default=2, help="how many weeks to simulate, 1 to 52 (default 2)"
@@ -164,6 +182,7 @@ def parser() -> argparse.ArgumentParser:
     tg_sub = telegram.add_subparsers(dest="telegram_command", required=True, metavar="ACTION")
     tg_sub.add_parser("links", help="print each circle's link for members to join privately")
     tg_sub.add_parser("commands", help="register the command menu with Telegram")
+    slack.add_parser(sub)
     export.add_parser(sub)
     for command in practice_commands():
         command.add_parser(sub)
@@ -171,6 +190,7 @@ def parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_sub.add_parser("upgrade", help="apply database migrations")
     init.add_parser(sub)
+    check.add_parser(sub)
     prompts_list.add_parser(sub)
     backup.add_parsers(sub)
     return top
@@ -183,10 +203,12 @@ COMMANDS = {
     "digest": digest_cli.run,
     "db": _db_upgrade,
     "telegram": _telegram,
+    "slack": slack.run,
     "export": export.run,
     # the practices' own commands, from the practices' list
     **{command.name: command.run for command in practice_commands()},
     "init": init.run,
+    "check": check.run,
     "prompts": prompts_list.run,
     "backup": backup.backup_command,
     "restore": backup.restore_command,

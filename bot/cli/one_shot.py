@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
-from pathlib import Path
 
 from adapters.console import ConsoleAdapter, needed_console_rooms
+from adapters.registry import PLATFORM_SPECS
 from adapters.registry import platform_adapters as adapters_from_settings
 from bot.app import Bot, assembled
+from bot.cli import places
 from bot.config.environment import Settings
-from bot.config.partnership import Config, find_config_path, load_config
+from bot.config.partnership import Config
 from bot.core.clock import SystemClock
 from bot.core.ports import Adapter
 from bot.delivery.run_lock import bot_is_running
@@ -25,14 +25,28 @@ log = logging.getLogger("huddlebot")
 
 
 def load(args: argparse.Namespace) -> tuple[Config, Settings]:
-    settings = Settings.from_env(os.environ, cwd=Path.cwd())
-    config = load_config(find_config_path(args.config, os.environ, Path.cwd()))
+    """The configuration and settings, found as every command finds them (bot/cli/places.py)."""
+    settings = places.settings(args)
+    config = places.config(args)
     return config, settings
 
 
 def platform_adapters(settings: Settings) -> list[Adapter]:
     """An adapter for each platform whose settings are present."""
     return adapters_from_settings(settings.platforms.found)
+
+
+def needs_web(settings: Settings, adapters: Sequence[Adapter]) -> bool:
+    """Whether `huddlebot run` starts the web app (webhooks and /healthz): when HUDDLEBOT_PORT
+    is set, or a platform from outside this machine runs. The console alone needs no port, so
+    a second console beside a first one is not stopped by a port in use."""
+    specs = {spec.name: spec for spec in PLATFORM_SPECS}
+
+    def local(adapter: Adapter) -> bool:
+        spec = specs.get(adapter.platform)
+        return spec is not None and spec.capabilities.trusted_operator and not adapter.routes()
+
+    return settings.port_given or not all(local(adapter) for adapter in adapters)
 
 
 def console_adapter(config: Config, *, show_private: bool = True) -> ConsoleAdapter:
@@ -45,14 +59,18 @@ def console_adapter(config: Config, *, show_private: bool = True) -> ConsoleAdap
 
 
 @asynccontextmanager
-async def cli_bot(args: argparse.Namespace) -> AsyncIterator[Bot]:
+async def cli_bot(args: argparse.Namespace, *, reads_only: bool = False) -> AsyncIterator[Bot]:
     """A bot for one command: every configured platform connected, nothing scheduled.
+
+    A command that `reads_only` stops with a clear message where there is no database yet; any
+    other says so when it starts a new, empty one.
 
     What the command queues is delivered before the context closes, by the command itself, or
     by the bot running on the same SQLite file when there is one; nothing else in the outbox is
     touched. Feature commands use this too: `async with cli_bot(args) as bot: ...`.
     """
     config, settings = load(args)
+    new = None if reads_only else places.new_database(settings)
     adapters = platform_adapters(settings)
     if not adapters:
         adapters.append(console_adapter(config))
@@ -66,8 +84,11 @@ async def cli_bot(args: argparse.Namespace) -> AsyncIterator[Bot]:
                 clock=SystemClock(),
                 scheduler=scheduler,
                 one_shot=True,
+                create_database=not reads_only,
             )
         )
+        if new is not None:
+            places.note_new_database(new)
         for adapter in bot.adapters.values():
             # send only: a running bot may be receiving, and Telegram allows one poller
             await stack.enter_async_context(adapter.connect(bot.core.handle, receive=False))

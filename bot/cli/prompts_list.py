@@ -7,13 +7,11 @@ library checks it too: a broken file stops the command with its path and line.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.config.environment import Settings
-from bot.config.partnership import find_config_path, load_config
+from bot.cli import places
 from bot.package_data import builtin_prompts
 from bot.text.layers import PROMPTS_ENV, Origin, OwnPrompts, own_prompts
 from bot.text.library import PromptLibrary, library_for
@@ -67,8 +65,8 @@ def add_parser(sub: Any) -> None:
 
 
 async def run(args: argparse.Namespace) -> int:
-    settings = Settings.from_env(os.environ, cwd=Path.cwd())
-    config = load_config(find_config_path(args.config, os.environ, Path.cwd()))
+    settings = places.settings(args)
+    config = places.config(args)
     builtin = builtin_prompts()
     library = library_for(config, settings, builtin=builtin)
     describe(library, own=own_prompts(config, settings), builtin=builtin, output=sys.stdout)

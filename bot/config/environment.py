@@ -30,7 +30,9 @@ _POSTGRES_PREFIXES = (
     "postgresql+psycopg2://",
 )
 _ASYNC_POSTGRES = "postgresql+asyncpg://"
-_ASYNC_SQLITE = "sqlite+aiosqlite://"
+_SQLITE = "sqlite://"
+"""SQLite is opened by huddlebot's own driver (bot/storage/sqlite_dialect.py), whatever driver a
+URL names, so the URL says only "sqlite"; older ones (`sqlite+aiosqlite://`) keep working."""
 _DATABASE_FIX = (
     "use postgresql://user@host:5432/dbname for PostgreSQL or sqlite:///path/to/huddlebot.db "
     "for SQLite, or unset DATABASE_URL to use a SQLite file in the data directory"
@@ -82,6 +84,8 @@ class Settings:
     database_url: str
     data_dir: Path
     port: int = 8080
+    port_given: bool = False
+    """Whether HUDDLEBOT_PORT was set: then the web app always starts (see `huddlebot run`)."""
     host: str = "127.0.0.1"
     platforms: PlatformValues = field(default_factory=PlatformValues)
     prompts_dir: Path | None = None
@@ -110,6 +114,7 @@ class Settings:
             else _sqlite_url(data_dir / "huddlebot.db"),
             data_dir=data_dir,
             port=_port(get("HUDDLEBOT_PORT")),
+            port_given=get("HUDDLEBOT_PORT") is not None,
             host=get("HUDDLEBOT_HOST") or "127.0.0.1",
             platforms=PlatformValues.read(
                 env, (setting for spec in platforms for setting in spec.settings)
@@ -151,7 +156,7 @@ def _masked_url(url: str) -> str:
 
 
 def _sqlite_url(path: Path) -> str:
-    return f"{_ASYNC_SQLITE}/{path.as_posix()}"
+    return f"{_SQLITE}/{path.as_posix()}"
 
 
 def _database_url(url: str) -> str:
@@ -159,9 +164,9 @@ def _database_url(url: str) -> str:
     for prefix in _POSTGRES_PREFIXES:
         if url.startswith(prefix):
             normalised = _ASYNC_POSTGRES + url.removeprefix(prefix)
-    if url.startswith("sqlite://"):
-        normalised = _ASYNC_SQLITE + url.removeprefix("sqlite://")
-    if not normalised.startswith((_ASYNC_POSTGRES, _ASYNC_SQLITE)):
+    if url.startswith("sqlite+") and "://" in url:
+        normalised = _SQLITE + url.split("://", 1)[1]
+    if not normalised.startswith((_ASYNC_POSTGRES, _SQLITE)):
         scheme = url.split("://", 1)[0]
         raise ConfigError(
             f"huddlebot cannot use a '{scheme}' database"

@@ -175,8 +175,8 @@ def find_config_path(cli_value: str | None, env: Mapping[str, str], cwd: Path) -
         return path
     raise ConfigError(
         f"no configuration file found (looked for {path})",
-        fix=f"copy examples/{DEFAULT_FILE} to ./{DEFAULT_FILE} and edit it, "
-        f"or pass --config PATH, or set {CONFIG_ENV}",
+        fix=f"run the command in the folder that holds your {DEFAULT_FILE}, pass --config PATH "
+        f"or set {CONFIG_ENV}; to start one here, run `huddlebot init`",
     )
 
 

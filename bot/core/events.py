@@ -25,6 +25,9 @@ class Sender:
     dm_chat: str = ""
     """Where the bot may write to this person privately without waiting for them to write first
     (a Slack user id); empty where the platform does not allow it (Telegram before `/start`)."""
+    as_member: bool = False
+    """On a platform whose operator is trusted (the console), someone tried as an ordinary
+    member (the console's `/as NAME`): a steward only if seen in a stewards' room."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -19,6 +19,7 @@ from bot.core.lookups import Memo
 from bot.core.messages import Body, Outgoing, ToRoom
 from bot.core.people import circles_of, join, resolve
 from bot.core.ports import UNKNOWN_CAPABILITIES, Capabilities, PlatformSpec
+from bot.core.room_moves import circle_for_room
 from bot.core.router import Context, Router
 from bot.core.runtime import Runtime
 from bot.delivery.unreachable import heard_from
@@ -116,7 +117,9 @@ class Core:
             if who is None:
                 who = await resolve(session, event.sender, now=now)
                 tx.after_commit(partial(self._memo.people.put, event.sender, who))
-            circle = self._config.circle_for_room(event.platform, event.chat, event.topic)
+            circle = circle_for_room(
+                self._config, self._memo, event.platform, event.chat, event.topic
+            )
             ctx = Context(
                 tx=tx,
                 session=session,
@@ -177,8 +180,8 @@ class Core:
 
 async def is_steward(ctx: Context, event: InboundEvent) -> bool:
     """Stewards are the people seen in a stewards' circle; so is whoever speaks on a platform whose
-    operator is trusted (the console: the person running the bot)."""
-    if ctx.capabilities.trusted_operator:
+    operator is trusted (the console: the person running the bot), unless tried as a member."""
+    if ctx.capabilities.trusted_operator and not event.sender.as_member:
         return True
     stewards = {c.id for c in ctx.config.stewards_circles()}
     return bool(stewards.intersection(await circles_of(ctx.session, ctx.who.person_id)))

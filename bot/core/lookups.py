@@ -54,6 +54,12 @@ class Memo:
         """(platform, chat, message ref) of a sent prompt -> its run."""
         self.inactive_rooms: set[tuple[str, str]] = set()
         """(platform, chat) of rooms the bot cannot write to now."""
+        self.retired_rooms: set[tuple[str, str, str]] = set()
+        """(platform, chat, topic) of stored rooms the configuration no longer lists."""
+        self.moved_from: dict[tuple[str, str], str] = {}
+        """(platform, new chat) of a room that moved -> the chat the configuration names."""
+        self.moved_to: dict[tuple[str, str], str] = {}
+        """(platform, old chat) of a room that moved -> where it is now."""
 
     def forget_person(self, person_id: int) -> None:
         self.people.drop_where(lambda _sender, who: who.person_id == person_id)

@@ -93,13 +93,29 @@ class Outbox:
     async def _places(self, session: AsyncSession, outgoing: Outgoing) -> list[_Place]:
         target = outgoing.to
         if isinstance(target, ToCircle):
-            query = select(Room).where(Room.circle_id == target.circle_id, Room.active == True)  # noqa: E712
+            query = select(Room).where(
+                Room.circle_id == target.circle_id,
+                Room.active == True,  # noqa: E712
+                Room.configured == True,  # noqa: E712
+            )
             rooms = (await session.exec(query.order_by(Room.id))).all()  # type: ignore[arg-type]
             return [_Place(r.platform, r.chat, r.topic, "") for r in rooms]
         if isinstance(target, ToRoom):
             if (target.platform, target.chat) in self._memo.inactive_rooms:
                 log.info("not writing to %s room %s: it is inactive", target.platform, target.chat)
                 return []
+            retired = (target.platform, target.chat, target.topic or "") in self._memo.retired_rooms
+            if retired and outgoing.kind != "reply":
+                # a room taken out of the configuration hears only answers to who speaks there
+                log.info(
+                    "not writing to %s room %s: it is no longer configured",
+                    target.platform,
+                    target.chat,
+                )
+                return []
+            moved = self._memo.moved_to.get((target.platform, target.chat))
+            if moved is not None:  # the room has a new address; its old messages stay behind
+                return [_Place(target.platform, moved, target.topic or "", "")]
             return [
                 _Place(target.platform, target.chat, target.topic or "", target.thread_ref or "")
             ]

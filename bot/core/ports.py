@@ -3,7 +3,8 @@
 A platform is declared by a `PlatformSpec`: its environment settings, how a room address is
 written, its text format and limits, and its capabilities. The core and the configuration checks
 ask the spec; they never compare platform names. The running side is the `Adapter` protocol, with
-optional capabilities (`KnowsVerbs`, `ConfirmsDelivery`) that the core checks with isinstance.
+optional capabilities (`KnowsVerbs`, `ConfirmsDelivery`, `MovesRooms`) that the core checks with
+isinstance.
 """
 
 from __future__ import annotations
@@ -26,6 +27,22 @@ Markdown, or plain text. Templates see it as `text_format`; a platform names the
 
 EventSink = Callable[[InboundEvent], Awaitable[None]]
 """Where an adapter hands each inbound event; returns once the event's effect is stored."""
+
+
+@dataclass(frozen=True, slots=True)
+class RoomMove:
+    """The platform gave a room a new address: what was `old_chat` is now `new_chat`."""
+
+    platform: str
+    old_chat: str
+    new_chat: str
+    why: str = ""
+    """What happened, in a few words for the stewards: "the group became a supergroup"."""
+
+
+RoomMoveSink = Callable[[RoomMove], Awaitable[None]]
+"""Where an adapter reports a room that moved; returns once the move is stored (it may be
+reported any number of times)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,3 +169,38 @@ class ConfirmsDelivery(Protocol):
         `since` is when the part was queued. Raises `DeliveryError` when it cannot tell.
         """
         ...
+
+
+@runtime_checkable
+class MovesRooms(Protocol):
+    """An adapter that can learn that a room moved to a new address, and reports it."""
+
+    def report_moves(self, sink: RoomMoveSink) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One line of `huddlebot check`: something found about the set-up, and how to fix it."""
+
+    subject: str
+    """What it is about: "config", "database", "Slack", "Telegram"."""
+    text: str
+    problem: bool = False
+    """True when something needs fixing before the bot can work as configured."""
+    fix: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RoomToCheck:
+    """A configured room, for a platform's check: its address and whose it is."""
+
+    chat: str
+    circle: str
+    """The circle's name, for people."""
+
+
+@runtime_checkable
+class ChecksSetup(Protocol):
+    """An adapter that can check its settings and rooms with the platform, sending nothing."""
+
+    async def check(self, rooms: Sequence[RoomToCheck]) -> list[Finding]: ...

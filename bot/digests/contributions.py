@@ -91,6 +91,21 @@ class PulseReading:
 
 
 @dataclass(frozen=True, slots=True)
+class SelectionLine:
+    """A story a panel selected as the most significant change, and the reason it agreed."""
+
+    text: str
+    reason: str
+    circle_name: str
+    """The circle whose panel chose it."""
+    title: str | None = None
+    author: str | None = None
+    below_circle: str | None = None
+    """Where it was chosen first, when it was passed up."""
+    below_reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class HuddlePart:
     """What one practice fills in a circle's digest; None leaves a part to someone else."""
 
@@ -98,6 +113,7 @@ class HuddlePart:
     stories: tuple[StoryLine, ...] | None = None
     experiments: tuple[ExperimentLine, ...] | None = None
     pulse: PulseReading | None = None
+    selections: tuple[SelectionLine, ...] | None = None
 
 
 SharedByKind = Mapping[str, Sequence[Shared]]
@@ -196,6 +212,7 @@ class StewardPart:
     stories: tuple[StewardStory, ...] | None = None
     learning_sets: tuple[SetMeeting, ...] | None = None
     pulses: tuple[CirclePulse, ...] | None = None
+    selections: tuple[SelectionLine, ...] | None = None
 
 
 @runtime_checkable

@@ -142,6 +142,8 @@ async def digest_context(
     pulse = _pulse(added.pulse)
     if pulse is not None:
         sections.append({"kind": "pulse", "heading": None, **pulse})
+    if added.selections:
+        sections.append({"kind": "msc", "heading": None, "selections": plain(added.selections)})
     counts = await participation(session, circle_ids=[circle.id], start=start, end=end)
     news = any(_is_news(s) for s in sections)
     return {

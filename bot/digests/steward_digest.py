@@ -263,11 +263,22 @@ async def steward_context(
         ),
         "participation": counts,
         "pulses": _pulses(added.pulses or (), hidden=hidden),
+        "selections": plain(added.selections or ()),
     }
-    shown = ("themes", "waiting", "resolved", "parked", "overdue", "quiet_circles", "stories")
-    context["quiet"] = not any(context[k] for k in (*shown, "questions", "learning_sets", "pulses"))
+    shown = (
+        "themes",
+        "waiting",
+        "resolved",
+        "parked",
+        "overdue",
+        "quiet_circles",
+        "stories",
+        "questions",
+        "selections",
+    )
+    context["quiet"] = not any(context[k] for k in (*shown, "learning_sets", "pulses"))
     happened = ("themes", "resolved", "parked", "stories", "questions", "learning_sets")
-    context["news"] = counts["entries"] > 0 or any(context[k] for k in happened)
+    context["news"] = counts["entries"] > 0 or any(context[k] for k in (*happened, "selections"))
     return context
 
 

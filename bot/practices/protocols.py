@@ -130,6 +130,17 @@ class EntryDetail:
     dimensions: tuple[str, ...] = ()
     """Labels, in the words people chose them by."""
     direction: str = ""
+    selections: tuple[str, ...] = ()
+    """Where a panel chose it as the most significant change, and the reason agreed."""
+
+    def merged(self, other: EntryDetail) -> EntryDetail:
+        """What two practices say of one entry, together: each field as the first gave it."""
+        return EntryDetail(
+            title=self.title or other.title,
+            dimensions=self.dimensions or other.dimensions,
+            direction=self.direction or other.direction,
+            selections=(*self.selections, *other.selections),
+        )
 
 
 @runtime_checkable

@@ -15,6 +15,7 @@ from bot.practices.data_rights.practice import DataRights
 from bot.practices.experiments.practice import Experiments
 from bot.practices.learning_sets.practice import LearningSets
 from bot.practices.maturity.practice import Maturity
+from bot.practices.msc.practice import Msc
 from bot.practices.nominations.practice import Nominations
 from bot.practices.protocols import (
     CliCommand,
@@ -38,6 +39,7 @@ PRACTICES: tuple[PracticeKind, ...] = (
     LearningSets,
     Maturity,
     Pulse,
+    Msc,
 )
 """Every practice, in the order their verbs appear in help and their digest parts are asked."""
 

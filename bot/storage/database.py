@@ -116,9 +116,33 @@ async def check_reachable(engine: AsyncEngine) -> None:
         ) from exc
 
 
+def _no_database_yet(url: str) -> None:
+    """Refuse, before anything is made, when the SQLite file `url` names is not there."""
+    database = make_url(url).database if url.startswith("sqlite") else None
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    if Path(database).is_file():
+        return
+    raise ConfigError(
+        f"there is no huddlebot database at {database}, so there is nothing to read yet",
+        source="environment",
+        key="--data-dir / HUDDLEBOT_DATA_DIR / DATABASE_URL",
+        fix="run the command in the folder where the bot runs (where you started "
+        "`huddlebot run` or `make run`), or name its data folder with --data-dir DIR or "
+        "HUDDLEBOT_DATA_DIR",
+    )
+
+
 @asynccontextmanager
-async def open_database(url: str, *, migrate: bool = True) -> AsyncIterator[SessionFactory]:
-    """Open the database for the life of the context, migrated, and close it after."""
+async def open_database(
+    url: str, *, migrate: bool = True, create: bool = True
+) -> AsyncIterator[SessionFactory]:
+    """Open the database for the life of the context, migrated, and close it after.
+
+    With `create` false (a command that only reads), a SQLite file that is not there is refused
+    with a clear message, and no folder or file is made."""
+    if not create:
+        _no_database_yet(url)
     engine = make_engine(url)
     try:
         await check_reachable(engine)

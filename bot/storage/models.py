@@ -224,3 +224,19 @@ class Digest(SQLModel, table=True):
     markdown: str = ""
     people: int = not_personal(0)
     entries: int = not_personal(0)
+
+
+class RoomMove(SQLModel, table=True):
+    """A room the platform gave a new address (a Telegram group that became a supergroup).
+
+    Kept so the room's new address stands in for the old one until the configuration names it.
+    """
+
+    __tablename__ = "room_moves"
+    __table_args__ = (sa.UniqueConstraint("platform", "old_chat", name="uq_room_move"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=32)
+    old_chat: str = Field(max_length=128)
+    new_chat: str = Field(max_length=128)
+    moved_at: datetime = _when()

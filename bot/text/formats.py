@@ -51,6 +51,8 @@ class Formatter:
     _quote = ("> ", "")
     _bullet = "- "
     _code = ("`", "`")
+    _command = ""
+    """What comes before a verb typed in a room: Telegram groups hear only `/verb`."""
 
     def escape(self, text: str) -> str:
         return text
@@ -98,6 +100,12 @@ class Formatter:
             return Formatted(text)
         return Formatted(f"{self.code(f'#{number}')} {text}")
 
+    def command(self, value: object) -> str:
+        """A verb (with its words) as people type it on this platform: `commit ...` in a
+        terminal, `/commit ...` in Telegram, where a group bot sees only commands and replies."""
+        text = "" if value is None else str(value)
+        return text if text.startswith("/") else f"{self._command}{text}"
+
 
 class SlackFormatter(Formatter):
     text_format: TextFormat = "slack"
@@ -119,6 +127,7 @@ class TelegramFormatter(Formatter):
     _quote = ("<blockquote>", "</blockquote>")
     _bullet = "• "
     _code = ("<code>", "</code>")
+    _command = "/"
 
     def escape(self, text: str) -> str:
         text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -99,18 +99,27 @@ def _check_own(own: Path) -> None:
 
 
 def layers(builtin: Path, language: str, *, own: Path | None = None) -> tuple[Layer, ...]:
-    """The folders to read, highest first; TemplateError when the language is nowhere."""
+    """The folders to read, highest first. A language with no folder anywhere falls back to
+    English (said once in the log); TemplateError only when there is no English either."""
     roots = [(Path(builtin), False)]
     if own is not None:
         _check_own(Path(own))
         roots.insert(0, (Path(own), True))
     available = set().union(*(_languages(root) for root, _ in roots))
     if language not in available:
-        raise TemplateError(
-            f"no prompts for language '{language}'; languages here: "
-            f"{', '.join(sorted(available)) or 'none'}",
-            path=str(roots[0][0] / language),
+        if FALLBACK_LANGUAGE not in available:
+            raise TemplateError(
+                f"no prompts for language '{language}' and none in English to fall back on",
+                path=str(roots[0][0] / FALLBACK_LANGUAGE),
+            )
+        logger.warning(
+            "there are no prompts in language '%s' (languages here: %s), so every message "
+            "is in English; to translate them, add a folder %s (prompts/README.md says how)",
+            language,
+            ", ".join(sorted(available)),
+            language,
         )
+        language = FALLBACK_LANGUAGE
     wanted = [language] if language == FALLBACK_LANGUAGE else [language, FALLBACK_LANGUAGE]
     return tuple(
         Layer(root / lang, lang, is_own)

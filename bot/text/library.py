@@ -44,7 +44,7 @@ from bot.text.wording import counted
 
 logger = logging.getLogger(__name__)
 
-FILTERS = ("bold", "italic", "heading", "quote", "bullet", "code", "numbered")
+FILTERS = ("bold", "italic", "heading", "quote", "bullet", "code", "numbered", "command")
 
 
 class _EscapeTemplateText(Extension):

@@ -143,3 +143,28 @@ def test_backup_and_restore_commands_from_the_command_line(
     assert "Restored the database" in out and "before-restore-" in out
     assert main(["--config", str(config_file), "restore", "nothing.db"]) == 2
     assert "there is no backup at" in capsys.readouterr().err
+
+
+def test_restore_refuses_while_a_bot_runs_and_changes_nothing(
+    tmp_path: Path,
+    config_file: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from bot.cli.main import main
+    from bot.delivery.run_lock import one_running_bot
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("HUDDLEBOT_DATA_DIR", raising=False)
+    assert main(["db", "upgrade"]) == 0
+    assert main(["backup", "--output", "saved.db"]) == 0
+    database = tmp_path / "data" / "huddlebot.db"
+    before = database.read_bytes()
+    capsys.readouterr()
+    with one_running_bot(database):  # what `huddlebot run` holds for its life
+        assert main(["--config", str(config_file), "restore", "saved.db"]) == 2
+    err = capsys.readouterr().err
+    assert "already running" in err and "Traceback" not in err
+    assert database.read_bytes() == before
+    assert not (tmp_path / "data" / "backups").exists()  # nothing kept: nothing was replaced

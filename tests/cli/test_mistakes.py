@@ -44,6 +44,7 @@ def one_clear_line(result: subprocess.CompletedProcess[str], *words: str) -> Non
 
 
 def test_an_output_in_a_missing_folder(tmp_path: Path) -> None:
+    assert huddlebot(tmp_path, "db", "upgrade").returncode == 0
     result = huddlebot(tmp_path, "export", "--circle", "core", "--output", "/missing/folder/x.md")
     one_clear_line(result, "/missing/folder/x.md", "No such file or directory")
 
@@ -95,3 +96,41 @@ def test_database_mistakes_are_explained(reason: str, words: str) -> None:
 
 def test_a_bug_is_not_explained_away() -> None:
     assert problems.explain(KeyError("x")) is None
+
+
+def test_a_backup_from_a_newer_version_is_refused_before_anything_changes(tmp_path: Path) -> None:
+    assert huddlebot(tmp_path, "db", "upgrade").returncode == 0
+    assert huddlebot(tmp_path, "backup", "--output", "newer.db").returncode == 0
+    with sqlite3.connect(tmp_path / "newer.db") as db:
+        db.execute("UPDATE alembic_version SET version_num = 'f00dfeed'")
+    database = tmp_path / "data" / "huddlebot.db"
+    before = database.read_bytes()
+    result = huddlebot(tmp_path, "restore", "newer.db")
+    one_clear_line(result, "newer version of huddlebot", "nothing was changed")
+    assert database.read_bytes() == before
+
+
+def _unwritable_folder(tmp_path: Path) -> Path:
+    """A folder that exists but where no file can be made, for root too (sysfs refuses)."""
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    folder.chmod(0o500)
+    probe = folder / "probe"
+    try:
+        probe.touch()
+    except OSError:
+        return folder
+    probe.unlink()
+    if Path("/sys/kernel").is_dir():
+        return Path("/sys")
+    pytest.skip("no folder here refuses a file to this user")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("run",), ("prompt", "--circle", "core", "--prompt", "learned"), ("digest", "show")],
+)
+def test_a_data_folder_that_cannot_be_written(tmp_path: Path, command: tuple[str, ...]) -> None:
+    folder = _unwritable_folder(tmp_path)
+    result = huddlebot(tmp_path, *command, HUDDLEBOT_DATA_DIR=str(folder))
+    one_clear_line(result, str(folder))

@@ -15,7 +15,7 @@ from bot.errors import ConfigError
 def test_defaults(tmp_path: Path) -> None:
     settings = Settings.from_env({}, cwd=tmp_path)
     assert settings.data_dir == tmp_path / "data"
-    assert settings.database_url == f"sqlite+aiosqlite:///{tmp_path}/data/huddlebot.db"
+    assert settings.database_url == f"sqlite:///{tmp_path}/data/huddlebot.db"
     assert settings.is_sqlite
     assert settings.sqlite_path == tmp_path / "data" / "huddlebot.db"
     assert (settings.host, settings.port) == ("127.0.0.1", 8080)
@@ -67,9 +67,11 @@ def test_absolute_data_dir(tmp_path: Path) -> None:
         ("postgresql://u:p@db/huddle", "postgresql+asyncpg://u:p@db/huddle"),
         ("postgresql+psycopg://u@db/huddle", "postgresql+asyncpg://u@db/huddle"),
         ("postgresql+asyncpg://u@db/huddle", "postgresql+asyncpg://u@db/huddle"),
-        ("sqlite:///x.db", "sqlite+aiosqlite:///x.db"),
-        ("sqlite:////srv/huddle/x.db", "sqlite+aiosqlite:////srv/huddle/x.db"),
-        ("sqlite+aiosqlite:///x.db", "sqlite+aiosqlite:///x.db"),
+        ("sqlite:///x.db", "sqlite:///x.db"),
+        ("sqlite:////srv/huddle/x.db", "sqlite:////srv/huddle/x.db"),
+        # older URLs named a driver huddlebot no longer uses; they keep working
+        ("sqlite+aiosqlite:///x.db", "sqlite:///x.db"),
+        ("sqlite+pysqlite:///x.db", "sqlite:///x.db"),
     ],
 )
 def test_database_urls_are_normalised(tmp_path: Path, given: str, expected: str) -> None:

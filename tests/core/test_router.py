@@ -104,6 +104,7 @@ def test_help_lists_the_verbs_in_the_documented_order(harness: Harness) -> None:
         "maturity",
         "score",
         "pulse",
+        "msc",
     ]
 
 

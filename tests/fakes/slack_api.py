@@ -145,6 +145,8 @@ class FakeSlackAPI:
         self.warnings: list[str] = []
         self.hook_posts: list[tuple[str, Mapping[str, Any]]] = []
         self.users: dict[str, dict[str, Any]] = {}
+        self.channels: dict[str, dict[str, Any]] = {}
+        """What conversations.info answers for each channel id (`add_channel`)."""
         self.views: list[Mapping[str, Any]] = []
         self.history = History()
         """Messages posted to each channel, as `conversations.history` reads them back."""
@@ -198,6 +200,18 @@ class FakeSlackAPI:
             "name": real_name.lower().replace(" ", "."),
             "real_name": real_name,
             "profile": {"real_name": real_name, "display_name": display_name},
+        }
+
+    def add_channel(self, channel_id: str, *, name: str, member: bool = True) -> None:
+        """A channel conversations.info knows; `member` is whether the bot is in it."""
+        self.channels[channel_id] = {
+            "id": channel_id,
+            "name": name,
+            "is_channel": True,
+            "is_private": False,
+            "is_archived": False,
+            "is_member": member,
+            "created": self._first_ts,
         }
 
     def queue(
@@ -421,6 +435,11 @@ class FakeSlackAPI:
             view = _as_json(params.get("view"))
             self.views.append(view)
             body = {"ok": True, "view": {**view, "id": f"V{len(self.views):08d}"}}
+        elif method == "conversations.info":
+            channel = self.channels.get(str(params.get("channel")))
+            if channel is None:
+                return api_error("channel_not_found")
+            body = {"ok": True, "channel": channel}
         elif method == "conversations.open":
             body = {"ok": True, "channel": {"id": "D" + str(params.get("users", "X"))[1:]}}
         elif method == "apps.connections.open":

@@ -17,6 +17,10 @@ What a test can do with it:
   (parameters of each message sent) and `sent_messages` (the Message objects answered);
 - inject failures: `fail(...)` answers the next calls of a method (to a chat) with a 429 and
   `retry_after`, a 403, a 400, a 500 or a malformed body;
+- chats (`chats`, see `telegram_chats`): `migrate(old, new)` upgrades a group to a supergroup
+  (later calls to the old id get Telegram's migrate error; the service messages come back for
+  `push`), `chats.missing` holds chats the bot is not in; `getChat` answers for the rest;
+  `privacy_mode` is what `getMe` reports (`can_read_all_group_messages` is its opposite);
 - `enforce_limits()`: answer sendMessage with 429 whenever Telegram's flood limits (30 a second
   overall, 20 a minute per group, one a second per chat; `telegram_limits`) would be broken,
   counting each time in `limit_violations`. Share a `VirtualTime` as `clock` with the adapter
@@ -36,6 +40,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.core.events import InboundEvent
+from tests.fakes.telegram_chats import Chats, seen_in_privacy_mode
 from tests.fakes.telegram_html import HtmlError, parse_html
 from tests.fakes.telegram_limits import FloodLimits
 from tests.fakes.telegram_spec import BotApiSpec, default_spec
@@ -148,8 +153,16 @@ class FakeTelegramAPI:
         self.dropped_updates: list[dict[str, Any]] = []
         self._updates: list[dict[str, Any]] = []
         self.updates = UpdateBuilder(bot=self.bot)
+        self.chats = Chats(self.updates)
+        self.privacy_mode = True
+        """What BotFather's /setprivacy says; getMe reports can_read_all_group_messages = not it."""
+        self.withheld: list[dict[str, Any]] = []
+        """Updates `push` kept from the bot because privacy mode hides them (`enforce_privacy`)."""
+        self._hiding = False
         self._allowed: frozenset[str] = DEFAULT_ALLOWED
         self._new_update = asyncio.Event()
+        self._offset = 0
+        self._offset_moved = asyncio.Condition()
         self._closing = asyncio.Event()
         self._failures: list[_Failure] = []
         self._limits: FloodLimits | None = None
@@ -194,13 +207,25 @@ class FakeTelegramAPI:
         """A Message the bot posted earlier, for a person's update to reply to."""
         return self.updates.bot_message(chat_id, text, **options)
 
+    def migrate(self, old: int, new: int) -> list[dict[str, Any]]:
+        """Upgrade group `old` to supergroup `new`; returns the two service-message updates."""
+        return self.chats.migrate(old, new)
+
     def push(self, update: Mapping[str, Any]) -> None:
         """Queue an update for getUpdates; it must be a valid Update, as Telegram's are."""
         problems = self._spec.check_object("Update", update)
         if problems:
             raise AssertionError(f"the test built an invalid Update: {problems}")
+        if self._hiding and self.privacy_mode and not seen_in_privacy_mode(update, self.bot):
+            self.withheld.append(dict(update))
+            return
         self._updates.append(dict(update))
         self._new_update.set()
+
+    async def confirmed(self, update: Mapping[str, Any], *, deadline: float = 10.0) -> None:
+        """Wait until the bot has confirmed `update` (asked getUpdates for the ones after it)."""
+        async with asyncio.timeout(deadline), self._offset_moved:
+            await self._offset_moved.wait_for(lambda: self._offset > update["update_id"])
 
     @property
     def pending_updates(self) -> int:
@@ -237,6 +262,11 @@ class FakeTelegramAPI:
                 times=times,
             )
         )
+
+    def enforce_privacy(self) -> None:
+        """From now on, while `privacy_mode` is on, keep from the bot the group messages that
+        Telegram keeps from a bot in privacy mode (see `seen_in_privacy_mode`)."""
+        self._hiding = True
 
     def enforce_limits(
         self, *, per_second: int = 30, per_group_minute: int = 20, chat_interval: float = 1.0
@@ -347,7 +377,25 @@ class FakeTelegramAPI:
     # ---- methods
 
     async def _api_getMe(self, params: Mapping[str, Any]) -> Any:
-        return {**self.bot, "can_join_groups": True, "can_read_all_group_messages": False}
+        return {
+            **self.bot,
+            "can_join_groups": True,
+            "can_read_all_group_messages": not self.privacy_mode,
+        }
+
+    async def _api_getChat(self, params: Mapping[str, Any]) -> Any:
+        chat_id = int(params["chat_id"])
+        self._refuse_unserved(chat_id)
+        info = self.chats.full_info(chat_id)
+        problems = self._spec.check_object("ChatFullInfo", info)
+        if problems:
+            raise AssertionError(f"the fake answered getChat off the spec: {problems}")
+        return info
+
+    def _refuse_unserved(self, chat_id: int) -> None:
+        refusal = self.chats.refusal(chat_id)
+        if refusal is not None:
+            raise _ApiError(refusal.status, refusal.description, extra=refusal.body_extra())
 
     async def _api_getUpdates(self, params: Mapping[str, Any]) -> Any:
         if self.webhook.get("url"):
@@ -358,6 +406,9 @@ class FakeTelegramAPI:
         limit = int(params.get("limit") or 100)
         timeout = float(params.get("timeout") or 0)
         self._confirm(offset)
+        async with self._offset_moved:
+            self._offset = max(self._offset, offset)
+            self._offset_moved.notify_all()
         if not self._updates and timeout > 0 and not self._closing.is_set():
             self._new_update.clear()
             waiting = {asyncio.ensure_future(e.wait()) for e in (self._new_update, self._closing)}
@@ -436,6 +487,7 @@ class FakeTelegramAPI:
                     if len(str(button.get("callback_data", "")).encode()) > 64:
                         raise _ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
         chat_id = int(params["chat_id"])
+        self._refuse_unserved(chat_id)
         self._check_limits(str(chat_id))
         message: dict[str, Any] = {
             "message_id": self.updates.next_message_id(chat_id),

@@ -90,10 +90,11 @@ class UpdateBuilder:
 
     def message_update(self, chat_id: int, text: str, **options: Any) -> dict[str, Any]:
         """An Update carrying `message(chat_id, text, **options)`."""
-        return {
-            "update_id": next(self._update_ids),
-            "message": self.message(chat_id, text, **options),
-        }
+        return self.wrap(self.message(chat_id, text, **options))
+
+    def wrap(self, message: Mapping[str, Any]) -> dict[str, Any]:
+        """An Update carrying `message`, with the next update id."""
+        return {"update_id": next(self._update_ids), "message": dict(message)}
 
     def callback_update(
         self, message: Mapping[str, Any], data: str, *, sender: Mapping[str, Any] | None = None

@@ -37,6 +37,7 @@ kind = "partnership"
 rooms = [{ platform = "console", channel = "core" }]
 
 pulse = { cron = "0 12 * * WED", window_hours = 24 }
+msc = { cron = "0 10 1 * *", window_hours = 168 }
 
 [circles.digest]
 cron = "0 16 * * THU"

@@ -71,7 +71,36 @@ def sections(user: str) -> dict[str, dict[str, Any]]:
         "direction": [{"label": "Pace", "first": "Just right", "last": "Too much"}],
         "entries": [],
     }
+    shown["msc"] = {
+        "kind": "msc",
+        "heading": None,
+        "selections": selections(user),
+        "entries": [],
+    }
     return shown
+
+
+def selections(user: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "text": f"Mo came back to the drop-in {user}",
+            "reason": f"trust returned {user}",
+            "circle_name": f"Stewards {user}",
+            "title": f"Trust {user}",
+            "author": f"Ana {user}",
+            "below_circle": f"Core {user}",
+            "below_reason": f"people choose to come back {user}",
+        },
+        {
+            "text": f"The housing team calls us first {user}",
+            "reason": f"services changed {user}",
+            "circle_name": f"Core {user}",
+            "title": None,
+            "author": None,
+            "below_circle": None,
+            "below_reason": None,
+        },
+    ]
 
 
 def contexts(user: str) -> dict[str, dict[str, Any]]:
@@ -150,6 +179,7 @@ def contexts(user: str) -> dict[str, dict[str, Any]]:
                     "factors": [{"label": "Pace", "lean": "Too much"}],
                 }
             ],
+            "selections": selections(user),
             "participation": {"people": 30, "entries": 120},
             "quiet": False,
         },

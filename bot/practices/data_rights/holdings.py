@@ -13,6 +13,7 @@ from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage.models import Entry
+from bot.storage.references import Refers, refers_to
 from bot.storage.retention import (
     entry_columns,
     execute,
@@ -30,6 +31,17 @@ async def _rows(session: AsyncSession, table: sa.Table, condition: Any) -> list[
     query = sa.select(table).where(condition).order_by(*table.primary_key.columns)
     result = await execute(session, query)
     return [{key: _plain(value) for key, value in row._mapping.items()} for row in result]
+
+
+def _without_others(table: sa.Table, row: dict[str, Any], person_id: int) -> dict[str, Any]:
+    """A row that hangs on the person's entry, without anyone else's id: what others said about
+    their story reaches them, never who said it."""
+    others = {
+        c.name
+        for c in table.columns
+        if refers_to(c) is Refers.PERSON and row.get(c.name) not in (None, person_id)
+    }
+    return {key: None if key in others else value for key, value in row.items()}
 
 
 async def person_data(session: AsyncSession, person_id: int, *, now: datetime) -> dict[str, Any]:
@@ -53,7 +65,8 @@ async def person_data(session: AsyncSession, person_id: int, *, now: datetime) -
         keep(table, await _rows(session, table, column == person_id))
     own_entries = sa.select(entries.c.id).where(entries.c.person_id == person_id)
     for table, column in entry_columns():
-        keep(table, await _rows(session, table, column.in_(own_entries)))
+        rows = await _rows(session, table, column.in_(own_entries))
+        keep(table, [_without_others(table, row, person_id) for row in rows])
     return {
         "exported_at": now.isoformat(),
         "person": person[0] if person else None,

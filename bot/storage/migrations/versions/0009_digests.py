@@ -1,7 +1,7 @@
 """digests: when each circle first appeared, so that a new circle is not called quiet
 
 Revision ID: digests1
-Revises: practices1
+Revises: telegram1
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from alembic import op
 import bot.storage.models
 
 revision = "digests1"
-down_revision = "practices1"
+down_revision = "telegram1"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""Most Significant Change rounds: stories read, chosen with reasons, and the reasons fed back."""
