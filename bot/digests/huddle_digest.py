@@ -208,10 +208,12 @@ async def post_digest(
 ) -> Posting:
     """Archive the digest for (start, end] and queue it for every room, once per period.
 
-    With `news_only` (a digest someone asks for, rather than the schedule's) a period with
-    nothing new is neither archived nor posted: the last digest already said all there is."""
+    With `news_only` (a digest someone asks for, rather than the schedule's) a period that
+    begins where the last digest ended and holds nothing new is neither archived nor posted:
+    the last digest already said all there is."""
+    previous = await previous_end(session, circle.id, end) if start is None else None
     if start is None:
-        start = await previous_end(session, circle.id, end) or end - timedelta(days=7)
+        start = previous or end - timedelta(days=7)
     context = await digest_context(
         session,
         circle=circle,
@@ -220,7 +222,7 @@ async def post_digest(
         library=library,
         contributors=contributors,
     )
-    if news_only and context["quiet"]:
+    if news_only and previous is not None and context["quiet"]:
         return Posting(start=start, end=end, skipped="nothing_new")
     digest_id = await insert_ignore(
         session,

@@ -318,14 +318,16 @@ async def post_steward_digest(
     news_only: bool = False,
 ) -> Posting:
     """Archive the week's steward digest and queue it once: to the stewards' rooms, or to each
-    steward privately when `steward_digest_private` is set. With `news_only`, a period in which
-    nothing happened (blockers still waiting are not news) is neither archived nor posted."""
+    steward privately when `steward_digest_private` is set. With `news_only`, a period from the
+    last digest in which nothing happened (blockers still waiting are not news) is neither
+    archived nor posted."""
     homes = config.stewards_circles()
     if not homes:
         log.warning('no circle has kind = "stewards", so the steward digest has nowhere to go')
         return Posting(start=start or end - timedelta(days=7), end=end)
+    previous = await previous_steward_end(session, end) if start is None else None
     if start is None:
-        start = await previous_steward_end(session, end) or end - timedelta(days=7)
+        start = previous or end - timedelta(days=7)
     context = await steward_context(
         session,
         config=config,
@@ -334,7 +336,7 @@ async def post_steward_digest(
         library=library,
         contributors=contributors,
     )
-    if news_only and not context["news"]:
+    if news_only and previous is not None and not context["news"]:
         return Posting(start=start, end=end, skipped="nothing_new")
     digest_id = await insert_ignore(
         session,
