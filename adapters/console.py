@@ -270,7 +270,9 @@ class ConsoleAdapter:
         if delivery.chat.startswith("@"):
             where = f"[{delivery.chat}, privately]"
         elif delivery.ephemeral_to:
-            where = f"[#{delivery.chat}, only @{delivery.ephemeral_to} sees this]"
+            who = delivery.ephemeral_to
+            seen = "only you see this" if who == "you" else f"only @{who} sees this"
+            where = f"[#{delivery.chat}, {seen}]"
         else:
             where = f"[#{delivery.chat}]"
         if not self._show_private and (delivery.ephemeral_to or delivery.chat.startswith("@")):

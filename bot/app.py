@@ -8,6 +8,7 @@ import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager, nullcontext
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import text
@@ -43,7 +44,7 @@ from bot.practices.services import Services
 from bot.rituals.runner import Huddle
 from bot.rituals.scheduler import JobScheduler
 from bot.storage.database import SessionFactory, one_at_a_time, open_database
-from bot.storage.models import Circle, Room
+from bot.storage.models import Circle, CircleStart, Room
 from bot.storage.sql import insert_ignore
 from bot.text.library import PromptLibrary, library_for
 from bot.web import WebServer, build_web_app
@@ -102,11 +103,14 @@ def check_prompts(config: Config, library: PromptLibrary) -> None:
                 )
 
 
-async def sync_circles(sessions: SessionFactory, config: Config, memo: Memo) -> None:
+async def sync_circles(
+    sessions: SessionFactory, config: Config, memo: Memo, *, now: datetime
+) -> None:
     """Make the stored circles and rooms match the configuration; note the inactive rooms.
 
     The configuration is the truth: a stored room it no longer lists is retired (`configured`
     false), so it gets nothing more while its history stays, and the log names what was retired.
+    A circle new to the configuration is noted as started `now`.
     """
     async with sessions.begin() as session:
         await one_at_a_time(session)  # processes starting together sync one after another
@@ -124,6 +128,7 @@ async def sync_circles(sessions: SessionFactory, config: Config, memo: Memo) -> 
         await session.flush()
         wanted: set[tuple[str, str, str]] = set()
         for circle in config.circles:
+            await insert_ignore(session, CircleStart, {"circle_id": circle.id, "started_at": now})
             for room in circle.rooms:
                 wanted.add((room.platform, room.chat, room.topic or ""))
                 values = {
@@ -232,7 +237,7 @@ async def assembled(
         )
         memo = Memo()
         config = await follow_moves(sessions, config, memo)  # rooms that moved, where they are now
-        await sync_circles(sessions, config, memo)
+        await sync_circles(sessions, config, memo, now=clock.now())
         by_platform = {adapter.platform: adapter for adapter in adapters}
         outbox = Outbox(renderer=library, platforms=by_platform, memo=memo)
         router = Router(menu=contributions.MENU)

@@ -17,6 +17,8 @@ from bot.cli import places
 from bot.digests.huddle_digest import archived
 from bot.errors import ConfigError
 from bot.storage.database import open_database
+from bot.text.formats import markdown_as_text
+from bot.text.wording import counted
 
 
 def add_parser(sub: Any) -> None:
@@ -64,6 +66,12 @@ async def run(args: argparse.Namespace) -> int:
             key="digest",
             fix="add --circle ID for a circle's huddle digest, or --steward for the stewards'",
         )
+    if args.steward and args.circle:
+        raise ConfigError(
+            "--circle and --steward are two different digests",
+            key="digest",
+            fix="pick one: --circle ID for that circle's huddle digest, or --steward alone",
+        )
     from bot.cli.one_shot import cli_bot
 
     async with cli_bot(args, reads_only=args.dry_run) as bot:
@@ -73,20 +81,36 @@ async def run(args: argparse.Namespace) -> int:
             zone = ZoneInfo(bot.config.circle(args.circle).timezone)
         until = _day(args.until, zone, end=True) if args.until else datetime.now(UTC)
         since = _day(args.since, zone, end=False) if args.since else None
+        if since is not None and since >= until:
+            raise ConfigError(
+                f"--since {args.since} is after --until {args.until or 'today'}",
+                key="--since/--until",
+                fix="give the first day with --since and a later (or the same) day with --until",
+            )
         if args.dry_run:
             start = since or until - timedelta(days=7)
             if args.steward:
-                text = await bot.huddle.preview_steward_digest(start=start, end=until)
+                text = await bot.huddle.preview_steward_digest(
+                    start=start, end=until, fmt="terminal"
+                )
             else:
-                text = await bot.huddle.preview_digest(args.circle, start=start, end=until)
+                text = await bot.huddle.preview_digest(
+                    args.circle, start=start, end=until, fmt="terminal"
+                )
             print(text)
             return 0
-        if args.steward:
-            queued = await bot.huddle.post_steward_digest(end=until, start=since)
-        else:
-            queued = await bot.huddle.post_digest(args.circle, end=until, start=since)
-        if not queued:
+        circle = None if args.steward else args.circle
+        posting = await bot.huddle.request_digest(circle, end=until, start=since, news_only=True)
+        which = "--steward" if args.steward else f"--circle {args.circle}"
+        if posting.skipped == "already":
             print("That digest was already posted; nothing was sent again.")
+        elif posting.skipped == "nothing_new":
+            print(
+                f"Nothing new since {posting.start.astimezone(zone):%Y-%m-%d %H:%M}, "
+                "so no digest was posted (the last one already said all there is).\n"
+                f"To see one anyway: huddlebot digest {which} "
+                "--dry-run"
+            )
     return 0
 
 
@@ -114,7 +138,8 @@ async def show(args: argparse.Namespace) -> int:
         out.write(
             f"Digest {digest.id} ({digest.kind}, {digest.circle_id}), "
             f"{digest.period_start.astimezone(zone):%Y-%m-%d %H:%M} to "
-            f"{digest.period_end.astimezone(zone):%Y-%m-%d %H:%M}\n\n{digest.markdown}\n"
+            f"{digest.period_end.astimezone(zone):%Y-%m-%d %H:%M}\n\n"
+            f"{markdown_as_text(digest.markdown)}\n"
         )
         return 0
     out.write("Archived digests, newest first (show one with --id N):\n")
@@ -122,6 +147,7 @@ async def show(args: argparse.Namespace) -> int:
         out.write(
             f"  {digest.id:>5}  {digest.kind:<8} {digest.circle_id:<16} "
             f"up to {digest.period_end:%Y-%m-%d %H:%M} UTC, "
-            f"{digest.entries} entries from {digest.people} people\n"
+            f"{counted(digest.entries, 'entry', 'entries')} "
+            f"from {counted(digest.people, 'person', 'people')}\n"
         )
     return 0

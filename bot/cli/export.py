@@ -26,6 +26,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.core.visibility import seen_by
 from bot.practices.protocols import DescribesEntries, EntryDetail
 from bot.storage.models import Entry, Person
+from bot.text.formats import formatter_for
 
 FORMATS = ("csv", "json", "md")
 FIELDS = (
@@ -110,9 +111,9 @@ def render(rows: list[dict[str, Any]], fmt: str, *, circle_name: str) -> str:
 
 
 def _md(text: str) -> str:
-    """Text as literal Markdown: specials escaped, so nobody's words become markup."""
-    escaped = "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|>~<" else ch for ch in text)
-    return escaped.replace("\n", "  \n")
+    """Text as literal Markdown: only what would become markup is escaped (as in the archived
+    digests), so people's words read as they wrote them and none of them turns into markup."""
+    return formatter_for("markdown").escape(text).replace("\n", "  \n")
 
 
 def _markdown(rows: list[dict[str, Any]], circle_name: str) -> str:
@@ -120,7 +121,7 @@ def _markdown(rows: list[dict[str, Any]], circle_name: str) -> str:
     if not rows:
         lines.append("Nothing has been shared with this circle yet.")
     for row in rows:
-        heading = f"## {row['kind'].replace('_', ' ')} {row['id']}"
+        heading = f"## {row['kind'].replace('_', ' ')} #{row['id']}"
         if row["title"]:
             heading += f": {_md(row['title'])}"
         lines += [heading, ""]

@@ -141,6 +141,19 @@ async def _demo(args: argparse.Namespace) -> int:
     return await run_demo(output=sys.stdout, weeks=args.weeks)
 
 
+def _weeks(value: str) -> int:
+    """`--weeks` for the demo: a whole number of weeks from 1 to 52."""
+    from bot.cli.demo import MOST_WEEKS
+
+    weeks = int(value) if value.strip().lstrip("-").isdigit() else None
+    if weeks is None or not 1 <= weeks <= MOST_WEEKS:
+        raise argparse.ArgumentTypeError(
+            f"'{value}' is not a number of weeks the demo can show: "
+            f"give a whole number from 1 to {MOST_WEEKS}, for example --weeks 4"
+        )
+    return weeks
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="huddlebot",
@@ -158,7 +171,9 @@ def parser() -> argparse.ArgumentParser:
         f"to {LOG_FILE} in the data folder)",
     )
     demo = sub.add_parser("demo", help="watch a sample partnership live two weeks in seconds")
-    demo.add_argument("--weeks", type=int, default=2, help="how many weeks to simulate")
+    demo.add_argument(
+        "--weeks", type=_weeks, default=2, help="how many weeks to simulate, 1 to 52 (default 2)"
+    )
     prompt = sub.add_parser("prompt", help="ask a circle one prompt now")
     prompt.add_argument("--circle", required=True, help="circle id from the config")
     prompt.add_argument("--prompt", required=True, help="prompt id from the prompt library")

@@ -21,7 +21,7 @@ from starlette.routing import BaseRoute
 from bot.core.events import InboundEvent
 from bot.core.messages import Delivery
 
-TextFormat = Literal["slack", "telegram", "markdown", "plain"]
+TextFormat = Literal["slack", "telegram", "markdown", "plain", "terminal"]
 """A markup dialect that `bot.text.formats` writes: Slack's mrkdwn, Telegram's HTML subset,
 Markdown, or plain text. Templates see it as `text_format`; a platform names the one it reads."""
 

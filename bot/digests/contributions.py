@@ -22,9 +22,11 @@ from bot.digests.sections import Shared
 
 @dataclass(frozen=True, slots=True)
 class BlockerLine:
-    """A blocker as a circle's digest shows it: never who raised it."""
+    """A blocker as a circle's digest shows it: never who raised it. `number` is the one
+    people act on (`blocker take N`)."""
 
     text: str
+    number: int | None = None
     status: str | None = None
     age_days: int | None = None
     outcome: str | None = None
@@ -32,7 +34,8 @@ class BlockerLine:
 
 @dataclass(frozen=True, slots=True)
 class BlockerReport:
-    """A circle's blockers over a period: raised in it, still open from before, and closed."""
+    """A circle's blockers over a period: raised in it (and not closed in it), still open from
+    before, and closed in it. Each blocker is in one of the three at most."""
 
     new: tuple[BlockerLine, ...] = ()
     open: tuple[BlockerLine, ...] = ()
@@ -53,6 +56,7 @@ class ExperimentLine:
     """One experiment's progress over a period: the stages it went through, beside its plan."""
 
     name: str
+    number: int | None = None
     stages: tuple[str, ...] = ()
     prediction: str | None = None
     result: str | None = None
@@ -140,6 +144,7 @@ class WaitingBlocker:
 
     text: str
     circle_id: str
+    number: int | None = None
     age_days: int | None = None
 
 
@@ -149,9 +154,12 @@ class ClosedBlocker:
 
     text: str
     circle_id: str
+    number: int | None = None
     status: str | None = None
     outcome: str | None = None
     reported_back: bool = False
+    parked: bool = False
+    """Put aside for now rather than resolved."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +168,7 @@ class OverdueExperiment:
 
     name: str
     circle_id: str
+    number: int | None = None
     stage: str | None = None
     days_overdue: int | None = None
 
@@ -215,19 +224,31 @@ class ContributesToStewardDigest(Protocol):
     ) -> StewardPart: ...
 
 
+@runtime_checkable
+class KnowsActivity(Protocol):
+    """A practice in which people take part without making entries (answering a pulse): when
+    each circle last did, so the steward digest does not call an active circle quiet."""
+
+    async def last_activity(
+        self, session: AsyncSession, circle_ids: Sequence[str]
+    ) -> Mapping[str, datetime]: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Contributors:
     """The practices a digest asks, in the order of the practices' list."""
 
     huddle: tuple[ContributesToHuddleDigest, ...] = field(default=())
     steward: tuple[ContributesToStewardDigest, ...] = field(default=())
+    activity: tuple[KnowsActivity, ...] = field(default=())
 
     @classmethod
     def of(cls, practices: Sequence[object]) -> Contributors:
-        """The contributors among `practices`: those offering either capability."""
+        """The contributors among `practices`: those offering any of the capabilities."""
         return cls(
             huddle=tuple(p for p in practices if isinstance(p, ContributesToHuddleDigest)),
             steward=tuple(p for p in practices if isinstance(p, ContributesToStewardDigest)),
+            activity=tuple(p for p in practices if isinstance(p, KnowsActivity)),
         )
 
 
@@ -273,3 +294,15 @@ async def steward_parts(
         for practice in contributors.steward
     ]
     return first_given(StewardPart, parts)
+
+
+async def last_activity(
+    contributors: Contributors, session: AsyncSession, circle_ids: Sequence[str]
+) -> dict[str, datetime]:
+    """When each circle last took part in a practice that keeps no entries (latest of all)."""
+    found: dict[str, datetime] = {}
+    for practice in contributors.activity:
+        for circle_id, when in (await practice.last_activity(session, circle_ids)).items():
+            if circle_id not in found or when > found[circle_id]:
+                found[circle_id] = when
+    return found

@@ -28,6 +28,7 @@ from bot.digests.contributions import (
     StoryLine,
     huddle_parts,
 )
+from bot.digests.posting import Posting
 from bot.digests.sections import (
     FULL,
     THEME_INPUT,
@@ -83,7 +84,7 @@ def own_questions(library: PromptLibrary) -> dict[str, str]:
 def _blockers(part: BlockerReport | None, raised: list[Shared]) -> dict[str, list[Any]]:
     """The blocker section's lists; without a practice keeping blockers, the raised entries."""
     if part is None:
-        return {"new": [item(e) for e in raised], "open": [], "closed": []}
+        return {"new": [{"text": e.text, "number": e.id} for e in raised], "open": [], "closed": []}
     return {"new": plain(part.new), "open": plain(part.open), "closed": plain(part.closed)}
 
 
@@ -176,6 +177,7 @@ async def digest_context(
     if added.selections:
         sections.append({"kind": "msc", "heading": None, "selections": plain(added.selections)})
     counts = await participation(session, circle_ids=[circle.id], start=start, end=end)
+    news = any(_is_news(s) for s in sections)
     return {
         "circle": {"id": circle.id, "name": circle.name},
         "period": {
@@ -186,9 +188,17 @@ async def digest_context(
         "participation": counts,
         "balance": heavy,
         "working": working,
-        "quiet": not sections,
+        "quiet": not news,
         "kept_in_set": in_set,
     }
+
+
+def _is_news(section: dict[str, Any]) -> bool:
+    """Whether a section tells something that happened in the period: blockers still open from
+    before and a pulse already shown are worth repeating, but are not news on their own."""
+    if section["kind"] == "blocker":
+        return bool(section["new"] or section["closed"])
+    return section["kind"] != "pulse"
 
 
 def _blocker_section(
@@ -227,10 +237,16 @@ async def post_digest(
     library: PromptLibrary,
     contributors: Contributors,
     start: datetime | None = None,
-) -> list[Outgoing]:
-    """Archive the digest for (start, end] and queue it for every room, once per period."""
+    news_only: bool = False,
+) -> Posting:
+    """Archive the digest for (start, end] and queue it for every room, once per period.
+
+    With `news_only` (a digest someone asks for, rather than the schedule's) a period that
+    begins where the last digest ended and holds nothing new is neither archived nor posted:
+    the last digest already said all there is."""
+    previous = await previous_end(session, circle.id, end) if start is None else None
     if start is None:
-        start = await previous_end(session, circle.id, end) or end - timedelta(days=7)
+        start = previous or end - timedelta(days=7)
     context = await digest_context(
         session,
         circle=circle,
@@ -239,6 +255,8 @@ async def post_digest(
         library=library,
         contributors=contributors,
     )
+    if news_only and previous is not None and context["quiet"]:
+        return Posting(start=start, end=end, skipped="nothing_new")
     digest_id = await insert_ignore(
         session,
         Digest,
@@ -255,15 +273,14 @@ async def post_digest(
     )
     if digest_id is None:
         log.info("the digest for %s up to %s was already posted", circle.id, end.isoformat())
-        return []
-    return [
-        Outgoing(
-            to=ToCircle(circle.id),
-            body=Body("huddle_digest", context),
-            key=f"digest:{circle.id}:{end.isoformat()}",
-            kind="digest",
-        )
-    ]
+        return Posting(start=start, end=end, skipped="already")
+    outgoing = Outgoing(
+        to=ToCircle(circle.id),
+        body=Body("huddle_digest", context),
+        key=f"digest:{circle.id}:{end.isoformat()}",
+        kind="digest",
+    )
+    return Posting(start=start, end=end, outgoing=(outgoing,))
 
 
 async def archived(

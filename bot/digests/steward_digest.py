@@ -1,7 +1,8 @@
 """The weekly learning digest for stewards, across every circle.
 
 It shows themes and the circles where they recur, system blockers waiting for a steward (oldest
-first), blockers resolved this week and whether the report-back went out, experiments past their
+first, with the number to act on), blockers resolved and those parked this week and whether the
+report-back went out, experiments past their
 review date, circles gone quiet, stories shared with stewards and questions rising from practice.
 Action learning sets stay private: the digest says only that a set met and how many took part.
 """
@@ -29,12 +30,13 @@ from bot.digests.contributions import (
     WaitingBlocker,
     steward_parts,
 )
+from bot.digests.posting import Posting
+from bot.digests.quiet import quiet_circles
 from bot.digests.sections import (
     FEW,
     THEME_INPUT,
     Shared,
     capped,
-    last_entry_by_circle,
     participation,
     plain,
     shared_sample,
@@ -129,17 +131,24 @@ def _waiting(
 ) -> list[dict[str, Any]]:
     oldest_first = sorted(found, key=lambda b: -(b.age_days or 0))
     return [
-        {"text": b.text, "circle": names.get(b.circle_id, b.circle_id), "age_days": b.age_days}
+        {
+            "number": b.number,
+            "text": b.text,
+            "circle": names.get(b.circle_id, b.circle_id),
+            "age_days": b.age_days,
+        }
         for b in oldest_first
         if b.circle_id not in hidden
     ]
 
 
 def _closed(
-    found: tuple[ClosedBlocker, ...], *, names: dict[str, str], hidden: set[str]
+    found: tuple[ClosedBlocker, ...], *, names: dict[str, str], hidden: set[str], parked: bool
 ) -> list[dict[str, Any]]:
+    """The blockers resolved in the period, or (`parked`) those put aside for now."""
     return [
         {
+            "number": b.number,
             "text": b.text,
             "circle": names.get(b.circle_id, b.circle_id),
             "status": b.status,
@@ -147,7 +156,7 @@ def _closed(
             "reported_back": b.reported_back,
         }
         for b in found
-        if b.circle_id not in hidden
+        if b.circle_id not in hidden and b.parked == parked
     ]
 
 
@@ -156,6 +165,7 @@ def _overdue(
 ) -> list[dict[str, Any]]:
     return [
         {
+            "number": e.number,
             "name": e.name,
             "circle": names.get(e.circle_id, e.circle_id),
             "stage": e.stage,
@@ -196,18 +206,6 @@ def _pulses(found: tuple[CirclePulse, ...], *, hidden: set[str]) -> list[dict[st
     ]
 
 
-def _quiet(
-    circles: list[CircleConfig], latest: dict[str, datetime], *, weeks: int, end: datetime
-) -> list[dict[str, Any]]:
-    since = end - timedelta(weeks=weeks)
-    quiet = []
-    for circle in circles:
-        last = latest.get(circle.id)
-        if last is None or last < since:
-            quiet.append({"name": circle.name, "weeks": weeks, "ever": last is not None})
-    return quiet
-
-
 async def steward_context(
     session: AsyncSession,
     *,
@@ -234,7 +232,6 @@ async def steward_context(
     )
     hidden = {c.id for c in sets}
     added = await steward_parts(contributors, session, start=start, end=end)
-    latest = await last_entry_by_circle(session, open_ids)
     partnership_circles = [c for c in seen if c.kind == "partnership"]
     questions = [
         {"text": r.text, "author": r.author, "circle": names.get(r.circle_id, r.circle_id)}
@@ -254,10 +251,15 @@ async def steward_context(
         "period": {"start": local(start, zone), "end": local(end, zone)},
         "themes": _themes([r for r in rows if r.kind in THEMED_KINDS], totals, names),
         "waiting": _waiting(added.waiting or (), names=names, hidden=hidden),
-        "closed": _closed(added.closed or (), names=names, hidden=hidden),
+        "resolved": _closed(added.closed or (), names=names, hidden=hidden, parked=False),
+        "parked": _closed(added.closed or (), names=names, hidden=hidden, parked=True),
         "overdue": _overdue(added.overdue or (), names=names, hidden=hidden),
-        "quiet_circles": _quiet(
-            partnership_circles, latest, weeks=config.partnership.quiet_weeks, end=end
+        "quiet_circles": await quiet_circles(
+            session,
+            partnership_circles,
+            contributors=contributors,
+            weeks=config.partnership.quiet_weeks,
+            end=end,
         ),
         "stories": stories,
         "more_stories": more_stories,
@@ -273,14 +275,17 @@ async def steward_context(
     shown = (
         "themes",
         "waiting",
-        "closed",
+        "resolved",
+        "parked",
         "overdue",
         "quiet_circles",
         "stories",
         "questions",
         "selections",
     )
-    context["quiet"] = not any(context[k] for k in (*shown, "learning_sets"))
+    context["quiet"] = not any(context[k] for k in (*shown, "learning_sets", "pulses"))
+    happened = ("themes", "resolved", "parked", "stories", "questions", "learning_sets")
+    context["news"] = counts["entries"] > 0 or any(context[k] for k in (*happened, "selections"))
     return context
 
 
@@ -317,15 +322,19 @@ async def post_steward_digest(
     library: PromptLibrary,
     contributors: Contributors,
     start: datetime | None = None,
-) -> list[Outgoing]:
+    news_only: bool = False,
+) -> Posting:
     """Archive the week's steward digest and queue it once: to the stewards' rooms, or to each
-    steward privately when `steward_digest_private` is set."""
+    steward privately when `steward_digest_private` is set. With `news_only`, a period from the
+    last digest in which nothing happened (blockers still waiting are not news) is neither
+    archived nor posted."""
     homes = config.stewards_circles()
     if not homes:
         log.warning('no circle has kind = "stewards", so the steward digest has nowhere to go')
-        return []
+        return Posting(start=start or end - timedelta(days=7), end=end)
+    previous = await previous_steward_end(session, end) if start is None else None
     if start is None:
-        start = await previous_steward_end(session, end) or end - timedelta(days=7)
+        start = previous or end - timedelta(days=7)
     context = await steward_context(
         session,
         config=config,
@@ -334,6 +343,8 @@ async def post_steward_digest(
         library=library,
         contributors=contributors,
     )
+    if news_only and previous is not None and not context["news"]:
+        return Posting(start=start, end=end, skipped="nothing_new")
     digest_id = await insert_ignore(
         session,
         Digest,
@@ -350,15 +361,17 @@ async def post_steward_digest(
     )
     if digest_id is None:
         log.info("the steward digest up to %s was already posted", end.isoformat())
-        return []
+        return Posting(start=start, end=end, skipped="already")
     body = Body(TEMPLATE, context)
     key = f"steward_digest:{end.isoformat()}"
     if config.partnership.steward_digest_private:
-        return [
+        outgoing = [
             Outgoing(to=ToPerson(person), body=body, key=f"{key}:{person}", kind="digest")
             for person in await steward_recipients(session, config)
         ]
-    return [
-        Outgoing(to=ToCircle(circle.id), body=body, key=f"{key}:{circle.id}", kind="digest")
-        for circle in homes
-    ]
+    else:
+        outgoing = [
+            Outgoing(to=ToCircle(circle.id), body=body, key=f"{key}:{circle.id}", kind="digest")
+            for circle in homes
+        ]
+    return Posting(start=start, end=end, outgoing=tuple(outgoing))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -19,11 +20,12 @@ from bot.core.router import Context, Router
 from bot.core.runtime import Runtime
 from bot.digests.contributions import Contributors
 from bot.digests.huddle_digest import digest_context, post_digest
+from bot.digests.posting import Posting
 from bot.digests.steward_digest import post_steward_digest, steward_context
 from bot.errors import InputError
 from bot.rituals.prompt_runs import open_run, open_runs_needing_reminders, remind
 from bot.rituals.scheduler import JobFunc, JobScheduler, JobSpec
-from bot.rituals.timing import cron, latest_fire
+from bot.rituals.timing import cron, latest_fire, local
 from bot.storage.database import SessionFactory
 from bot.storage.models import PromptRun
 from bot.text.library import PromptLibrary
@@ -216,36 +218,50 @@ class Huddle:
         self, circle_id: str, *, end: datetime | None = None, start: datetime | None = None
     ) -> int:
         """Archive and queue a circle's digest; returns how many parts were queued."""
-        circle = self._config.circle(circle_id)
-        async with self._runtime.transaction() as tx:
-            outgoing = await post_digest(
-                tx.session,
-                circle=circle,
-                end=end or tx.now,
-                start=start,
-                now=tx.now,
-                library=self._library,
-                contributors=self.contributors,
-            )
-            tx.send(outgoing)
-        return tx.queued
+        return (await self.request_digest(circle_id, end=end, start=start)).queued
 
     async def post_steward_digest(
         self, *, end: datetime | None = None, start: datetime | None = None
     ) -> int:
         """Archive and queue the steward digest (once per period); returns the parts queued."""
+        return (await self.request_digest(None, end=end, start=start)).queued
+
+    async def request_digest(
+        self,
+        circle_id: str | None,
+        *,
+        end: datetime | None = None,
+        start: datetime | None = None,
+        news_only: bool = False,
+    ) -> Posting:
+        """Archive and queue a circle's digest, or the stewards' (`circle_id` None), once per
+        period; with `news_only`, only when something new happened since `start`."""
+        circle = self._config.circle(circle_id) if circle_id is not None else None
         async with self._runtime.transaction() as tx:
-            outgoing = await post_steward_digest(
-                tx.session,
-                config=self._config,
-                end=end or tx.now,
-                start=start,
-                now=tx.now,
-                library=self._library,
-                contributors=self.contributors,
-            )
-            tx.send(outgoing)
-        return tx.queued
+            if circle is None:
+                posting = await post_steward_digest(
+                    tx.session,
+                    config=self._config,
+                    end=end or tx.now,
+                    start=start,
+                    now=tx.now,
+                    library=self._library,
+                    contributors=self.contributors,
+                    news_only=news_only,
+                )
+            else:
+                posting = await post_digest(
+                    tx.session,
+                    circle=circle,
+                    end=end or tx.now,
+                    start=start,
+                    now=tx.now,
+                    library=self._library,
+                    contributors=self.contributors,
+                    news_only=news_only,
+                )
+            tx.send(list(posting.outgoing))
+        return replace(posting, queued=tx.queued)
 
     async def preview_steward_digest(
         self, *, start: datetime, end: datetime, fmt: TextFormat = "plain"
@@ -315,27 +331,35 @@ class Huddle:
         """A circle's huddle digest now; in a stewards' room, the stewards' weekly digest."""
         circle = self._circle_for(ctx)
         if circle.kind == "stewards":
-            outgoing = await post_steward_digest(
+            posting = await post_steward_digest(
                 ctx.session,
                 config=self._config,
                 end=ctx.now,
                 now=ctx.now,
                 library=self._library,
                 contributors=self.contributors,
+                news_only=True,
             )
         else:
-            outgoing = await post_digest(
+            posting = await post_digest(
                 ctx.session,
                 circle=circle,
                 end=ctx.now,
                 now=ctx.now,
                 library=self._library,
                 contributors=self.contributors,
+                news_only=True,
             )
-        if not outgoing:
-            body = Body("replies/digest_already", {})
+        if posting.skipped is not None:
+            body = Body(
+                "replies/digest_already",
+                {
+                    "nothing_new": posting.skipped == "nothing_new",
+                    "since": local(posting.start, circle.timezone),
+                },
+            )
             return [answer_here(event, body, key=f"digest:{event.platform}:{event.dedup_key}")]
-        return outgoing
+        return list(posting.outgoing)
 
 
 def ritual_for(circle: CircleConfig, prompt_id: str) -> RitualConfig:

@@ -47,6 +47,17 @@ class Circle(SQLModel, table=True):
     timezone: str = Field(max_length=64)
 
 
+class CircleStart(SQLModel, table=True):
+    """When a circle first appeared in the configuration, so that a new circle is not taken
+    for one gone quiet."""
+
+    __tablename__ = "circle_starts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    circle_id: str = Field(foreign_key="circles.id", unique=True, max_length=64)
+    started_at: datetime = _when()
+
+
 class Room(SQLModel, table=True):
     __tablename__ = "rooms"
     __table_args__ = (sa.UniqueConstraint("platform", "chat", "topic", name="uq_room_address"),)

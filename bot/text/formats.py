@@ -5,8 +5,12 @@ One template serves every target: `{{ value }}` is escaped for the target and fi
 
     slack      mrkdwn; `&`, `<`, `>` escaped so typed `<!channel>` or `<url|label>` stay inert
     telegram   Telegram's HTML subset; `&`, `<`, `>`, `"` escaped
-    markdown   the archive and e-mail; Markdown specials backslash-escaped, `<`, `>` as entities
-    plain      the console; nothing escaped
+    markdown   files: the archive and the export; only what would turn into markup is
+               backslash-escaped (`*`, `_`, `` ` ``, brackets, `<`, an entity, a line start that
+               would make a heading, list or quote), so `drop-in` and `today!` stay as written
+    plain      the console chat; nothing escaped
+    terminal   the command line's own output; like plain, and templates may name commands in
+               their command-line form (`text_format == "terminal"`)
 
 Markup never spans a line break, so a message split between lines keeps its HTML balanced;
 `split_message` still rebalances tags when it has to cut inside a line.
@@ -89,6 +93,13 @@ class Formatter:
     def code(self, value: object) -> Formatted:
         return self._wrap(value, self._code)
 
+    def numbered(self, value: object, number: object = None) -> Formatted:
+        """`value` after the number people use for it (`#3` as code), when it has one."""
+        text = self.safe(value)
+        if number is None or number == "":
+            return Formatted(text)
+        return Formatted(f"{self.code(f'#{number}')} {text}")
+
     def command(self, value: object) -> str:
         """A verb (with its words) as people type it on this platform: `commit ...` in a
         terminal, `/commit ...` in Telegram, where a group bot sees only commands and replies."""
@@ -123,8 +134,8 @@ class TelegramFormatter(Formatter):
         return text.replace('"', "&quot;")
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~&])")
-_MD_LINE_MARK = re.compile(r"^([ \t]*)([#+=-])", re.MULTILINE)
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~<])|&(?=#?\w+;)")
+_MD_LINE_MARK = re.compile(r"^([ \t]*)([#+=>-])", re.MULTILINE)
 _MD_LINE_NUMBER = re.compile(r"^([ \t]*\d+)([.)])", re.MULTILINE)
 
 
@@ -135,7 +146,7 @@ class MarkdownFormatter(Formatter):
     _heading = ("## ", "")
 
     def escape(self, text: str) -> str:
-        text = _MD_SPECIAL.sub(r"\\\1", text).replace("<", "&lt;").replace(">", "&gt;")
+        text = _MD_SPECIAL.sub(lambda m: "\\" + m.group(0), text)
         text = _MD_LINE_MARK.sub(r"\1\\\2", text)
         return _MD_LINE_NUMBER.sub(r"\1\\\2", text)
 
@@ -151,11 +162,18 @@ class MarkdownFormatter(Formatter):
         return Formatted(_each_line(raw, wrap))
 
 
+class TerminalFormatter(Formatter):
+    """The command line's own output: plain text, for a person at a terminal."""
+
+    text_format: TextFormat = "terminal"
+
+
 _FORMATTERS: dict[str, type[Formatter]] = {
     "slack": SlackFormatter,
     "telegram": TelegramFormatter,
     "markdown": MarkdownFormatter,
     "plain": Formatter,
+    "terminal": TerminalFormatter,
 }
 
 
@@ -166,6 +184,32 @@ def formatter_for(fmt: TextFormat) -> Formatter:
     except KeyError:
         known = ", ".join(_FORMATTERS)
         raise ValueError(f"unknown text format {fmt!r}; known: {known}") from None
+
+
+_MD_HEADING = re.compile(r"^#{1,6} (.*)$")
+_MD_READ = re.compile(r"(`+)(.+?)\1|\\([!-/:-@\[-`{-~])|&(lt|gt|amp|quot);|\*\*|\*")
+_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
+
+
+def _read_mark(match: re.Match[str]) -> str:
+    if match.group(1):
+        return match.group(0)  # a code span stays as written
+    if match.group(3):
+        return match.group(3)  # an escaped character is itself
+    if match.group(4):
+        return _ENTITIES[match.group(4)]  # archives written before escapes replaced entities
+    return ""  # emphasis marks
+
+
+def markdown_as_text(text: str) -> str:
+    """Markdown as `MarkdownFormatter` writes it, read back as plain text for a terminal:
+    headings as in plain text, emphasis dropped, escapes and entities undone."""
+    lines = []
+    for line in text.split("\n"):
+        heading = _MD_HEADING.match(line)
+        read = _MD_READ.sub(_read_mark, heading.group(1) if heading else line)
+        lines.append(f"== {read} ==" if heading else read)
+    return "\n".join(lines)
 
 
 # --- splitting

@@ -8,8 +8,10 @@ come from `en`. A partnership's own folder of the same shape is laid over the bu
 hold only what it changes or adds (see `bot.text.layers`). Everything is read and compiled once, at
 load, so a broken file stops start-up with its path and line. One template serves every target:
 `{{ value }}` and the template's own text are escaped for the target, and the filters `bold`,
-`italic`, `heading`, `quote`, `bullet` and `code` add the target's markup (see
-`bot.text.formats`). Templates also see `text_format`.
+`italic`, `heading`, `quote`, `bullet`, `code` and `numbered` (a thing's `#N` before it) add the
+target's markup (see
+`bot.text.formats`). `counted` puts a number with its noun (`{{ n | counted("person", "people") }}`:
+"1 person", "3 people"). Templates also see `text_format`.
 """
 
 from __future__ import annotations
@@ -38,10 +40,11 @@ from bot.text.layers import (
     own_prompts,
     template_origin,
 )
+from bot.text.wording import counted
 
 logger = logging.getLogger(__name__)
 
-FILTERS = ("bold", "italic", "heading", "quote", "bullet", "code", "command")
+FILTERS = ("bold", "italic", "heading", "quote", "bullet", "code", "numbered", "command")
 
 
 class _EscapeTemplateText(Extension):
@@ -71,6 +74,7 @@ def _environment(loader: jinja2.BaseLoader, fmt: TextFormat) -> jinja2.Environme
     )
     env.extend(huddle_formatter=formatter)
     env.filters.update({name: getattr(formatter, name) for name in FILTERS})
+    env.filters["counted"] = counted
     return env
 
 

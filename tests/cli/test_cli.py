@@ -6,7 +6,9 @@ import os
 import socket
 import subprocess
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import aiohttp
 import pytest
@@ -170,30 +172,19 @@ def test_prompt_and_digest_commands(tmp_path: Path) -> None:
     assert "Huddle digest for Core partnership" in preview.stdout
     assert "[#core]" not in preview.stdout  # shown, not posted
 
-    posted = huddlebot(
-        tmp_path,
-        *base,
-        "digest",
-        "--circle",
-        "core",
-        "--since",
-        "2026-01-01",
-        "--until",
-        "2026-01-31",
-    )
+    january = ("--since", "2026-01-01", "--until", "2026-01-31")
+    empty = huddlebot(tmp_path, *base, "digest", "--circle", "core", *january)
+    assert empty.returncode == 0, empty.stderr  # a period asked for by its days is posted
+    assert "[#core] huddlebot" in empty.stdout and "Nothing new was shared" in empty.stdout
+
+    said = huddlebot(tmp_path, *base, "run", script="@ana /learned Mornings suit nobody.\n")
+    assert said.returncode == 0, said.stderr
+    today = datetime.now(ZoneInfo("Europe/London")).date()
+    period = ("--since", (today - timedelta(days=1)).isoformat(), "--until", today.isoformat())
+    posted = huddlebot(tmp_path, *base, "digest", "--circle", "core", *period)
     assert posted.returncode == 0, posted.stderr
-    assert "[#core] huddlebot" in posted.stdout
-    again = huddlebot(
-        tmp_path,
-        *base,
-        "digest",
-        "--circle",
-        "core",
-        "--since",
-        "2026-01-01",
-        "--until",
-        "2026-01-31",
-    )
+    assert "[#core] huddlebot" in posted.stdout and "Mornings suit nobody." in posted.stdout
+    again = huddlebot(tmp_path, *base, "digest", "--circle", "core", *period)
     assert "already posted" in again.stdout
     assert "[#core] huddlebot" not in again.stdout
 

@@ -268,7 +268,7 @@ async def test_learnings_are_grouped_into_themes(harness: Harness, config: Confi
 async def test_a_quiet_week_gets_a_short_kind_message(harness: Harness) -> None:
     await harness.until(THURSDAY_17)
     text = digest_of(harness.take())
-    assert "Nothing was shared this time, and that is fine." in text
+    assert "Nothing new was shared this time, and that is fine." in text
     assert "people shared" not in text and "What we learned" not in text
 
 
@@ -357,7 +357,7 @@ async def test_a_simulated_month_shows_every_section() -> None:
         "Themes across the circles",
         "Blockers waiting for a steward",
         "Blockers resolved this week",
-        "Reported back.",
+        "Reported back to Core partnership.",
         "Experiments past their review date",
         "Circles that have gone quiet",
         "North locality: nothing shared for 2 weeks or more",
@@ -365,6 +365,14 @@ async def test_a_simulated_month_shows_every_section() -> None:
         "Questions rising from practice",
     ):
         assert shown in text, shown
+    # each week says something new: every celebration is in one digest only
+    from bot.cli.demo import WEEKS
+
+    celebrations = [line for week in WEEKS for _, _, line in week["celebrate"]]
+    assert len(set(celebrations)) == 8
+    assert all(text.count(line) == 1 for line in celebrations)
+    # and the stewards' first digest comes after a week with something in it
+    assert "A quiet week across the circles" not in text
 
 
 async def test_a_pulse_check_shows_in_aggregate_only(harness: Harness) -> None:
@@ -421,3 +429,39 @@ async def test_a_week_of_only_blockers_is_still_kind(harness: Harness) -> None:
     assert "Bring one thing that went well to the huddle" in text
     assert "here is what is working" not in text
     assert "and 1 more" in text
+
+
+async def test_a_blocker_raised_and_closed_in_one_period_is_listed_once(harness: Harness) -> None:
+    await harness.until(MONDAY_10)
+    await harness.say("@ana /blocker The minibus insurance lapsed.")
+    await harness.say("#stewards @cleo /blocker park 1 Out of our hands until the review")
+    await harness.until(THURSDAY_17)
+    text = digest_of(harness.take())
+    assert text.count("The minibus insurance lapsed.") == 1
+    assert "*New*" not in text
+    moved = text[text.index("*Moved on since last time*") :]
+    assert (
+        "- `#1` The minibus insurance lapsed. (parked): Out of our hands until the review" in moved
+    )
+
+
+async def test_asking_again_with_nothing_new_posts_nothing(harness: Harness) -> None:
+    await harness.until(MONDAY_10)
+    await harness.say("@ana /learned Evening sessions suit working parents.")
+    await harness.say("@ben /blocker The minibus insurance lapsed.")
+    await harness.until(MONDAY_10 + timedelta(minutes=5))
+    await harness.say("/digest")
+    first = harness.take()
+    assert "Huddle digest for Core partnership" in first and "1 entry" not in first
+    assert "2 people shared 2 entries" in first
+    await harness.until(MONDAY_10 + timedelta(minutes=7))
+    await harness.say("/digest")
+    again = harness.take()
+    assert "Huddle digest" not in again  # the blocker still open is no news
+    assert "Nothing new has been shared since the last digest" in again
+    await harness.say("@cleo /celebrate The library lent us its hall.")
+    await harness.until(MONDAY_10 + timedelta(minutes=9))
+    await harness.say("/digest")
+    third = digest_of(harness.take())
+    assert "The library lent us its hall." in third and "1 person shared 1 entry." in third
+    assert "Evening sessions" not in third and "*Still open*" in third

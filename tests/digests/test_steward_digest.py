@@ -180,8 +180,18 @@ async def test_the_steward_digest_shows_every_section(harness: Harness) -> None:
     assert text.index("Data sharing rules", waiting) < text.index("grant for the youth club")
     assert "23 days old" in text
     # blockers resolved this week, and whether the report-back went out
-    assert "No room for the Thursday group." in text and "Reported back." in text
-    assert "The minibus insurance lapsed." in text and "Not yet reported back." in text
+    # each with the number stewards act on, and a line to say how
+    assert "- `#" in text[waiting:] and "Take one up with `blocker take N`" in text
+    # blockers resolved this week apart from those parked, and whether the report-back went out
+    resolved = text[text.index("Blockers resolved this week") :]
+    resolved = resolved[: resolved.index("Blockers parked this week")]
+    assert "No room for the Thursday group." in resolved
+    assert "Steward's note: The library lends us its community room." in resolved
+    assert "Reported back to Core partnership." in resolved
+    parked = text[text.index("Blockers parked this week") :]
+    assert "The minibus insurance lapsed." in parked and "minibus" not in resolved
+    assert "Steward's note: Waiting for the new budget in April.\n" in parked
+    assert "Not yet reported back to Core partnership." in parked
     # experiments past their review date
     assert "Text reminders for appointments" in text and "12 days over" in text
     # circles gone quiet; stories shared with stewards; questions rising from practice
@@ -194,20 +204,45 @@ async def test_the_steward_digest_shows_every_section(harness: Harness) -> None:
     assert "confidential" not in text
 
 
-async def test_a_circle_gone_quiet_is_named(harness: Harness) -> None:
+async def test_a_circle_gone_quiet_is_named_only_after_quiet_weeks(harness: Harness) -> None:
     await harness.until(MONDAY_10)
     await harness.say("@ana /learned Core keeps talking.")
     await harness.until(FRIDAY_9)
     text = steward_part(harness.take())
+    assert "Circles that have gone quiet" not in text  # North began five days ago
+    for week in (1, 2):
+        await harness.until(MONDAY_10 + timedelta(weeks=week))
+        await harness.say(f"@ana /learned Core keeps talking in week {week}.")
+        if week == 1:
+            await harness.until(FRIDAY_9 + timedelta(weeks=1))
+            assert "gone quiet" not in harness.take()  # nine days after North began
+    await harness.until(FRIDAY_9 + timedelta(weeks=2))
+    text = steward_part(harness.take())
     assert "Circles that have gone quiet" in text
-    assert "North locality: nothing shared yet" in text
+    assert "North locality: nothing shared for 2 weeks, since it began" in text
+    assert "Core partnership:" not in text
+
+
+async def test_answering_a_pulse_is_taking_part(tmp_path: Path, database_url: str) -> None:
+    path = tmp_path / "pulse.toml"
+    north = '[[circles]]\nid = "north"\nname = "North locality"\nkind = "partnership"\n'
+    north += 'rooms = [{ platform = "console", channel = "north" }]\n'
+    path.write_text(CONFIG.replace(north, north + '[circles.pulse]\ncron = "0 12 * * MON"\n'))
+    async with open_harness(load_config(path), database_url) as harness:
+        for week in range(3):
+            await harness.until(MONDAY_10 + timedelta(weeks=week, hours=3))
+            await harness.say("#north @gus /pulse pace just right")
+            await harness.say("@ana /learned Core keeps talking.")
+        await harness.until(FRIDAY_9 + timedelta(weeks=2))
+        text = steward_part(harness.take())
+    assert "North locality:" not in text  # answers to the pulse, though no entries
 
 
 async def test_a_quiet_week_for_stewards_is_kind(harness: Harness) -> None:
     await harness.until(FRIDAY_9)
     text = steward_part(harness.take())
-    assert "North locality" in text  # nobody has spoken anywhere yet
-    assert "Themes across the circles" not in text
+    assert "A quiet week across the circles" in text  # nobody has spoken anywhere yet
+    assert "Themes across the circles" not in text and "gone quiet" not in text
 
 
 async def test_each_steward_privately(tmp_path: Path, database_url: str) -> None:

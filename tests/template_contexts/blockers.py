@@ -16,7 +16,8 @@ NO_USER_TEXT = {
 def contexts(user: str) -> dict[str, dict[str, Any]]:
     listed = [
         {
-            "id": 12,
+            "id": 4,
+            "number": 12,
             "text": f"We cannot share referral forms {user}",
             "circle_name": f"Core {user}",
             "kind_label": "rules and process",
@@ -25,7 +26,8 @@ def contexts(user: str) -> dict[str, dict[str, Any]]:
             "taken_by": f"Cleo {user}",
         },
         {
-            "id": 13,
+            "id": 5,
+            "number": 13,
             "text": f"No room for the Saturday group {user}",
             "circle_name": "Core",
             "kind_label": "not sorted yet",

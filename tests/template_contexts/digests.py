@@ -22,9 +22,16 @@ def sections(user: str) -> dict[str, dict[str, Any]]:
     entry = {"text": f"We learned {user}", "author": f"Sam {user}"}
     entries = [entry, {**entry, "author": None}]
     asked = [{"question": f"What surprised you {user}?", "entries": entries}]
-    blocker = {"text": f"No shared notes {user}", "age_days": 9, "status": None, "outcome": None}
+    blocker = {
+        "number": 14,
+        "text": f"No shared notes {user}",
+        "age_days": 9,
+        "status": None,
+        "outcome": None,
+    }
     closed = {**blocker, "status": "resolved", "outcome": f"Agreed a form {user}"}
     experiment = {
+        "number": 2,
         "name": f"Evening drop-in {user}",
         "stages": ["Do", "Study"],
         "prediction": f"More families {user}",
@@ -127,9 +134,17 @@ def contexts(user: str) -> dict[str, dict[str, Any]]:
                     "examples": [f"Waiting lists {user}"],
                 }
             ],
-            "waiting": [{"text": f"Data sharing {user}", "circle": f"Core {user}", "age_days": 12}],
-            "closed": [
+            "waiting": [
                 {
+                    "number": 9,
+                    "text": f"Data sharing {user}",
+                    "circle": f"Core {user}",
+                    "age_days": 12,
+                }
+            ],
+            "resolved": [
+                {
+                    "number": 3,
                     "text": f"Room bookings {user}",
                     "circle": "North",
                     "status": "resolved",
@@ -137,8 +152,19 @@ def contexts(user: str) -> dict[str, dict[str, Any]]:
                     "reported_back": False,
                 }
             ],
+            "parked": [
+                {
+                    "number": 6,
+                    "text": f"Out of our hands {user}",
+                    "circle": "North",
+                    "status": "parked",
+                    "outcome": f"Until the review {user}",
+                    "reported_back": True,
+                }
+            ],
             "overdue": [
                 {
+                    "number": 2,
                     "name": f"Evening drop-in {user}",
                     "circle": "North",
                     "stage": "Do",

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core.ports import Limits
-from bot.text.formats import Formatted, formatter_for, split_message
+from bot.text.formats import Formatted, formatter_for, markdown_as_text, split_message
 
 SLACK = Limits(max_chars=11000, max_paragraph_chars=2900, max_paragraphs=48)
 TELEGRAM = Limits(max_chars=4096)
@@ -34,10 +34,39 @@ def test_telegram_escapes_html_and_quotes() -> None:
 
 
 def test_markdown_escapes_specials_and_line_starts() -> None:
-    text = "a*b_c [x](y) `z` & <t>\n- item\n# title\n12. twelve\n+ plus"
+    text = "a*b_c [x](y) `z` & &amp; <t>\n- item\n# title\n12. twelve\n+ plus\n> quote"
     assert formatter_for("markdown").escape(text) == (
-        "a\\*b\\_c \\[x\\](y) \\`z\\` \\& &lt;t&gt;\n\\- item\n\\# title\n12\\. twelve\n\\+ plus"
+        "a\\*b\\_c \\[x\\](y) \\`z\\` & \\&amp; \\<t>\n\\- item\n\\# title\n12\\. twelve\n"
+        "\\+ plus\n\\> quote"
     )
+
+
+def test_markdown_leaves_ordinary_text_as_written() -> None:
+    text = "The drop-in works, today! (Plan) 3 > 2, 1.5 hours & more: see you at 10.30 #team"
+    assert formatter_for("markdown").escape(text) == text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")) | st.just("\n")))
+def test_markdown_read_back_as_text_is_what_was_written(text: str) -> None:
+    assert markdown_as_text(formatter_for("markdown").escape(text)) == text
+
+
+def test_an_archived_digest_reads_as_plain_text() -> None:
+    md = formatter_for("markdown")
+    archived = "\n".join(
+        [md.heading("Huddle <digest>"), md.italic("From a to b"), md.bullet(md.bold("x_y"))]
+    )
+    assert markdown_as_text(archived) == "== Huddle <digest> ==\nFrom a to b\n- x_y"
+    # archives written before entities gave way to escapes read the same
+    assert markdown_as_text("- \\&amp; &lt;script&gt;") == "- &amp; <script>"
+
+
+def test_numbered_puts_the_number_people_use_before_the_text() -> None:
+    assert formatter_for("telegram").numbered("a<b", 3) == "<code>#3</code> a&lt;b"
+    assert formatter_for("plain").numbered("a<b", None) == "a<b"
+    tg = formatter_for("telegram")
+    assert tg.bullet(tg.numbered("x", 12)) == "• <code>#12</code> x"
 
 
 def test_plain_escapes_nothing() -> None:
@@ -71,7 +100,7 @@ def test_plain_escapes_nothing() -> None:
         ),
         (
             "markdown",
-            ["**a \\& b**", "*a \\& b*", "## a \\& b", "> a \\& b", "- a \\& b", "`a & b`"],
+            ["**a & b**", "*a & b*", "## a & b", "> a & b", "- a & b", "`a & b`"],
         ),
         ("plain", ["*a & b*", "a & b", "== a & b ==", "> a & b", "- a & b", "`a & b`"]),
     ],

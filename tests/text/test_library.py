@@ -102,7 +102,7 @@ def contexts(library: PromptLibrary, user: str) -> dict[str, dict[str, Any]]:
         "replies/not_yours": {},
         "replies/use_in_room": {},
         "replies/unknown_prompt": {"prompt": f"p{user}", "prompts": ["learned", "blocking"]},
-        "replies/digest_already": {},
+        "replies/digest_already": {"nothing_new": True, "since": "Mon 04 Mar, 16:00"},
         "notices/room_unreachable": {
             "platform": "telegram",
             "chat": f"-100{user}",
@@ -217,7 +217,7 @@ def test_quiet_digest_is_kind(library: PromptLibrary) -> None:
         "quiet": True,
     }
     text = library.render("huddle_digest", context, "plain")
-    assert "Nothing was shared this time" in text
+    assert "Nothing new was shared this time" in text
     assert "people shared" not in text
 
 
@@ -388,7 +388,7 @@ def test_template_text_itself_is_escaped(tmp_path: Path) -> None:
     expected = {
         "telegram": "Tom &amp; Jerry &lt;3 <b>A&amp;B</b>\n\nend",
         "slack": "Tom &amp; Jerry &lt;3 *A&amp;B*\n\nend",
-        "markdown": "Tom \\& Jerry &lt;3 **A\\&B**\n\nend",
+        "markdown": "Tom & Jerry \\<3 **A&B**\n\nend",
         "plain": "Tom & Jerry <3 *A&B*\n\nend",
     }
     for fmt, text in expected.items():

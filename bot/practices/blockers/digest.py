@@ -29,6 +29,7 @@ from bot.practices.blockers.records import (
 def _line(record: dict[str, Any]) -> BlockerLine:
     return BlockerLine(
         text=record["text"],
+        number=record["number"],
         status=record["status_label"],
         age_days=record["age_days"],
         outcome=record["note"] or None,
@@ -66,7 +67,7 @@ class BlockersInDigests:
             blockers=BlockerReport(
                 new=(
                     *(_line(r) for r in found["new"]),
-                    *(BlockerLine(text=e.text) for e in untracked),
+                    *(BlockerLine(text=e.text, number=e.id) for e in untracked),
                 ),
                 open=tuple(_line(r) for r in found["open"]),
                 closed=tuple(_line(r) for r in found["closed"]),
@@ -81,16 +82,23 @@ class BlockersInDigests:
         closed = await blockers_closed_between(session, start=start, end=end)
         return StewardPart(
             waiting=tuple(
-                WaitingBlocker(text=r["text"], circle_id=r["circle_id"], age_days=r["age_days"])
+                WaitingBlocker(
+                    text=r["text"],
+                    circle_id=r["circle_id"],
+                    number=r["number"],
+                    age_days=r["age_days"],
+                )
                 for r in waiting
             ),
             closed=tuple(
                 ClosedBlocker(
                     text=r["text"],
                     circle_id=r["circle_id"],
+                    number=r["number"],
                     status=r["status_label"],
                     outcome=r["note"] or None,
                     reported_back=r["reported_back"],
+                    parked=r["status"] == "parked",
                 )
                 for r in closed
             ),

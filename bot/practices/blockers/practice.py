@@ -12,7 +12,7 @@ import logging
 from dataclasses import replace
 from typing import Any
 
-from sqlmodel import col
+from sqlmodel import col, select
 
 from bot.config.practice_settings import partnership_number
 from bot.core.entries import save_entry
@@ -45,9 +45,10 @@ from bot.web.pages import Page
 log = logging.getLogger(__name__)
 
 
-def _kind_buttons(blocker_id: int) -> tuple[Button, ...]:
+def _kind_buttons(number: int) -> tuple[Button, ...]:
+    """One button per kind, each carrying the blocker's number (`#12:funding`)."""
     return tuple(
-        Button("blocker_kind", f"{blocker_id}:{kind}", label.capitalize())
+        Button("blocker_kind", f"#{number}:{kind}", label.capitalize())
         for kind, label in KIND_LABELS.items()
     )
 
@@ -115,7 +116,7 @@ class Blockers(BlockersInDigests):
     async def _on_entry(self, ctx: Context, event: Any, saved: Saved) -> list[Outgoing]:
         if saved.visibility in HELD:
             return []  # held for its author or kept in a learning set: not raised
-        blocker_id = await insert_row(
+        await insert_row(
             ctx.session,
             Blocker,
             {
@@ -129,15 +130,22 @@ class Blockers(BlockersInDigests):
                 "changed_at": ctx.now,
             },
         )
-        body = Body("blockers/raised", {"id": blocker_id})
+        body = Body("blockers/raised", {"id": saved.entry_id})
         answer = answer_here(event, body, key=f"saved:{event.platform}:{event.dedup_key}")
-        return [replace(answer, buttons=_kind_buttons(blocker_id))]
+        return [replace(answer, buttons=_kind_buttons(saved.entry_id))]
 
     async def _on_kind(self, ctx: Context, event: ButtonPress) -> list[Outgoing]:
-        number, _, kind = event.value.partition(":")
-        blocker = await self._find(ctx, number_of(number), shown=number)
+        shown, _, kind = event.value.partition(":")
+        if shown.startswith("#"):
+            blocker = await self._find(ctx, number_of(shown), shown=shown.lstrip("#"))
+        else:  # a button sent before blockers were known by their number: the record's id
+            found = number_of(shown)
+            record = await ctx.session.get(Blocker, found) if found is not None else None
+            if record is None or await ctx.session.get(Entry, record.entry_id) is None:
+                raise InputError("blockers/unknown", id=shown)
+            blocker = record
         if kind not in KIND_LABELS:
-            raise InputError("blockers/unknown", id=number)
+            raise InputError("blockers/unknown", id=str(blocker.entry_id))
         if blocker.raised_by != ctx.who.person_id and not await is_steward(ctx, event):
             raise InputError("blockers/not_yours")
         already = blocker.kind == kind
@@ -148,7 +156,7 @@ class Blockers(BlockersInDigests):
         body = Body(
             "blockers/kind_saved",
             {
-                "id": blocker.id,
+                "id": blocker.entry_id,
                 "kind_label": KIND_LABELS[kind],
                 "system": kind in SYSTEM_KINDS,
                 "already": already,
@@ -162,8 +170,12 @@ class Blockers(BlockersInDigests):
         if not await is_steward(ctx, event):
             raise InputError("replies/stewards_only", verb=verb)
 
-    async def _find(self, ctx: Context, blocker_id: int | None, *, shown: str) -> Blocker:
-        blocker = await ctx.session.get(Blocker, blocker_id) if blocker_id is not None else None
+    async def _find(self, ctx: Context, number: int | None, *, shown: str) -> Blocker:
+        """The blocker people call `#number`: the number of its entry, as everywhere."""
+        blocker = None
+        if number is not None:
+            query = select(Blocker).where(Blocker.entry_id == number)
+            blocker = (await ctx.session.exec(query)).first()
         if blocker is None or await ctx.session.get(Entry, blocker.entry_id) is None:
             raise InputError("blockers/unknown", id=shown)
         return blocker
@@ -200,10 +212,10 @@ class Blockers(BlockersInDigests):
             and (status != "taken" or blocker.taken_by == ctx.who.person_id)
         ):
             raise InputError(
-                "blockers/already", id=blocker.id, status_label=STATUS_LABELS[blocker.status]
+                "blockers/already", id=blocker.entry_id, status_label=STATUS_LABELS[blocker.status]
             )
         if status in CLOSED and not note:
-            raise InputError("blockers/need_note", action=action, id=blocker.id)
+            raise InputError("blockers/need_note", action=action, id=blocker.entry_id)
         if note:
             note = checked_text(ctx, note, verb="blocker")
         blocker.status = status
@@ -255,7 +267,7 @@ class Blockers(BlockersInDigests):
         body = Body(
             "blockers/changed",
             {
-                "id": blocker.id,
+                "id": blocker.entry_id,
                 "text": entry.text,
                 "status_label": STATUS_LABELS[status],
                 "note": note,

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -37,10 +38,12 @@ def _age_days(blocker: Blocker, now: datetime) -> int:
 
 
 def blocker_dict(row: Row, *, now: datetime) -> dict[str, Any]:
-    """A blocker as the digests and templates see it (never who raised it)."""
+    """A blocker as the digests and templates see it (never who raised it). Its `number` is
+    the one people use (`blocker take 12`), everywhere: the number of its entry."""
     blocker, entry, steward = row
     return {
         "id": blocker.id,
+        "number": blocker.entry_id,
         "text": entry.text,
         "kind": blocker.kind or "unsorted",
         "kind_label": KIND_LABELS.get(blocker.kind, "not sorted yet"),
@@ -80,13 +83,21 @@ async def blocker_digest(
 ) -> dict[str, list[dict[str, Any]]]:
     """A circle's blockers for a digest, each a dict as `blocker_dict` makes it.
 
-    "new": raised in [start, end); "open": raised before `start` and not resolved or parked;
-    "closed": resolved or parked in [start, end). Ages are counted up to `end`.
+    "new": raised in [start, end) and not closed in it; "open": raised before `start` and not
+    resolved or parked; "closed": resolved or parked in [start, end), wherever it was raised, so a
+    blocker raised and closed in one period is listed once, with what happened. Ages are counted
+    up to `end`.
     """
     in_circle = Blocker.circle_id == circle_id
+    closed_by_end = sa.and_(col(Blocker.closed_at).is_not(None), col(Blocker.closed_at) < end)
     new = await _dicts(
         session,
-        rows_where(in_circle, col(Blocker.raised_at) >= start, col(Blocker.raised_at) < end),
+        rows_where(
+            in_circle,
+            col(Blocker.raised_at) >= start,
+            col(Blocker.raised_at) < end,
+            sa.not_(closed_by_end),
+        ),
         now=end,
     )
     still_open = await _dicts(

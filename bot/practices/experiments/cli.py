@@ -30,7 +30,7 @@ async def run(args: argparse.Namespace) -> int:
                 if args.circle:
                     circles = [bot.config.circle(args.circle).id]  # an unknown id is explained
                 listed = await experiments_in(session, circles)
-                print(bot.library.render("experiments/list", {"experiments": listed}, "plain"))
+                print(bot.library.render("experiments/list", {"experiments": listed}, "terminal"))
                 return 0
             experiment = await session.get(Experiment, args.id)
             if experiment is None:
@@ -40,5 +40,5 @@ async def run(args: argparse.Namespace) -> int:
                     fix="run `huddlebot experiment list` to see the numbers",
                 )
             view = await experiment_view(session, experiment)
-        print(bot.library.render("experiments/show", {"experiment": view}, "plain"))
+        print(bot.library.render("experiments/show", {"experiment": view}, "terminal"))
     return 0

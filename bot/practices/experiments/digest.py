@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.digests.contributions import (
@@ -17,6 +19,8 @@ from bot.digests.contributions import (
 )
 from bot.digests.sections import FEW
 from bot.practices.experiments.ledger import experiment_digest, experiments_overdue
+from bot.practices.experiments.models import Experiment, ExperimentUpdate
+from bot.practices.protocols import EntryDetail
 
 
 @dataclass(slots=True)
@@ -24,6 +28,7 @@ class _Progress:
     """One experiment's updates gathered so far, while a period's stage updates are read."""
 
     name: str
+    number: int
     prediction: str | None = None
     result: str | None = None
     decision: str | None = None
@@ -46,6 +51,7 @@ class _Progress:
     def line(self) -> ExperimentLine:
         return ExperimentLine(
             name=self.name,
+            number=self.number,
             stages=tuple(self.stages),
             prediction=self.prediction,
             result=self.result,
@@ -58,13 +64,30 @@ def progress(records: list[dict[str, Any]]) -> tuple[ExperimentLine, ...]:
     """Stage updates grouped by experiment: the stages each went through, beside its plan."""
     found: dict[int, _Progress] = {}
     for record in records:
-        shown = found.setdefault(record["id"], _Progress(name=record["title"]))
+        shown = found.setdefault(record["id"], _Progress(name=record["title"], number=record["id"]))
         shown.add(record)
     return tuple(p.line() for p in found.values())
 
 
 class ExperimentsInDigests:
-    """The experiments practice's digest capabilities."""
+    """The experiments practice's digest and export capabilities."""
+
+    async def describe_entries(
+        self, session: AsyncSession, entry_ids: Sequence[int]
+    ) -> Mapping[int, EntryDetail]:
+        """For `huddlebot export`: which experiment each update is about, by its number."""
+        if not entry_ids:
+            return {}
+        query = (
+            select(ExperimentUpdate.entry_id, Experiment.id, Experiment.title)
+            .join(Experiment, col(Experiment.id) == col(ExperimentUpdate.experiment_id))
+            .where(col(ExperimentUpdate.entry_id).in_(list(entry_ids)))
+        )
+        return {
+            entry_id: EntryDetail(title=f"{title} (experiment #{number})")
+            for entry_id, number, title in (await session.exec(query)).all()
+            if entry_id is not None
+        }
 
     async def huddle_part(
         self,
@@ -88,6 +111,7 @@ class ExperimentsInDigests:
                 OverdueExperiment(
                     name=r["title"],
                     circle_id=r["circle_id"],
+                    number=r["id"],
                     stage=r["stage_label"],
                     days_overdue=r["days_overdue"],
                 )

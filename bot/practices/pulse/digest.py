@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import func
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.digests.contributions import (
@@ -16,6 +19,7 @@ from bot.digests.contributions import (
     SharedByKind,
     StewardPart,
 )
+from bot.practices.pulse.models import PulseAnswer, PulseCheck
 from bot.practices.pulse.trend import pulse_trend
 
 RECENT = timedelta(days=2)
@@ -35,6 +39,27 @@ def _is_new(pulse: dict[str, Any], start: datetime) -> bool:
 
 class PulseInDigests:
     """The pulse practice's digest capabilities."""
+
+    async def last_activity(
+        self, session: AsyncSession, circle_ids: Sequence[str]
+    ) -> Mapping[str, datetime]:
+        """When someone in each circle last answered a pulse: taking part, without an entry."""
+        if not circle_ids:
+            return {}
+        query = (
+            select(PulseCheck.circle_id, func.max(PulseAnswer.answered_at))
+            .join(PulseCheck, col(PulseCheck.id) == col(PulseAnswer.pulse_id))
+            .where(col(PulseCheck.circle_id).in_(list(circle_ids)))
+            .group_by(col(PulseCheck.circle_id))
+        )
+        found: dict[str, datetime] = {}
+        for circle_id, latest in (await session.exec(query)).all():
+            if latest is None:
+                continue
+            if isinstance(latest, str):  # SQLite hands MAX() back as text, untyped
+                latest = datetime.fromisoformat(latest)
+            found[circle_id] = latest if latest.tzinfo else latest.replace(tzinfo=UTC)
+        return found
 
     async def huddle_part(
         self,

@@ -41,14 +41,14 @@ async def test_a_blocker_is_raised_and_sorted_by_one_tap(harness: Harness) -> No
     raised = harness.take()
     assert "only @ana sees this" in raised
     assert "blocker `#1`" in raised
-    assert "/press blocker_kind 1:rules" in raised
+    assert "/press blocker_kind #1:rules" in raised
     assert "saved as a blocker" not in raised  # one answer, not two
 
-    await harness.say("@ana /press blocker_kind 1:rules")
+    await harness.say("@ana /press blocker_kind #1:rules")
     assert "noted as rules and process" in harness.take()
-    await harness.say("@ana /press blocker_kind 1:rules")  # pressed twice
+    await harness.say("@ana /press blocker_kind 1:rules")  # pressed twice, on an older button
     assert "already noted as rules and process" in harness.take()
-    await harness.say("@ana /press blocker_kind 7:rules")
+    await harness.say("@ana /press blocker_kind #7:rules")
     assert "cannot find a blocker `#7`" in harness.take()
 
     [blocker] = await blockers(harness)
@@ -76,14 +76,14 @@ async def test_answers_to_the_blocking_prompt_become_blockers(harness: Harness) 
     assert "What is getting in the way?" in harness.take()
     await harness.say("#core @ben The shared drive keeps locking us out.")
     answer = harness.take()
-    assert "blocker `#1`" in answer and "/press blocker_kind 1:task" in answer
+    assert "blocker `#1`" in answer and "/press blocker_kind #1:task" in answer
     [blocker] = await blockers(harness)
     assert blocker.circle_id == "core"
 
 
 async def test_a_steward_takes_it_up_and_the_circle_hears_back(harness: Harness) -> None:
     await harness.say("#core @ana /blocker No room for the Saturday group.")
-    await harness.say("@ana /press blocker_kind 1:capacity")
+    await harness.say("@ana /press blocker_kind #1:capacity")
     harness.take()
 
     await harness.say("#stewards @cleo /blocker list")
@@ -128,7 +128,7 @@ async def test_a_steward_takes_it_up_and_the_circle_hears_back(harness: Harness)
     assert [(c["status"], c["reported_back"], c["taken_by"]) for c in closed] == [
         ("resolved", True, "Cleo")
     ]
-    assert [b["text"] for b in digest["new"]] == ["No room for the Saturday group."]
+    assert digest["new"] == []  # raised and closed the same day: listed once, as closed
     assert [b["note"] for b in digest["closed"]] == ["The library lends us its hall."]
     assert digest["open"] == []
 
@@ -215,10 +215,10 @@ async def test_through_telegram_the_group_hears_back(telegram: World) -> None:
     raised = fake.sent_messages[-1]
     assert "saved as blocker #1" in raised["text"]
     keyboard = raised["reply_markup"]["inline_keyboard"]
-    assert any(b["callback_data"] == "blocker_kind|1:rules" for row in keyboard for b in row)
+    assert any(b["callback_data"] == "blocker_kind|#1:rules" for row in keyboard for b in row)
 
     message = fake.bot_message(GROUP, "What kind of blocker is it?")
-    await telegram.push(fake.callback_update(message, "blocker_kind|1:rules", sender=ada))
+    await telegram.push(fake.callback_update(message, "blocker_kind|#1:rules", sender=ada))
     assert "noted as rules and process" in fake.sent_messages[-1]["text"]
 
     await h.say("#stewards @cleo /blocker resolve 1 Both teams now use one data agreement.")
@@ -227,3 +227,20 @@ async def test_through_telegram_the_group_hears_back(telegram: World) -> None:
     assert "Our &lt;b&gt;data&lt;/b&gt; rules" in reports[0]
     assert "Both teams now use one data agreement." in reports[0]
     assert "News on something you raised" in h.take()  # the circle's console room too
+
+
+async def test_one_number_for_a_blocker_in_chat_digests_and_verbs(harness: Harness) -> None:
+    await harness.say("#core @ben /learned Evening sessions suit working parents.")
+    await harness.say("#core @ana /blocker The minibus insurance lapsed.")
+    raised = harness.take()
+    assert "blocker `#2`" in raised and "/press blocker_kind #2:funding" in raised
+    await harness.say("@ana /press blocker_kind #2:funding")
+    harness.take()
+    await harness.say("#stewards @cleo /blocker list")
+    assert "- `#2` The minibus insurance lapsed." in harness.take()
+    await harness.say("#stewards @cleo /blocker take 2")
+    assert "Blocker `#2` is now taken up" in harness.take()
+    await harness.until(SUNDAY + timedelta(minutes=5))
+    await harness.say("#core /digest")
+    digest = harness.take()
+    assert "- `#2` The minibus insurance lapsed." in digest

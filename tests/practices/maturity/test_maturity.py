@@ -121,6 +121,7 @@ async def test_a_round_from_private_scores_to_agreement(harness: Harness) -> Non
     await harness.say("#core @cleo /maturity history")
     history = harness.take()
     assert history.count("Round of") == 2 and "Focus: Involvement, Finance" in history
+    assert "\n    Focus: Involvement, Finance" in history  # on a line of its own
     assert len(await rounds(harness)) == 2
     async with harness.bot.sessions() as session:
         kept = (await session.exec(select(MaturityAgreed))).all()
