@@ -57,13 +57,25 @@ def _sqlite_file(settings: Settings) -> Path:
 
 
 async def take_backup(settings: Settings, output: Path) -> Path:
-    """Write a consistent copy of the database to `output`; the bot may be running."""
+    """Write a consistent copy of the database to `output`; the bot may be running.
+
+    A backup never replaces a file that is already there (the database itself, the config, an
+    older backup): the person names a new file instead."""
+    await asyncio.to_thread(_refuse_existing, output)
     if settings.is_sqlite:
         await asyncio.to_thread(copies.sqlite_copy, _sqlite_file(settings), output)
     else:
         await asyncio.to_thread(copies.postgres_dump, settings.database_url, output)
     log.info("backed up the database to %s", output)
     return output
+
+
+def _refuse_existing(output: Path) -> None:
+    if output.exists() or output.is_symlink():
+        raise copies.CopyError(
+            f"{output} already exists, and a backup never writes over a file: "
+            "give --output a new file name, or leave it out for a dated one in backups/"
+        )
 
 
 def _put_back(settings: Settings, backup: Path, kept: Path) -> bool:

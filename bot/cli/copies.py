@@ -15,7 +15,7 @@ import shutil
 import sqlite3
 import subprocess
 from collections.abc import Mapping
-from contextlib import closing
+from contextlib import closing, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,10 +89,10 @@ def sqlite_copy(source: Path, target: Path) -> None:
     """Copy the SQLite database `source` to `target` (a single file), consistently, online."""
     if not source.is_file():
         raise CopyError(f"there is no database at {source} to copy")
-    target.parent.mkdir(parents=True, exist_ok=True)
     partial = _partial(target)
-    partial.unlink(missing_ok=True)
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial.unlink(missing_ok=True)
         with (
             closing(sqlite3.connect(source, timeout=BUSY_TIMEOUT_SECONDS)) as src,
             closing(sqlite3.connect(partial)) as dst,
@@ -101,8 +101,13 @@ def sqlite_copy(source: Path, target: Path) -> None:
             dst.execute("PRAGMA journal_mode=DELETE")  # the copy stands alone, no -wal beside it
         _check_sqlite(partial)
         os.replace(partial, target)
+    except (OSError, sqlite3.Error) as problem:
+        raise CopyError(
+            f"could not write a backup to {target} ({problem}): choose a folder you can write to"
+        ) from None
     finally:
-        partial.unlink(missing_ok=True)
+        with suppress(OSError):
+            partial.unlink(missing_ok=True)
 
 
 def _check_known_revision(path: Path) -> None:

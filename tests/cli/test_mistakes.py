@@ -134,3 +134,16 @@ def test_a_data_folder_that_cannot_be_written(tmp_path: Path, command: tuple[str
     folder = _unwritable_folder(tmp_path)
     result = huddlebot(tmp_path, *command, HUDDLEBOT_DATA_DIR=str(folder))
     one_clear_line(result, str(folder))
+
+
+def test_a_backup_never_writes_over_a_file(tmp_path: Path) -> None:
+    assert huddlebot(tmp_path, "db", "upgrade").returncode == 0
+    config = (tmp_path / "huddlebot.toml").read_bytes()
+    database = (tmp_path / "data" / "huddlebot.db").read_bytes()
+    for target in ("huddlebot.toml", "data/huddlebot.db"):
+        result = huddlebot(tmp_path, "backup", "--output", target)
+        one_clear_line(result, "already exists", "new file name")
+    assert (tmp_path / "huddlebot.toml").read_bytes() == config
+    assert (tmp_path / "data" / "huddlebot.db").read_bytes() == database
+    result = huddlebot(tmp_path, "backup", "--output", "/proc/no-such/x.db")
+    one_clear_line(result, "/proc/no-such/x.db", "choose a folder you can write to")

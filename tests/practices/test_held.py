@@ -61,4 +61,4 @@ async def test_a_private_learning_left_alone_is_in_no_digest(harness: Harness) -
     await harness.until(THURSDAY_17)
     digest = harness.take()
     assert WORDS not in digest and "funding" not in digest
-    assert "Nothing was shared this time" in digest
+    assert "Nothing new was shared this time" in digest
