@@ -28,6 +28,7 @@ from bot.config.environment import Settings
 from bot.config.partnership import Config, find_config_path, load_config
 from bot.core.ports import ChecksSetup, Finding, PlatformSpec, RoomToCheck
 from bot.errors import ConfigError
+from bot.practices.registry import check_practice_keys
 from bot.storage.database import alembic_config, check_reachable, make_engine
 from bot.text.library import library_for
 
@@ -47,6 +48,7 @@ async def run(args: argparse.Namespace) -> int:
         settings = places.settings(args)  # found as every command finds it
         path = find_config_path(args.config, os.environ, Path.cwd())
         config = load_config(path)
+        check_practice_keys(config)  # the keys the practices read, as `run` checks them
         check_prompts(config, library_for(config, settings, builtin=PROMPTS_ROOT))
     except ConfigError as problem:
         report.add(Finding("config", str(problem), problem=True))

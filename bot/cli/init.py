@@ -142,7 +142,11 @@ async def run(_args: argparse.Namespace) -> int:
     if (Path.cwd() / DEFAULT_FILE).exists():  # before any question
         raise _already_there(Path.cwd() / DEFAULT_FILE)
     ask: Ask | None = input if sys.stdin is not None and sys.stdin.isatty() else None
-    answers = ask_answers(ask, suggested_zone=guess_timezone(os.environ), say=sys.stdout)
+    try:
+        answers = ask_answers(ask, suggested_zone=guess_timezone(os.environ), say=sys.stdout)
+    except (EOFError, KeyboardInterrupt):  # Ctrl-D or Ctrl-C at a question: the person left
+        print("\nStopped before writing anything; run huddlebot init again when ready.")
+        return 1
     path = write_starter(Path.cwd(), answers)
     print(
         NEXT_STEPS.format(

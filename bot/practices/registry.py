@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.config.partnership import Config
 from bot.config.practice_settings import check_partnership_keys, check_sections
 from bot.digests.contributions import Contributors
 from bot.practices.blockers.practice import Blockers
@@ -51,26 +52,32 @@ def build_practices(
 
     Raises ConfigError for a circle table or [partnership] key that no practice of `kinds` reads,
     or one a practice finds wrong."""
-    claimed = [
-        name
-        for kind in kinds
-        if isinstance(kind, HasConfigSection)
-        for name in kind.config_sections
-    ]
-    check_sections(services.config, claimed)
-    settings = [
-        key
-        for kind in kinds
-        if isinstance(kind, HasPartnershipSettings)
-        for key in kind.partnership_settings
-    ]
-    check_partnership_keys(services.config, settings)
+    check_practice_keys(services.config, kinds)
     practices = [kind(services) for kind in kinds]
     contributors = Contributors.of(practices)
     for practice in practices:
         if isinstance(practice, UsesDigests):
             practice.use_digests(contributors)
     return practices
+
+
+def check_practice_keys(config: Config, kinds: Sequence[PracticeKind] = PRACTICES) -> None:
+    """Raise ConfigError for a circle table or [partnership] key that no practice of `kinds`
+    reads (a misspelt key, most often), naming the file, the key and the fix."""
+    claimed = [
+        name
+        for kind in kinds
+        if isinstance(kind, HasConfigSection)
+        for name in kind.config_sections
+    ]
+    check_sections(config, claimed)
+    settings = [
+        key
+        for kind in kinds
+        if isinstance(kind, HasPartnershipSettings)
+        for key in kind.partnership_settings
+    ]
+    check_partnership_keys(config, settings)
 
 
 def practice_commands(kinds: Sequence[PracticeKind] = PRACTICES) -> list[CliCommand]:

@@ -205,3 +205,17 @@ async def test_the_database_as_check_finds_it(tmp_path: Path, database_url: str)
         pass
     ready = await database_finding(settings)
     assert not ready.problem and "schema is up to date" in ready.text
+
+
+async def test_a_misspelt_partnership_key_is_found_as_run_would(tmp_path: Path) -> None:
+    init = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "init", cwd=tmp_path, stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    await init.communicate()
+    path = tmp_path / "huddlebot.toml"
+    text = path.read_text().replace("[partnership]\n", '[partnership]\nerasur = "erase"\n', 1)
+    path.write_text(text)
+    code, out, err = await check(tmp_path)
+    assert code == 2
+    assert line_with(out, "FIX", "config:", "erasur") and "Traceback" not in err

@@ -91,3 +91,20 @@ def test_prompts_list_says_where_each_comes_from(
     [reminder] = [line for line in lines if line.startswith("  reminder ")]
     assert "built-in" in reminder and "en/templates/reminder.j2" in reminder
     assert "Prompts (7, 1 of them your own):" in lines
+
+
+class _Terminal(io.StringIO):
+    """Standard input at a terminal, where the person presses Ctrl-D at the first question."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_leaving_at_a_question_writes_nothing_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("sys.stdin", _Terminal(""))  # input() reads end of file: Ctrl-D
+    assert main(["init"]) == 1
+    assert "Stopped before writing anything" in capsys.readouterr().out
+    assert not (tmp_path / "huddlebot.toml").exists()
