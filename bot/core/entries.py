@@ -20,7 +20,7 @@ from bot.core.messages import Body, Outgoing
 from bot.core.people import circles_of
 from bot.core.router import Context, Saved
 from bot.core.visibility import KEPT_IN_SET, stored_visibility
-from bot.storage.models import Entry, PromptRun
+from bot.storage.models import Consent, Entry, PromptRun
 from bot.storage.sql import insert_row
 
 
@@ -133,3 +133,22 @@ async def save_entry(
         },
     )
     return [answer_here(event, body, key=key), *stored.messages]
+
+
+def record_choice(
+    ctx: Context, entry: Entry, *, visibility: str, anonymous: bool, wording: str
+) -> None:
+    """Apply the author's choice of who sees `entry` and whether it carries their name, and keep
+    the choice, its words and its time as a consent record."""
+    entry.visibility, entry.anonymous = visibility, anonymous
+    ctx.session.add(entry)
+    ctx.session.add(
+        Consent(
+            entry_id=entry.id or 0,
+            person_id=ctx.who.person_id,
+            visibility=visibility,
+            anonymous=anonymous,
+            wording=wording,
+            chosen_at=ctx.now,
+        )
+    )

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.core import checks
-from bot.core.entries import NewEntry, store_entry
+from bot.core.entries import NewEntry, record_choice, store_entry
 from bot.core.events import ButtonPress, Command, DirectMessage, InboundEvent
 from bot.core.inbound import answer_here, circle_or_default, join_once
 from bot.core.messages import Body, Button, Outgoing
@@ -20,7 +20,7 @@ from bot.core.people import circles_of
 from bot.core.router import Context, Router
 from bot.core.visibility import KEPT_IN_SET
 from bot.errors import InputError
-from bot.storage.models import Consent, Entry
+from bot.storage.models import Entry
 
 ACTION = "held"
 CHOICES = {
@@ -77,18 +77,12 @@ async def on_choice(ctx: Context, event: ButtonPress) -> list[Outgoing]:
     if entry.visibility not in ("private", "circle"):
         raise InputError("replies/held_gone")  # withdrawn, or kept in a learning set
     shared = choice != "mine"
-    entry.visibility = "circle" if shared else "private"
-    entry.anonymous = choice == "anonymous"
-    ctx.session.add(entry)
-    ctx.session.add(
-        Consent(
-            entry_id=entry.id or 0,
-            person_id=ctx.who.person_id,
-            visibility=entry.visibility,
-            anonymous=entry.anonymous,
-            wording=CHOICES[choice],
-            chosen_at=ctx.now,
-        )
+    record_choice(
+        ctx,
+        entry,
+        visibility="circle" if shared else "private",
+        anonymous=choice == "anonymous",
+        wording=CHOICES[choice],
     )
     circle = next((c.name for c in ctx.config.circles if c.id == entry.circle_id), "")
     body = Body(

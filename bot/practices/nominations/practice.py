@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from bot.core import checks
-from bot.core.entries import NewEntry, store_entry
+from bot.core.entries import NewEntry, record_choice, store_entry
 from bot.core.events import ButtonPress, Nomination
 from bot.core.inbound import answer_here, circle_or_default, join_once
 from bot.core.messages import Body, Button, Outgoing, ToPerson
@@ -19,7 +19,7 @@ from bot.errors import InputError
 from bot.practices.contributions import VERB_KINDS, checked_text
 from bot.practices.services import Services
 from bot.rituals.scheduler import JobSpec
-from bot.storage.models import Consent, Entry, Membership
+from bot.storage.models import Entry, Membership
 
 CHOICES = {
     "named": "Keep it, with my name",
@@ -99,18 +99,12 @@ class Nominations:
         if entry.person_id != ctx.who.person_id:
             raise InputError("replies/not_yours")
         kept = choice != "remove"
-        entry.visibility = "circle" if kept else "withdrawn"
-        entry.anonymous = choice == "anonymous"
-        ctx.session.add(entry)
-        ctx.session.add(
-            Consent(
-                entry_id=entry.id or 0,
-                person_id=ctx.who.person_id,
-                visibility=entry.visibility,
-                anonymous=entry.anonymous,
-                wording=CHOICES[choice],
-                chosen_at=ctx.now,
-            )
+        record_choice(
+            ctx,
+            entry,
+            visibility="circle" if kept else "withdrawn",
+            anonymous=choice == "anonymous",
+            wording=CHOICES[choice],
         )
         body = Body("nominations/choice", {"kept": kept, "anonymous": entry.anonymous})
         return [answer_here(event, body, key=f"nomination-choice:{event.dedup_key}")]

@@ -22,7 +22,7 @@ from dataclasses import replace
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.core.entries import save_entry
+from bot.core.entries import record_choice, save_entry
 from bot.core.events import ButtonPress, Command, InboundEvent
 from bot.core.inbound import answer_here
 from bot.core.messages import Body, Button, Outgoing
@@ -56,7 +56,7 @@ from bot.practices.stories.ownership import (
 from bot.practices.stories.reading import dimension_labels, story_details
 from bot.practices.stories.web import story_pages
 from bot.rituals.scheduler import JobSpec
-from bot.storage.models import Consent, Entry
+from bot.storage.models import Entry
 from bot.web.pages import Page
 
 
@@ -179,20 +179,11 @@ class Stories(StoriesInDigests):
             and (new_visibility, new_anonymous) == (entry.visibility, entry.anonymous)
         )
         if not unchanged:
-            entry.visibility, entry.anonymous = new_visibility, new_anonymous
-            detail.changed_at = ctx.now
-            ctx.session.add(entry)
-            ctx.session.add(detail)
-            ctx.session.add(
-                Consent(
-                    entry_id=entry.id,
-                    person_id=ctx.who.person_id,
-                    visibility=new_visibility,
-                    anonymous=new_anonymous,
-                    wording=wording,
-                    chosen_at=ctx.now,
-                )
+            record_choice(
+                ctx, entry, visibility=new_visibility, anonymous=new_anonymous, wording=wording
             )
+            detail.changed_at = ctx.now
+            ctx.session.add(detail)
         body = Body(
             "stories/choice",
             {
@@ -227,20 +218,11 @@ class Stories(StoriesInDigests):
         assert entry.id is not None
         if entry.visibility == "withdrawn":
             raise InputError("stories/already_withdrawn", story_id=str(entry.id))
-        entry.visibility = "withdrawn"
-        detail.withdrawn_at = detail.changed_at = ctx.now
-        ctx.session.add(entry)
-        ctx.session.add(detail)
-        ctx.session.add(
-            Consent(
-                entry_id=entry.id,
-                person_id=ctx.who.person_id,
-                visibility="withdrawn",
-                anonymous=entry.anonymous,
-                wording=WITHDRAW_WORDING,
-                chosen_at=ctx.now,
-            )
+        record_choice(
+            ctx, entry, visibility="withdrawn", anonymous=entry.anonymous, wording=WITHDRAW_WORDING
         )
+        detail.withdrawn_at = detail.changed_at = ctx.now
+        ctx.session.add(detail)
         body = Body("stories/withdrawn", {"story_id": entry.id})
         return [answer_here(event, body, key=f"story-withdrawn:{event.platform}:{event.dedup_key}")]
 
