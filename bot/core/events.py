@@ -81,6 +81,9 @@ class Command(Inbound):
     """True when the command came from a private chat with the bot."""
     thread_ref: str | None = None
     """Where the command was given inside a room, when the platform threads (Slack thread ts)."""
+    confirmed: bool = False
+    """True when the person confirmed the command in the same step (the web view's "Yes, I am
+    sure" box), so an action that otherwise asks first need not ask."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

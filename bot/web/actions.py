@@ -30,6 +30,7 @@ async def as_verb(
     verb: str,
     args: str,
     now: datetime,
+    confirmed: bool = False,
 ) -> Command | None:
     """The command the person would have typed privately; None when the bot has no private chat
     with them (their answer would have nowhere to go)."""
@@ -51,4 +52,5 @@ async def as_verb(
         verb=verb,
         args=args,
         private=True,
+        confirmed=confirmed,
     )

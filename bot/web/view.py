@@ -265,7 +265,12 @@ class WebView:
         verb, args = wanted
         async with self._sessions() as session:
             event = await as_verb(
-                session, viewer.person_id, verb=verb, args=args, now=self._clock.now()
+                session,
+                viewer.person_id,
+                verb=verb,
+                args=args,
+                now=self._clock.now(),
+                confirmed=fields.get("sure") == "yes",
             )
         if event is None:
             return self._back(page, "nochat")

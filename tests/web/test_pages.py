@@ -87,22 +87,26 @@ async def test_each_person_sees_what_the_chat_lets_them_see(partnership: Harness
 
 
 async def test_a_steward_takes_and_resolves_a_blocker_and_the_circle_hears(h: Harness) -> None:
+    await h.say("#core @ana /learned Evening drop-ins suit families")
     await h.say("#core @ana /blocker The referral form asks for an address")
     await h.say("#stewards @sam hello")
     async with serving(h) as base, browser(base) as sam, browser(base) as ana:
         await sam.sign_in(await signed_in_at_console(h, "sam", "stewards"))
         await ana.sign_in(await signed_in_at_console(h, "ana", "core"))
         h.take()
-        taken = await sam.send("/app/blockers", {"action": "take", "id": "1", "note": ""})
+        # the page's form carries the number people use in chat (`blocker take 2`)
+        listed = (await sam.open("/app/blockers")).text
+        assert "<strong>#2</strong>" in listed and 'name="id" value="2"' in listed
+        taken = await sam.send("/app/blockers", {"action": "take", "id": "2", "note": ""})
         assert taken.status_code == 303 and "notice=done" in taken.headers["location"]
         await h.bot.dispatcher.drain()
         assert "taken up" in (await sam.open("/app/blockers")).text.lower()
-        refused = await ana.send("/app/blockers", {"action": "resolve", "id": "1", "note": "x"})
+        refused = await ana.send("/app/blockers", {"action": "resolve", "id": "2", "note": "x"})
         assert "notice=stewards" in refused.headers["location"]
-        empty = await sam.send("/app/blockers", {"action": "resolve", "id": "1", "note": " "})
+        empty = await sam.send("/app/blockers", {"action": "resolve", "id": "2", "note": " "})
         assert "notice=empty" in empty.headers["location"]
         await sam.send(
-            "/app/blockers", {"action": "resolve", "id": "1", "note": "The form now takes none"}
+            "/app/blockers", {"action": "resolve", "id": "2", "note": "The form now takes none"}
         )
         await h.bot.dispatcher.drain()
         printed = h.take()

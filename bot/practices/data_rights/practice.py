@@ -195,8 +195,10 @@ class DataRights:
         return [answer_here(event, Body("rights/forget_cancelled", {}), key=key)]
 
     async def _forget(self, ctx: Context, event: InboundEvent) -> list[Outgoing]:
-        """Forget the sender, if this answers the question `forget` asked them just now."""
-        if not await confirmations.take(ctx, FORGET):
+        """Forget the sender, if this answers the question `forget` asked them just now (or they
+        confirmed it in the same step, on the web view's page)."""
+        confirmed = isinstance(event, Command) and event.confirmed
+        if not await confirmations.take(ctx, FORGET) and not confirmed:
             raise InputError(
                 "rights/forget_not_asked", minutes=confirmations.ANSWER_WITHIN.seconds // 60
             )
