@@ -92,9 +92,13 @@ class Redacted(logging.Filter):
         return True
 
 
-def log_level(environ: Mapping[str, str]) -> int:
-    """The level `HUDDLEBOT_LOG_LEVEL` names (INFO when unset); a `ConfigError` otherwise."""
-    name = environ.get("HUDDLEBOT_LOG_LEVEL", "").strip().upper() or "INFO"
+QUIET_LOGGERS = ("alembic",)
+"""Libraries whose INFO lines say nothing an operator needs (alembic's "Context impl ...")."""
+
+
+def log_level(environ: Mapping[str, str], *, default: str = "INFO") -> int:
+    """The level `HUDDLEBOT_LOG_LEVEL` names (`default` when unset); a `ConfigError` otherwise."""
+    name = environ.get("HUDDLEBOT_LOG_LEVEL", "").strip().upper() or default
     if name not in LEVELS:
         raise ConfigError(
             "this is not a log level",
@@ -146,13 +150,17 @@ def _to_stderr(handler: logging.Handler) -> bool:
     )
 
 
-def configure(environ: Mapping[str, str]) -> None:
-    """Send huddlebot's log to standard error at the level the environment asks for."""
-    level = log_level(environ)
+def configure(environ: Mapping[str, str], *, default: str = "INFO") -> None:
+    """Send huddlebot's log to standard error at the level the environment asks for (`default`
+    when it asks for none: a command that runs once and says its own outcome keeps the log to
+    warnings, so its answer is not lost among start-up lines)."""
+    level = log_level(environ, default=default)
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(BoundedFormatter(FORMAT))
     handler.addFilter(Redacted())
     logging.basicConfig(level=level, handlers=[handler])
     for name in PLATFORM_LOGGERS:
         # not even built: their debug lines format whole requests
+        logging.getLogger(name).setLevel(max(level, logging.WARNING))
+    for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(max(level, logging.WARNING))

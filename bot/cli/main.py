@@ -27,6 +27,9 @@ from bot.storage.database import open_database
 
 log = logging.getLogger("huddlebot")
 LOG_FILE = "huddlebot.log"
+LOGS_AT_INFO = ("run", "db")
+"""Commands whose log is their outcome; the others say theirs and log only warnings (unless
+HUDDLEBOT_LOG_LEVEL asks for more)."""
 
 
 async def _run(args: argparse.Namespace) -> int:
@@ -218,7 +221,7 @@ COMMANDS = {
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        logs.configure(os.environ)
+        logs.configure(os.environ, default="INFO" if args.command in LOGS_AT_INFO else "WARNING")
         return asyncio.run(COMMANDS[args.command](args))
     except HuddlebotError as problem:
         print(f"huddlebot: {problem}", file=sys.stderr)

@@ -4,7 +4,6 @@ and everything assembled, for `huddlebot` subcommands (the features' ones too)."
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -21,8 +20,6 @@ from bot.core.ports import Adapter
 from bot.delivery.presence import bot_running
 from bot.delivery.run_lock import bot_is_running
 from bot.rituals.scheduler import RealScheduler
-
-log = logging.getLogger("huddlebot")
 
 
 def load(args: argparse.Namespace) -> tuple[Config, Settings]:
@@ -95,7 +92,9 @@ async def cli_bot(args: argparse.Namespace, *, reads_only: bool = False) -> Asyn
             await stack.enter_async_context(adapter.connect(bot.core.handle, receive=False))
         yield bot
         if bot_is_running(settings.sqlite_path) or await bot_running(bot.sessions):
-            log.info("the running bot sends what this command queued")
+            if not reads_only:
+                print("huddlebot: the running bot sends what this command queued", file=sys.stderr)
             return
         sent = await bot.dispatcher.drain()
-        log.info("sent %d message part(s)", sent)
+        if sent:
+            print(f"huddlebot: sent {sent} message part(s)", file=sys.stderr)

@@ -167,8 +167,12 @@ def test_prompt_and_digest_commands(tmp_path: Path) -> None:
     assert asked.returncode == 0, asked.stderr
     assert "[#core] huddlebot" in asked.stdout and "getting in the way" in asked.stdout
 
+    assert asked.stderr.splitlines()[-1] == "huddlebot: sent 1 message part(s)"
+    assert " INFO " not in asked.stderr  # the outcome, not the start-up lines
+
     preview = huddlebot(tmp_path, *base, "digest", "--circle", "core", "--dry-run")
     assert preview.returncode == 0, preview.stderr
+    assert preview.stderr == ""  # nothing was sent, and the log keeps to warnings
     assert "Huddle digest for Core partnership" in preview.stdout
     assert "[#core]" not in preview.stdout  # shown, not posted
 
