@@ -30,8 +30,17 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from tests.fakes.slack_checks import (
+    as_json,
+    block_text_length,
+    is_ok,
+    message_problems,
+    read_params,
+    view_problems,
+)
 from tests.fakes.slack_history import History, ReadError
 from tests.fakes.spec import web_api_spec
+from tests.fakes.virtual_time import VirtualTime as VirtualTime
 
 TEAM_ID = "T0HUDDLE"
 BOT_USER_ID = "UBOTHUDDLE"
@@ -103,23 +112,6 @@ class _RateRule:
     channel_tat: dict[str, float] = field(default_factory=dict)
     workspace_tat: float = 0.0
     rejected: int = 0
-
-
-class VirtualTime:
-    """Time that moves only when someone sleeps: share it between a pacer and the fake."""
-
-    def __init__(self, start: float = 1_000.0) -> None:
-        self.now = start
-        self.slept: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        if seconds > 0:
-            self.now += seconds
-        await asyncio.sleep(0)
 
 
 class FakeSlackAPI:
@@ -303,7 +295,7 @@ class FakeSlackAPI:
 
     async def _handle_api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
-        params = await _read_params(request)
+        params = await read_params(request)
         headers = {k: v for k, v in request.headers.items()}
         problems = self._validate(method, params, headers)
         if problems:
@@ -315,7 +307,7 @@ class FakeSlackAPI:
                 or self._rate_check(method, params)
                 or self._answer(method, params)
             )
-        ok = answer.status == 200 and _is_ok(answer.body)
+        ok = answer.status == 200 and is_ok(answer.body)
         self.requests.append(
             Recorded(
                 method=method,
@@ -357,11 +349,11 @@ class FakeSlackAPI:
         for name in sorted(set(params) - spec.known - {"token"}):
             self.warnings.append(f"{method}: parameter '{name}' is not in the 2021 spec")
         if method in ("chat.postMessage", "chat.postEphemeral"):
-            problems += _message_problems(params)
-            if _block_text_length(params) > 12000:
+            problems += message_problems(params)
+            if block_text_length(params) > 12000:
                 self.warnings.append(f"{method}: over 12,000 characters of block text")
         if method == "views.open":
-            problems += _view_problems(params.get("view"))
+            problems += view_problems(params.get("view"))
         return problems
 
     # ---- answers
@@ -420,7 +412,7 @@ class FakeSlackAPI:
             }
             if params.get("thread_ts"):
                 message["thread_ts"] = str(params["thread_ts"])
-            metadata = _as_json(params.get("metadata"))
+            metadata = as_json(params.get("metadata"))
             if isinstance(metadata, dict):
                 message["metadata"] = metadata
             self.history.post(str(params.get("channel")), message)
@@ -438,7 +430,7 @@ class FakeSlackAPI:
                 return api_error("user_not_found")
             body = {"ok": True, "user": user}
         elif method == "views.open":
-            view = _as_json(params.get("view"))
+            view = as_json(params.get("view"))
             self.views.append(view)
             body = {"ok": True, "view": {**view, "id": f"V{len(self.views):08d}"}}
         elif method == "conversations.info":
@@ -453,94 +445,3 @@ class FakeSlackAPI:
         else:
             body = {"ok": True}
         return Answer(body=json.dumps(body))
-
-
-async def _read_params(request: web.Request) -> dict[str, Any]:
-    params: dict[str, Any] = dict(request.query)
-    if request.can_read_body:
-        if request.content_type == "application/json":
-            body = await request.json()
-            if isinstance(body, dict):
-                params.update(body)
-        else:
-            form = await request.post()
-            params.update({k: v for k, v in form.items() if isinstance(v, str)})
-    return params
-
-
-def _is_ok(body: str) -> bool:
-    try:
-        return bool(json.loads(body).get("ok"))
-    except (ValueError, AttributeError):
-        return False
-
-
-def _as_json(value: Any) -> Any:
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return None
-    return value
-
-
-def _message_problems(params: Mapping[str, Any]) -> list[str]:
-    """What the real API would refuse in a message: Block Kit limits and a missing text."""
-    problems: list[str] = []
-    blocks = _as_json(params.get("blocks")) if "blocks" in params else None
-    if "blocks" in params and not isinstance(blocks, list):
-        return ["'blocks' is not a JSON array"]
-    if not params.get("text") and not blocks:
-        problems.append("neither text nor blocks (Slack answers no_text)")
-    if blocks is None:
-        return problems
-    if len(blocks) > 50:
-        problems.append(f"{len(blocks)} blocks (Block Kit allows 50)")
-    for i, block in enumerate(blocks):
-        if not isinstance(block, dict) or "type" not in block:
-            problems.append(f"block {i} has no type")
-            continue
-        if block["type"] == "section":
-            text = (block.get("text") or {}).get("text", "")
-            if not 1 <= len(text) <= 3000:
-                problems.append(f"section {i} text is {len(text)} characters (1 to 3,000)")
-        elif block["type"] == "actions":
-            elements = block.get("elements", [])
-            ids = [e.get("action_id") for e in elements]
-            if not 1 <= len(elements) <= 25:
-                problems.append(f"actions block {i} has {len(elements)} elements (1 to 25)")
-            if len(set(ids)) != len(ids):
-                problems.append(f"actions block {i} repeats an action_id: {ids}")
-            for element in elements:
-                label = (element.get("text") or {}).get("text", "")
-                if not 1 <= len(label) <= 75:
-                    problems.append(f"button label '{label}' is not 1 to 75 characters")
-                if len(str(element.get("value", ""))) > 2000:
-                    problems.append("button value longer than 2,000 characters")
-    return problems
-
-
-def _block_text_length(params: Mapping[str, Any]) -> int:
-    blocks = _as_json(params.get("blocks"))
-    if not isinstance(blocks, list):
-        return 0
-    return sum(
-        len(str((b.get("text") or {}).get("text", ""))) for b in blocks if isinstance(b, dict)
-    )
-
-
-def _view_problems(value: Any) -> list[str]:
-    view = _as_json(value)
-    if not isinstance(view, dict):
-        return ["'view' is not a JSON object"]
-    problems = []
-    if view.get("type") != "modal":
-        problems.append("view type is not 'modal'")
-    if len(view.get("blocks", [])) > 100:
-        problems.append("a modal holds at most 100 blocks")
-    if len(str(view.get("private_metadata", ""))) > 3000:
-        problems.append("private_metadata longer than 3,000 characters")
-    title = (view.get("title") or {}).get("text", "")
-    if not 1 <= len(title) <= 24:
-        problems.append(f"modal title '{title}' is not 1 to 24 characters")
-    return problems

@@ -40,12 +40,14 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.core.events import InboundEvent
 from tests.fakes.telegram_chats import Chats, seen_in_privacy_mode
+from tests.fakes.telegram_errors import DESCRIPTIONS, ApiError, Failure
 from tests.fakes.telegram_html import HtmlError, parse_html
 from tests.fakes.telegram_limits import FloodLimits
 from tests.fakes.telegram_spec import BotApiSpec, default_spec
 from tests.fakes.telegram_updates import DATE, UpdateBuilder, chat
+from tests.fakes.virtual_time import RecordingSink as RecordingSink
+from tests.fakes.virtual_time import VirtualTime as VirtualTime
 
 TOKEN = "123456789:AAH-fake-token-for-tests_0123456789"
 BOT_ID = 123456789
@@ -85,52 +87,6 @@ class Poll:
     started: float
     ended: float
     abandoned: bool = False
-
-
-@dataclass(slots=True)
-class _Failure:
-    method: str
-    chat: str | None
-    status: int
-    description: str
-    retry_after: int | None
-    malformed: bool
-    times: int
-
-
-class VirtualTime:
-    """Time that moves only when someone sleeps; share it between the adapter and the fake."""
-
-    def __init__(self, start: float = 1_000.0) -> None:
-        self.now = start
-        self.slept: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        wake_at = self.now + max(seconds, 0.0)
-        await asyncio.sleep(0)
-        self.now = max(self.now, wake_at)
-
-
-class RecordingSink:
-    """An event sink that keeps every event; `wait_for(n)` waits until n have arrived."""
-
-    def __init__(self) -> None:
-        self.events: list[InboundEvent] = []
-        self._arrived = asyncio.Condition()
-
-    async def __call__(self, event: InboundEvent) -> None:
-        async with self._arrived:
-            self.events.append(event)
-            self._arrived.notify_all()
-
-    async def wait_for(self, count: int, *, deadline: float = 5.0) -> list[InboundEvent]:
-        async with asyncio.timeout(deadline), self._arrived:
-            await self._arrived.wait_for(lambda: len(self.events) >= count)
-        return self.events
 
 
 class FakeTelegramAPI:
@@ -179,7 +135,7 @@ class FakeTelegramAPI:
         self._offset = 0
         self._offset_moved = asyncio.Condition()
         self._closing = asyncio.Event()
-        self._failures: list[_Failure] = []
+        self._failures: list[Failure] = []
         self._limits: FloodLimits | None = None
         self._runner: web.AppRunner | None = None
         self._port = 0
@@ -267,11 +223,11 @@ class FakeTelegramAPI:
         if status == 429 and retry_after is None:
             retry_after = 1
         self._failures.append(
-            _Failure(
+            Failure(
                 method=method,
                 chat=None if chat is None else str(chat),
                 status=status,
-                description=description or _DESCRIPTIONS.get(status, "Internal Server Error"),
+                description=description or DESCRIPTIONS.get(status, "Internal Server Error"),
                 retry_after=retry_after,
                 malformed=malformed,
                 times=times,
@@ -340,7 +296,7 @@ class FakeTelegramAPI:
             self.poll_starts.append(started)
         try:
             result = await handler(params)
-        except _ApiError as exc:
+        except ApiError as exc:
             return self._answer(method, params, exc.status, error=exc.description, extra=exc.extra)
         finally:
             if method == "getUpdates":
@@ -383,7 +339,7 @@ class FakeTelegramAPI:
         body.update(extra or {})
         return web.json_response(body, status=status)
 
-    def _take_failure(self, method: str, params: Mapping[str, Any]) -> _Failure | None:
+    def _take_failure(self, method: str, params: Mapping[str, Any]) -> Failure | None:
         target = str(params.get("chat_id")) if "chat_id" in params else None
         for failure in self._failures:
             if failure.method == method and failure.chat in (None, target) and failure.times > 0:
@@ -391,7 +347,7 @@ class FakeTelegramAPI:
                 return failure
         return None
 
-    def _fail_with(self, method: str, params: Mapping[str, Any], failure: _Failure) -> web.Response:
+    def _fail_with(self, method: str, params: Mapping[str, Any], failure: Failure) -> web.Response:
         if failure.malformed:
             self.requests.append(
                 Recorded(method, params, failure.status, self._clock(), malformed=True)
@@ -423,11 +379,11 @@ class FakeTelegramAPI:
     def _refuse_unserved(self, chat_id: int) -> None:
         refusal = self.chats.refusal(chat_id)
         if refusal is not None:
-            raise _ApiError(refusal.status, refusal.description, extra=refusal.body_extra())
+            raise ApiError(refusal.status, refusal.description, extra=refusal.body_extra())
 
     async def _api_getUpdates(self, params: Mapping[str, Any]) -> Any:
         if self.webhook.get("url"):
-            raise _ApiError(409, "Conflict: can't use getUpdates method while webhook is active")
+            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active")
         if "allowed_updates" in params:
             self._allowed = frozenset(params["allowed_updates"]) or DEFAULT_ALLOWED
         offset = int(params.get("offset") or 0)
@@ -467,7 +423,7 @@ class FakeTelegramAPI:
 
     async def _api_setWebhook(self, params: Mapping[str, Any]) -> Any:
         if not str(params["url"]).startswith("https://"):
-            raise _ApiError(
+            raise ApiError(
                 400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook"
             )
         self.webhook = dict(params)
@@ -486,9 +442,9 @@ class FakeTelegramAPI:
             if not (
                 1 <= len(name) <= 32 and name == name.lower() and name.replace("_", "").isalnum()
             ):
-                raise _ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
+                raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
             if not 1 <= len(text) <= 256:
-                raise _ApiError(400, "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
+                raise ApiError(400, "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
         self.commands = list(params["commands"])
         return True
 
@@ -503,17 +459,17 @@ class FakeTelegramAPI:
             try:
                 visible = parse_html(text)
             except HtmlError as exc:
-                raise _ApiError(400, f"Bad Request: {exc}") from exc
+                raise ApiError(400, f"Bad Request: {exc}") from exc
         if not visible.strip():
-            raise _ApiError(400, "Bad Request: message text is empty")
+            raise ApiError(400, "Bad Request: message text is empty")
         if len(visible) > MAX_TEXT:
-            raise _ApiError(400, "Bad Request: message is too long")
+            raise ApiError(400, "Bad Request: message is too long")
         markup = params.get("reply_markup")
         if markup:
             for row in markup.get("inline_keyboard", []):
                 for button in row:
                     if len(str(button.get("callback_data", "")).encode()) > 64:
-                        raise _ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+                        raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
         chat_id = int(params["chat_id"])
         self._refuse_unserved(chat_id)
         self._check_limits(str(chat_id))
@@ -537,25 +493,8 @@ class FakeTelegramAPI:
             return
         retry_after = self._limits.admit(chat_id, self._clock())
         if retry_after is not None:
-            raise _ApiError(
+            raise ApiError(
                 429,
                 f"Too Many Requests: retry after {retry_after}",
                 extra={"parameters": {"retry_after": retry_after}},
             )
-
-
-class _ApiError(Exception):
-    def __init__(self, status: int, description: str, *, extra: Mapping[str, Any] | None = None):
-        super().__init__(description)
-        self.status = status
-        self.description = description
-        self.extra = extra or {}
-
-
-_DESCRIPTIONS = {
-    400: "Bad Request: chat not found",
-    403: "Forbidden: bot was blocked by the user",
-    429: "Too Many Requests: retry after 1",
-    500: "Internal Server Error",
-    502: "Bad Gateway",
-}
