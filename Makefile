@@ -6,6 +6,8 @@
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# the test suite runs in this many processes (pytest-xdist); `make test TEST_WORKERS=1` runs it in one
+TEST_WORKERS ?= 2
 SUPPORTED := Python 3.11, 3.12 or 3.13
 USABLE := import sys, pip; sys.exit(not (3, 11) <= sys.version_info[:2] < (3, 14))
 ifeq ($(origin PYTHON),undefined)
@@ -74,7 +76,7 @@ test: $(STAMP) lint typecheck
 	  echo "make: no Chromium found, so the browser tests are skipped" \
 	    "(install Debian's chromium package, or set HUDDLEBOT_CHROMIUM to a Chromium)."; \
 	fi
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 bench: $(STAMP)
 	$(BIN)/python bench/replies.py

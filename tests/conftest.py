@@ -1,6 +1,8 @@
 """Shared fixtures; what they build lives in `tests/harness.py`.
 
-Storage tests run on SQLite always and on PostgreSQL when TEST_DATABASE_URL is set.
+Storage tests run on SQLite always and on PostgreSQL when TEST_DATABASE_URL is set. When the suite
+runs in several worker processes (`pytest -n 2`, as `make test` does), each worker has a database
+of its own on that server, named after the worker, so no two workers empty each other's tables.
 """
 
 from __future__ import annotations
@@ -13,8 +15,16 @@ from pathlib import Path
 import pytest
 
 from bot.config.environment import Settings
+from tests.harness import database_of_worker
 from bot.config.partnership import load_config
 from tests.harness import CONFIG, Harness, database_params, fresh_postgres, open_harness
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    shared = os.environ.get("TEST_DATABASE_URL")
+    if worker and shared:  # read by the fixtures and by the bot processes the tests start
+        os.environ["TEST_DATABASE_URL"] = database_of_worker(shared, worker)
 
 
 @pytest.fixture(params=database_params())

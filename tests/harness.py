@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from adapters.console import ConsoleAdapter, ConsoleRoom
@@ -66,6 +67,28 @@ def database_params() -> list[str]:
     if os.environ.get("TEST_DATABASE_URL"):
         params.append("postgresql")
     return params
+
+
+def database_of_worker(url: str, worker: str) -> str:
+    """`url` with a database of the test worker's own on the same server, made when missing."""
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    own = base.set(database=name)
+
+    async def make() -> None:
+        engine = create_async_engine(
+            base.set(drivername="postgresql+asyncpg"), isolation_level="AUTOCOMMIT"
+        )
+        async with engine.connect() as conn:
+            found = await conn.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            )
+            if not found:
+                await conn.execute(text(f'CREATE DATABASE "{name}"'))
+        await engine.dispose()
+
+    asyncio.run(make())
+    return own.render_as_string(hide_password=False)
 
 
 async def fresh_postgres(url: str) -> None:
