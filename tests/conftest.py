@@ -15,9 +15,15 @@ from pathlib import Path
 import pytest
 
 from bot.config.environment import Settings
-from tests.harness import database_of_worker
 from bot.config.partnership import load_config
-from tests.harness import CONFIG, Harness, database_params, fresh_postgres, open_harness
+from tests.harness import (
+    CONFIG,
+    Harness,
+    database_of_worker,
+    database_params,
+    fresh_postgres,
+    open_harness,
+)
 
 
 def pytest_configure(config: pytest.Config) -> None:
