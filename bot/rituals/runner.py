@@ -19,6 +19,7 @@ from bot.digests.huddle_digest import digest_context, post_digest
 from bot.digests.posting import Posting
 from bot.digests.steward_digest import post_steward_digest, steward_context
 from bot.errors import InputError
+from bot.rituals.housekeeping import housekeeping_job
 from bot.rituals.prompt_runs import open_run, remind
 from bot.rituals.scheduler import JobFunc, JobScheduler, JobSpec
 from bot.rituals.timers import DueTimer, Timers, configured
@@ -65,7 +66,8 @@ class Huddle:
     # -- schedule -------------------------------------------------------------------------------
 
     def jobs(self) -> list[JobSpec]:
-        """One job per ritual and per digest, with ids stable across restarts."""
+        """One job per ritual and per digest, and the daily housekeeping, with ids stable across
+        restarts."""
         specs = []
         for circle in self._config.circles:
             for ritual in circle.rituals:
@@ -84,6 +86,11 @@ class Huddle:
                         self._digest_job(circle),
                     )
                 )
+        specs.append(
+            housekeeping_job(
+                self._runtime, clock=self._clock, timezone=self._config.partnership.timezone
+            )
+        )
         steward = self._config.partnership.steward_digest
         if steward is not None:
             specs.append(
