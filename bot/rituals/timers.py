@@ -10,9 +10,11 @@ Every running bot looks for due timers when it starts (one that fell due while n
 then), on a wake-up its scheduler holds for each timer it knows of, and every `SWEEP` seconds for
 timers other processes set. A timer fires in a unit of work whose first statement claims its row
 (`UPDATE timers SET state = 'fired' WHERE id = … AND state = 'due'`), so of processes that try at
-once exactly one changes the row and the others find nothing to do. If the work fails, the claim
-rolls back with it and the timer is tried again later, `MAX_ATTEMPTS` times in all; then it is
-set aside as failed, logged once, and never blocks another timer.
+once exactly one changes the row and the others find nothing to do; on PostgreSQL a row another
+process is firing at that moment is passed over (`FOR UPDATE SKIP LOCKED`) rather than waited
+for. If the work fails, the claim rolls back with it and the timer is tried again later,
+`MAX_ATTEMPTS` times in all; then it is set aside as failed, logged once, and never blocks another
+timer.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from functools import partial
 from apscheduler.triggers.date import DateTrigger
 from sqlalchemy import update
 from sqlmodel import col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from bot.config.partnership import CircleConfig, Config
 from bot.core.clock import Clock
@@ -66,6 +69,16 @@ def configured(config: Config, circle_id: str) -> CircleConfig | None:
     """The circle a timer is for, or None when the configuration no longer lists it (a timer
     for a circle gone does nothing)."""
     return next((circle for circle in config.circles if circle.id == circle_id), None)
+
+
+def _claimable(timer_id: int, now: datetime) -> SelectOfScalar[int | None]:
+    """The timer, if it is due and no other process is firing it right now (on PostgreSQL a
+    row another transaction holds is skipped rather than waited for; SQLite has one writer)."""
+    return (
+        select(col(Timer.id))
+        .where(col(Timer.id) == timer_id, col(Timer.state) == "due", col(Timer.next_try_at) <= now)
+        .with_for_update(skip_locked=True)
+    )
 
 
 class Timers:
@@ -207,11 +220,7 @@ class Timers:
                 claimed = (
                     await tx.session.exec(  # type: ignore[call-overload]
                         update(Timer)
-                        .where(
-                            col(Timer.id) == timer_id,
-                            col(Timer.state) == "due",
-                            col(Timer.next_try_at) <= tx.now,
-                        )
+                        .where(col(Timer.id).in_(_claimable(timer_id, tx.now)))
                         .values(state="fired", fired_at=tx.now, fired_by=self._holder)
                         .returning(col(Timer.kind), col(Timer.subject), col(Timer.due_at))
                     )
