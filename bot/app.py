@@ -38,11 +38,12 @@ from bot.digests.contributions import Contributors
 from bot.errors import ConfigError
 from bot.package_data import builtin_prompts
 from bot.practices import contributions
-from bot.practices.protocols import Practice, PracticeKind
+from bot.practices.protocols import HasTimers, Practice, PracticeKind
 from bot.practices.registry import PRACTICES, build_practices
 from bot.practices.services import Services
 from bot.rituals.runner import Huddle
 from bot.rituals.scheduler import JobScheduler
+from bot.rituals.timers import Timers
 from bot.storage.database import SessionFactory, one_at_a_time, open_database
 from bot.storage.models import Circle, CircleStart, Room
 from bot.storage.sql import insert_ignore
@@ -259,6 +260,9 @@ async def assembled(
             memo=memo,
             platforms={spec.name: spec for spec in PLATFORM_SPECS},
         )
+        timers = Timers(
+            runtime=runtime, sessions=sessions, clock=clock, scheduler=scheduler, holder=presence.id
+        )
         huddle = Huddle(
             config=config,
             runtime=runtime,
@@ -266,6 +270,7 @@ async def assembled(
             library=library,
             clock=clock,
             scheduler=scheduler,
+            timers=timers,
         )
         dispatcher.on_undeliverable = unreachable_handler(config=config, runtime=runtime, memo=memo)
         dispatcher.on_left_in_doubt = doubt_handler(config=config, runtime=runtime, clock=clock)
@@ -278,12 +283,15 @@ async def assembled(
             library=library,
             clock=clock,
             scheduler=scheduler,
+            timers=timers,
             memo=memo,
             data_dir=settings.data_dir,
         )
         features = build_practices(services, practices)
         for practice in features:
             practice.register(router)
+            if isinstance(practice, HasTimers):
+                practice.register_timers(timers)
             huddle.extra_jobs.extend(practice.jobs())
         huddle.contributors = Contributors.of(features)
         moves = RoomMoves(config=config, runtime=runtime, memo=memo)

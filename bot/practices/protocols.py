@@ -13,6 +13,7 @@ line, make the list in `bot.practices.registry`. Everything else is optional and
     HasConfigSection             (on the kind) reads and checks its own tables of circles
     HasPartnershipSettings       (on the kind) reads and checks its own keys of [partnership]
     DescribesEntries             adds what it knows of entries of its kind to `huddlebot export`
+    HasTimers                    says what its kinds of timer do            (bot.rituals.timers)
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from bot.digests.contributions import (
 )
 from bot.practices.services import Services
 from bot.rituals.scheduler import JobSpec
+from bot.rituals.timers import Timers
 
 __all__ = [
     "CliCommand",
@@ -42,6 +44,7 @@ __all__ = [
     "HasCommands",
     "HasConfigSection",
     "HasPartnershipSettings",
+    "HasTimers",
     "Practice",
     "PracticeKind",
     "UsesDigests",
@@ -152,3 +155,13 @@ class DescribesEntries(Protocol):
     ) -> Mapping[int, EntryDetail]:
         """Details of those of `entry_ids` it knows, by entry id; withdrawn ones are left out."""
         ...
+
+
+@runtime_checkable
+class HasTimers(Protocol):
+    """A practice with one-off moments (a round's close) kept as timers in the database.
+
+    It registers what each of its kinds of timer does (`timers.handle(kind, handler)`), once, as
+    it registers its verbs; it sets them with `Services.timers.set` in a unit of work."""
+
+    def register_timers(self, timers: Timers) -> None: ...

@@ -169,13 +169,3 @@ async def remind(
                 )
             )
     return outgoing
-
-
-async def open_runs_needing_reminders(session: AsyncSession, now: datetime) -> list[PromptRun]:
-    """Runs still open whose reminder has not gone, whichever process opened them."""
-    query = select(PromptRun).where(
-        col(PromptRun.remind_at).is_not(None),
-        col(PromptRun.reminded_at).is_(None),
-        col(PromptRun.closes_at) > now,
-    )
-    return list((await session.exec(query)).all())

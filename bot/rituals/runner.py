@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import replace
 from datetime import datetime, timedelta
-from functools import partial
-
-from apscheduler.triggers.date import DateTrigger
 
 from bot.config.partnership import CircleConfig, Config, RitualConfig
 from bot.core.clock import Clock
@@ -17,14 +13,16 @@ from bot.core.inbound import answer_here
 from bot.core.messages import Body, Outgoing
 from bot.core.ports import TextFormat
 from bot.core.router import Context, Router
-from bot.core.runtime import Runtime
+from bot.core.runtime import Runtime, Transaction
 from bot.digests.contributions import Contributors
 from bot.digests.huddle_digest import digest_context, post_digest
 from bot.digests.posting import Posting
 from bot.digests.steward_digest import post_steward_digest, steward_context
 from bot.errors import InputError
-from bot.rituals.prompt_runs import open_run, open_runs_needing_reminders, remind
+from bot.rituals.housekeeping import housekeeping_job
+from bot.rituals.prompt_runs import open_run, remind
 from bot.rituals.scheduler import JobFunc, JobScheduler, JobSpec
+from bot.rituals.timers import DueTimer, Timers, configured
 from bot.rituals.timing import cron, latest_fire, local
 from bot.storage.database import SessionFactory
 from bot.storage.models import PromptRun
@@ -32,8 +30,8 @@ from bot.text.library import PromptLibrary
 
 log = logging.getLogger(__name__)
 
-TIMER_SWEEP = 10.0
-"""How often (seconds) a running bot looks for reminders of prompts another process opened."""
+REMINDER = "reminder"
+"""The timer of a prompt's one reminder; its subject is the prompt run's number."""
 
 
 class Huddle:
@@ -48,6 +46,7 @@ class Huddle:
         library: PromptLibrary,
         clock: Clock,
         scheduler: JobScheduler,
+        timers: Timers,
     ) -> None:
         self._config = config
         self._runtime = runtime
@@ -56,17 +55,19 @@ class Huddle:
         self._library = library
         self._clock = clock
         self._scheduler = scheduler
+        self.timers = timers
+        """One-off moments in the database: reminders here, rounds' closes in the practices."""
+        timers.handle(REMINDER, self._on_reminder)
         self.extra_jobs: list[JobSpec] = []
         """Jobs of the features built on the core, added with the huddle's own at start."""
         self.contributors = Contributors()
         """The practices that add parts to the digests (set by the composition root)."""
-        self._reminders: set[int] = set()
-        """The runs whose reminder is scheduled here."""
 
     # -- schedule -------------------------------------------------------------------------------
 
     def jobs(self) -> list[JobSpec]:
-        """One job per ritual and per digest, with ids stable across restarts."""
+        """One job per ritual and per digest, and the daily housekeeping, with ids stable across
+        restarts."""
         specs = []
         for circle in self._config.circles:
             for ritual in circle.rituals:
@@ -85,6 +86,11 @@ class Huddle:
                         self._digest_job(circle),
                     )
                 )
+        specs.append(
+            housekeeping_job(
+                self._runtime, clock=self._clock, timezone=self._config.partnership.timezone
+            )
+        )
         steward = self._config.partnership.steward_digest
         if steward is not None:
             specs.append(
@@ -97,7 +103,8 @@ class Huddle:
         return specs
 
     async def start(self) -> None:
-        """Add every job, then catch up on prompts and reminders missed while the bot was down."""
+        """Add every job, catch up on prompts missed while the bot was down, then fire the timers
+        that fell due meanwhile and hold wake-ups for the others (bot/rituals/timers.py)."""
         for job in [*self.jobs(), *self.extra_jobs]:
             self._scheduler.add(job)
         now = self._clock.now()
@@ -107,27 +114,12 @@ class Huddle:
                 due = latest_fire(trigger, now, lookback=timedelta(hours=ritual.window_hours))
                 if due is not None:
                     await self.fire_ritual(circle, ritual, scheduled_for=due)
-        await self.pick_up_timers()
+        await self.timers.start()
 
-    async def pick_up_timers(self) -> int:
-        """Schedule here the reminders of open runs, whichever process opened them (another bot,
-        or `huddlebot prompt`); returns how many were new here. A reminder scheduled in several
-        processes goes once (bot/storage/occurrences.py)."""
-        async with self._sessions() as session:
-            pending = await open_runs_needing_reminders(session, self._clock.now())
-        new = [run for run in pending if run.id not in self._reminders]
-        for run in new:
-            self._schedule_reminder(run)
-        return len(new)
-
-    async def watch_timers(self, *, every: float = TIMER_SWEEP) -> None:
-        """Pick up timers now and again, for as long as the bot runs."""
-        while True:
-            await asyncio.sleep(every)
-            try:
-                await self.pick_up_timers()
-            except Exception as problem:  # the database is away for a moment: next time
-                log.warning("could not look for reminders to send: %s", problem)
+    async def watch_timers(self) -> None:
+        """Pick up timers other processes set (another bot, `huddlebot prompt`), while the bot
+        runs."""
+        await self.timers.watch()
 
     def _ritual_job(self, circle: CircleConfig, ritual: RitualConfig) -> JobFunc:
         trigger = cron(ritual.cron, circle.timezone)
@@ -164,18 +156,18 @@ class Huddle:
 
         return job
 
-    def _schedule_reminder(self, run: PromptRun) -> None:
-        if run.remind_at is None or run.id is None:
-            return
-        run_id, circle_id = run.id, run.circle_id
+    async def _set_reminder(self, tx: Transaction, run: PromptRun) -> None:
+        """Keep the run's reminder as a timer, so whichever bot runs at its time sends it."""
+        if run.remind_at is not None and run.id is not None:
+            await self.timers.set(tx, REMINDER, str(run.id), due=run.remind_at)
 
-        async def job() -> None:
-            await self.remind(circle_id, run_id)
-
-        self._reminders.add(run_id)
-        when = max(run.remind_at, self._clock.now())
-        self._scheduler.add(
-            JobSpec(f"reminder:{run_id}", DateTrigger(when), job, stands_for=run.remind_at)
+    async def _on_reminder(self, tx: Transaction, timer: DueTimer) -> list[Outgoing]:
+        run = await tx.session.get(PromptRun, int(timer.subject))
+        circle = configured(self._config, run.circle_id) if run else None
+        if run is None or run.id is None or circle is None:
+            return []  # the run was purged, or its circle is no longer configured
+        return await remind(
+            tx.session, run_id=run.id, circle=circle, now=tx.now, library=self._library
         )
 
     # -- actions --------------------------------------------------------------------------------
@@ -194,7 +186,7 @@ class Huddle:
             )
             tx.send(outgoing)
             if run is not None:
-                tx.after_commit(partial(self._schedule_reminder, run))
+                await self._set_reminder(tx, run)
         return run
 
     async def send_prompt_now(self, circle_id: str, prompt_id: str) -> PromptRun | None:
@@ -204,15 +196,6 @@ class Huddle:
         ritual = ritual_for(circle, prompt_id)
         now = self._clock.now().replace(microsecond=0)
         return await self.fire_ritual(circle, ritual, scheduled_for=now)
-
-    async def remind(self, circle_id: str, run_id: int) -> None:
-        circle = self._config.circle(circle_id)
-        async with self._runtime.transaction() as tx:
-            tx.send(
-                await remind(
-                    tx.session, run_id=run_id, circle=circle, now=tx.now, library=self._library
-                )
-            )
 
     async def post_digest(
         self, circle_id: str, *, end: datetime | None = None, start: datetime | None = None
@@ -324,7 +307,7 @@ class Huddle:
             library=self._library,
         )
         if run is not None:
-            ctx.after_commit(partial(self._schedule_reminder, run))
+            await self._set_reminder(ctx.tx, run)
         return outgoing
 
     async def _on_digest(self, ctx: Context, event: Command) -> list[Outgoing]:

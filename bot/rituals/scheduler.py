@@ -4,7 +4,8 @@ Both run the same `JobSpec`s, so what the demo and the tests see is what runs in
 Every job has a stable id and is added with `replace_existing`, so building the jobs again after
 a restart never duplicates one. Each firing runs as an `Occasion` (the job's id and the time it was
 due), so when several processes share a database and each fires the job, its work is done once
-(bot/storage/occurrences.py).
+(bot/storage/occurrences.py). One-off moments (a round closing) are timers in the database
+(bot/rituals/timers.py); the scheduler only holds the wake-ups for them.
 """
 
 from __future__ import annotations
@@ -35,8 +36,11 @@ class JobSpec:
     trigger: BaseTrigger
     func: JobFunc
     stands_for: datetime | None = None
-    """For a one-off job fired late (a reminder due while no bot ran): the time it was due,
-    the same in every process, where its trigger says when it fires here."""
+    """For a one-off job fired late: the time it was due, the same in every process, where its
+    trigger says when it fires here."""
+    guarded: bool = True
+    """Whether its work is done once across processes by its occurrence row; a timers' wake-up
+    is not (each timer's own row decides, bot/rituals/timers.py)."""
 
 
 class JobScheduler(Protocol):
@@ -80,7 +84,7 @@ class RealScheduler:
 
     def add(self, job: JobSpec) -> None:
         self._scheduler.add_job(
-            once(job, clock=self._clock, lookback=self._lookback),
+            once(job, clock=self._clock, lookback=self._lookback) if job.guarded else job.func,
             job.trigger,
             id=job.id,
             name=job.id,
@@ -132,7 +136,10 @@ class SimulatedScheduler:
             job, _ = self._jobs[job_id]
             self._clock.set(when)
             self._jobs[job_id] = (job, next_fire(job.trigger, when))
-            await fire_once(Occasion(job.id, job.stands_for or when), job.func)
+            if job.guarded:
+                await fire_once(Occasion(job.id, job.stands_for or when), job.func)
+            else:
+                await job.func()
             fired.append((job_id, when))
             if after_each is not None:
                 await after_each()

@@ -282,6 +282,30 @@ class Lease(SQLModel, table=True):
     taken_at: datetime = _when()
 
 
+class Timer(SQLModel, table=True):
+    """A one-off moment when something must happen (a pulse closes, a reminder goes), fired once
+    by whichever process is running when it falls due (bot/rituals/timers.py)."""
+
+    __tablename__ = "timers"
+    __table_args__ = (
+        sa.UniqueConstraint("kind", "subject", "due_at", name="uq_timer"),
+        sa.Index("ix_timers_state_next_try_at", "state", "next_try_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=64)
+    subject: str = Field(max_length=200)
+    """What the timer is for, as its kind's handler reads it (a round's number)."""
+    due_at: datetime = _when()
+    next_try_at: datetime = _when()
+    """When it may next be fired: its due time, later after a failed try."""
+    state: str = Field(default="due", max_length=16)
+    """due, fired, or failed (after its last try)."""
+    attempts: int = not_personal(0)
+    fired_at: datetime | None = _when(nullable=True)
+    fired_by: str = Field(default="", max_length=64)
+
+
 class Occurrence(SQLModel, table=True):
     """A scheduled job's firing at one time: stored once, by whichever process fired it."""
 

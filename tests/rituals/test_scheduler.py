@@ -117,4 +117,4 @@ async def test_a_restart_never_duplicates_jobs(config_file: Path, database_url: 
             for job in harness.bot.huddle.jobs():  # built again, as after a restart
                 scheduler.add(job)
             assert scheduler.job_ids() == first
-    assert first == ["digest:core", "ritual:core:learned"]
+    assert first == ["digest:core", "housekeeping", "ritual:core:learned"]

@@ -1,6 +1,7 @@
 """The schedule of a learning set's rounds: a round begins on the set's `learning_set` schedule
 with an invitation to the member who presented least recently, and each phase moves on when its
-window ends (or at start, when it ended while the bot was down)."""
+window ends: a timer in the database (bot/rituals/timers.py), fired by whichever bot runs then,
+or at start when no bot ran at the time."""
 
 from __future__ import annotations
 
@@ -10,12 +11,12 @@ from typing import Any
 
 from apscheduler.triggers.date import DateTrigger
 from sqlmodel import col, func, select
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config.partnership import CircleConfig
 from bot.config.practice_settings import circle_schedules
 from bot.core.messages import Body, Outgoing, ToCircle
 from bot.core.people import members
+from bot.core.runtime import Transaction
 from bot.practices.learning_sets.models import LearningNote, LearningRound
 from bot.practices.learning_sets.rounds import (
     active_round,
@@ -26,11 +27,16 @@ from bot.practices.learning_sets.rounds import (
 )
 from bot.practices.services import Services
 from bot.rituals.scheduler import JobFunc, JobSpec
+from bot.rituals.timers import DueTimer, configured
 from bot.rituals.timing import cron, latest_fire
 from bot.storage.sql import insert_ignore
 
 log = logging.getLogger(__name__)
 
+
+PHASE_END = "learning_set.phase"
+"""The timer at which a round's phase ends; its subject is the round's number. A phase a person
+moved on earlier leaves its timer with nothing to do."""
 
 SECTION = "learning_set"
 """The circle table that schedules a set's rounds: `cron` and `window_hours` for each phase."""
@@ -55,13 +61,10 @@ class SetPhases:
         for circle in self._sets():
             trigger = cron(self.schedules[circle.id].cron, circle.timezone)
             specs.append(JobSpec(f"learning_set:{circle.id}", trigger, self._round_job(circle)))
-            # at start: begin a round missed while the bot was down (inside its first window),
-            # and move on any phase whose window ended meanwhile
-            specs.append(
-                JobSpec(
-                    f"learning_set:{circle.id}:phase", DateTrigger(now), self._catch_up_job(circle)
-                )
-            )
+            # at start: begin a round missed while no bot ran (inside its first window); a phase
+            # whose window ended meanwhile is moved on by its timer
+            catch_up = self._round_job(circle)
+            specs.append(JobSpec(f"learning_set:{circle.id}:catch_up", DateTrigger(now), catch_up))
         return specs
 
     def _sets(self) -> list[CircleConfig]:
@@ -79,48 +82,24 @@ class SetPhases:
 
         return job
 
-    def _catch_up_job(self, circle: CircleConfig) -> JobFunc:
-        start, advance = self._round_job(circle), self._phase_job(circle)
-
-        async def job() -> None:
-            await start()
-            await advance()
-
-        return job
-
-    def _phase_job(self, circle: CircleConfig) -> JobFunc:
-        async def job() -> None:
-            await self.advance(circle)
-
-        return job
-
-    def schedule_phase_end(self, circle: CircleConfig, when: datetime) -> None:
-        when = max(when, self._s.clock.now())
-        self._s.scheduler.add(
-            JobSpec(f"learning_set:{circle.id}:phase", DateTrigger(when), self._phase_job(circle))
-        )
-
-    async def _transaction(self, work: Any) -> None:
-        async with self._s.runtime.transaction() as tx:
-            tx.send(await work(tx.session, tx.now))
+    async def set_phase_end(self, tx: Transaction, row: LearningRound) -> None:
+        """Keep the end of the round's current phase as a timer, in the open unit of work."""
+        assert row.id is not None
+        await self._s.timers.set(tx, PHASE_END, str(row.id), due=row.phase_ends_at)
 
     async def start_round(self, circle: CircleConfig, *, scheduled_for: datetime) -> None:
         """Begin the round due at `scheduled_for`, once."""
+        async with self._s.runtime.transaction() as tx:
+            tx.send(await self._start(tx, circle, scheduled_for))
 
-        async def work(session: AsyncSession, now: datetime) -> list[Outgoing]:
-            return await self._start(session, circle, scheduled_for, now)
-
-        await self._transaction(work)
-
-    async def begin(
-        self, session: AsyncSession, circle: CircleConfig, *, now: datetime
-    ) -> list[Outgoing]:
+    async def begin(self, tx: Transaction, circle: CircleConfig) -> list[Outgoing]:
         """Begin a round now, in an open transaction (a steward's `round start`)."""
-        return await self._start(session, circle, now.replace(microsecond=0), now)
+        return await self._start(tx, circle, tx.now.replace(microsecond=0))
 
     async def _start(
-        self, session: AsyncSession, circle: CircleConfig, scheduled_for: datetime, now: datetime
+        self, tx: Transaction, circle: CircleConfig, scheduled_for: datetime
     ) -> list[Outgoing]:
+        session, now = tx.session, tx.now
         known = await session.exec(
             select(LearningRound.id).where(
                 LearningRound.circle_id == circle.id, LearningRound.scheduled_for == scheduled_for
@@ -187,7 +166,7 @@ class SetPhases:
         if round_id is None:
             return []
         row = await session.get_one(LearningRound, round_id)
-        self.schedule_phase_end(circle, row.phase_ends_at)
+        await self.set_phase_end(tx, row)
         context: dict[str, Any] = {
             **await round_context(session, circle, row),
             "follow_up": {
@@ -199,28 +178,23 @@ class SetPhases:
         }
         return [invite(circle, row, "learning_sets/round_start", context, key="start")]
 
-    async def advance(self, circle: CircleConfig) -> None:
-        """Move the set's round on when its phase's window has ended."""
-
-        async def work(session: AsyncSession, now: datetime) -> list[Outgoing]:
-            row = await active_round(session, circle.id)
-            if row is None:
-                return []
-            if row.phase_ends_at > now:
-                self.schedule_phase_end(circle, row.phase_ends_at)
-                return []
-            return await self._next_phase(session, circle, row, now)
-
-        await self._transaction(work)
+    async def on_phase_end(self, tx: Transaction, timer: DueTimer) -> list[Outgoing]:
+        """A phase's timer: move the round on, unless it moved on or closed since it was set."""
+        row = await tx.session.get(LearningRound, int(timer.subject))
+        circle = configured(self._s.config, row.circle_id) if row else None
+        if row is None or circle is None or row.phase == "closed" or row.phase_ends_at > tx.now:
+            return []
+        return await self._next_phase(tx, circle, row)
 
     async def _next_phase(
-        self, session: AsyncSession, circle: CircleConfig, row: LearningRound, now: datetime
+        self, tx: Transaction, circle: CircleConfig, row: LearningRound
     ) -> list[Outgoing]:
         assert row.id is not None
+        session, now = tx.session, tx.now
         if row.phase == "questions":
             row.phase, row.phase_ends_at = "reflect", now + self.window(circle)
             session.add(row)
-            self.schedule_phase_end(circle, row.phase_ends_at)
+            await self.set_phase_end(tx, row)
             asked = await session.exec(
                 select(func.count())
                 .select_from(LearningNote)

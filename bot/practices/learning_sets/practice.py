@@ -38,7 +38,7 @@ from bot.practices.contributions import checked_text, privately
 from bot.practices.learning_sets.advice import reads_as_advice
 from bot.practices.learning_sets.digest import LearningSetsInDigests
 from bot.practices.learning_sets.models import LearningNote, LearningPass, LearningRound
-from bot.practices.learning_sets.phases import SECTION, SetPhases
+from bot.practices.learning_sets.phases import PHASE_END, SECTION, SetPhases
 from bot.practices.learning_sets.rounds import (
     OPEN_PHASES,
     active_round,
@@ -52,6 +52,7 @@ from bot.practices.learning_sets.rounds import (
 )
 from bot.practices.services import Services
 from bot.rituals.scheduler import JobSpec
+from bot.rituals.timers import Timers
 from bot.rituals.timing import local
 from bot.storage.sql import insert_ignore, insert_row
 
@@ -98,9 +99,8 @@ class LearningSets(LearningSetsInDigests):
         """Begin the round due at `scheduled_for`, once."""
         await self._phases.start_round(circle, scheduled_for=scheduled_for)
 
-    async def advance(self, circle: CircleConfig) -> None:
-        """Move the set's round on when its phase's window has ended."""
-        await self._phases.advance(circle)
+    def register_timers(self, timers: Timers) -> None:
+        timers.handle(PHASE_END, self._phases.on_phase_end)
 
     # -- what people say ------------------------------------------------------------------------
 
@@ -175,7 +175,7 @@ class LearningSets(LearningSetsInDigests):
             row.phase, row.presented_at = "questions", ctx.now
             row.phase_ends_at = ctx.now + self._phases.window(circle)
             ctx.session.add(row)
-            self._phases.schedule_phase_end(circle, row.phase_ends_at)
+            await self._phases.set_phase_end(ctx.tx, row)
             context["until"] = local(row.phase_ends_at, circle.timezone)
             return [
                 self._to_set(row, event, "learning_sets/questions_open", {**context, "issue": text})
@@ -247,7 +247,7 @@ class LearningSets(LearningSetsInDigests):
             raise InputError(
                 "learning_sets/round_open", **await round_context(ctx.session, circle, running)
             )
-        return await self._phases.begin(ctx.session, circle, now=ctx.now)
+        return await self._phases.begin(ctx.tx, circle)
 
     async def on_pass(self, ctx: Context, event: Command) -> list[Outgoing]:
         row = await round_for(ctx, event)
@@ -300,7 +300,7 @@ class LearningSets(LearningSetsInDigests):
         row.presenter_id = following
         row.phase_ends_at = ctx.now + self._phases.window(circle)
         ctx.session.add(row)
-        self._phases.schedule_phase_end(circle, row.phase_ends_at)
+        await self._phases.set_phase_end(ctx.tx, row)
         context = await round_context(ctx.session, circle, row)
         invitation = invite(circle, row, "learning_sets/invite", context, key=f"invite:{following}")
         return [*acks, invitation]

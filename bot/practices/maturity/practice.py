@@ -19,7 +19,6 @@ import logging
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from apscheduler.triggers.date import DateTrigger
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -31,6 +30,7 @@ from bot.core.inbound import answer_here, is_steward
 from bot.core.messages import Body, Button, Outgoing, ToCircle, ToPerson
 from bot.core.people import circles_of, members
 from bot.core.router import Context, Router
+from bot.core.runtime import Transaction
 from bot.errors import InputError
 from bot.practices.maturity.agreement import agree, focus, history, open_round
 from bot.practices.maturity.dimensions import (
@@ -44,7 +44,8 @@ from bot.practices.maturity.dimensions import (
 from bot.practices.maturity.models import MaturityRound, MaturityScore
 from bot.practices.maturity.web import maturity_pages
 from bot.practices.services import Services
-from bot.rituals.scheduler import JobFunc, JobSpec
+from bot.rituals.scheduler import JobSpec
+from bot.rituals.timers import DueTimer, Timers, configured
 from bot.rituals.timing import local
 from bot.storage.sql import insert_row
 from bot.web.pages import Page
@@ -60,6 +61,9 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+CLOSE = "maturity.close"
+"""The timer that closes a round at its deadline; its subject is the round's number."""
 
 
 def _score_buttons(round_id: int, key: str) -> tuple[Button, ...]:
@@ -93,43 +97,20 @@ class Maturity:
         )
         router.button("maturity", self.on_button)
 
+    def register_timers(self, timers: Timers) -> None:
+        timers.handle(CLOSE, self.on_close)
+
     def jobs(self) -> list[JobSpec]:
-        # at start: close any round whose deadline passed while the bot was down
-        now = self._s.clock.now()
-        return [
-            JobSpec(f"maturity:{c.id}:close", DateTrigger(now), self._close_job(c.id))
-            for c in self._s.config.circles
-        ]
+        return []  # a round's deadline is a timer, set when the round starts
 
-    # -- schedule -------------------------------------------------------------------------------
-
-    def _close_job(self, circle_id: str) -> JobFunc:
-        async def job() -> None:
-            await self.close_due(circle_id)
-
-        return job
-
-    def _schedule_close(self, circle_id: str, when: datetime) -> None:
-        when = max(when, self._s.clock.now())
-        self._s.scheduler.add(
-            JobSpec(f"maturity:{circle_id}:close", DateTrigger(when), self._close_job(circle_id))
-        )
-
-    async def close_due(self, circle_id: str) -> None:
-        circle = self._s.config.circle(circle_id)
-        async with self._s.runtime.transaction() as tx:
-            session, now = tx.session, tx.now
-            query = select(MaturityRound).where(
-                MaturityRound.circle_id == circle_id,
-                col(MaturityRound.closed_at).is_(None),
-            )
-            outgoing = []
-            for row in (await session.exec(query)).all():
-                if row.closes_at <= now:
-                    outgoing.extend(await self._close(session, circle, row, now))
-                else:
-                    self._schedule_close(circle_id, row.closes_at)
-            tx.send(outgoing)
+    async def on_close(self, tx: Transaction, timer: DueTimer) -> list[Outgoing]:
+        """A round's deadline: reveal it, unless it closed already (everyone scored, or a
+        steward's `maturity close`)."""
+        row = await tx.session.get(MaturityRound, int(timer.subject))
+        circle = configured(self._s.config, row.circle_id) if row else None
+        if row is None or circle is None or row.closed_at is not None:
+            return []
+        return await self._close(tx.session, circle, row, tx.now)
 
     # -- the round ------------------------------------------------------------------------------
 
@@ -151,7 +132,7 @@ class Maturity:
                 "focus": "",
             },
         )
-        self._schedule_close(circle.id, closes_at)
+        await self._s.timers.set(ctx.tx, CLOSE, str(round_id), due=closes_at)
         closes = local(closes_at, circle.timezone)
         announce = Outgoing(
             to=ToCircle(circle.id),

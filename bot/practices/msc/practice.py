@@ -22,7 +22,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
-from functools import partial
 
 from apscheduler.triggers.date import DateTrigger
 from sqlmodel import col, select
@@ -36,6 +35,7 @@ from bot.core.inbound import answer_here, is_steward
 from bot.core.messages import Body, Outgoing
 from bot.core.people import circles_of
 from bot.core.router import Context, Router
+from bot.core.runtime import Transaction
 from bot.errors import InputError
 from bot.practices.msc.choices import check_member, choose, give_reason
 from bot.practices.msc.digest import MscInDigests
@@ -55,6 +55,7 @@ from bot.practices.msc.words import parse_pick, parse_weeks, reason_of
 from bot.practices.protocols import EntryDetail
 from bot.practices.services import Services
 from bot.rituals.scheduler import JobFunc, JobSpec
+from bot.rituals.timers import DueTimer, Timers, configured
 from bot.rituals.timing import cron, latest_fire
 from bot.web.pages import Page
 
@@ -62,6 +63,8 @@ log = logging.getLogger(__name__)
 
 SECTION = "msc"
 """The circle table that schedules rounds: `[circles.msc]` with `cron` and `window_hours`."""
+CLOSE = "msc.close"
+"""The timer that closes a round at its deadline; its subject is the round's number."""
 DEFAULT_WEEKS = 4
 """How far back a circle's first round reads, when a steward names no number of weeks."""
 DEFAULT_OPEN = timedelta(days=7)
@@ -90,6 +93,9 @@ class Msc(MscInDigests):
         )
         router.button("msc", self.on_button)
 
+    def register_timers(self, timers: Timers) -> None:
+        timers.handle(CLOSE, self.on_close)
+
     def jobs(self) -> list[JobSpec]:
         now = self._s.clock.now()
         specs = []
@@ -98,10 +104,10 @@ class Msc(MscInDigests):
             if schedule is not None:
                 trigger = cron(schedule.cron, circle.timezone)
                 specs.append(JobSpec(f"msc:{circle.id}", trigger, self._open_job(circle)))
-            # at start: open a round missed while the bot was down, close any now due
-            specs.append(
-                JobSpec(f"msc:{circle.id}:close", DateTrigger(now), self._catch_up_job(circle))
-            )
+                # at start: open a round missed while no bot ran; one whose deadline passed
+                # meanwhile is closed by its timer
+                catch_up = self._open_job(circle)
+                specs.append(JobSpec(f"msc:{circle.id}:catch_up", DateTrigger(now), catch_up))
         return specs
 
     async def describe_entries(
@@ -124,26 +130,6 @@ class Msc(MscInDigests):
             due = latest_fire(trigger, now, lookback=self._window(circle))
             if due is not None:
                 await self.open_scheduled(circle, due)
-
-        return job
-
-    def _catch_up_job(self, circle: CircleConfig) -> JobFunc:
-        async def job() -> None:
-            if circle.id in self._schedules:
-                await self._open_job(circle)()
-            await self.close_due(circle)
-
-        return job
-
-    def _schedule_close(self, circle: CircleConfig, when: datetime) -> None:
-        when = max(when, self._s.clock.now())
-        self._s.scheduler.add(
-            JobSpec(f"msc:{circle.id}:close", DateTrigger(when), self._close_job(circle))
-        )
-
-    def _close_job(self, circle: CircleConfig) -> JobFunc:
-        async def job() -> None:
-            await self.close_due(circle)
 
         return job
 
@@ -171,18 +157,17 @@ class Msc(MscInDigests):
             )
             tx.send(outgoing)
             if round_id is not None:
-                tx.after_commit(partial(self._schedule_close, circle, opening.closes_at))
+                await self._s.timers.set(tx, CLOSE, str(round_id), due=opening.closes_at)
         return round_id
 
-    async def close_due(self, circle: CircleConfig) -> None:
-        async with self._s.runtime.transaction() as tx:
-            row = await open_round_of(tx.session, circle.id)
-            if row is None:
-                return
-            if row.closes_at <= tx.now:
-                tx.send(await close_round(tx.session, self._s.config, circle, row, tx.now))
-            else:
-                tx.after_commit(partial(self._schedule_close, circle, row.closes_at))
+    async def on_close(self, tx: Transaction, timer: DueTimer) -> list[Outgoing]:
+        """A round's deadline: close it, unless it closed already (everyone chose and said why,
+        or a steward's `msc close`)."""
+        row = await tx.session.get(MscRound, int(timer.subject))
+        circle = configured(self._s.config, row.circle_id) if row else None
+        if row is None or circle is None or row.closed_at is not None:
+            return []
+        return await close_round(tx.session, self._s.config, circle, row, tx.now)
 
     # -- verbs ----------------------------------------------------------------------------------
 
@@ -257,7 +242,7 @@ class Msc(MscInDigests):
         round_id, outgoing = await open_round(ctx.session, ctx.config, circle, opening, ctx.now)
         if round_id is None:
             raise InputError("msc/already_open", circle=circle.name)
-        ctx.after_commit(partial(self._schedule_close, circle, opening.closes_at))
+        await self._s.timers.set(ctx.tx, CLOSE, str(round_id), due=opening.closes_at)
         return outgoing
 
     async def _close_now(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from functools import partial
 
 from apscheduler.triggers.date import DateTrigger
 from sqlmodel import col, select
@@ -24,6 +23,7 @@ from bot.core.inbound import answer_here, is_steward
 from bot.core.messages import Body, Button, Outgoing, ToCircle
 from bot.core.people import circles_of
 from bot.core.router import Context, Router
+from bot.core.runtime import Transaction
 from bot.errors import InputError
 from bot.practices.contributions import privately
 from bot.practices.pulse.digest import PulseInDigests
@@ -32,6 +32,7 @@ from bot.practices.pulse.trend import ANSWERS, FACTORS, answers_to, tally_of
 from bot.practices.pulse.web import pulse_pages
 from bot.practices.services import Services
 from bot.rituals.scheduler import JobFunc, JobSpec
+from bot.rituals.timers import DueTimer, Timers, configured
 from bot.rituals.timing import cron, latest_fire, local
 from bot.storage.sql import insert_ignore
 from bot.web.pages import Page
@@ -40,6 +41,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_WINDOW_HOURS = 48.0
 """How long a pulse gathers answers in a circle without a `[circles.pulse]` schedule."""
+
+CLOSE = "pulse.close"
+"""The timer that reports a pulse when it closes; its subject is the pulse's number."""
 
 SECTION = "pulse"
 """The circle table that schedules the pulse: `[circles.pulse]` with `cron` and `window_hours`."""
@@ -107,26 +111,21 @@ class Pulse(PulseInDigests):
         )
         router.button("pulse", self.on_button)
 
+    def register_timers(self, timers: Timers) -> None:
+        timers.handle(CLOSE, self.on_close)
+
     def jobs(self) -> list[JobSpec]:
         specs = []
+        now = DateTrigger(self._s.clock.now())
         for circle in self._s.config.circles:
             schedule = self._schedules.get(circle.id)
-            if schedule is None:
-                # at start: report a pulse a steward started that closed while the bot was down
-                now = DateTrigger(self._s.clock.now())
-                specs.append(JobSpec(f"pulse:{circle.id}:close", now, self._close_job(circle)))
-                continue
-            trigger = cron(schedule.cron, circle.timezone)
-            specs.append(JobSpec(f"pulse:{circle.id}", trigger, self._ask_job(circle)))
-            # at start: ask a pulse missed while the bot was down (inside its window), and
-            # report any that closed meanwhile
-            specs.append(
-                JobSpec(
-                    f"pulse:{circle.id}:close",
-                    DateTrigger(self._s.clock.now()),
-                    self._catch_up_job(circle),
-                )
-            )
+            if schedule is not None:
+                trigger = cron(schedule.cron, circle.timezone)
+                specs.append(JobSpec(f"pulse:{circle.id}", trigger, self._ask_job(circle)))
+                # at start: ask a pulse missed while no bot ran (inside its window); one that
+                # closed meanwhile is reported by its timer
+                ask = self._ask_job(circle)
+                specs.append(JobSpec(f"pulse:{circle.id}:catch_up", now, ask))
         return specs
 
     # -- schedule -------------------------------------------------------------------------------
@@ -144,27 +143,6 @@ class Pulse(PulseInDigests):
 
         return job
 
-    def _catch_up_job(self, circle: CircleConfig) -> JobFunc:
-        ask, close = self._ask_job(circle), self._close_job(circle)
-
-        async def job() -> None:
-            await ask()
-            await close()
-
-        return job
-
-    def _close_job(self, circle: CircleConfig) -> JobFunc:
-        async def job() -> None:
-            await self.close_due(circle)
-
-        return job
-
-    def _schedule_close(self, circle: CircleConfig, when: datetime) -> None:
-        when = max(when, self._s.clock.now())
-        self._s.scheduler.add(
-            JobSpec(f"pulse:{circle.id}:close", DateTrigger(when), self._close_job(circle))
-        )
-
     def _window(self, circle: CircleConfig) -> timedelta:
         """How long the circle's pulse gathers answers: its schedule's window, else the default."""
         schedule = self._schedules.get(circle.id)
@@ -173,24 +151,21 @@ class Pulse(PulseInDigests):
     async def ask(self, circle: CircleConfig, *, scheduled_for: datetime) -> int | None:
         """Open the pulse due at `scheduled_for` once, and ask it in the circle's rooms."""
         async with self._s.runtime.transaction() as tx:
-            session, now = tx.session, tx.now
-            outgoing = await self._report_due(session, circle, now)
-            pulse_id, closes_at, asked = await self._open(session, circle, scheduled_for)
+            outgoing = await self._report_due(tx.session, circle, tx.now)
+            pulse_id, asked = await self._open(tx, circle, scheduled_for)
             outgoing.extend(asked)
             tx.send(outgoing)
-            if pulse_id is not None:
-                tx.after_commit(partial(self._schedule_close, circle, closes_at))
         return pulse_id
 
     async def _open(
-        self, session: AsyncSession, circle: CircleConfig, scheduled_for: datetime
-    ) -> tuple[int | None, datetime, list[Outgoing]]:
-        """Open the pulse due at `scheduled_for` (once): its id (None when it was open already),
-        when it closes, and the question for the circle's rooms."""
+        self, tx: Transaction, circle: CircleConfig, scheduled_for: datetime
+    ) -> tuple[int | None, list[Outgoing]]:
+        """Open the pulse due at `scheduled_for` (once), with the timer that closes it: its id
+        (None when it was open already), and the question for the circle's rooms."""
         closes_at = scheduled_for + self._window(circle)
         outgoing: list[Outgoing] = []
         pulse_id = await insert_ignore(
-            session,
+            tx.session,
             PulseCheck,
             {
                 "circle_id": circle.id,
@@ -201,6 +176,7 @@ class Pulse(PulseInDigests):
             },
         )
         if pulse_id is not None:
+            await self._s.timers.set(tx, CLOSE, str(pulse_id), due=closes_at)
             buttons = tuple(
                 Button("pulse", f"{pulse_id}:{factor}:{answer}", f"{label}: {wording}")
                 for factor, label in FACTORS.items()
@@ -223,7 +199,7 @@ class Pulse(PulseInDigests):
                     buttons=buttons,
                 )
             )
-        return pulse_id, closes_at, outgoing
+        return pulse_id, outgoing
 
     async def _start(self, ctx: Context, event: Command) -> list[Outgoing]:
         """`pulse start`, by a steward in a circle's room: ask the circle's pulse now."""
@@ -242,24 +218,16 @@ class Pulse(PulseInDigests):
                 circle=circle.name,
                 closes_at=local(running.closes_at, circle.timezone),
             )
-        pulse_id, closes_at, outgoing = await self._open(
-            ctx.session, circle, ctx.now.replace(microsecond=0)
-        )
-        if pulse_id is not None:
-            ctx.after_commit(partial(self._schedule_close, circle, closes_at))
+        _, outgoing = await self._open(ctx.tx, circle, ctx.now.replace(microsecond=0))
         return outgoing
 
-    async def close_due(self, circle: CircleConfig) -> None:
-        async with self._s.runtime.transaction() as tx:
-            session = tx.session
-            tx.send(await self._report_due(session, circle, tx.now))
-            query = select(PulseCheck.closes_at).where(
-                PulseCheck.circle_id == circle.id,
-                PulseCheck.reported == False,  # noqa: E712
-            )
-            later = (await session.exec(query.order_by(col(PulseCheck.closes_at)))).first()
-            if later is not None:
-                tx.after_commit(partial(self._schedule_close, circle, later))
+    async def on_close(self, tx: Transaction, timer: DueTimer) -> list[Outgoing]:
+        """A pulse's timer: report it, unless it was reported already (with a later ask)."""
+        pulse = await tx.session.get(PulseCheck, int(timer.subject))
+        circle = configured(self._s.config, pulse.circle_id) if pulse else None
+        if pulse is None or circle is None or pulse.reported:
+            return []
+        return await self._report(tx.session, circle, pulse)
 
     async def _report_due(
         self, session: AsyncSession, circle: CircleConfig, now: datetime
@@ -272,27 +240,27 @@ class Pulse(PulseInDigests):
         )
         outgoing = []
         for pulse in (await session.exec(query.order_by(col(PulseCheck.id)))).all():
-            assert pulse.id is not None
-            pulse.reported = True
-            session.add(pulse)
-            tally = tally_of(await answers_to(session, pulse.id), pulse.threshold)
-            body = Body(
-                "pulse/results",
-                {
-                    "circle": {"id": circle.id, "name": circle.name},
-                    "asked_at": local(pulse.scheduled_for, circle.timezone),
-                    **tally,
-                },
-            )
-            outgoing.append(
-                Outgoing(
-                    to=ToCircle(circle.id),
-                    body=body,
-                    key=f"pulse:{pulse.id}:results",
-                    kind="notice",
-                )
-            )
+            outgoing.extend(await self._report(session, circle, pulse))
         return outgoing
+
+    async def _report(
+        self, session: AsyncSession, circle: CircleConfig, pulse: PulseCheck
+    ) -> list[Outgoing]:
+        """A closed pulse's results, in aggregate; marks it reported."""
+        assert pulse.id is not None
+        pulse.reported = True
+        session.add(pulse)
+        tally = tally_of(await answers_to(session, pulse.id), pulse.threshold)
+        body = Body(
+            "pulse/results",
+            {
+                "circle": {"id": circle.id, "name": circle.name},
+                "asked_at": local(pulse.scheduled_for, circle.timezone),
+                **tally,
+            },
+        )
+        key = f"pulse:{pulse.id}:results"
+        return [Outgoing(to=ToCircle(circle.id), body=body, key=key, kind="notice")]
 
     # -- answers --------------------------------------------------------------------------------
 
