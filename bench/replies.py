@@ -289,13 +289,16 @@ def sqlite_baseline(path: Path, events: Sequence[Reply]) -> Throughput:
 
 
 async def asyncpg_baseline(dsn: str, events: Sequence[Reply]) -> Throughput:
-    """A bare asyncpg connection: one insert, committed on its own, per row."""
+    """A bare asyncpg connection: one insert, committed on its own, per row.
+
+    The table is an ordinary one, dropped afterwards: a temporary table writes no WAL, so its
+    commits never wait for the disk, and the core's commits always do."""
     rows = entry_rows(events)
     table = f"bench_entries_{uuid.uuid4().hex[:8]}"
     db = await asyncpg.connect(dsn)
     try:
         await db.execute(
-            f"CREATE TEMPORARY TABLE {table} (id SERIAL PRIMARY KEY, circle_id TEXT NOT NULL, "
+            f"CREATE TABLE {table} (id SERIAL PRIMARY KEY, circle_id TEXT NOT NULL, "
             "person_id INTEGER, prompt_run_id INTEGER, kind TEXT NOT NULL, text TEXT NOT NULL, "
             "visibility TEXT NOT NULL, anonymous BOOLEAN NOT NULL, platform TEXT NOT NULL, "
             "source_ref TEXT NOT NULL, created_at TIMESTAMP NOT NULL)"
@@ -311,6 +314,7 @@ async def asyncpg_baseline(dsn: str, events: Sequence[Reply]) -> Throughput:
         seconds = time.perf_counter() - started
         stored = await db.fetchval(f"SELECT count(*) FROM {table}")
     finally:
+        await db.execute(f"DROP TABLE IF EXISTS {table}")
         await db.close()
     if stored != len(rows):
         raise RuntimeError(f"the asyncpg baseline stored {stored} rows, not {len(rows)}")
