@@ -454,10 +454,10 @@ async def bench(args: argparse.Namespace, data: Path) -> bool:
                 say(f"  BROKEN: {flight.events:,} replies handled side by side, {flown:,} stored")
                 return False
             cut = "" if flight.events == args.events else "; stopped at the time budget"
+            shared = "; their commits can share a flush to disk" if postgres else ""
             say(
                 f"  core.handle, {args.in_flight} in flight  {flight.rate:9,.0f} replies/s  "
-                f"({flight.events:,} in {flight.seconds:.2f} s{cut}; their commits can share a "
-                "flush to disk)"
+                f"({flight.events:,} in {flight.seconds:.2f} s{cut}{shared})"
             )
             say(f"  floor {FLOOR_RATE:,.0f} replies/s     {verdict(flight.rate >= FLOOR_RATE)}")
             say()
