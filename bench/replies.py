@@ -6,8 +6,12 @@ Run it from the repository: `.venv/bin/python bench/replies.py` (or `make bench`
    committed in its own transaction (dedup record, person, membership, entry, queued answer);
 2. a baseline in the same run: a bare database loop inserting and committing the same N rows one
    per transaction into a table shaped like `entries` (stdlib `sqlite3` on SQLite, a bare
-   `asyncpg` connection on PostgreSQL), and the ratio of the two rates;
-3. latency: replies offered on a fixed schedule (200 a second by default), each as its own task
+   `asyncpg` connection on PostgreSQL, into an ordinary table, so each commit waits for the disk
+   as the core's do), and the ratio of the two rates;
+3. throughput with replies side by side: N more, `--in-flight` (8) of them being handled at any
+   moment, as a platform's webhook requests arrive; on PostgreSQL their commits can share one
+   flush to disk, which one-after-another commits never can;
+4. latency: replies offered on a fixed schedule (200 a second by default), each as its own task
    the moment it is due, as a platform's webhooks would arrive; the 50th and 99th percentile of
    the time from the moment an event was due until its handling returned.
 
@@ -183,6 +187,29 @@ async def core_throughput(
     return Throughput(done, time.perf_counter() - started)
 
 
+async def core_in_flight(
+    handle: Handle, events: Sequence[Reply], *, in_flight: int, budget: float = math.inf
+) -> Throughput:
+    """Offer `events` with `in_flight` of them being handled at any moment, as webhook requests
+    arriving side by side are; stops early once `budget` seconds have gone."""
+    pending = iter(events)
+    done = 0
+    started = time.perf_counter()
+
+    async def lane() -> None:
+        nonlocal done
+        for event in pending:  # one iterator shared by every lane: each event is offered once
+            await handle(event)
+            done += 1
+            if time.perf_counter() - started > budget:
+                return
+
+    async with asyncio.TaskGroup() as lanes:
+        for _ in range(in_flight):
+            lanes.create_task(lane())
+    return Throughput(done, time.perf_counter() - started)
+
+
 async def steady_latency(
     handle: Handle, events: Sequence[Reply], *, rate: float, one_at_a_time: bool = False
 ) -> Latency:
@@ -289,13 +316,16 @@ def sqlite_baseline(path: Path, events: Sequence[Reply]) -> Throughput:
 
 
 async def asyncpg_baseline(dsn: str, events: Sequence[Reply]) -> Throughput:
-    """A bare asyncpg connection: one insert, committed on its own, per row."""
+    """A bare asyncpg connection: one insert, committed on its own, per row.
+
+    The table is an ordinary one, dropped afterwards: a temporary table writes no WAL, so its
+    commits never wait for the disk, and the core's commits always do."""
     rows = entry_rows(events)
     table = f"bench_entries_{uuid.uuid4().hex[:8]}"
     db = await asyncpg.connect(dsn)
     try:
         await db.execute(
-            f"CREATE TEMPORARY TABLE {table} (id SERIAL PRIMARY KEY, circle_id TEXT NOT NULL, "
+            f"CREATE TABLE {table} (id SERIAL PRIMARY KEY, circle_id TEXT NOT NULL, "
             "person_id INTEGER, prompt_run_id INTEGER, kind TEXT NOT NULL, text TEXT NOT NULL, "
             "visibility TEXT NOT NULL, anonymous BOOLEAN NOT NULL, platform TEXT NOT NULL, "
             "source_ref TEXT NOT NULL, created_at TIMESTAMP NOT NULL)"
@@ -311,6 +341,7 @@ async def asyncpg_baseline(dsn: str, events: Sequence[Reply]) -> Throughput:
         seconds = time.perf_counter() - started
         stored = await db.fetchval(f"SELECT count(*) FROM {table}")
     finally:
+        await db.execute(f"DROP TABLE IF EXISTS {table}")
         await db.close()
     if stored != len(rows):
         raise RuntimeError(f"the asyncpg baseline stored {stored} rows, not {len(rows)}")
@@ -411,13 +442,33 @@ async def bench(args: argparse.Namespace, data: Path) -> bool:
         say(f"  floor {FLOOR_RATE:,.0f} replies/s     {verdict(rate_ok)}")
         say()
 
+        flown = 0
+        if args.in_flight > 0:
+            side_by_side = replies(f"{tag}-f", args.events, in_reply_to=ref)
+            before = await entries_for(bot, run_id)
+            flight = await core_in_flight(
+                bot.core.handle, side_by_side, in_flight=args.in_flight, budget=args.budget
+            )
+            flown = await entries_for(bot, run_id) - before
+            if flown != flight.events:
+                say(f"  BROKEN: {flight.events:,} replies handled side by side, {flown:,} stored")
+                return False
+            cut = "" if flight.events == args.events else "; stopped at the time budget"
+            shared = "; their commits can share a flush to disk" if postgres else ""
+            say(
+                f"  core.handle, {args.in_flight} in flight  {flight.rate:9,.0f} replies/s  "
+                f"({flight.events:,} in {flight.seconds:.2f} s{cut}{shared})"
+            )
+            say(f"  floor {FLOOR_RATE:,.0f} replies/s     {verdict(flight.rate >= FLOOR_RATE)}")
+            say()
+
         steady_events = replies(tag, steady_count, in_reply_to=ref, start=args.events)
         latency = await steady_latency(
             bot.core.handle, steady_events, rate=args.rate, one_at_a_time=args.one_at_a_time
         )
         total = await entries_for(bot, run_id)
         failed = sum(latency.failures.values())
-        expected = core.events + steady_count - failed
+        expected = core.events + flown + steady_count - failed
         if total != expected:
             say(f"  BROKEN: expected {expected:,} entries after the steady phase, found {total:,}")
             return False
@@ -455,6 +506,12 @@ def parser() -> argparse.ArgumentParser:
         type=float,
         default=30.0,
         help="stop the throughput phase after this many seconds even if replies are left (30)",
+    )
+    args.add_argument(
+        "--in-flight",
+        type=int,
+        default=8,
+        help="then offer --events more replies with this many handled at once (8; 0 skips it)",
     )
     args.add_argument("--seconds", type=float, default=10.0, help="steady phase length (10)")
     args.add_argument("--rate", type=float, default=200.0, help="steady events a second (200)")

@@ -22,10 +22,9 @@ from bot.core.ports import UNKNOWN_CAPABILITIES, Capabilities, PlatformSpec
 from bot.core.room_moves import circle_for_room
 from bot.core.router import Context, Router
 from bot.core.runtime import Runtime
+from bot.core.seen import record_event
 from bot.delivery.unreachable import heard_from
 from bot.errors import InputError
-from bot.storage.models import SeenEvent
-from bot.storage.sql import insert_ignore
 from bot.text.library import PromptLibrary
 
 log = logging.getLogger(__name__)
@@ -92,12 +91,10 @@ class Core:
         now = self._clock.now()
         try:
             async with self._runtime.transaction(now=now) as tx:
-                seen = await insert_ignore(
-                    tx.session,
-                    SeenEvent,
-                    {"platform": event.platform, "dedup_key": event.dedup_key, "seen_at": now},
+                seen = await record_event(
+                    tx.session, platform=event.platform, dedup_key=event.dedup_key, now=now
                 )
-                if seen is not None:
+                if seen.new:
                     key = f"answer:{event.platform}:{event.dedup_key}"
                     tx.send([answer_here(event, Body("replies/went_wrong"), key=key)])
         except Exception:
@@ -107,15 +104,21 @@ class Core:
         now = self._clock.now()
         async with self._runtime.transaction(now=now) as tx:
             session = tx.session
-            seen = await insert_ignore(
+            who = self._memo.people.get(event.sender)
+            seen = await record_event(
                 session,
-                SeenEvent,
-                {"platform": event.platform, "dedup_key": event.dedup_key, "seen_at": now},
+                platform=event.platform,
+                dedup_key=event.dedup_key,
+                now=now,
+                identity_id=None if who is None else who.identity_id,
             )
-            if seen is None:
+            if not seen.new:
                 log.debug("%s event %s already handled", event.platform, event.dedup_key)
                 return
-            who = self._memo.people.get(event.sender)
+            if who is not None and seen.identity_person != who.person_id:
+                # another process forgot this person (or moved the identity): look them up again
+                self._memo.forget_person(who.person_id)
+                who = None
             if who is None:
                 who = await resolve(session, event.sender, now=now)
                 tx.after_commit(partial(self._memo.people.put, event.sender, who))

@@ -135,6 +135,11 @@ class SqliteConnection:
             conn.execute(f"PRAGMA busy_timeout={self._busy_timeout_ms}")
         return await self._write_on_thread(sql, values)
 
+    def trace(self, callback: Callable[[str], object] | None) -> None:
+        """Call `callback` with each statement this connection runs (None stops it): how tests
+        count what a unit of work costs."""
+        self._sqlite().set_trace_callback(callback)
+
     async def commit(self) -> None:
         self._holds_write_lock = False
         conn = self._sqlite()

@@ -1,4 +1,4 @@
-"""The SQLite fast path binds values exactly as the ORM's own path does."""
+"""The fast path binds values exactly as the ORM's own path does, and fails as it does."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 
 from bot.storage.database import open_database
-from bot.storage.models import Person, SeenEvent
-from bot.storage.sql import insert_row
+from bot.storage.models import Entry, Person, SeenEvent
+from bot.storage.sql import insert_ignore, insert_row
 
 PLUS_TWO = timezone(timedelta(hours=2))
 
@@ -48,3 +49,33 @@ async def test_a_naive_time_is_refused_by_the_columns_type(tmp_path: Path) -> No
             with pytest.raises(ValueError, match="naive datetime"):
                 await insert_row(session, SeenEvent, values)
             await session.rollback()
+
+
+async def test_a_refused_fast_insert_raises_sqlalchemys_error_and_undoes_the_transaction(
+    database_url: str,
+) -> None:
+    now = datetime(2026, 3, 8, 18, 0, tzinfo=UTC)
+    async with open_database(database_url) as sessions:
+        with pytest.raises(IntegrityError):
+            async with sessions.begin() as session:
+                seen = {"platform": "console", "dedup_key": "k1", "seen_at": now}
+                assert await insert_ignore(session, SeenEvent, seen) is not None
+                await insert_row(  # nobody is person 999: the foreign key refuses it
+                    session,
+                    Entry,
+                    {
+                        "circle_id": "core",
+                        "person_id": 999,
+                        "kind": "learning",
+                        "text": "words",
+                        "visibility": "circle",
+                        "anonymous": False,
+                        "platform": "console",
+                        "source_ref": "k1",
+                        "created_at": now,
+                    },
+                )
+        async with sessions.begin() as session:
+            seen = {"platform": "console", "dedup_key": "k1", "seen_at": now}
+            assert await insert_ignore(session, SeenEvent, seen) is not None  # it was undone
+            assert await insert_ignore(session, SeenEvent, seen) is None

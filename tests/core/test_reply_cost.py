@@ -1,0 +1,190 @@
+"""What a reply costs the database, counted statement by statement at the driver.
+
+A reply from someone the bot already knows is the hot path (bench/replies.py): it must stay a
+handful of statements, and a redelivered event one write that finds its record. The counts are
+taken below SQLAlchemy, from the driver itself (asyncpg's query logger, sqlite3's trace), so a
+statement cannot hide in a fast path; a new statement on the way fails here, not in a bench.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, func
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import col, select
+
+from bot.app import Bot
+from bot.config.partnership import load_config
+from bot.core.events import Reply, Sender
+from bot.practices.data_rights.erasure import erase_person
+from bot.storage.models import Entry, Identity, OutboxMessage, Person
+from tests.harness import SUNDAY, Harness, open_harness
+
+HEARTBEAT = "UPDATE processes SET heartbeat_at"
+"""This process's heartbeat (bot/delivery/presence.py), written on a timer of its own."""
+
+_COUNTED: ContextVar[bool] = ContextVar("counted", default=False)
+
+
+@asynccontextmanager
+async def statements(bot: Bot) -> AsyncIterator[list[str]]:
+    """Every statement the bot's connections run inside the block, as the driver saw it.
+
+    On PostgreSQL only the statements of the block's own task are kept (asyncpg hands each
+    record to its logger in the context of the task that ran it), so a heartbeat that falls
+    inside the block is not counted; on SQLite, whose one connection runs one transaction at a
+    time, `shape` takes a heartbeat's whole transaction out."""
+    engine: AsyncEngine = bot.sessions.kw["bind"]
+    said: list[str] = []
+    postgres = engine.dialect.name == "postgresql"
+    traced: list[Any] = []
+
+    def logged(record: Any) -> None:
+        if _COUNTED.get():
+            said.append(record.query)
+
+    def attach(_dbapi: Any, record: Any, _proxy: Any) -> None:
+        driver = record.driver_connection
+        if driver in traced:
+            return
+        traced.append(driver)
+        if postgres:
+            driver.add_query_logger(logged)
+        else:
+            driver.trace(said.append)
+
+    event.listen(engine.sync_engine, "checkout", attach)
+    token = _COUNTED.set(True)
+    try:
+        yield said
+        await asyncio.sleep(0)  # asyncpg hands each record to its logger on the next loop turn
+    finally:
+        _COUNTED.reset(token)
+        event.remove(engine.sync_engine, "checkout", attach)
+        for driver in traced:
+            if postgres:
+                driver.remove_query_logger(logged)
+            else:
+                driver.trace(None)
+
+
+def shape(said: list[str]) -> list[str]:
+    """The first word of each statement, without SQLite's busy-timeout pragmas (set around a
+    transaction's first write, no I/O) and without a heartbeat's transaction."""
+    words: list[str] = []
+    for sql in said:
+        word = sql.split(None, 1)[0].upper().rstrip(";")
+        if word == "PRAGMA":
+            continue
+        if word == "COMMIT" and words[-2:] == ["BEGIN", HEARTBEAT]:
+            del words[-2:]
+            continue
+        words.append(HEARTBEAT if sql.startswith(HEARTBEAT) else word)
+    return words
+
+
+async def counts(harness: Harness) -> tuple[int, int]:
+    async with harness.bot.sessions() as session:
+        entries = (await session.exec(select(func.count(col(Entry.id))))).one()
+        parts = (await session.exec(select(func.count(col(OutboxMessage.id))))).one()
+    return int(entries), int(parts)
+
+
+async def sent_prompt_ref(harness: Harness) -> str:
+    async with harness.bot.sessions() as session:
+        query = select(OutboxMessage.sent_ref).where(
+            OutboxMessage.kind == "prompt", OutboxMessage.chat == "core"
+        )
+        ref = (await session.exec(query)).first()
+    assert ref, "the prompt was not sent"
+    return ref
+
+
+def reply(harness: Harness, *, to: str, text: str, n: int) -> Reply:
+    """A reply in the prompt's thread, as the Slack and Telegram adapters hand it to the core."""
+    return Reply(
+        platform="console",
+        dedup_key=f"reply-{n}",
+        sender=Sender(platform="console", user_id="ana", display_name="Ana", dm_chat="@ana"),
+        chat="core",
+        received_at=harness.clock.now(),
+        text=text,
+        message_ref=f"in-{n}",
+        in_reply_to=to,
+    )
+
+
+async def test_a_known_members_reply_and_its_redelivery_cost_a_fixed_few_statements(
+    harness: Harness,
+) -> None:
+    await harness.say("/prompt learned")
+    ref = await sent_prompt_ref(harness)
+    handle = harness.bot.core.handle
+    await handle(reply(harness, to=ref, text="The drop-in suits families after school", n=1))
+    before = await counts(harness)
+
+    second = reply(harness, to=ref, text="One referral form halved the back-and-forth", n=2)
+    async with statements(harness.bot) as said:
+        await handle(second)
+    # begin, the event's record (which also confirms whose ana's identity is), the entry, the
+    # thank-you in the outbox, commit: ana, her circle and the prompt are remembered
+    assert shape(said) == ["BEGIN", "INSERT", "INSERT", "INSERT", "COMMIT"]
+    assert await counts(harness) == (before[0] + 1, before[1] + 1)
+
+    async with statements(harness.bot) as said:
+        await handle(second)  # the platform delivers it again
+    assert shape(said) == ["BEGIN", "INSERT", "COMMIT"]
+    assert await counts(harness) == (before[0] + 1, before[1] + 1)
+
+    await harness.bot.dispatcher.drain()
+    assert harness.take().count("saved as a learning") == 2
+
+
+async def test_a_person_forgotten_by_another_process_is_not_kept_alive_by_the_memo(
+    config_file: Path, database_url: str
+) -> None:
+    """One bot remembers ana; something else forgets her: on PostgreSQL a second bot on the same
+    database, at her request in chat; on SQLite (one bot only) the erasure a one-shot
+    `huddlebot forget --replay` applies beside it. Her next reply to the first bot starts
+    afresh, as a new person, never under the forgotten one."""
+    config = load_config(config_file)
+    async with open_harness(config, database_url, run_id="a") as first:
+        await first.say("/prompt learned")
+        ref = await sent_prompt_ref(first)
+        await first.bot.core.handle(reply(first, to=ref, text="Evening sessions work", n=1))
+        forgotten = await person_of(first, "ana")
+        assert forgotten is not None
+        if database_url.startswith("postgresql"):
+            async with open_harness(config, database_url, run_id="b") as second:
+                await second.say("@ana /forget")
+                await second.say("@ana /forget confirm")
+                assert "welcomed as someone new" in second.take()
+        else:
+            async with first.bot.sessions.begin() as session:
+                erased = await erase_person(session, forgotten, mode="anonymise", now=SUNDAY)
+            assert erased
+        assert await person_of(first, "ana") is None
+
+        await first.bot.core.handle(reply(first, to=ref, text="Saturday mornings too", n=2))
+        now = await person_of(first, "ana")
+        assert now is not None and now != forgotten
+        async with first.bot.sessions() as session:
+            query = select(Entry.person_id).where(Entry.text == "Saturday mornings too")
+            assert (await session.exec(query)).all() == [now]
+            left = await session.get(Person, forgotten)
+        assert left is not None and left.display_name == "" and left.erased_at is not None
+        first.take()
+        await first.bot.dispatcher.drain()
+        assert "saved as a learning" in first.take()
+
+
+async def person_of(harness: Harness, user_id: str) -> int | None:
+    async with harness.bot.sessions() as session:
+        query = select(Identity.person_id).where(Identity.user_id == user_id)
+        return (await session.exec(query)).first()
