@@ -19,7 +19,7 @@ from bot.core.inbound import answer_here, circle_or_default, join_once
 from bot.core.messages import Body, Outgoing
 from bot.core.people import circles_of
 from bot.core.router import Context, Saved
-from bot.core.visibility import KEPT_IN_SET, stored_visibility
+from bot.core.visibility import KEPT_IN_SET, chosen_visibility, stored_visibility
 from bot.storage.models import Consent, Entry, PromptRun
 from bot.storage.sql import insert_row
 
@@ -139,7 +139,12 @@ def record_choice(
     ctx: Context, entry: Entry, *, visibility: str, anonymous: bool, wording: str
 ) -> None:
     """Apply the author's choice of who sees `entry` and whether it carries their name, and keep
-    the choice, its words and its time as a consent record."""
+    the choice, its words and its time as a consent record.
+
+    A choice to share something said in a learning set's circle keeps it in the set
+    (`bot.core.visibility.chosen_visibility`), whichever practice asked."""
+    kind = next((c.kind for c in ctx.config.circles if c.id == entry.circle_id), "")
+    visibility = chosen_visibility(kind, visibility)
     entry.visibility, entry.anonymous = visibility, anonymous
     ctx.session.add(entry)
     ctx.session.add(
