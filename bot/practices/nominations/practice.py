@@ -100,8 +100,9 @@ class Nominations:
         if entry.person_id != ctx.who.person_id:
             raise InputError("replies/not_yours")
         kept = choice != "remove"
-        record_choice(
+        hooked = await record_choice(
             ctx,
+            event,
             entry,
             visibility="circle" if kept else "withdrawn",
             anonymous=choice == "anonymous",
@@ -114,7 +115,7 @@ class Nominations:
             "kept_in": _circle_name(ctx, entry.circle_id) if in_set else None,
         }
         body = Body("nominations/choice", context)
-        return [answer_here(event, body, key=f"nomination-choice:{event.dedup_key}")]
+        return [answer_here(event, body, key=f"nomination-choice:{event.dedup_key}"), *hooked]
 
 
 def _circle_name(ctx: Context, circle_id: str) -> str:
