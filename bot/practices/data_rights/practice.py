@@ -5,6 +5,9 @@ field: table, row, field, value), only ever privately: in the console as two fil
 exports folder, elsewhere as a private message (split across parts by the outbox). When the
 person cannot be written to privately yet (Telegram before /start) they are told how to allow it.
 
+When an author shares something less widely than before (withdraws a story, keeps back what
+they had shared), the archived digests that held it are rendered again without it.
+
 `forget` asks first; on `forget confirm` (or the button) the person's identities and memberships
 go, their name is blanked, private and withdrawn stories are deleted, and their other entries are
 anonymised or deleted as `partnership.erasure` says. Archived huddle and steward digests that
@@ -31,17 +34,20 @@ from bot.core.events import ButtonPress, Command, InboundEvent
 from bot.core.inbound import answer_here
 from bot.core.messages import Body, Button, Outgoing, ToPerson
 from bot.core.people import private_address
-from bot.core.router import Context, Router
+from bot.core.router import Chosen, Context, Router
+from bot.core.visibility import SHOWN
 from bot.digests.contributions import Contributors
+from bot.digests.rewriting import ArchivedDigests, Quoted
 from bot.errors import InputError
 from bot.practices.data_rights.cli import add_forget_parser, forget_command
-from bot.practices.data_rights.erasure import Archive, ErasureLog, erase_person, replay_erasures
+from bot.practices.data_rights.erasure import ErasureLog, erase_person, replay_erasures
 from bot.practices.data_rights.holdings import as_csv, as_json, person_data, summary
 from bot.practices.data_rights.web import data_pages
 from bot.practices.protocols import CliCommand
 from bot.practices.services import Services
 from bot.rituals.scheduler import JobSpec
 from bot.rituals.timing import cron
+from bot.storage.models import Entry
 from bot.storage.retention import (
     forget_settled_texts,
     purge_expired,
@@ -75,11 +81,11 @@ class DataRights:
         self._config = services.config
         self.exports_dir = services.data_dir / "exports"
         self.erasure_log = ErasureLog(services.data_dir / "erasures.log")
-        self.archive = Archive(services.config, services.library, Contributors())
+        self.archive = ArchivedDigests(services.config, services.library, Contributors())
 
     def use_digests(self, contributors: Contributors) -> None:
         """Archived digests are rendered again with the parts these practices add."""
-        self.archive = Archive(self._config, self._services.library, contributors)
+        self.archive = ArchivedDigests(self._config, self._services.library, contributors)
 
     def web_pages(self) -> tuple[Page, ...]:
         """Its page of the web view."""
@@ -92,6 +98,7 @@ class DataRights:
         router.command("forget", self.on_forget, description="ask the bot to forget you")
         router.button("forget_confirm", self.on_forget_button)
         router.button("forget_cancel", self.on_forget_cancel)
+        router.on_choice(self._services.library.kinds(), self.on_narrowed)
 
     def jobs(self) -> list[JobSpec]:
         partnership = self._config.partnership
@@ -158,6 +165,19 @@ class DataRights:
         note = answer_here(event, Body("rights/sent_privately", {}), key=f"{key}:note")
         return [sent, note]
 
+    # -- taking words back ---------------------------------------------------------------------
+
+    async def on_narrowed(self, ctx: Context, event: Any, chosen: Chosen) -> list[Outgoing]:
+        """Words an author now shares less widely (a story withdrawn, something kept back) leave
+        every archived digest that held them, in the same transaction."""
+        if not narrowed(chosen.before, chosen.after):
+            return []
+        entry = await ctx.session.get(Entry, chosen.entry_id)
+        if entry is not None:
+            quoted = Quoted(entry.circle_id, entry.created_at, entry.text)
+            await self.archive.rewrite(ctx.session, [quoted])
+        return []
+
     # -- forget --------------------------------------------------------------------------------
 
     async def on_forget(self, ctx: Context, event: Command) -> list[Outgoing]:
@@ -211,6 +231,13 @@ class DataRights:
         log.info("person %s was forgotten (%s)", person_id, mode)
         body = Body("rights/forgotten", {"mode": mode})
         return [answer_here(event, body, key=f"forgotten:{event.platform}:{event.dedup_key}")]
+
+
+def narrowed(before: str, after: str) -> bool:
+    """Whether an entry going from visibility `before` to `after` is seen by fewer audiences."""
+    seen_before = {audience for audience, shown in SHOWN.items() if before in shown}
+    seen_after = {audience for audience, shown in SHOWN.items() if after in shown}
+    return seen_after < seen_before
 
 
 def remove_exports(
