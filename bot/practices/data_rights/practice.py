@@ -29,6 +29,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from bot.config.practice_settings import partnership_number
 from bot.core import confirmations
 from bot.core.events import ButtonPress, Command, InboundEvent
 from bot.core.inbound import answer_here
@@ -39,6 +40,7 @@ from bot.core.visibility import SHOWN
 from bot.digests.contributions import Contributors
 from bot.digests.rewriting import ArchivedDigests, Quoted
 from bot.errors import InputError
+from bot.practices.data_rights.backups import BACKUP_DAYS, backups_folder, remove_old_backups
 from bot.practices.data_rights.cli import add_forget_parser, forget_command
 from bot.practices.data_rights.erasure import ErasureLog, erase_person, replay_erasures
 from bot.practices.data_rights.holdings import as_csv, as_json, person_data, summary
@@ -74,6 +76,7 @@ class DataRights:
     """The `mydata` and `forget` verbs, and the daily retention and erasure job."""
 
     name = "data_rights"
+    partnership_settings = ("backup_days",)
     commands = (CliCommand("forget", add_forget_parser, forget_command),)
 
     def __init__(self, services: Services) -> None:
@@ -82,6 +85,11 @@ class DataRights:
         self.exports_dir = services.data_dir / "exports"
         self.erasure_log = ErasureLog(services.data_dir / "erasures.log")
         self.archive = ArchivedDigests(services.config, services.library, Contributors())
+        self.backups = backups_folder(services.data_dir)
+        self.backup_days = partnership_number(
+            services.config, "backup_days", default=BACKUP_DAYS, minimum=0
+        )
+        """Files in the data folder's backups/ older than this many days go (0: never)."""
 
     def use_digests(self, contributors: Contributors) -> None:
         """Archived digests are rendered again with the parts these practices add."""
@@ -105,7 +113,8 @@ class DataRights:
         return [JobSpec("rights:daily", cron(DAILY, partnership.timezone), self.daily)]
 
     async def daily(self) -> None:
-        """Purge entries past the retention period; apply the erasure log again."""
+        """Purge entries past the retention period; apply the erasure log again; remove
+        `mydata` files after a week and backups older than `backup_days`."""
         now = self._services.clock.now()
         partnership = self._config.partnership
         async with self._services.runtime.transaction(now=now) as tx:
@@ -129,6 +138,9 @@ class DataRights:
         )
         if removed:
             log.info("removed %d mydata file(s) from %s", removed, self.exports_dir)
+        if self.backup_days:
+            cutoff = now - timedelta(days=self.backup_days)
+            await asyncio.to_thread(remove_old_backups, self.backups, before=cutoff)
 
     # -- mydata --------------------------------------------------------------------------------
 
