@@ -5,6 +5,11 @@ A backup is taken while the bot runs and holds the database as it was at one mom
 backup in place, brings its schema up to date, and applies the erasure log again (as
 `huddlebot forget --replay` does), so nobody who asked to be forgotten after the backup was taken
 comes back. Stop the bot before a restore and start it again after.
+
+A backup that is not one is refused before anything is written; a restore that fails once the
+copy is written says where that copy is. The daily job deletes backups in the data folder's
+`backups/` older than `backup_days` (`bot.practices.data_rights.backups`), so a forgotten
+person's data leaves them too.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,12 +29,11 @@ from bot.config.environment import Settings
 from bot.config.partnership import Config
 from bot.core.clock import SystemClock
 from bot.delivery.run_lock import one_running_bot
+from bot.practices.data_rights.backups import BACKUPS_FOLDER
 from bot.practices.data_rights.cli import replay_logged_erasures
 from bot.rituals.scheduler import RealScheduler
 
 log = logging.getLogger(__name__)
-
-BACKUPS_FOLDER = "backups"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,19 +84,40 @@ def _refuse_existing(output: Path) -> None:
 
 
 def _put_back(settings: Settings, backup: Path, kept: Path) -> bool:
-    """Copy the current database to `kept`, then `backup` over it; False when there was none."""
-    if not backup.is_file():
-        raise copies.CopyError(f"there is no backup at {backup}")
+    """Copy the current database to `kept`, then `backup` over it; False when there was none.
+
+    The backup is checked first, so a file that is not one (or is from a newer huddlebot) is
+    refused before any copy is written. Should putting it in place fail after that, the copy is
+    kept, and the error says where."""
     if not settings.is_sqlite:
+        copies.check_postgres_backup(backup)
         copies.postgres_dump(settings.database_url, kept)
-        copies.postgres_restore(backup, settings.database_url)
+        _or_say_where(kept, lambda: copies.postgres_restore(backup, settings.database_url))
         return True
     current = _sqlite_file(settings)
+    copies.check_sqlite_backup(backup)
     had_one = current.is_file()
     if had_one:
         copies.sqlite_copy(current, kept)
-    copies.sqlite_restore(backup, current)
+    _or_say_where(kept if had_one else None, lambda: copies.sqlite_restore(backup, current))
     return had_one
+
+
+def _or_say_where(kept: Path | None, step: Callable[[], None]) -> None:
+    """Run `step`; when it fails, the error also says where the replaced database is kept."""
+    try:
+        step()
+    except copies.CopyError as problem:
+        if kept is None:
+            raise
+        raise copies.CopyError(f"{problem}. {_kept_note(kept)}") from None
+
+
+def _kept_note(kept: Path) -> str:
+    return (
+        f"The database as it was before this restore is kept at {kept}: "
+        f"`huddlebot restore {kept}` puts it back"
+    )
 
 
 async def restore_backup(
@@ -100,22 +126,33 @@ async def restore_backup(
     """Keep the current database, put `backup` in its place, migrate, replay the erasures.
 
     On SQLite the run lock is held from before the file is touched to the end, so a restore
-    refuses while a bot runs on it, and no bot starts on a half-restored file."""
+    refuses while a bot runs on it, and no bot starts on a half-restored file. The erasure log is
+    applied again before anything else uses the restored data."""
     kept = default_backup_path(settings, now, prefix="before-restore")
     with one_running_bot(settings.sqlite_path):
         had_one = await asyncio.to_thread(_put_back, settings, backup, kept)
-        async with (
-            RealScheduler() as scheduler,  # nothing is scheduled: the bot is never started
-            assembled(
-                config,
-                settings,
-                adapters=(),
-                clock=SystemClock(),
-                scheduler=scheduler,
-                one_shot=True,  # the lock is already ours
-            ) as bot,
-        ):
-            again = await replay_logged_erasures(bot, now=now)
+        try:
+            async with (
+                RealScheduler() as scheduler,  # nothing is scheduled: the bot is never started
+                assembled(
+                    config,
+                    settings,
+                    adapters=(),
+                    clock=SystemClock(),
+                    scheduler=scheduler,
+                    one_shot=True,  # the lock is already ours
+                ) as bot,
+            ):
+                again = await replay_logged_erasures(bot, now=now)
+        except Exception as problem:
+            # the class alone: an error's text may quote stored words
+            log.error("the restored database could not be brought up to date: %s", type(problem))
+            where = f" {_kept_note(kept)}." if had_one else ""
+            raise copies.CopyError(
+                f"the backup is in place, but bringing it up to date and applying the erasure "
+                f"log failed ({type(problem).__name__}); do not start the bot on it. Run "
+                f"`huddlebot restore {backup}` again once the cause is fixed.{where}"
+            ) from None
     return Restored(kept_at=kept if had_one else None, erased_again=tuple(again))
 
 

@@ -123,10 +123,17 @@ def _check_known_revision(path: Path) -> None:
         )
 
 
-def sqlite_restore(backup: Path, target: Path) -> None:
-    """Write the backup `backup` over the SQLite database `target`, through SQLite's own locks."""
+def check_sqlite_backup(backup: Path) -> None:
+    """Raise CopyError unless `backup` is a whole huddlebot database this version can restore."""
+    if not backup.is_file():
+        raise CopyError(f"there is no backup at {backup}")
     _check_sqlite(backup)
     _check_known_revision(backup)
+
+
+def sqlite_restore(backup: Path, target: Path) -> None:
+    """Write the backup `backup` over the SQLite database `target`, through SQLite's own locks."""
+    check_sqlite_backup(backup)
     target.parent.mkdir(parents=True, exist_ok=True)
     with (
         closing(sqlite3.connect(f"file:{backup}?mode=ro", uri=True)) as src,
@@ -169,17 +176,23 @@ def postgres_dump(database_url: str, target: Path) -> None:
         partial.unlink(missing_ok=True)
 
 
-def postgres_restore(backup: Path, database_url: str) -> None:
-    """Empty the database's `public` schema and `pg_restore` the backup into it, all or nothing."""
+def check_postgres_backup(backup: Path) -> None:
+    """Raise CopyError unless `backup` is a huddlebot database written by `pg_dump`."""
     pg_restore = _tool("pg_restore")
     if not backup.is_file():
         raise CopyError(f"there is no backup at {backup}")
-    where = PostgresTarget.from_url(database_url)
     listed = subprocess.run(
         [pg_restore, "--list", str(backup)], capture_output=True, text=True, check=False
     )
     if listed.returncode != 0 or "alembic_version" not in listed.stdout:
         raise CopyError(f"{backup} is not a huddlebot backup made by pg_dump")
+
+
+def postgres_restore(backup: Path, database_url: str) -> None:
+    """Empty the database's `public` schema and `pg_restore` the backup into it, all or nothing."""
+    pg_restore = _tool("pg_restore")
+    check_postgres_backup(backup)
+    where = PostgresTarget.from_url(database_url)
     psql = _tool("psql")
     reset = "DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;"
     _run(
@@ -202,6 +215,8 @@ def postgres_restore(backup: Path, database_url: str) -> None:
 __all__ = [
     "CopyError",
     "PostgresTarget",
+    "check_postgres_backup",
+    "check_sqlite_backup",
     "postgres_dump",
     "postgres_restore",
     "sqlite_copy",

@@ -7,7 +7,8 @@ common case on top of it: a person's own contribution, answered with a thank-you
 
 Whoever calls, an entry made in a learning set's circle is kept in the set
 (`bot.core.visibility`); hooks see it as `set`, one of the `HELD` visibilities that a hook must
-not widen or announce.
+not widen or announce. An author's later choice of who sees an entry goes through
+`record_choice`, which runs the choice hooks (`Router.on_choice`) the same way.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from bot.core.events import InboundEvent
 from bot.core.inbound import answer_here, circle_or_default, join_once
 from bot.core.messages import Body, Outgoing
 from bot.core.people import circles_of
-from bot.core.router import Context, Saved
-from bot.core.visibility import KEPT_IN_SET, stored_visibility
+from bot.core.router import Chosen, Context, Saved
+from bot.core.visibility import KEPT_IN_SET, chosen_visibility, stored_visibility
 from bot.storage.models import Consent, Entry, PromptRun
 from bot.storage.sql import insert_row
 
@@ -135,11 +136,24 @@ async def save_entry(
     return [answer_here(event, body, key=key), *stored.messages]
 
 
-def record_choice(
-    ctx: Context, entry: Entry, *, visibility: str, anonymous: bool, wording: str
-) -> None:
-    """Apply the author's choice of who sees `entry` and whether it carries their name, and keep
-    the choice, its words and its time as a consent record."""
+async def record_choice(
+    ctx: Context,
+    event: InboundEvent,
+    entry: Entry,
+    *,
+    visibility: str,
+    anonymous: bool,
+    wording: str,
+) -> list[Outgoing]:
+    """Apply the author's choice of who sees `entry` and whether it carries their name, keep the
+    choice, its words and its time as a consent record, and run the choice hooks of its kind
+    (`Router.on_choice`); returns what they have to send.
+
+    A choice to share something said in a learning set's circle keeps it in the set
+    (`bot.core.visibility.chosen_visibility`), whichever practice asked."""
+    kind = next((c.kind for c in ctx.config.circles if c.id == entry.circle_id), "")
+    visibility = chosen_visibility(kind, visibility)
+    before = entry.visibility
     entry.visibility, entry.anonymous = visibility, anonymous
     ctx.session.add(entry)
     ctx.session.add(
@@ -152,3 +166,17 @@ def record_choice(
             chosen_at=ctx.now,
         )
     )
+    if before == visibility:
+        return []
+    chosen = Chosen(
+        entry_id=entry.id or 0,
+        kind=entry.kind,
+        circle_id=entry.circle_id,
+        person_id=entry.person_id,
+        before=before,
+        after=visibility,
+    )
+    messages: list[Outgoing] = []
+    for hook in ctx.choice_hooks.get(entry.kind, ()):
+        messages.extend(await hook(ctx, event, chosen))
+    return messages

@@ -135,6 +135,7 @@ class Core:
                 library=self._library,
                 memo=self._memo,
                 entry_hooks=self._router.entry_hooks,
+                choice_hooks=self._router.choice_hooks,
                 capabilities=self._capabilities(event.platform),
             )
             if circle is not None:

@@ -47,6 +47,27 @@ for any of `bot.core.visibility.HELD`, a hook must not widen it or announce it."
 
 
 @dataclass(frozen=True, slots=True)
+class Chosen:
+    """An author's choice of who sees an entry, just applied (`bot.core.entries.record_choice`)."""
+
+    entry_id: int
+    kind: str
+    circle_id: str
+    person_id: int | None
+    before: str
+    """The entry's visibility before the choice."""
+    after: str
+    """Its visibility now (in a learning set, a choice to share is kept in the set)."""
+
+
+ChoiceHook = Callable[["Context", Any, Chosen], Awaitable[list[Outgoing]]]
+"""Runs in the same transaction right after an author changes who sees an entry of its kind
+(shares what was held, narrows or withdraws a story); returns messages to send in addition to
+the answer to the choice. A hook reacts to what the change means for its own records: a held
+blocker now shared is raised, a story no longer readable leaves what read it."""
+
+
+@dataclass(frozen=True, slots=True)
 class Context:
     """What a handler may use: one open transaction, the sender, their circle, the time."""
 
@@ -60,6 +81,7 @@ class Context:
     library: PromptLibrary
     memo: Memo
     entry_hooks: Mapping[str, list[tuple[EntryHook, bool]]] = field(default_factory=dict)
+    choice_hooks: Mapping[str, list[ChoiceHook]] = field(default_factory=dict)
     capabilities: Capabilities = UNKNOWN_CAPABILITIES
     """What the platform the event came from can do (its spec's capabilities)."""
 
@@ -119,6 +141,7 @@ class Router:
         self._groups: dict[type[Any], dict[Group, KindHandler]] = {}
         self._chains: dict[type[Any], tuple[KindHandler, ...]] = {}
         self.entry_hooks: dict[str, list[tuple[EntryHook, bool]]] = {}
+        self.choice_hooks: dict[str, list[ChoiceHook]] = {}
 
     @property
     def verbs(self) -> Mapping[str, Verb]:
@@ -164,6 +187,11 @@ class Router:
     def on_entry(self, kind: str, hook: EntryHook, *, replace_answer: bool = False) -> None:
         """Run `hook` whenever an entry of `kind` is stored, from any verb, reply or message."""
         self.entry_hooks.setdefault(kind, []).append((hook, replace_answer))
+
+    def on_choice(self, kinds: Iterable[str], hook: ChoiceHook) -> None:
+        """Run `hook` whenever an author changes who sees an entry of one of `kinds`."""
+        for kind in kinds:
+            self.choice_hooks.setdefault(kind, []).append(hook)
 
     def button(self, action: str, handler: Handler) -> None:
         if action in self.buttons:

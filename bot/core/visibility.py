@@ -58,3 +58,10 @@ def stored_visibility(circle_kind: str, chosen: str) -> str:
     """How an entry is stored in a circle of `circle_kind`: as chosen, except in a learning set,
     where it is kept in the set whatever was asked for."""
     return KEPT_IN_SET if circle_kind == LEARNING_SET else chosen
+
+
+def chosen_visibility(circle_kind: str, chosen: str) -> str:
+    """What an author's later choice makes of an entry in a circle of `circle_kind`: as chosen,
+    except that sharing something said in a learning set keeps it in the set; a narrower choice
+    (kept to themselves, withdrawn) stands as it is."""
+    return stored_visibility(circle_kind, chosen) if chosen in SHOWN["stewards"] else chosen

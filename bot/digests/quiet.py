@@ -1,4 +1,9 @@
-"""Circles gone quiet: nobody has shared or taken part in a circle for `quiet_weeks`.
+"""Quiet: circles nobody has shared in or taken part in for `quiet_weeks`, and a quiet week.
+
+A quiet week means nothing happened at all: no entry shared with the stewards or a circle, no
+pulse, no learning set meeting, nothing for a steward to see (`quiet_week`). A week when people
+shared a little that forms no theme yet is not quiet; the digest says so rather than calling it
+quiet.
 
 A circle is heard from when someone makes an entry in it or takes part in a practice that keeps
 no entries (answering a pulse). A circle never heard from counts from when it first appeared in
@@ -7,7 +12,7 @@ the configuration, so a circle added minutes ago is not quiet.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,6 +23,33 @@ from bot.config.partnership import CircleConfig
 from bot.digests.contributions import Contributors, last_activity
 from bot.digests.sections import last_entry_by_circle
 from bot.storage.models import CircleStart
+
+SHOWN = (
+    "themes",
+    "waiting",
+    "resolved",
+    "parked",
+    "overdue",
+    "quiet_circles",
+    "stories",
+    "questions",
+    "selections",
+    "learning_sets",
+    "pulses",
+)
+"""The parts of a steward digest's context that each show something when not empty."""
+
+
+def quiet_week(context: Mapping[str, Any]) -> bool:
+    """Whether the steward digest's week was quiet: nothing shown and nobody shared anything."""
+    shown = any(context.get(part) for part in SHOWN)
+    return not shown and not context["participation"]["entries"]
+
+
+def nothing_to_show(context: Mapping[str, Any]) -> bool:
+    """A week that was not quiet, yet holds nothing a steward digest lists: a few entries that
+    form no theme and ask nothing of a steward (each circle's huddle digest has them)."""
+    return not quiet_week(context) and not any(context.get(part) for part in SHOWN)
 
 
 async def quiet_circles(

@@ -31,7 +31,7 @@ from bot.digests.contributions import (
     steward_parts,
 )
 from bot.digests.posting import Posting
-from bot.digests.quiet import quiet_circles
+from bot.digests.quiet import nothing_to_show, quiet_circles, quiet_week
 from bot.digests.sections import (
     FEW,
     THEME_INPUT,
@@ -272,18 +272,8 @@ async def steward_context(
         "pulses": _pulses(added.pulses or (), hidden=hidden),
         "selections": plain(added.selections or ()),
     }
-    shown = (
-        "themes",
-        "waiting",
-        "resolved",
-        "parked",
-        "overdue",
-        "quiet_circles",
-        "stories",
-        "questions",
-        "selections",
-    )
-    context["quiet"] = not any(context[k] for k in (*shown, "learning_sets", "pulses"))
+    context["quiet"] = quiet_week(context)
+    context["nothing_to_show"] = nothing_to_show(context)
     happened = ("themes", "resolved", "parked", "stories", "questions", "learning_sets")
     context["news"] = counts["entries"] > 0 or any(context[k] for k in (*happened, "selections"))
     return context

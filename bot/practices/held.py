@@ -1,10 +1,12 @@
 """What someone shares in a private chat with the bot stays private until they choose.
 
-A `learned`, `celebrate`, `reflect` or `question` sent privately (not as the answer to a prompt
-that asked for it) is kept for its author alone. The answer says so, names the circle it could go
-to, and offers the choices as buttons: share it with that circle with their name, share it
-without their name, or keep it to themselves. Each choice is recorded with its wording and time,
-and can be changed by pressing another button later.
+A `learned`, `celebrate`, `reflect`, `question` or `blocker` sent privately (not as the answer to
+a prompt that asked for it) is kept for its author alone; a blocker held so is raised with the
+stewards only once its author shares it (`bot.practices.blockers`, through a choice hook). The
+answer says so, names the circle it could go to, and offers the choices as buttons: share it
+with that circle with their name, share it without their name, or keep it to themselves. Each
+choice is recorded with its wording and time, and can be changed by pressing another button
+later.
 """
 
 from __future__ import annotations
@@ -28,8 +30,10 @@ CHOICES = {
     "anonymous": "Share it, without my name",
     "mine": "Keep it to myself",
 }
-HOLDS = ("learning", "celebration", "reflection", "question")
-"""The kinds held when sent privately; stories, blockers and experiments have their own ways."""
+HOLDS = ("learning", "celebration", "reflection", "question", "blocker")
+"""The kinds held when sent privately; stories and experiments have their own ways."""
+RAISED = ("blocker",)
+"""Held kinds that sharing also raises with the stewards."""
 
 
 def said_privately(event: InboundEvent) -> bool:
@@ -57,7 +61,9 @@ async def hold(ctx: Context, event: InboundEvent, *, kind: str, text: str) -> li
     if stored.saved.visibility == KEPT_IN_SET:  # their circle is a learning set: it stays there
         context = {"kind_label": label, "prompt_title": None, "kept_in": circle.name}
         return [answer_here(event, Body("replies/saved", context), key=key), *stored.messages]
-    body = Body("replies/held", {"kind_label": label, "circle": circle.name})
+    body = Body(
+        "replies/held", {"kind_label": label, "circle": circle.name, "raised": kind in RAISED}
+    )
     buttons = tuple(
         Button(ACTION, f"{stored.saved.entry_id}:{choice}", wording)
         for choice, wording in CHOICES.items()
@@ -77,8 +83,9 @@ async def on_choice(ctx: Context, event: ButtonPress) -> list[Outgoing]:
     if entry.visibility not in ("private", "circle"):
         raise InputError("replies/held_gone")  # withdrawn, or kept in a learning set
     shared = choice != "mine"
-    record_choice(
+    hooked = await record_choice(
         ctx,
+        event,
         entry,
         visibility="circle" if shared else "private",
         anonymous=choice == "anonymous",
@@ -88,7 +95,10 @@ async def on_choice(ctx: Context, event: ButtonPress) -> list[Outgoing]:
     body = Body(
         "replies/held_choice", {"shared": shared, "anonymous": entry.anonymous, "circle": circle}
     )
-    return [answer_here(event, body, key=f"held-choice:{event.platform}:{event.dedup_key}")]
+    return [
+        answer_here(event, body, key=f"held-choice:{event.platform}:{event.dedup_key}"),
+        *hooked,
+    ]
 
 
 def register(router: Router) -> None:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -149,3 +152,40 @@ def test_the_console_answers_you_in_plain_words(tmp_path: Path) -> None:
     )
     assert "[#core, only you see this]" in said and "only @you" not in said
     assert "[#core, only @ana sees this]" in said
+
+
+def test_a_week_with_a_learning_and_a_blocker_is_not_called_quiet(tmp_path: Path) -> None:
+    """After a fresh `huddlebot init`, one learning and one new blocker: the stewards' digest
+    does not call the week quiet, and says where what was shared can be read."""
+
+    def run(*args: str, script: str | None = None) -> str:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TELEGRAM_"))}
+        for name in ("DATABASE_URL", "HUDDLEBOT_PORT", "HUDDLEBOT_CONFIG", "HUDDLEBOT_DATA_DIR"):
+            env.pop(name, None)
+        done = subprocess.run(
+            [sys.executable, "-m", "bot.cli.main", *args],
+            cwd=tmp_path,
+            env={**env, "PYTHONPATH": str(ROOT)},
+            input=script,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            stdin=subprocess.DEVNULL if script is None else None,
+        )
+        assert done.returncode == 0, done.stderr
+        assert "Traceback" not in done.stderr
+        return done.stdout
+
+    run("init")
+    run("db", "upgrade")
+    before = run("digest", "--steward", "--dry-run")
+    assert "A quiet week across the circles" in before  # nothing has happened yet
+    run(
+        "run",
+        script="/learned Families prefer the evening drop-in.\n"
+        "/blocker The referral form still needs a wet signature.\n",
+    )
+    after = run("digest", "--steward", "--dry-run")
+    assert "quiet week" not in after and "nothing new to look at" not in after
+    assert "Nothing here needs a steward this week" in after
+    assert "1 person shared 2 entries across the circles this week." in after

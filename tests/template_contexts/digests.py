@@ -187,6 +187,7 @@ def contexts(user: str) -> dict[str, dict[str, Any]]:
             "selections": selections(user),
             "participation": {"people": 30, "entries": 120},
             "quiet": False,
+            "nothing_to_show": False,
         },
         "digests/entries": {"section": parts["celebration"]},
         "digests/answers": {"section": parts["insight"]},

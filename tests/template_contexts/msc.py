@@ -70,6 +70,13 @@ def contexts(user: str) -> dict[str, dict[str, Any]]:
         "msc/selected": {**picked, "can_pass_up": True},
         "msc/teller_chosen": {**picked, "yours": story},
         "msc/teller_thanks": {"circle": circle, "yours": other},
+        "msc/withdrawn": {
+            "circle": circle,
+            "number": 2,
+            "open": True,
+            "closes_at": when["closes_at"],
+            "was_selected": False,
+        },
         "msc/chosen_above": picked,
         "msc/passed_up": {**picked, "stewards": stewards},
         "msc/passed_up_to_stewards": {**picked, "stewards": stewards},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-NO_USER_TEXT = {"nominations/choice"}
+NO_USER_TEXT: set[str] = set()
 
 
 def contexts(user: str) -> dict[str, dict[str, Any]]:
@@ -15,5 +15,5 @@ def contexts(user: str) -> dict[str, dict[str, Any]]:
             "text": f"We learned {user}",
         },
         "nominations/saved": {"author": f"Alex {user}", "kind_label": "learning"},
-        "nominations/choice": {"kept": True, "anonymous": False},
+        "nominations/choice": {"kept": True, "anonymous": False, "kept_in": f"Set {user}"},
     }

@@ -90,7 +90,7 @@ def contexts(library: PromptLibrary, user: str) -> dict[str, dict[str, Any]]:
         "replies/prompt_closed": {"prompt_title": f"Title {user}"},
         "replies/nothing_open": {"verbs": ["learned", "blocker"], "text": f"hello {user}"},
         "replies/nothing_asked": {"circle": f"Core {user}"},
-        "replies/held": {"kind_label": "learning", "circle": f"Core {user}"},
+        "replies/held": {"kind_label": "blocker", "circle": f"Core {user}", "raised": True},
         "replies/held_choice": {"shared": True, "anonymous": False, "circle": f"Core {user}"},
         "replies/held_gone": {},
         "replies/held_not_yours": {},

@@ -1,9 +1,11 @@
 """Blockers that get unblocked: raised by practice, taken up by a steward, reported back.
 
-Every `blocker` entry (from the `blocking` prompt, the `blocker` verb or a private message)
-becomes a blocker record. Stewards take it up, resolve it or park it, each time with a short
-note; closing one queues a report back to the circle where it was raised. A daily job flags
-blockers left open too long for the stewards, each at most once a week.
+Every `blocker` entry shared with a circle or the stewards (from the `blocking` prompt or the
+`blocker` verb) becomes a blocker record. One sent privately is held for its author
+(`bot.practices.held`) and becomes a record when they share it. Stewards take it up, resolve
+it or park it, each time with a short note; closing one queues a report back to the circle where
+it was raised. A daily job flags blockers left open too long for the stewards, each at most once
+a week.
 """
 
 from __future__ import annotations
@@ -19,11 +21,12 @@ from bot.core.entries import save_entry
 from bot.core.events import ButtonPress, Command, InboundEvent
 from bot.core.inbound import answer_here, is_steward
 from bot.core.messages import Body, Button, Outgoing, ToCircle, ToPerson
-from bot.core.router import Context, Router, Saved
+from bot.core.router import Chosen, Context, Router, Saved
 from bot.core.subcommands import Sub, Subcommands, Takes, number_of
 from bot.core.visibility import HELD
 from bot.delivery.notices import to_stewards
 from bot.errors import InputError
+from bot.practices import held
 from bot.practices.blockers.digest import BlockersInDigests
 from bot.practices.blockers.models import CLOSED, SYSTEM_KINDS, Blocker, BlockerChange
 from bot.practices.blockers.records import (
@@ -66,6 +69,34 @@ SUBCOMMANDS = Subcommands(
 """`blocker` raises a blocker; stewards list, take up, resolve and park them by number."""
 
 
+async def _raise(
+    ctx: Context,
+    event: InboundEvent,
+    entry_id: int,
+    circle_id: str,
+    person_id: int | None,
+    *,
+    key: str,
+) -> list[Outgoing]:
+    """Keep a blocker record for the entry, and answer with its number and the kinds to tap."""
+    await insert_row(
+        ctx.session,
+        Blocker,
+        {
+            "entry_id": entry_id,
+            "circle_id": circle_id,
+            "kind": "",
+            "status": "open",
+            "note": "",
+            "raised_by": person_id,
+            "raised_at": ctx.now,
+            "changed_at": ctx.now,
+        },
+    )
+    answer = answer_here(event, Body("blockers/raised", {"id": entry_id}), key=key)
+    return [replace(answer, buttons=_kind_buttons(entry_id))]
+
+
 class Blockers(BlockersInDigests):
     """The `blocker` verb, blocker records for every blocker entry, and the stewards' loop."""
 
@@ -88,10 +119,11 @@ class Blockers(BlockersInDigests):
         router.command(
             "blocker",
             self._on_blocker,
-            description="name something that is blocking us "
-            "(stewards: blocker list, blocker take/resolve/park ID)",
+            description="name something that is blocking us; sent privately, it stays yours "
+            "until you share it (stewards: blocker list, blocker take/resolve/park ID)",
         )
         router.on_entry("blocker", self._on_entry, replace_answer=True)
+        router.on_choice(("blocker",), self._on_choice)
         router.button("blocker_kind", self._on_kind)
 
     def jobs(self) -> list[JobSpec]:
@@ -107,6 +139,8 @@ class Blockers(BlockersInDigests):
         reading = SUBCOMMANDS.read(event.args)
         if reading is None:
             text = checked_text(ctx, event.args, verb="blocker")
+            if held.said_privately(event):  # kept for its author until they share it
+                return await held.hold(ctx, event, kind="blocker", text=text)
             return await save_entry(ctx, event, kind="blocker", text=text)
         await self._need_steward(ctx, event, f"blocker {reading.word}")
         if reading.number is None:
@@ -116,23 +150,20 @@ class Blockers(BlockersInDigests):
     async def _on_entry(self, ctx: Context, event: Any, saved: Saved) -> list[Outgoing]:
         if saved.visibility in HELD:
             return []  # held for its author or kept in a learning set: not raised
-        await insert_row(
-            ctx.session,
-            Blocker,
-            {
-                "entry_id": saved.entry_id,
-                "circle_id": saved.circle_id,
-                "kind": "",
-                "status": "open",
-                "note": "",
-                "raised_by": saved.person_id,
-                "raised_at": ctx.now,
-                "changed_at": ctx.now,
-            },
+        key = f"saved:{event.platform}:{event.dedup_key}"
+        return await _raise(ctx, event, saved.entry_id, saved.circle_id, saved.person_id, key=key)
+
+    async def _on_choice(self, ctx: Context, event: Any, chosen: Chosen) -> list[Outgoing]:
+        """A blocker its author held (sent privately) is raised once they share it."""
+        if chosen.before not in HELD or chosen.after in HELD:
+            return []
+        query = select(Blocker.id).where(Blocker.entry_id == chosen.entry_id)
+        if (await ctx.session.exec(query)).first() is not None:
+            return []  # raised before, then kept back: sharing it again raises nothing new
+        key = f"blockers:shared:{event.platform}:{event.dedup_key}"
+        return await _raise(
+            ctx, event, chosen.entry_id, chosen.circle_id, chosen.person_id, key=key
         )
-        body = Body("blockers/raised", {"id": saved.entry_id})
-        answer = answer_here(event, body, key=f"saved:{event.platform}:{event.dedup_key}")
-        return [replace(answer, buttons=_kind_buttons(saved.entry_id))]
 
     async def _on_kind(self, ctx: Context, event: ButtonPress) -> list[Outgoing]:
         shown, _, kind = event.value.partition(":")

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.core.visibility import HELD
 from bot.practices.blockers.models import CLOSED, SYSTEM_KINDS, Blocker
 from bot.storage.models import Entry, Person
 
@@ -66,7 +67,8 @@ def rows_where(*where: Any) -> Any:
         .join(Entry, col(Entry.id) == col(Blocker.entry_id))
         .join(Person, col(Person.id) == col(Blocker.taken_by), isouter=True)
     )
-    for condition in where:
+    # a blocker its author keeps to themselves or withdrew is listed nowhere
+    for condition in (*where, col(Entry.visibility).not_in(HELD)):
         query = query.where(condition)
     return query.order_by(col(Blocker.raised_at), col(Blocker.id))
 

@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.digests.contributions import Contributors
-from bot.practices.data_rights.erasure import Archive, ErasureLog, replay_erasures
+from bot.digests.rewriting import ArchivedDigests
+from bot.practices.data_rights.erasure import ErasureLog, replay_erasures
 
 if TYPE_CHECKING:
     from bot.app import Bot
@@ -40,7 +41,7 @@ async def replay_logged_erasures(bot: Bot, *, now: datetime) -> list[int]:
 
     running_logs = [f.erasure_log.path for f in bot.features if isinstance(f, DataRights)]
     log_file = ErasureLog(bot.settings.data_dir / "erasures.log", also=running_logs)
-    archive = Archive(bot.config, bot.library, Contributors.of(bot.features))
+    archive = ArchivedDigests(bot.config, bot.library, Contributors.of(bot.features))
     return await replay_erasures(
         bot.sessions, log_file, mode=bot.config.partnership.erasure, now=now, archive=archive
     )

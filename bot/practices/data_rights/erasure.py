@@ -1,10 +1,9 @@
-"""Erasure: forgetting a person everywhere, the log that outlives a restore, and the archive."""
+"""Erasure: forgetting a person everywhere, and the log that outlives a restore."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -13,15 +12,12 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.config.partnership import Config
 from bot.core import checks
 from bot.core.visibility import HELD
-from bot.digests import steward_digest
-from bot.digests.contributions import Contributors
-from bot.digests.huddle_digest import digest_context
+from bot.digests.rewriting import ArchivedDigests, Quoted
 from bot.practices.data_rights.models import Erasure
 from bot.storage.database import SessionFactory
-from bot.storage.models import Digest, Entry, OutboxMessage, Person
+from bot.storage.models import Entry, OutboxMessage, Person
 from bot.storage.references import identifies, words_of
 from bot.storage.retention import (
     delete_entries,
@@ -29,7 +25,6 @@ from bot.storage.retention import (
     execute,
     person_columns,
 )
-from bot.text.library import PromptLibrary
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +57,7 @@ async def erase_person(
     *,
     mode: str,
     now: datetime,
-    archive: Archive | None = None,
+    archive: ArchivedDigests | None = None,
 ) -> bool:
     """Erase or anonymise one person as `mode` says; True when anything was still there to erase.
 
@@ -73,11 +68,16 @@ async def erase_person(
     person = await session.get(Person, person_id)
     if person is None:
         return False
-    quoted = (
-        await session.exec(
-            select(Entry.circle_id, Entry.created_at).where(Entry.person_id == person_id)
-        )
-    ).all()
+    quoted = [
+        Quoted(circle_id, at, text)
+        for circle_id, at, text in (
+            await session.exec(
+                select(Entry.circle_id, Entry.created_at, Entry.text).where(
+                    Entry.person_id == person_id
+                )
+            )
+        ).all()
+    ]
     entries: sa.Table = Entry.__table__  # type: ignore[attr-defined]
     theirs = entries.c.person_id == person_id
     if mode == "erase":
@@ -107,7 +107,7 @@ async def erase_person(
     if changed:
         session.add(Erasure(person_id=person_id, mode=mode, applied_at=now))
         if archive is not None:
-            await archive.rewrite(session, [(circle_id, at) for circle_id, at in quoted])
+            await archive.rewrite(session, quoted)
     return changed
 
 
@@ -126,67 +126,13 @@ async def _clear_outbox(session: AsyncSession, person_id: int) -> bool:
     return bool(getattr(dropped, "rowcount", 0) or getattr(blanked, "rowcount", 0))
 
 
-@dataclass(frozen=True, slots=True)
-class Archive:
-    """Writes archived digests again, so an erasure reaches the archive too."""
-
-    config: Config
-    library: PromptLibrary
-    contributors: Contributors
-    """The practices whose parts the digests show."""
-
-    async def rewrite(self, session: AsyncSession, moments: list[tuple[str, datetime]]) -> int:
-        """Render again every digest whose period holds one of (circle id, time): the circle's
-        huddle digests, and the steward digests, which draw on every open circle."""
-        known = {circle.id for circle in self.config.circles}
-        done: set[int] = set()
-        for circle_id, at in moments:
-            if circle_id not in known:
-                continue
-            covering = (col(Digest.period_start) <= at) & (col(Digest.period_end) > at)
-            huddles = select(Digest).where(
-                covering, Digest.kind == "huddle", Digest.circle_id == circle_id
-            )
-            stewards = select(Digest).where(covering, Digest.kind == steward_digest.KIND)
-            for digest in [*(await session.exec(huddles)), *(await session.exec(stewards))]:
-                if digest.id is None or digest.id in done:
-                    continue
-                done.add(digest.id)
-                digest.markdown = await self._render(session, digest, circle_id)
-                session.add(digest)
-        return len(done)
-
-    async def _render(self, session: AsyncSession, digest: Digest, circle_id: str) -> str:
-        start, end = digest.period_start, digest.period_end
-        if digest.kind == steward_digest.KIND:
-            context = await steward_digest.steward_context(
-                session,
-                config=self.config,
-                start=start,
-                end=end,
-                library=self.library,
-                contributors=self.contributors,
-            )
-            return self.library.render(steward_digest.TEMPLATE, context, "markdown")
-        circle = self.config.circle(circle_id)
-        context = await digest_context(
-            session,
-            circle=circle,
-            start=start,
-            end=end,
-            library=self.library,
-            contributors=self.contributors,
-        )
-        return self.library.render("huddle_digest", context, "markdown")
-
-
 async def replay_erasures(
     sessions: SessionFactory,
     log_file: ErasureLog,
     *,
     mode: str,
     now: datetime,
-    archive: Archive | None = None,
+    archive: ArchivedDigests | None = None,
 ) -> list[int]:
     """Apply every logged erasure again (after a restore); returns the ids that needed it."""
     async with sessions.begin() as session:

@@ -1,4 +1,10 @@
-"""What the bot holds about one person, gathered for `mydata`: as JSON and as CSV."""
+"""What the bot holds about one person, gathered for `mydata`: as JSON and as CSV.
+
+Their own rows come whole (with another person's id blanked where a row of theirs holds one).
+Rows others made that hang on their entries (the reasons people gave for choosing their story, a
+steward's note on their blocker) come as the person should see them: what was said and the day,
+never the row's number, an id or the exact time, in an order that follows neither.
+"""
 
 from __future__ import annotations
 
@@ -27,21 +33,53 @@ def _plain(value: Any) -> Any:
     return value
 
 
-async def _rows(session: AsyncSession, table: sa.Table, condition: Any) -> list[dict[str, Any]]:
+def _plain_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {key: _plain(value) for key, value in row.items()}
+
+
+async def _rows(
+    session: AsyncSession, table: sa.Table, condition: Any, *, plain: bool = True
+) -> list[dict[str, Any]]:
     query = sa.select(table).where(condition).order_by(*table.primary_key.columns)
     result = await execute(session, query)
-    return [{key: _plain(value) for key, value in row._mapping.items()} for row in result]
+    rows = [dict(row._mapping) for row in result]
+    return [_plain_row(row) for row in rows] if plain else rows
+
+
+def _person_columns(table: sa.Table) -> list[str]:
+    return [c.name for c in table.columns if refers_to(c) is Refers.PERSON]
 
 
 def _without_others(table: sa.Table, row: dict[str, Any], person_id: int) -> dict[str, Any]:
     """A row that hangs on the person's entry, without anyone else's id: what others said about
     their story reaches them, never who said it."""
-    others = {
-        c.name
-        for c in table.columns
-        if refers_to(c) is Refers.PERSON and row.get(c.name) not in (None, person_id)
-    }
+    others = {name for name in _person_columns(table) if row.get(name) not in (None, person_id)}
     return {key: None if key in others else value for key, value in row.items()}
+
+
+def _someone_elses(table: sa.Table, row: dict[str, Any], person_id: int) -> bool:
+    """Whether `row` was made by someone else (a choice of their story, a steward's note on their
+    blocker): it names a person, and never them."""
+    named = [row.get(name) for name in _person_columns(table)]
+    return any(v not in (None, person_id) for v in named) and person_id not in named
+
+
+def _as_told(table: sa.Table, row: dict[str, Any]) -> dict[str, Any]:
+    """Someone else's row as its subject sees it: what was said and the day, without the row's
+    own number, anybody's id or the exact time, any of which could tell who made it."""
+    hidden = {c.name for c in table.primary_key.columns} | set(_person_columns(table))
+    told: dict[str, Any] = {}
+    for column in table.columns:
+        if column.name in hidden:
+            continue
+        value = row.get(column.name)
+        told[column.name] = value.date().isoformat() if isinstance(value, datetime) else value
+    return told
+
+
+def _told_order(row: dict[str, Any]) -> str:
+    """Rows made by others come in an order that says nothing about who or when within a day."""
+    return json.dumps(row, sort_keys=True, default=str)
 
 
 async def person_data(session: AsyncSession, person_id: int, *, now: datetime) -> dict[str, Any]:
@@ -65,8 +103,18 @@ async def person_data(session: AsyncSession, person_id: int, *, now: datetime) -
         keep(table, await _rows(session, table, column == person_id))
     own_entries = sa.select(entries.c.id).where(entries.c.person_id == person_id)
     for table, column in entry_columns():
-        rows = await _rows(session, table, column.in_(own_entries))
-        keep(table, [_without_others(table, row, person_id) for row in rows])
+        rows = await _rows(session, table, column.in_(own_entries), plain=False)
+        keep(
+            table,
+            [
+                _plain_row(_without_others(table, r, person_id))
+                for r in rows
+                if not _someone_elses(table, r, person_id)
+            ],
+        )
+        told = [_plain_row(_as_told(table, r)) for r in rows if _someone_elses(table, r, person_id)]
+        if told:
+            tables.setdefault(table.name, []).extend(sorted(told, key=_told_order))
     return {
         "exported_at": now.isoformat(),
         "person": person[0] if person else None,

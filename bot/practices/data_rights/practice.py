@@ -5,6 +5,9 @@ field: table, row, field, value), only ever privately: in the console as two fil
 exports folder, elsewhere as a private message (split across parts by the outbox). When the
 person cannot be written to privately yet (Telegram before /start) they are told how to allow it.
 
+When an author shares something less widely than before (withdraws a story, keeps back what
+they had shared), the archived digests that held it are rendered again without it.
+
 `forget` asks first; on `forget confirm` (or the button) the person's identities and memberships
 go, their name is blanked, private and withdrawn stories are deleted, and their other entries are
 anonymised or deleted as `partnership.erasure` says. Archived huddle and steward digests that
@@ -26,22 +29,27 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from bot.config.practice_settings import partnership_number
 from bot.core import confirmations
 from bot.core.events import ButtonPress, Command, InboundEvent
 from bot.core.inbound import answer_here
 from bot.core.messages import Body, Button, Outgoing, ToPerson
 from bot.core.people import private_address
-from bot.core.router import Context, Router
+from bot.core.router import Chosen, Context, Router
+from bot.core.visibility import SHOWN
 from bot.digests.contributions import Contributors
+from bot.digests.rewriting import ArchivedDigests, Quoted
 from bot.errors import InputError
+from bot.practices.data_rights.backups import BACKUP_DAYS, backups_folder, remove_old_backups
 from bot.practices.data_rights.cli import add_forget_parser, forget_command
-from bot.practices.data_rights.erasure import Archive, ErasureLog, erase_person, replay_erasures
+from bot.practices.data_rights.erasure import ErasureLog, erase_person, replay_erasures
 from bot.practices.data_rights.holdings import as_csv, as_json, person_data, summary
 from bot.practices.data_rights.web import data_pages
 from bot.practices.protocols import CliCommand
 from bot.practices.services import Services
 from bot.rituals.scheduler import JobSpec
 from bot.rituals.timing import cron
+from bot.storage.models import Entry
 from bot.storage.retention import (
     forget_settled_texts,
     purge_expired,
@@ -68,6 +76,7 @@ class DataRights:
     """The `mydata` and `forget` verbs, and the daily retention and erasure job."""
 
     name = "data_rights"
+    partnership_settings = ("backup_days",)
     commands = (CliCommand("forget", add_forget_parser, forget_command),)
 
     def __init__(self, services: Services) -> None:
@@ -75,11 +84,16 @@ class DataRights:
         self._config = services.config
         self.exports_dir = services.data_dir / "exports"
         self.erasure_log = ErasureLog(services.data_dir / "erasures.log")
-        self.archive = Archive(services.config, services.library, Contributors())
+        self.archive = ArchivedDigests(services.config, services.library, Contributors())
+        self.backups = backups_folder(services.data_dir)
+        self.backup_days = partnership_number(
+            services.config, "backup_days", default=BACKUP_DAYS, minimum=0
+        )
+        """Files in the data folder's backups/ older than this many days go (0: never)."""
 
     def use_digests(self, contributors: Contributors) -> None:
         """Archived digests are rendered again with the parts these practices add."""
-        self.archive = Archive(self._config, self._services.library, contributors)
+        self.archive = ArchivedDigests(self._config, self._services.library, contributors)
 
     def web_pages(self) -> tuple[Page, ...]:
         """Its page of the web view."""
@@ -92,13 +106,15 @@ class DataRights:
         router.command("forget", self.on_forget, description="ask the bot to forget you")
         router.button("forget_confirm", self.on_forget_button)
         router.button("forget_cancel", self.on_forget_cancel)
+        router.on_choice(self._services.library.kinds(), self.on_narrowed)
 
     def jobs(self) -> list[JobSpec]:
         partnership = self._config.partnership
         return [JobSpec("rights:daily", cron(DAILY, partnership.timezone), self.daily)]
 
     async def daily(self) -> None:
-        """Purge entries past the retention period; apply the erasure log again."""
+        """Purge entries past the retention period; apply the erasure log again; remove
+        `mydata` files after a week and backups older than `backup_days`."""
         now = self._services.clock.now()
         partnership = self._config.partnership
         async with self._services.runtime.transaction(now=now) as tx:
@@ -122,6 +138,9 @@ class DataRights:
         )
         if removed:
             log.info("removed %d mydata file(s) from %s", removed, self.exports_dir)
+        if self.backup_days:
+            cutoff = now - timedelta(days=self.backup_days)
+            await asyncio.to_thread(remove_old_backups, self.backups, before=cutoff)
 
     # -- mydata --------------------------------------------------------------------------------
 
@@ -157,6 +176,19 @@ class DataRights:
             return [sent]
         note = answer_here(event, Body("rights/sent_privately", {}), key=f"{key}:note")
         return [sent, note]
+
+    # -- taking words back ---------------------------------------------------------------------
+
+    async def on_narrowed(self, ctx: Context, event: Any, chosen: Chosen) -> list[Outgoing]:
+        """Words an author now shares less widely (a story withdrawn, something kept back) leave
+        every archived digest that held them, in the same transaction."""
+        if not narrowed(chosen.before, chosen.after):
+            return []
+        entry = await ctx.session.get(Entry, chosen.entry_id)
+        if entry is not None:
+            quoted = Quoted(entry.circle_id, entry.created_at, entry.text)
+            await self.archive.rewrite(ctx.session, [quoted])
+        return []
 
     # -- forget --------------------------------------------------------------------------------
 
@@ -211,6 +243,13 @@ class DataRights:
         log.info("person %s was forgotten (%s)", person_id, mode)
         body = Body("rights/forgotten", {"mode": mode})
         return [answer_here(event, body, key=f"forgotten:{event.platform}:{event.dedup_key}")]
+
+
+def narrowed(before: str, after: str) -> bool:
+    """Whether an entry going from visibility `before` to `after` is seen by fewer audiences."""
+    seen_before = {audience for audience, shown in SHOWN.items() if before in shown}
+    seen_after = {audience for audience, shown in SHOWN.items() if after in shown}
+    return seen_after < seen_before
 
 
 def remove_exports(

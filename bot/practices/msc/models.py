@@ -2,7 +2,9 @@
 
 A choice and a selection hang on the story they are about (`entry_ref`), so a story withdrawn by
 erasure takes them with it, and its teller's `mydata` holds the reasons given about it (without
-who gave them: `bot.practices.data_rights.holdings` keeps other people's ids out).
+who gave them: `bot.practices.data_rights.holdings` keeps other people's ids, the rows' own
+numbers and their exact times out). A story its teller takes back is reported to those who chose
+it (`bot.practices.msc.withdrawals`).
 """
 
 from __future__ import annotations

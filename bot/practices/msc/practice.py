@@ -51,6 +51,7 @@ from bot.practices.msc.rounds import (
 from bot.practices.msc.selection import pass_up, select_story
 from bot.practices.msc.status import status
 from bot.practices.msc.web import msc_pages
+from bot.practices.msc.withdrawals import on_story_choice
 from bot.practices.msc.words import parse_pick, parse_weeks, reason_of
 from bot.practices.protocols import EntryDetail
 from bot.practices.services import Services
@@ -92,6 +93,7 @@ class Msc(MscInDigests):
             description="Most Significant Change: msc start | choose | select | pass-up",
         )
         router.button("msc", self.on_button)
+        router.on_choice(("story",), on_story_choice)
 
     def register_timers(self, timers: Timers) -> None:
         timers.handle(CLOSE, self.on_close)

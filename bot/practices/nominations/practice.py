@@ -15,6 +15,7 @@ from bot.core.inbound import answer_here, circle_or_default, join_once
 from bot.core.messages import Body, Button, Outgoing, ToPerson
 from bot.core.people import resolve
 from bot.core.router import Context, Group, Router
+from bot.core.visibility import KEPT_IN_SET
 from bot.errors import InputError
 from bot.practices.contributions import VERB_KINDS, checked_text
 from bot.practices.services import Services
@@ -99,12 +100,23 @@ class Nominations:
         if entry.person_id != ctx.who.person_id:
             raise InputError("replies/not_yours")
         kept = choice != "remove"
-        record_choice(
+        hooked = await record_choice(
             ctx,
+            event,
             entry,
             visibility="circle" if kept else "withdrawn",
             anonymous=choice == "anonymous",
             wording=CHOICES[choice],
         )
-        body = Body("nominations/choice", {"kept": kept, "anonymous": entry.anonymous})
-        return [answer_here(event, body, key=f"nomination-choice:{event.dedup_key}")]
+        in_set = entry.visibility == KEPT_IN_SET
+        context = {
+            "kept": kept,
+            "anonymous": entry.anonymous,
+            "kept_in": _circle_name(ctx, entry.circle_id) if in_set else None,
+        }
+        body = Body("nominations/choice", context)
+        return [answer_here(event, body, key=f"nomination-choice:{event.dedup_key}"), *hooked]
+
+
+def _circle_name(ctx: Context, circle_id: str) -> str:
+    return next((c.name for c in ctx.config.circles if c.id == circle_id), "its learning set")

@@ -178,9 +178,15 @@ class Stories(StoriesInDigests):
             and (latest.visibility, latest.anonymous) == (new_visibility, new_anonymous)
             and (new_visibility, new_anonymous) == (entry.visibility, entry.anonymous)
         )
+        hooked: list[Outgoing] = []
         if not unchanged:
-            record_choice(
-                ctx, entry, visibility=new_visibility, anonymous=new_anonymous, wording=wording
+            hooked = await record_choice(
+                ctx,
+                event,
+                entry,
+                visibility=new_visibility,
+                anonymous=new_anonymous,
+                wording=wording,
             )
             detail.changed_at = ctx.now
             ctx.session.add(detail)
@@ -198,7 +204,7 @@ class Stories(StoriesInDigests):
         buttons: tuple[Button, ...] = (Button("story_withdraw", str(entry.id), "Withdraw it"),)
         if latest is None:  # the first choice: now invite a one-tap description too
             buttons = about_buttons(entry.id) + buttons
-        return [replace(answer, buttons=buttons)]
+        return [replace(answer, buttons=buttons), *hooked]
 
     def _title(
         self, ctx: Context, event: InboundEvent, detail: StoryDetail, title: str
@@ -218,13 +224,19 @@ class Stories(StoriesInDigests):
         assert entry.id is not None
         if entry.visibility == "withdrawn":
             raise InputError("stories/already_withdrawn", story_id=str(entry.id))
-        record_choice(
-            ctx, entry, visibility="withdrawn", anonymous=entry.anonymous, wording=WITHDRAW_WORDING
+        hooked = await record_choice(
+            ctx,
+            event,
+            entry,
+            visibility="withdrawn",
+            anonymous=entry.anonymous,
+            wording=WITHDRAW_WORDING,
         )
         detail.withdrawn_at = detail.changed_at = ctx.now
         ctx.session.add(detail)
         body = Body("stories/withdrawn", {"story_id": entry.id})
-        return [answer_here(event, body, key=f"story-withdrawn:{event.platform}:{event.dedup_key}")]
+        key = f"story-withdrawn:{event.platform}:{event.dedup_key}"
+        return [answer_here(event, body, key=key), *hooked]
 
     async def _list(self, ctx: Context, event: InboundEvent) -> list[Outgoing]:
         query = (

@@ -124,6 +124,17 @@ async def test_a_round_from_start_to_feedback(harness: Harness) -> None:
     assert "services changed how they work" in reasons  # her own choice, with her id
     text = json.dumps(tables["msc_choices"])
     assert f'"person_id": {ben}' not in text and f'"person_id": {cleo}' not in text
+    # others' choices carry no row number, no id and only the day: nothing to tell them apart
+    others = [
+        row for row in tables["msc_choices"] if row["reason"] != "services changed how they work"
+    ]
+    assert len(others) == 2
+    for row in others:
+        assert "id" not in row and "person_id" not in row
+        assert row["chosen_at"] == "2026-03-08"  # the day, never the moment
+    assert [r["reason"] for r in others] == sorted(r["reason"] for r in others)
+    [mine] = [r for r in tables["msc_choices"] if r not in others]
+    assert mine["person_id"] == ana and "T" in mine["chosen_at"]  # her own, whole
     assert tables["msc_selections"][0]["reason"] == "trust, and people choosing to return"
 
 
@@ -149,12 +160,18 @@ async def test_a_round_with_nothing_to_read_says_so_and_ends(harness: Harness) -
 async def test_a_story_withdrawn_mid_round_is_no_longer_read(harness: Harness) -> None:
     await join(harness, "core", "ana", "ben", "cleo", "dan")
     first = await tell(harness, "ana", "core", "[Withdrawn later] The first story.")
-    await tell(harness, "dan", "core", "The second story.")
+    second = await tell(harness, "dan", "core", "The second story.")
     await harness.say("#core @ana /msc start")
     harness.take()
     await harness.say("#core @ben /msc choose 1 because the first one moved me")
-    await harness.say(f"#core @ana /story withdraw {first}")
     harness.take()
+    await harness.say(f"#core @ana /story withdraw {first}")
+    told = harness.take()
+    [note] = to(told, "@ben, privately]")  # the one who chose it hears, kindly, and alone
+    assert "story 1, which you chose, has been taken back" in note
+    assert "msc choose N because" in note and "open until" in note
+    assert "first story" not in note and "Withdrawn later" not in note
+    assert not to(told, "@cleo") and not to(told, "@dan") and not to(told, "#core]")
 
     await harness.say("#core @cleo /msc choose 1 because me too")
     assert "Story 1 is no longer shared" in harness.take()
@@ -182,6 +199,19 @@ async def test_a_story_withdrawn_mid_round_is_no_longer_read(harness: Harness) -
     [row] = await selections(harness)
     assert row.reason == "we all came back to it"
     assert len(await choices(harness)) == 4  # ben's choice is kept, but never shown
+
+    # the chosen story withdrawn after the round: those who chose it hear, its words go
+    await harness.say(f"#core @dan /story withdraw {second}")
+    after = harness.take()
+    for name in ("cleo", "ana"):
+        [note] = to(after, f"@{name}, privately]")
+        assert "story 2, which you chose, has been taken back" in note
+        assert "no longer appear with the round's selection" in note
+        assert "second story" not in note
+    assert not to(after, "@dan, privately]") and not to(after, "@ben, privately]")
+    await harness.until(THURSDAY_16)
+    digest = harness.take()
+    assert "second story" not in digest and "we all came back to it" not in digest
 
 
 async def test_a_deadline_closes_a_round_and_hides_choices_of_too_few(harness: Harness) -> None:
