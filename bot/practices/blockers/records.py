@@ -29,7 +29,9 @@ STATUS_LABELS = {
     "parked": "parked",
 }
 
-Row = tuple[Blocker, Entry, Person | None]
+Row = tuple[Blocker, str, str | None, datetime | None]
+"""A blocker, its entry's words, and the name of the steward who took it up and when they were
+erased (both None when nobody took it up): read as columns, so only the blocker is an object."""
 
 
 def _age_days(blocker: Blocker, now: datetime) -> int:
@@ -40,11 +42,11 @@ def _age_days(blocker: Blocker, now: datetime) -> int:
 def blocker_dict(row: Row, *, now: datetime) -> dict[str, Any]:
     """A blocker as the digests and templates see it (never who raised it). Its `number` is
     the one people use (`blocker take 12`), everywhere: the number of its entry."""
-    blocker, entry, steward = row
+    blocker, text, steward, erased = row
     return {
         "id": blocker.id,
         "number": blocker.entry_id,
-        "text": entry.text,
+        "text": text,
         "kind": blocker.kind or "unsorted",
         "kind_label": KIND_LABELS.get(blocker.kind, "not sorted yet"),
         "system": blocker.kind in SYSTEM_KINDS,
@@ -54,7 +56,7 @@ def blocker_dict(row: Row, *, now: datetime) -> dict[str, Any]:
         "age_days": _age_days(blocker, now),
         "raised_at": blocker.raised_at,
         "closed_at": blocker.closed_at,
-        "taken_by": steward.display_name if steward is not None and not steward.erased_at else None,
+        "taken_by": steward if steward is not None and erased is None else None,
         "circle_id": blocker.circle_id,
         "reported_back": blocker.reported_at is not None,
     }
@@ -62,7 +64,7 @@ def blocker_dict(row: Row, *, now: datetime) -> dict[str, Any]:
 
 def rows_where(*where: Any) -> Any:
     query = (
-        select(Blocker, Entry, Person)
+        select(Blocker, Entry.text, Person.display_name, Person.erased_at)
         .join(Entry, col(Entry.id) == col(Blocker.entry_id))
         .join(Person, col(Person.id) == col(Blocker.taken_by), isouter=True)
     )
