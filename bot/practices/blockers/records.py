@@ -90,33 +90,25 @@ async def blocker_digest(
     blocker raised and closed in one period is listed once, with what happened. Ages are counted
     up to `end`.
     """
-    in_circle = Blocker.circle_id == circle_id
     closed_by_end = sa.and_(col(Blocker.closed_at).is_not(None), col(Blocker.closed_at) < end)
-    new = await _dicts(
-        session,
-        rows_where(
-            in_circle,
-            col(Blocker.raised_at) >= start,
-            col(Blocker.raised_at) < end,
-            sa.not_(closed_by_end),
-        ),
-        now=end,
+    new = sa.and_(
+        col(Blocker.raised_at) >= start, col(Blocker.raised_at) < end, sa.not_(closed_by_end)
     )
-    still_open = await _dicts(
-        session,
-        rows_where(
-            in_circle,
-            col(Blocker.raised_at) < start,
-            col(Blocker.status).not_in(CLOSED),
-        ),
-        now=end,
-    )
-    closed = await _dicts(
-        session,
-        rows_where(in_circle, col(Blocker.closed_at) >= start, col(Blocker.closed_at) < end),
-        now=end,
-    )
-    return {"new": new, "open": still_open, "closed": closed}
+    still_open = sa.and_(col(Blocker.raised_at) < start, col(Blocker.status).not_in(CLOSED))
+    closed = sa.and_(col(Blocker.closed_at) >= start, col(Blocker.closed_at) < end)
+    query = rows_where(Blocker.circle_id == circle_id, sa.or_(new, still_open, closed))
+    found: dict[str, list[dict[str, Any]]] = {"new": [], "open": [], "closed": []}
+    for row in (await session.exec(query)).all():  # one query; each row is in one part
+        blocker = row[0]
+        shut = blocker.closed_at
+        if shut is not None and start <= shut < end:
+            part = "closed"
+        elif start <= blocker.raised_at < end:
+            part = "new"
+        else:
+            part = "open"
+        found[part].append(blocker_dict(row, now=end))
+    return found
 
 
 async def blockers_awaiting_stewards(

@@ -31,15 +31,18 @@ SHARING = ("circle", "stewards", "private")
 
 def _readable(reading: Reading) -> ColumnElement[bool]:
     """The stories the viewer may read, by the rule the digests read them by
-    (`bot.core.visibility`): their circles' stories shared with the circle, and for a steward
-    also those shared with the stewards in every circle the steward digest draws on. Never a
-    withdrawn one."""
-    viewer = reading.viewer
-    mine = sa.and_(seen_by("circle"), col(Entry.circle_id).in_(list(viewer.circles)))
-    if viewer.steward:
-        wider = [c.id for c in open_circles(reading.config)]
-        mine = sa.or_(mine, sa.and_(seen_by("stewards"), col(Entry.circle_id).in_(wider)))
-    return sa.and_(col(Entry.kind) == "story", col(StoryDetail.withdrawn_at).is_(None), mine)
+    (`bot.core.visibility`): their circles' stories shared with the circle; for a steward, the
+    stories shared with a circle or the stewards in every circle the steward digest draws on
+    (which holds all of a steward's own circles but learning sets, whose words no audience
+    reads). Never a withdrawn one."""
+    if reading.viewer.steward:
+        shown = sa.and_(
+            seen_by("stewards"),
+            col(Entry.circle_id).in_([c.id for c in open_circles(reading.config)]),
+        )
+    else:
+        shown = sa.and_(seen_by("circle"), col(Entry.circle_id).in_(list(reading.viewer.circles)))
+    return sa.and_(col(Entry.kind) == "story", col(StoryDetail.withdrawn_at).is_(None), shown)
 
 
 async def read(reading: Reading) -> dict[str, Any]:
