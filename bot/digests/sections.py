@@ -20,7 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.visibility import Audience, seen_by
 from bot.digests.themes.grouping import find_themes
-from bot.storage.models import Entry, Person, PromptRun
+from bot.storage.models import Circle, Entry, Person, PromptRun
 
 log = logging.getLogger(__name__)
 
@@ -146,14 +146,19 @@ async def participation(
 async def last_entry_by_circle(
     session: AsyncSession, circle_ids: Sequence[str]
 ) -> dict[str, datetime]:
-    """When each circle last heard from anyone (circles never heard from are absent)."""
+    """When each circle last heard from anyone (circles never heard from are absent).
+
+    One lookup in the (circle, time) index per circle, rather than a pass over every entry of
+    every circle: a circle's latest entry is the last of its run in that index."""
     if not circle_ids:
         return {}
-    query = (
-        select(Entry.circle_id, func.max(Entry.created_at))
-        .where(col(Entry.circle_id).in_(list(circle_ids)))
-        .group_by(col(Entry.circle_id))
+    last_entry = (
+        select(func.max(Entry.created_at))
+        .where(col(Entry.circle_id) == col(Circle.id))
+        .correlate(Circle)
+        .scalar_subquery()
     )
+    query = select(Circle.id, last_entry).where(col(Circle.id).in_(list(circle_ids)))
     found: dict[str, datetime] = {}
     for circle_id, latest in (await session.exec(query)).all():
         if latest is None:

@@ -132,8 +132,12 @@ class Entry(SQLModel, table=True):
     """One contribution: a learning, blocker, celebration, story, experiment update, reflection."""
 
     __tablename__ = "entries"
-    __table_args__ = (sa.Index("ix_entries_circle_created", "circle_id", "created_at"),)
-    """A circle's entries by time: digests, quiet circles and the web pages read them so."""
+    __table_args__ = (
+        sa.Index("ix_entries_circle_created", "circle_id", "created_at"),
+        sa.Index("ix_entries_kind_circle_created", "kind", "circle_id", "created_at"),
+    )
+    """A circle's entries by time: digests, quiet circles and the web pages read them so; and
+    one kind of them by time (the stories a page shows, newest first, without a sort)."""
 
     id: int | None = Field(default=None, primary_key=True)
     circle_id: str = Field(foreign_key="circles.id", index=True)

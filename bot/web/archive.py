@@ -1,5 +1,7 @@
 """The digests' archive: each digest as it was posted to the person's circles (and, for a
-steward, the steward digests), newest first, searchable by words and dates.
+steward, the steward digests), newest first, searchable by words and dates, a page at a time.
+Each is shown as safe HTML (`bot.web.digest_html`): its own headings, lists and emphasis, and
+everyone's words as text.
 
 A teller may narrow or withdraw a story after a digest showing it was posted. Such a digest (one
 whose period holds an entry with a consent chosen after the digest was written) is shown as it
@@ -12,16 +14,19 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlmodel import col, or_, select
+from sqlmodel import col, func, or_, select
 
 from bot.digests import steward_digest
 from bot.digests.contributions import Contributors
 from bot.digests.huddle_digest import digest_context
 from bot.storage.models import Consent, Digest, Entry
 from bot.text.library import PromptLibrary
+from bot.web.digest_html import digest_html
 from bot.web.pages import Page, Reading
+from bot.web.paging import PAGE, Paging
 
-SHOWN = 30
+SHOWN = 20
+"""Digests to a page."""
 
 
 def _day(text: str) -> date | None:
@@ -46,12 +51,10 @@ class Archive:
     async def read(self, reading: Reading) -> dict[str, Any]:
         viewer = reading.viewer
         mine = col(Digest.circle_id).in_(list(viewer.circles)) & (Digest.kind == "huddle")
-        query = select(Digest).where(
-            or_(mine, Digest.kind == steward_digest.KIND) if viewer.steward else mine
-        )
+        wanted = [or_(mine, Digest.kind == steward_digest.KIND) if viewer.steward else mine]
         words = reading.query.get("q", "").strip()[:200]
         for word in words.split()[:8]:
-            query = query.where(col(Digest.markdown).ilike(f"%{_escaped(word)}%", escape="\\"))
+            wanted.append(col(Digest.markdown).ilike(f"%{_escaped(word)}%", escape="\\"))
         problems = []
         since, until = _day(reading.query.get("from", "")), _day(reading.query.get("to", ""))
         if reading.query.get("from") and since is None:
@@ -59,13 +62,20 @@ class Archive:
         if reading.query.get("to") and until is None:
             problems.append("The last date is not one I can read: please write it as 2026-03-31.")
         if since is not None:
-            query = query.where(col(Digest.period_end) >= datetime.combine(since, time(), UTC))
+            wanted.append(col(Digest.period_end) >= datetime.combine(since, time(), UTC))
         if until is not None:
             end = datetime.combine(until, time(), UTC) + timedelta(days=1)
-            query = query.where(col(Digest.period_start) < end)
-        query = query.order_by(col(Digest.period_end).desc(), col(Digest.id).desc())
-        found = list((await reading.session.exec(query.limit(SHOWN + 1))).all())
-        shown = found[:SHOWN]
+            wanted.append(col(Digest.period_start) < end)
+        total = int((await reading.session.exec(select(func.count()).where(*wanted))).one())
+        paging = Paging.of(reading.query.get(PAGE), size=SHOWN, total=total)
+        query = (
+            select(Digest)
+            .where(*wanted)
+            .order_by(col(Digest.period_end).desc(), col(Digest.id).desc())
+            .offset(paging.offset)
+            .limit(paging.size)
+        )
+        shown = list((await reading.session.exec(query)).all())
         stale = await self._stale(reading, shown)
         digests = []
         for d in shown:
@@ -77,12 +87,12 @@ class Archive:
                     else reading.circle_name(d.circle_id),
                     "start": d.period_start,
                     "end": d.period_end,
-                    "text": text,
+                    "html": digest_html(text),
                 }
             )
         return {
             "digests": digests,
-            "more": len(found) > SHOWN,
+            "paging": paging.links("/app/digests", reading.query),
             "searched": bool(words or since or until),
             "problems": problems,
             "words": words,

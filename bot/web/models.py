@@ -22,6 +22,9 @@ class SignInLink(SQLModel, table=True):
     created_at: datetime = time_column(index=True)
     expires_at: datetime = time_column()
     used_at: datetime | None = time_column(nullable=True)
+    by_right: bool = False
+    """Asked for by the person running the bot (the console's operator, not tried as a member),
+    who is a steward by right in chat: the session it opens is a steward's too."""
 
 
 class WebSession(SQLModel, table=True):
@@ -36,3 +39,6 @@ class WebSession(SQLModel, table=True):
     """Every form on the pages carries it; a form without it is refused (CSRF)."""
     created_at: datetime = time_column()
     expires_at: datetime = time_column()
+    by_right: bool = False
+    """Opened by a link the person running the bot asked for: a steward's session, whatever
+    circles the operator has spoken in so far (`SignInLink.by_right`)."""

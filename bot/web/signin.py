@@ -46,8 +46,13 @@ class Viewer:
     session_id: int = 0
 
 
-async def new_link(session: AsyncSession, person_id: int, *, now: datetime) -> str | None:
-    """A fresh link token for the person, or None when they asked for too many this hour."""
+async def new_link(
+    session: AsyncSession, person_id: int, *, now: datetime, by_right: bool = False
+) -> str | None:
+    """A fresh link token for the person, or None when they asked for too many this hour.
+
+    `by_right`: the person runs the bot (the console's operator), a steward by right in chat,
+    so the session the link opens is a steward's whatever circles they have spoken in."""
     recent = select(func.count()).where(
         SignInLink.person_id == person_id,
         col(SignInLink.created_at) > now - timedelta(hours=1),
@@ -64,6 +69,7 @@ async def new_link(session: AsyncSession, person_id: int, *, now: datetime) -> s
             "created_at": now,
             "expires_at": now + timedelta(minutes=LINK_MINUTES),
             "used_at": None,
+            "by_right": by_right,
         },
     )
     return token
@@ -99,6 +105,7 @@ async def use_link(session: AsyncSession, token: str, *, now: datetime) -> str |
             "form_token": secrets.token_urlsafe(24),
             "created_at": now,
             "expires_at": now + timedelta(hours=SESSION_HOURS),
+            "by_right": link.by_right,
         },
     )
     return cookie
@@ -128,7 +135,7 @@ async def viewer_of(
         person_id=viewer.person_id,
         name=viewer.name,
         circles=viewer.circles,
-        steward=viewer.steward,
+        steward=viewer.steward or web_session.by_right,
         form_token=web_session.form_token,
         session_id=web_session.id,
     )

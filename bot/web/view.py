@@ -40,8 +40,9 @@ from bot.web.signin import (
 log = logging.getLogger(__name__)
 
 COOKIE = "huddlebot_session"
-QUERY_KEYS = ("q", "from", "to", "circle", "weeks")
-"""The address parameters a page may read."""
+QUERY_KEYS = ("q", "from", "to", "circle", "weeks", "page", "group")
+"""The address parameters a page may read: a search, a choice of circle and span, which page
+of a long list (and of which group of it)."""
 FORM_LIMIT = 16_384
 """The most bytes a form may send; more is refused unread."""
 HEADERS = {

@@ -98,6 +98,18 @@ async def tables(engine: AsyncEngine) -> set[str]:
     return set(names) - {"alembic_version"}
 
 
+async def schema(engine: AsyncEngine) -> set[str]:
+    """The tables, and each table's indexes as `table.index`: what a step adds or drops."""
+
+    def read(c: Connection) -> set[str]:
+        found = inspect(c)
+        names = set(found.get_table_names()) - {"alembic_version"}
+        return names | {f"{t}.{i['name']}" for t in names for i in found.get_indexes(t)}
+
+    async with engine.connect() as conn:
+        return await conn.run_sync(read)
+
+
 async def differences(engine: AsyncEngine) -> list[Any]:
     every_model()
     async with engine.connect() as conn:
@@ -142,18 +154,18 @@ async def test_each_step_goes_down_to_base_and_up_again(engine: AsyncEngine) -> 
     await upgrade(engine)
     assert await marks(engine) == {order[-1]}
     assert await differences(engine) == []
-    seen: list[set[str]] = [await tables(engine)]
+    seen: list[set[str]] = [await schema(engine)]
     for below in reversed(["base", *order[:-1]]):
         await step(engine, "downgrade", "-1")
         assert await marks(engine) == (set() if below == "base" else {below})
-        now = await tables(engine)
-        assert now < seen[-1], f"going down to {below} dropped no table"
+        now = await schema(engine)
+        assert now < seen[-1], f"going down to {below} dropped no table and no index"
         seen.append(now)
     assert seen[-1] == set()
     for revision, expected in zip(order, reversed(seen[:-1]), strict=True):
         await step(engine, "upgrade", "+1")
         assert await marks(engine) == {revision}
-        assert await tables(engine) == expected
+        assert await schema(engine) == expected
     assert await differences(engine) == []
 
 

@@ -68,11 +68,18 @@ async def browser(base: str) -> AsyncIterator[Browser]:
 
 
 async def signed_in_at_console(harness: Harness, who: str, room: str) -> str:
-    """`who` asks for a link at the console in `room` a minute later; returns the link."""
+    """`who` asks for a link at the console in `room` a minute later; returns the link.
+
+    They speak as an ordinary member (`/as`), so they are a steward only if seen in a stewards'
+    room; the console's own operator (`operator_link`) is one by right."""
     harness.clock.set(harness.clock.now() + timedelta(minutes=1))
+    await harness.say(f"/as {who}")
     harness.take()
-    await harness.say(f"#{room} @{who} /web")
-    return link_in(harness.take())
+    await harness.say(f"#{room} /web")
+    link = link_in(harness.take())
+    await harness.say("/as")
+    harness.take()
+    return link
 
 
 async def seed_rounds(harness: Harness, circle_id: str, *, rounds: int) -> None:

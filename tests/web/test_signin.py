@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlmodel import delete
+from sqlmodel import delete, select
 
 from bot.config.environment import Settings
 from bot.errors import ConfigError
@@ -15,7 +15,7 @@ from bot.storage.models import Membership
 from bot.web.models import SignInLink
 from bot.web.verb import PublicAddress
 from tests.harness import Harness
-from tests.web.browsing import browser, serving, signed_in_at_console
+from tests.web.browsing import browser, link_in, serving, signed_in_at_console
 
 
 async def test_a_link_signs_in_once_and_every_page_needs_the_session(harness: Harness) -> None:
@@ -96,3 +96,28 @@ def test_the_public_address_is_checked_and_makes_the_cookie_secure(tmp_path: Pat
     assert address() == "https://huddle.example.org" and address.secure
     local = PublicAddress(None, host="0.0.0.0", port=8123)
     assert local() == "http://127.0.0.1:8123" and not local.secure
+
+
+async def test_the_console_operator_is_a_steward_on_the_web_from_the_first_link(
+    harness: Harness,
+) -> None:
+    """Whoever runs the console is a steward by right in chat; the web agrees at once, before
+    they have said a word in the stewards' room. Someone tried as a member (`/as`) is not."""
+    await harness.say("#core @ana /blocker The referral form bounces people.")
+    async with serving(harness) as base, browser(base) as you, browser(base) as ana:
+        harness.take()
+        await harness.say("#core /web")
+        await you.sign_in(link_in(harness.take()))
+        week = await you.open("/app/week")
+        assert "Across the partnership (for stewards)" in week.text
+        blockers = await you.open("/app/blockers")
+        assert "The referral form bounces people." in blockers.text
+        assert 'value="take"' in blockers.text
+        async with harness.bot.sessions() as session:
+            stewards = await session.exec(
+                select(Membership).where(Membership.circle_id == "stewards")
+            )
+            assert stewards.all() == []  # nothing was recorded on their behalf
+        await ana.sign_in(await signed_in_at_console(harness, "ana", "core"))
+        assert "Across the partnership" not in (await ana.open("/app/week")).text
+        assert 'value="take"' not in (await ana.open("/app/blockers")).text

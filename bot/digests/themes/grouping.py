@@ -31,6 +31,7 @@ of a set or of a dict of strings, so neither the input order nor the hash seed c
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 from collections import Counter
@@ -97,7 +98,7 @@ def find_themes(
     min_size = max(1, min_size)
     order = sorted(range(len(texts)), key=lambda i: (texts[i][0], texts[i][1]))
     known, stems = Words(), Stems()
-    concepts = Concepts.build(DOMAIN_LEXICON if lexicon is None else lexicon, known)
+    concepts = _domain_concepts() if lexicon is None else Concepts.build(lexicon, known)
     found: list[tuple[str, ...]] = []
     for i in order:
         said = words(texts[i][1], known)
@@ -126,6 +127,13 @@ def find_themes(
         themes.append(Theme(label, tuple(texts[i][0] for i in ids), key_phrases))
     log.debug("themes: %s entries, %s themes", n, len(themes))
     return themes
+
+
+@functools.cache
+def _domain_concepts() -> Concepts:
+    """The built-in thesaurus ready for matching, built once: it is a constant, and building it
+    costs more than grouping a week's entries of one circle."""
+    return Concepts.build(DOMAIN_LEXICON, Words())
 
 
 def _vectorise(found: list[tuple[str, ...]]) -> _Batch:

@@ -30,7 +30,9 @@ STATUS_LABELS = {
     "parked": "parked",
 }
 
-Row = tuple[Blocker, Entry, Person | None]
+Row = tuple[Blocker, str, str | None, datetime | None]
+"""A blocker, its entry's words, and the name of the steward who took it up and when they were
+erased (both None when nobody took it up): read as columns, so only the blocker is an object."""
 
 
 def _age_days(blocker: Blocker, now: datetime) -> int:
@@ -41,11 +43,11 @@ def _age_days(blocker: Blocker, now: datetime) -> int:
 def blocker_dict(row: Row, *, now: datetime) -> dict[str, Any]:
     """A blocker as the digests and templates see it (never who raised it). Its `number` is
     the one people use (`blocker take 12`), everywhere: the number of its entry."""
-    blocker, entry, steward = row
+    blocker, text, steward, erased = row
     return {
         "id": blocker.id,
         "number": blocker.entry_id,
-        "text": entry.text,
+        "text": text,
         "kind": blocker.kind or "unsorted",
         "kind_label": KIND_LABELS.get(blocker.kind, "not sorted yet"),
         "system": blocker.kind in SYSTEM_KINDS,
@@ -55,7 +57,7 @@ def blocker_dict(row: Row, *, now: datetime) -> dict[str, Any]:
         "age_days": _age_days(blocker, now),
         "raised_at": blocker.raised_at,
         "closed_at": blocker.closed_at,
-        "taken_by": steward.display_name if steward is not None and not steward.erased_at else None,
+        "taken_by": steward if steward is not None and erased is None else None,
         "circle_id": blocker.circle_id,
         "reported_back": blocker.reported_at is not None,
     }
@@ -63,7 +65,7 @@ def blocker_dict(row: Row, *, now: datetime) -> dict[str, Any]:
 
 def rows_where(*where: Any) -> Any:
     query = (
-        select(Blocker, Entry, Person)
+        select(Blocker, Entry.text, Person.display_name, Person.erased_at)
         .join(Entry, col(Entry.id) == col(Blocker.entry_id))
         .join(Person, col(Person.id) == col(Blocker.taken_by), isouter=True)
     )
@@ -90,33 +92,25 @@ async def blocker_digest(
     blocker raised and closed in one period is listed once, with what happened. Ages are counted
     up to `end`.
     """
-    in_circle = Blocker.circle_id == circle_id
     closed_by_end = sa.and_(col(Blocker.closed_at).is_not(None), col(Blocker.closed_at) < end)
-    new = await _dicts(
-        session,
-        rows_where(
-            in_circle,
-            col(Blocker.raised_at) >= start,
-            col(Blocker.raised_at) < end,
-            sa.not_(closed_by_end),
-        ),
-        now=end,
+    new = sa.and_(
+        col(Blocker.raised_at) >= start, col(Blocker.raised_at) < end, sa.not_(closed_by_end)
     )
-    still_open = await _dicts(
-        session,
-        rows_where(
-            in_circle,
-            col(Blocker.raised_at) < start,
-            col(Blocker.status).not_in(CLOSED),
-        ),
-        now=end,
-    )
-    closed = await _dicts(
-        session,
-        rows_where(in_circle, col(Blocker.closed_at) >= start, col(Blocker.closed_at) < end),
-        now=end,
-    )
-    return {"new": new, "open": still_open, "closed": closed}
+    still_open = sa.and_(col(Blocker.raised_at) < start, col(Blocker.status).not_in(CLOSED))
+    closed = sa.and_(col(Blocker.closed_at) >= start, col(Blocker.closed_at) < end)
+    query = rows_where(Blocker.circle_id == circle_id, sa.or_(new, still_open, closed))
+    found: dict[str, list[dict[str, Any]]] = {"new": [], "open": [], "closed": []}
+    for row in (await session.exec(query)).all():  # one query; each row is in one part
+        blocker = row[0]
+        shut = blocker.closed_at
+        if shut is not None and start <= shut < end:
+            part = "closed"
+        elif start <= blocker.raised_at < end:
+            part = "new"
+        else:
+            part = "open"
+        found[part].append(blocker_dict(row, now=end))
+    return found
 
 
 async def blockers_awaiting_stewards(

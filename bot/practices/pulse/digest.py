@@ -46,9 +46,15 @@ class PulseInDigests:
         """When someone in each circle last answered a pulse: taking part, without an entry."""
         if not circle_ids:
             return {}
+        # each pulse's latest answer is one step in the (pulse, time) index
+        last_answer = (
+            select(func.max(PulseAnswer.answered_at))
+            .where(col(PulseAnswer.pulse_id) == col(PulseCheck.id))
+            .correlate(PulseCheck)
+            .scalar_subquery()
+        )
         query = (
-            select(PulseCheck.circle_id, func.max(PulseAnswer.answered_at))
-            .join(PulseCheck, col(PulseCheck.id) == col(PulseAnswer.pulse_id))
+            select(PulseCheck.circle_id, func.max(last_answer))
             .where(col(PulseCheck.circle_id).in_(list(circle_ids)))
             .group_by(col(PulseCheck.circle_id))
         )

@@ -31,7 +31,9 @@ class PulseAnswer(SQLModel, table=True):
     __tablename__ = "pulse_answers"
     __table_args__ = (
         sa.UniqueConstraint("pulse_id", "person_id", "factor", name="uq_pulse_answer"),
+        sa.Index("ix_pulse_answers_pulse_answered", "pulse_id", "answered_at"),
     )
+    """A pulse's answers by time: when a circle last took part is one step per pulse."""
 
     id: int | None = Field(default=None, primary_key=True)
     pulse_id: int = Field(foreign_key="pulse_checks.id", index=True)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy import distinct, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -19,25 +22,80 @@ TREND_PULSES = 6
 
 def tally_of(answers: list[PulseAnswer], threshold: int) -> dict[str, Any]:
     """Counts per factor and answer, hidden for a factor with fewer than `threshold` answers."""
-    people = {a.person_id for a in answers}
+    counts: dict[str, dict[str, int]] = {}
+    for a in answers:
+        mine = counts.setdefault(a.factor, {})
+        mine[a.answer] = mine.get(a.answer, 0) + 1
+    return tally_from(counts, people=len({a.person_id for a in answers}), threshold=threshold)
+
+
+def tally_from(
+    counts: Mapping[str, Mapping[str, int]], *, people: int, threshold: int
+) -> dict[str, Any]:
+    """The tally of one pulse from its answers counted per factor and answer (`counts`), and
+    how many people answered it."""
     factors = []
     for factor, label in FACTORS.items():
-        mine = [a.answer for a in answers if a.factor == factor]
-        counts = {answer: mine.count(answer) for answer in ANSWERS}
-        shown = len(mine) >= threshold
-        lean = max(ANSWERS, key=lambda a: (counts[a], a == "just_right")) if shown else None
+        found = counts.get(factor, {})
+        answered = sum(found.values())
+        tallied = {answer: found.get(answer, 0) for answer in ANSWERS}
+        shown = answered >= threshold
+        lean = max(ANSWERS, key=lambda a: (tallied[a], a == "just_right")) if shown else None
         factors.append(
             {
                 "factor": factor,
                 "label": label,
-                "answered": len(mine),
+                "answered": answered,
                 "shown": shown,
-                "counts": counts if shown else None,
+                "counts": tallied if shown else None,
                 "lean": lean,
                 "lean_label": ANSWERS[lean] if lean else None,
             }
         )
-    return {"people": len(people), "threshold": threshold, "factors": factors}
+    return {"people": people, "threshold": threshold, "factors": factors}
+
+
+async def tallies(session: AsyncSession, pulses: Sequence[PulseCheck]) -> dict[int, dict[str, Any]]:
+    """Each pulse's tally, counted by the database in one query whatever their number: the
+    answers per factor and answer, and (in rows with no factor) the people who answered."""
+    ids = [p.id for p in pulses if p.id is not None]
+    if not ids:
+        return {}
+    mine = col(PulseAnswer.pulse_id).in_(ids)
+    counted = (
+        sa.select(
+            col(PulseAnswer.pulse_id),
+            col(PulseAnswer.factor),
+            col(PulseAnswer.answer),
+            func.count(),
+        )
+        .where(mine)
+        .group_by(col(PulseAnswer.pulse_id), col(PulseAnswer.factor), col(PulseAnswer.answer))
+    )
+    nobody = sa.literal("", sa.String())
+    people = (
+        sa.select(
+            col(PulseAnswer.pulse_id),
+            nobody,
+            nobody,
+            func.count(distinct(col(PulseAnswer.person_id))),
+        )
+        .where(mine)
+        .group_by(col(PulseAnswer.pulse_id))
+    )
+    counts: dict[int, dict[str, dict[str, int]]] = {}
+    answered: dict[int, int] = {}
+    both = sa.union_all(counted, people)
+    for pulse_id, factor, answer, number in await session.exec(both):  # type: ignore[call-overload]
+        if factor:
+            counts.setdefault(pulse_id, {}).setdefault(factor, {})[answer] = int(number)
+        else:
+            answered[pulse_id] = int(number)
+    return {
+        p.id: tally_from(counts.get(p.id, {}), people=answered.get(p.id, 0), threshold=p.threshold)
+        for p in pulses
+        if p.id is not None
+    }
 
 
 async def answers_to(session: AsyncSession, pulse_id: int) -> list[PulseAnswer]:
@@ -60,10 +118,11 @@ async def pulse_trend(
         query = query.where(PulseCheck.circle_id == circle_id)
     query = query.order_by(col(PulseCheck.scheduled_for).desc(), col(PulseCheck.id).desc())
     rows = list((await session.exec(query.limit(TREND_PULSES))).all())
+    tallied = await tallies(session, [pulse for pulse, _name in rows])
     pulses = []
     for pulse, name in reversed(rows):
         assert pulse.id is not None
-        tally = tally_of(await answers_to(session, pulse.id), pulse.threshold)
+        tally = tallied[pulse.id]
         if not any(f["shown"] for f in tally["factors"]):
             continue
         pulses.append(
