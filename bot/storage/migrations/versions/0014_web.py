@@ -2,7 +2,7 @@
 person running the bot, a steward by right
 
 Revision ID: web2
-Revises: digests1
+Revises: timers1
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "web2"
-down_revision = "digests1"
+down_revision = "timers1"
 branch_labels = None
 depends_on = None
 
