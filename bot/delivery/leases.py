@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, delete, exists, or_
+from sqlalchemy import ColumnElement, Select, bindparam, delete, exists, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 from sqlmodel import col
@@ -32,6 +33,11 @@ def alive(holder: object, *, fresh_since: object) -> ColumnElement[bool]:
     return exists().where(col(Process.id) == holder, col(Process.heartbeat_at) >= fresh_since)
 
 
+def live_processes(fresh_since: object) -> Select[Any]:
+    """SQL: the ids of the processes that renewed their heartbeat since `fresh_since`."""
+    return select(col(Process.id)).where(col(Process.heartbeat_at) >= fresh_since)
+
+
 @lru_cache(maxsize=2)
 def _take(dialect: str) -> Insert:
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
@@ -42,7 +48,11 @@ def _take(dialect: str) -> Insert:
         index_elements=[table.c.name],
         set_={"holder": statement.excluded.holder, "taken_at": statement.excluded.taken_at},
         where=or_(
-            table.c.holder == statement.excluded.holder, ~alive(table.c.holder, fresh_since=fresh)
+            table.c.holder == statement.excluded.holder,
+            # the holder of the lease row in conflict is not among the live processes; an
+            # EXISTS naming `leases.holder` would not be correlated inside ON CONFLICT and would
+            # ask whether any lease at all has a live holder
+            table.c.holder.not_in(live_processes(fresh)),
         ),
     ).returning(table.c.name)
 
