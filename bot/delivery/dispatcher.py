@@ -30,14 +30,23 @@ import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 
 from bot.core.clock import Clock
 from bot.core.ports import Adapter
 from bot.delivery.crash_check import IN_DOUBT, UNCHECKED, DoubtHandler, check_doubts, mark_in_doubt
-from bot.delivery.lanes import Head, Lane, give_lane, lane_heads, lane_parts, take_lane
+from bot.delivery.lanes import (
+    Head,
+    Lane,
+    give_lane,
+    give_lane_on,
+    lane_heads,
+    lane_parts,
+    take_lane,
+)
 from bot.delivery.presence import Presence
-from bot.delivery.sending import MAX_ATTEMPTS, Outcome, Sender
+from bot.delivery.sending import MAX_ATTEMPTS, Outcome, Sender, claim_in
 from bot.errors import Undeliverable
 from bot.storage.database import SessionFactory
 from bot.storage.models import OutboxMessage
@@ -57,6 +66,15 @@ ELSEWHERE = 1.0
 """A lane another live process is working is looked at again after this many seconds."""
 BATCH = 50
 """A lane worker reads this many of its lane's parts at a time."""
+
+
+class _Given:
+    """Whether a lane worker gave its lane back already (with its last part's outcome)."""
+
+    __slots__ = ("back",)
+
+    def __init__(self) -> None:
+        self.back = False
 
 
 class Dispatcher:
@@ -259,7 +277,12 @@ class Dispatcher:
         task.add_done_callback(finished)
 
     async def _work(self, first: Head) -> int:
-        """Hold the lane's lease and send its due parts; another live process's lane waits."""
+        """Hold the lane's lease and send its due parts; another live process's lane waits.
+
+        The lease, the lane's first parts and the claim of the first of them are one
+        transaction; the lease goes back with the last part's outcome when nothing more was
+        queued meanwhile, else in a transaction of its own once the lane is done.
+        """
         lane = first.lane
         holder = self._presence.id
         if not self._presence.holds:
@@ -267,9 +290,9 @@ class Dispatcher:
             return 0
         only = None if self._only is None else self._only()
         heads: list[Head] = []
+        claimed: OutboxMessage | None = None
         self._read_at[lane] = self._queued
         try:
-            # the lease and the lane's first parts in one transaction
             async with self._sessions.begin() as session:
                 taken = await take_lane(
                     session,
@@ -280,41 +303,68 @@ class Dispatcher:
                 )
                 if taken:
                     heads = await lane_parts(session, lane, only=only, limit=BATCH)
+                    if heads and self._may_send(first, heads[0]):
+                        claimed = await claim_in(
+                            await session.connection(), heads[0].id, process=holder
+                        )
         except Exception as problem:  # the database is away for a moment: try again shortly
             log.warning("could not take the lane of %s: %s", lane.platform, problem)
             taken = False
         if not taken:
             self._elsewhere[lane] = time.monotonic() + ELSEWHERE
             return 0
+        given = _Given()
         try:
-            return await self._send_lane(first, heads, only=only)
+            return await self._send_lane(first, heads, only=only, claimed=claimed, given=given)
         finally:
-            self._read_at.pop(lane, None)
-            try:
-                async with self._sessions.begin() as session:
-                    await give_lane(session, lane, holder=holder)
-            except Exception as problem:  # it passes on once this process is gone
-                log.warning("could not give back the lane of %s: %s", lane.platform, problem)
+            if self._read_at.pop(lane, self._queued) != self._queued:
+                self._news = True  # queued while this lane was busy: the next look finds it
+            if not given.back:
+                try:
+                    async with self._sessions.begin() as session:
+                        await give_lane(session, lane, holder=holder)
+                except Exception as problem:  # it passes on once this process is gone
+                    log.warning("could not give back the lane of %s: %s", lane.platform, problem)
+
+    def _may_send(self, first: Head, head: Head) -> bool:
+        """Whether the lane worker started for `first` sends `head` now."""
+        if self._stopping or head.not_before > self._clock.now() or not self._presence.holds:
+            return False
+        return not (first.answer and not head.answer)  # bulk work waits for a bulk slot
 
     async def _send_lane(
-        self, first: Head, heads: list[Head], *, only: Sequence[str] | None
+        self,
+        first: Head,
+        heads: list[Head],
+        *,
+        only: Sequence[str] | None,
+        claimed: OutboxMessage | None,
+        given: _Given,
     ) -> int:
-        """Send a lane's due parts in order, from `heads` (its first batch) on; an answer worker
-        stops where bulk work begins. Parts queued meanwhile wake the dispatcher, which looks
-        again, so a short batch is the lane's last."""
+        """Send a lane's due parts in order, from `heads` (its first batch, the first of them
+        maybe `claimed` already) on; an answer worker stops where bulk work begins. Parts queued
+        meanwhile wake the dispatcher, which looks again, so a short batch is the lane's last."""
         sent = 0
         lane = first.lane
+        holder = self._presence.id
+
+        async def give_back(connection: AsyncConnection) -> None:
+            if len(heads) < BATCH and self._read_at.get(lane) == self._queued:
+                await give_lane_on(connection, lane, holder=holder)
+                given.back = True
+
         try:
-            while heads and not self._stopping and self._presence.holds:
-                for head in heads:
-                    if self._stopping or head.not_before > self._clock.now():
+            while heads:
+                for index, head in enumerate(heads):
+                    mine = claimed if claimed is not None and claimed.id == head.id else None
+                    if mine is None and not self._may_send(first, head):
+                        if first.answer and not head.answer:
+                            self._news = True  # bulk work waits for a bulk slot
                         return sent
-                    if not self._presence.holds:
-                        return sent
-                    if first.answer and not head.answer:
-                        self._news = True  # bulk work waits for a bulk slot
-                        return sent
-                    outcome, row, problem = await self._sender.send(head.id)
+                    last = index == len(heads) - 1
+                    outcome, row, problem = await self._sender.send(
+                        head.id, claimed=mine, then=give_back if last else None
+                    )
                     if outcome is Outcome.SENT:
                         sent += 1
                         self._sent += 1
@@ -325,8 +375,10 @@ class Dispatcher:
                     elif outcome is Outcome.WAIT:
                         self._news = True  # put off: the next look sees when it is due
                         return sent
-                if len(heads) < BATCH and self._read_at.get(lane) == self._queued:
+                if given.back or (len(heads) < BATCH and self._read_at.get(lane) == self._queued):
                     break  # nothing queued since the lane was read: that was all of it
+                if self._stopping or not self._presence.holds:
+                    break
                 self._read_at[lane] = self._queued
                 async with self._sessions() as session:
                     heads = await lane_parts(session, lane, only=only, limit=BATCH)

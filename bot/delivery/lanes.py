@@ -11,14 +11,18 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_
+from sqlalchemy import ColumnElement, Select, and_, bindparam, delete, func, or_
 from sqlalchemy import select as sa_select
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.dml import Delete
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.delivery.leases import give_back, take
-from bot.storage.models import OutboxMessage
+from bot.delivery.leases import take
+from bot.storage.models import Lease, OutboxMessage
 
 ANSWER_KINDS = frozenset({"reply"})
 """The outgoing kinds written in answer to a person: they never wait behind bulk work."""
@@ -55,7 +59,21 @@ async def take_lane(
 
 
 async def give_lane(session: AsyncSession, lane: Lane, *, holder: str) -> None:
-    await give_back(session, lease_name(lane), holder=holder)
+    await give_lane_on(await session.connection(), lane, holder=holder)
+
+
+async def give_lane_on(connection: AsyncConnection, lane: Lane, *, holder: str) -> None:
+    """Let the lane's lease go, if `holder` holds it, in the connection's transaction (the same
+    statement as bot/delivery/leases.py `give_back`, built once)."""
+    await connection.execute(_give(), {"name": lease_name(lane), "holder": holder})
+
+
+@lru_cache(maxsize=1)
+def _give() -> Delete:
+    table = Lease.__table__  # type: ignore[attr-defined]
+    return delete(table).where(
+        table.c.name == bindparam("name"), table.c.holder == bindparam("holder")
+    )
 
 
 def is_answer(*, kind: str, ephemeral_to: str) -> bool:
@@ -112,30 +130,33 @@ async def lane_heads(
     return heads
 
 
+@lru_cache(maxsize=1)
+def _lane_parts() -> Select[Any]:
+    table = OutboxMessage.__table__  # type: ignore[attr-defined]
+    return (
+        sa_select(table.c.id, table.c.kind, table.c.ephemeral_to, table.c.not_before)
+        .where(
+            table.c.status == "pending",
+            table.c.platform == bindparam("platform"),
+            table.c.chat == bindparam("chat"),
+            table.c.topic == bindparam("topic"),
+        )
+        .order_by(table.c.id)
+        .limit(bindparam("limit"))
+    )
+
+
 async def lane_parts(
     session: AsyncSession, lane: Lane, *, only: Sequence[str] | None = None, limit: int = 50
 ) -> list[Head]:
     """A lane's first `limit` pending parts (within `only`, when given), in order."""
     if only == []:
         return []
-    query = (
-        select(
-            OutboxMessage.id,
-            OutboxMessage.kind,
-            OutboxMessage.ephemeral_to,
-            OutboxMessage.not_before,
-        )
-        .where(
-            col(OutboxMessage.status) == "pending",
-            col(OutboxMessage.platform) == lane.platform,
-            col(OutboxMessage.chat) == lane.chat,
-            col(OutboxMessage.topic) == lane.topic,
-        )
-        .order_by(col(OutboxMessage.id))
-        .limit(limit)
-    )
+    query = _lane_parts()
     if only is not None:
         query = query.where(key_filter(only))
+    values = {"platform": lane.platform, "chat": lane.chat, "topic": lane.topic, "limit": limit}
+    rows = (await (await session.connection()).execute(query, values)).all()
     return [
         Head(
             lane=lane,
@@ -143,6 +164,5 @@ async def lane_parts(
             answer=is_answer(kind=kind, ephemeral_to=ephemeral_to),
             not_before=not_before,
         )
-        for row_id, kind, ephemeral_to, not_before in (await session.exec(query)).all()
-        if row_id is not None
+        for row_id, kind, ephemeral_to, not_before in rows
     ]
