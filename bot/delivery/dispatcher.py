@@ -28,12 +28,15 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 
 from bot.core.clock import Clock
+from bot.core.outbox import Queued
 from bot.core.ports import Adapter
 from bot.delivery.crash_check import IN_DOUBT, UNCHECKED, DoubtHandler, check_doubts, mark_in_doubt
 from bot.delivery.lanes import (
@@ -41,6 +44,7 @@ from bot.delivery.lanes import (
     Lane,
     give_lane,
     give_lane_on,
+    is_answer,
     lane_heads,
     lane_parts,
     take_lane,
@@ -66,6 +70,8 @@ ELSEWHERE = 1.0
 """A lane another live process is working is looked at again after this many seconds."""
 BATCH = 50
 """A lane worker reads this many of its lane's parts at a time."""
+DUE = datetime.min.replace(tzinfo=UTC)
+"""When a part just queued is due: now (its lane's worker reads what is really due)."""
 
 
 class _Given:
@@ -107,9 +113,15 @@ class Dispatcher:
         """Lanes another live process holds, and when (monotonic) to look at them again."""
         self._next_reap = 0.0
         self._queued = 0
-        self._read_at: dict[Lane, int] = {}
-        """How many times new parts were queued here: a lane worker that read its lane before
-        the last time looks again before it stops."""
+        """How many times parts were queued without saying where: every lane worker that read
+        its lane before the last time looks again before it stops."""
+        self._lane_news: dict[Lane, int] = {}
+        """Parts queued here for a lane whose worker runs: it looks again before it stops."""
+        self._read_at: dict[Lane, tuple[int, int]] = {}
+        self._fresh: dict[Lane, Head] = {}
+        """Lanes of parts just queued here, to start without reading the heads."""
+        self._looked_at = -float("inf")
+        """When (monotonic) the heads were last read."""
         self._lanes: dict[Lane, tuple[asyncio.Task[int], bool]] = {}
         self._wake = asyncio.Event()
         self._news = True
@@ -130,10 +142,22 @@ class Dispatcher:
         """How many parts this dispatcher set aside because they can never be sent."""
         return self._sender.failed
 
-    def wake(self) -> None:
-        """Tell a running dispatcher that there is something new to send."""
-        self._news = True
-        self._queued += 1
+    def wake(self, parts: Sequence[Queued] = ()) -> None:
+        """Tell a running dispatcher that there is something new to send: `parts`, just queued
+        by this process (their lanes start without a look at every lane's head), or, when not
+        said, anything."""
+        if not parts:
+            self._news = True
+            self._queued += 1
+        for part in parts:
+            if part.platform not in self._adapters:
+                continue
+            lane = Lane(part.platform, part.chat, part.topic)
+            if lane in self._lanes:
+                self._lane_news[lane] = self._lane_news.get(lane, 0) + 1
+            elif lane not in self._fresh:
+                answer = is_answer(kind=part.kind, ephemeral_to=part.ephemeral_to)
+                self._fresh[lane] = Head(lane=lane, id=part.id, answer=answer, not_before=DUE)
         self._wake.set()
 
     def stop(self) -> None:
@@ -224,13 +248,26 @@ class Dispatcher:
         The heads are read again only when something new was queued or put off, or when the
         ones read last time are all started; a freed slot otherwise takes the next one read.
         """
-        if self._news or not self._heads:
+        moment = time.monotonic()
+        if (
+            self._news
+            or (not self._heads and not self._fresh)
+            or moment - self._looked_at >= IDLE_POLL
+        ):
             self._news = False
+            self._fresh.clear()  # the look finds them too: they were committed before the wake
+            self._looked_at = moment
             only = None if self._only is None else self._only()
             async with self._sessions() as session:
                 self._heads = await lane_heads(session, platforms=self._adapters, only=only)
+        elif self._fresh:
+            known = {head.lane for head in self._heads}
+            fresh = [head for lane, head in self._fresh.items() if lane not in known]
+            self._fresh.clear()
+            self._heads = sorted(
+                [*fresh, *self._heads], key=lambda head: (not head.answer, head.id)
+            )
         now = self._clock.now()
-        moment = time.monotonic()
         wait = IDLE_POLL
         waiting: list[Head] = []
         for lane, again in list(self._elsewhere.items()):
@@ -253,6 +290,10 @@ class Dispatcher:
         self._heads = waiting
         return max(0.05, min(wait, MAX_WAIT))
 
+    def _news_for(self, lane: Lane) -> tuple[int, int]:
+        """What was queued so far, for a lane worker to tell whether its lane may have more."""
+        return self._queued, self._lane_news.get(lane, 0)
+
     def _has_slot(self, head: Head) -> bool:
         if head.answer:
             return sum(answer for _, answer in self._lanes.values()) < self._answer_slots
@@ -270,6 +311,13 @@ class Dispatcher:
         def finished(done: asyncio.Task[int]) -> None:
             if self._lanes.get(head.lane, (None, False))[0] is done:
                 del self._lanes[head.lane]
+                read = self._read_at.pop(head.lane, None)
+                if read is not None and read != self._news_for(head.lane):
+                    # queued while the worker was ending: the lane starts again
+                    if read[0] != self._queued:
+                        self._news = True
+                    self._fresh.setdefault(head.lane, replace(head, not_before=DUE))
+                self._lane_news.pop(head.lane, None)
             if not done.cancelled() and done.exception() is not None:
                 self._crash = done.exception()
             self._wake.set()  # a slot is free, and the lane may have more
@@ -291,7 +339,7 @@ class Dispatcher:
         only = None if self._only is None else self._only()
         heads: list[Head] = []
         claimed: OutboxMessage | None = None
-        self._read_at[lane] = self._queued
+        self._read_at[lane] = self._news_for(lane)
         try:
             async with self._sessions.begin() as session:
                 taken = await take_lane(
@@ -317,8 +365,6 @@ class Dispatcher:
         try:
             return await self._send_lane(first, heads, only=only, claimed=claimed, given=given)
         finally:
-            if self._read_at.pop(lane, self._queued) != self._queued:
-                self._news = True  # queued while this lane was busy: the next look finds it
             if not given.back:
                 try:
                     async with self._sessions.begin() as session:
@@ -349,7 +395,7 @@ class Dispatcher:
         holder = self._presence.id
 
         async def give_back(connection: AsyncConnection) -> None:
-            if len(heads) < BATCH and self._read_at.get(lane) == self._queued:
+            if len(heads) < BATCH and self._read_at.get(lane) == self._news_for(lane):
                 await give_lane_on(connection, lane, holder=holder)
                 given.back = True
 
@@ -375,11 +421,12 @@ class Dispatcher:
                     elif outcome is Outcome.WAIT:
                         self._news = True  # put off: the next look sees when it is due
                         return sent
-                if given.back or (len(heads) < BATCH and self._read_at.get(lane) == self._queued):
+                unchanged = self._read_at.get(lane) == self._news_for(lane)
+                if given.back or (len(heads) < BATCH and unchanged):
                     break  # nothing queued since the lane was read: that was all of it
                 if self._stopping or not self._presence.holds:
                     break
-                self._read_at[lane] = self._queued
+                self._read_at[lane] = self._news_for(lane)
                 async with self._sessions() as session:
                     heads = await lane_parts(session, lane, only=only, limit=BATCH)
         except Exception:
