@@ -22,6 +22,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.delivery.leases import take
+from bot.delivery.statements import run
 from bot.storage.models import Lease, OutboxMessage
 
 ANSWER_KINDS = frozenset({"reply"})
@@ -65,7 +66,7 @@ async def give_lane(session: AsyncSession, lane: Lane, *, holder: str) -> None:
 async def give_lane_on(connection: AsyncConnection, lane: Lane, *, holder: str) -> None:
     """Let the lane's lease go, if `holder` holds it, in the connection's transaction (the same
     statement as bot/delivery/leases.py `give_back`, built once)."""
-    await connection.execute(_give(), {"name": lease_name(lane), "holder": holder})
+    await run(connection, _give(), {"name": lease_name(lane), "holder": holder})
 
 
 @lru_cache(maxsize=1)

@@ -42,6 +42,7 @@ from bot.core.clock import Clock
 from bot.core.messages import Delivery
 from bot.core.outbox import to_delivery
 from bot.core.ports import Adapter
+from bot.delivery.statements import run
 from bot.errors import DeliveryError, RateLimited, TransientError, Undeliverable
 from bot.storage.database import SessionFactory
 from bot.storage.models import OutboxMessage
@@ -113,13 +114,13 @@ async def claim_in(
     connection: AsyncConnection, row_id: int, *, process: str
 ) -> OutboxMessage | None:
     """Claim the part in the caller's transaction, for `process` alone; None if not pending."""
-    found = (
-        (await connection.execute(_claim(), {"row_id": row_id, "process": process}))
-        .mappings()
-        .first()
-    )
+    statement = _claim()
+    rows = await run(connection, statement, {"row_id": row_id, "process": process})
+    if not rows:
+        return None
     # built as stored, unchecked: `unfit` says what is wrong with it, after the claim
-    return None if found is None else OutboxMessage(**dict(found))
+    names = [str(column.key) for column in statement.exported_columns]
+    return OutboxMessage(**dict(zip(names, rows[0], strict=True)))
 
 
 class Sender:
@@ -188,9 +189,7 @@ class Sender:
             return Outcome.FAILED, row, exc
         async with self._sessions.begin() as session:
             connection = await session.connection()
-            await connection.execute(
-                _sent(), {"row_id": row_id, "ref": ref, "at": self._clock.now()}
-            )
+            await run(connection, _sent(), {"row_id": row_id, "ref": ref, "at": self._clock.now()})
             if then is not None:
                 await then(connection)
         return Outcome.SENT, row, None
