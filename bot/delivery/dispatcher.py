@@ -108,7 +108,9 @@ class Dispatcher:
         self._bulk_slots = bulk_per_platform
         self._only = only
         self._presence = presence
-        self._sender = Sender(sessions, self._adapters, clock=clock, process=presence.id)
+        self._sender = Sender(
+            sessions, self._adapters, clock=clock, process=presence.id, live=lambda: presence.holds
+        )
         self._elsewhere: dict[Lane, float] = {}
         """Lanes another live process holds, and when (monotonic) to look at them again."""
         self._next_reap = 0.0

@@ -14,6 +14,11 @@ forever. What happens next is one `Outcome`:
 - `UNREACHABLE`: the room or person cannot be reached; the lane's other parts are skipped;
 - `NOT_OURS`: someone else had claimed it.
 
+A claim stands for as long as the claiming process's heartbeat is renewed (every `beat` seconds,
+in the background, however long a send takes): a part whose send stalls for minutes is still this
+process's and never in doubt while the process lives. A claim that may have lapsed before the
+adapter was called (no heartbeat written for nearly the time-to-live) is put back, not sent.
+
 A failure is logged once, when the part is set aside, with its key and never its text.
 
 Every statement here is a plain SQL statement built once (no ORM object is loaded or flushed), run
@@ -133,9 +138,12 @@ class Sender:
         *,
         clock: Clock,
         process: str,
+        live: Callable[[], bool] = lambda: True,
     ) -> None:
         self._sessions = sessions
         self._process = process
+        self._live = live
+        """Whether this process's claims surely still stand (bot/delivery/presence.py `holds`)."""
         self._adapters = adapters
         self._clock = clock
         self.failed = 0
@@ -166,6 +174,21 @@ class Sender:
         if problem:
             await self.fail(row, reason=problem)
             return Outcome.FAILED, row, None
+        if not self._live():
+            # the claim may have lapsed while it was made (no heartbeat for a while): another
+            # process may take the part for in doubt, so it is put back rather than sent
+            table = _table()
+            async with self._sessions.begin() as session:
+                await (await session.connection()).execute(
+                    update(table)
+                    .where(
+                        table.c.id == row_id,
+                        table.c.status == "sending",
+                        table.c.claimed_by == self._process,
+                    )
+                    .values(status="pending", attempts=row.attempts - 1)
+                )
+            return Outcome.WAIT, row, None
         try:
             ref = await self._adapters[row.platform].send(delivery)
         except RateLimited as exc:
