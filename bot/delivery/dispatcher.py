@@ -352,7 +352,7 @@ class Dispatcher:
                     fresh_since=self._presence.fresh_since(),
                 )
                 if taken:
-                    heads = await lane_parts(session, lane, only=only, limit=BATCH)
+                    heads = await lane_parts(session, lane, only=only, limit=BATCH, written=True)
                     if heads and self._may_send(first, heads[0]):
                         claimed = await claim_in(
                             await session.connection(), heads[0].id, process=holder

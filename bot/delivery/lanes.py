@@ -21,7 +21,7 @@ from sqlalchemy.sql.dml import Delete
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.delivery.leases import take
+from bot.delivery import leases
 from bot.delivery.statements import run
 from bot.storage.models import Lease, OutboxMessage
 
@@ -56,7 +56,15 @@ async def take_lane(
     session: AsyncSession, lane: Lane, *, holder: str, now: datetime, fresh_since: datetime
 ) -> bool:
     """Take the lane for `holder` unless another live process works it (bot/delivery/leases.py)."""
-    return await take(session, lease_name(lane), holder=holder, now=now, fresh_since=fresh_since)
+    connection = await session.connection()
+    values = {
+        "name": lease_name(lane),
+        "holder": holder,
+        "taken_at": now,
+        "fresh_since": fresh_since,
+    }
+    # bot/delivery/leases.py `take`, run as delivery's other hot statements are
+    return bool(await run(connection, leases._take(connection.dialect.name), values))
 
 
 async def give_lane(session: AsyncSession, lane: Lane, *, holder: str) -> None:
@@ -148,16 +156,22 @@ def _lane_parts() -> Select[Any]:
 
 
 async def lane_parts(
-    session: AsyncSession, lane: Lane, *, only: Sequence[str] | None = None, limit: int = 50
+    session: AsyncSession,
+    lane: Lane,
+    *,
+    only: Sequence[str] | None = None,
+    limit: int = 50,
+    written: bool = False,
 ) -> list[Head]:
-    """A lane's first `limit` pending parts (within `only`, when given), in order."""
+    """A lane's first `limit` pending parts (within `only`, when given), in order; `written`:
+    the session's transaction has written already (see bot/delivery/statements.py)."""
     if only == []:
         return []
     query = _lane_parts()
     if only is not None:
         query = query.where(key_filter(only))
     values = {"platform": lane.platform, "chat": lane.chat, "topic": lane.topic, "limit": limit}
-    rows = (await (await session.connection()).execute(query, values)).all()
+    rows = await run(await session.connection(), query, values, written=written)
     return [
         Head(
             lane=lane,

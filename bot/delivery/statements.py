@@ -1,4 +1,5 @@
-"""Delivery's hot statements (claim a part, record it sent, give a lane back), run cheaply.
+"""Delivery's hot statements (take a lane, read its parts, claim one, record it sent, give the
+lane back), run cheaply.
 
 Each is a SQLAlchemy Core statement built once. On PostgreSQL it runs through the transaction's
 connection. On SQLite it goes straight to the driver connection's `write`
@@ -19,16 +20,27 @@ from typing import Any, cast
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlalchemy.sql.dml import UpdateBase
+from sqlalchemy.sql import Executable
+from sqlalchemy.sql.selectable import Select
 
 from bot.storage.sqlite_connection import SqliteConnection
 
 Processor = Callable[[Any], Any]
 
 
+def _returns(statement: Any) -> bool:
+    return isinstance(statement, Select) or bool(statement._returning)
+
+
+def _columns(statement: Any) -> Any:
+    if isinstance(statement, Select):
+        return statement.selected_columns
+    return statement.exported_columns if _returns(statement) else ()
+
+
 @lru_cache(maxsize=16)
 def _compiled(
-    statement: UpdateBase, dialect: Dialect
+    statement: Any, dialect: Dialect
 ) -> tuple[str, tuple[tuple[str, Processor | None], ...], dict[str, Any], tuple[Any, ...]]:
     """The SQL; its values' names in order, each with its type's bind processor; the values the
     statement fixes itself; the result processors of the columns it returns."""
@@ -40,29 +52,40 @@ def _compiled(
     fixed = {k: v for k, v in compiled.params.items() if v is not None}
     results = tuple(
         column.type.dialect_impl(dialect).result_processor(dialect, None)
-        for column in (statement.exported_columns if statement._returning else ())
+        for column in _columns(statement)
     )
     return str(compiled), order, fixed, results
 
 
 async def run(
-    connection: AsyncConnection, statement: UpdateBase, values: Mapping[str, Any]
+    connection: AsyncConnection,
+    statement: Executable,
+    values: Mapping[str, Any],
+    *,
+    written: bool = False,
 ) -> list[tuple[Any, ...]]:
-    """Run `statement` with `values` in the connection's transaction; the rows it returns."""
-    if connection.dialect.name != "sqlite":
+    """Run `statement` with `values` in the connection's transaction; the rows it returns.
+
+    On SQLite a read goes the same way only when the caller says its transaction has `written`
+    already (it then holds the write lock, so nothing can make it wait); otherwise through
+    SQLAlchemy, to the connection's thread."""
+    sqlite = connection.dialect.name == "sqlite"
+    if not sqlite or (isinstance(statement, Select) and not written):
         result = await connection.execute(statement, dict(values))
-        return [tuple(row) for row in result] if statement._returning else []
+        return [tuple(row) for row in result] if _returns(statement) else []
     sql, order, fixed, results = _compiled(statement, connection.dialect)
     given = {**fixed, **values}
     bound = [given[name] if bind is None else bind(given[name]) for name, bind in order]
-    driver = cast(SqliteConnection, (await connection.get_raw_connection()).driver_connection)
+    driver = await _driver(connection)
     try:
         rows = await driver.write(sql, bound)
     except sqlite3.Error as error:
         raise DBAPIError.instance(sql, bound, error, sqlite3.Error) from error
     return [
-        tuple(
-            value if read is None else read(value) for value, read in zip(row, results, strict=True)
-        )
+        tuple(v if read is None else read(v) for v, read in zip(row, results, strict=True))
         for row in rows
     ]
+
+
+async def _driver(connection: AsyncConnection) -> SqliteConnection:
+    return cast(SqliteConnection, (await connection.get_raw_connection()).driver_connection)
