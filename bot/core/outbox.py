@@ -57,6 +57,19 @@ def _plain_key(template: str, context: Mapping[str, Any], fmt: str) -> tuple[obj
     return (template, fmt, *sorted(context.items()))
 
 
+@dataclass(frozen=True, slots=True)
+class Queued:
+    """A part just stored: its id and its destination, handed to delivery after the commit so
+    that it can start the part's lane without looking for it (see bot/core/runtime.py)."""
+
+    id: int
+    platform: str
+    chat: str
+    topic: str
+    kind: str
+    ephemeral_to: str
+
+
 def row_key(outgoing_key: str, place: _Place, part: int) -> str:
     where = f"{place.platform}:{place.chat}:{place.topic}:{place.thread_ref}"
     return f"{outgoing_key}|{where}|{part}"
@@ -139,9 +152,9 @@ class Outbox:
 
     async def enqueue(
         self, session: AsyncSession, outgoing: Iterable[Outgoing], *, now: datetime
-    ) -> int:
-        """Store every part of every message; returns how many parts were new."""
-        written = 0
+    ) -> list[Queued]:
+        """Store every part of every message; returns the parts that were new."""
+        written: list[Queued] = []
         for message in outgoing:
             for place in await self._places(session, message):
                 info = self._platforms.get(place.platform)
@@ -187,5 +200,15 @@ class Outbox:
                             "error": "",
                         },
                     )
-                    written += new is not None
+                    if new is not None:
+                        written.append(
+                            Queued(
+                                new,
+                                place.platform,
+                                place.chat,
+                                place.topic,
+                                message.kind,
+                                message.ephemeral_to or "",
+                            )
+                        )
         return written

@@ -6,7 +6,8 @@
         tx.after_commit(remember)    # what may only happen once the changes are durable
 
 Leaving the block normally writes the messages to the outbox, commits, runs the after-commit
-callbacks in the order they were registered, and wakes delivery when a new part was queued.
+callbacks in the order they were registered, and wakes delivery when a new part was queued,
+handing it the parts just stored (so it starts their lanes without looking for them).
 Leaving it with an exception rolls everything back: nothing is queued, no callback runs and
 delivery is not woken.
 
@@ -17,7 +18,7 @@ process fires does its work once (bot/storage/occurrences.py).
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Protocol
@@ -26,6 +27,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.clock import Clock
 from bot.core.messages import Outgoing
+from bot.core.outbox import Queued
 from bot.storage.database import SessionFactory
 from bot.storage.occurrences import claim_occasion
 
@@ -34,8 +36,8 @@ log = logging.getLogger(__name__)
 Callback = Callable[[], object]
 """Something to do once a transaction has committed (a memo update, scheduling a job)."""
 
-Wake = Callable[[], None]
-"""Tells delivery that new parts are waiting."""
+Wake = Callable[[Sequence[Queued]], None]
+"""Tells delivery that these new parts are waiting."""
 
 
 class Queue(Protocol):
@@ -43,7 +45,7 @@ class Queue(Protocol):
 
     async def enqueue(
         self, session: AsyncSession, outgoing: Iterable[Outgoing], *, now: datetime
-    ) -> int: ...
+    ) -> Sequence[Queued]: ...
 
 
 class Transaction:
@@ -88,10 +90,12 @@ class Runtime:
             if occasion is not None:
                 tx.after_commit(occasion.mark_claimed)
             yield tx
+            parts: Sequence[Queued] = ()
             if tx._outgoing:
-                tx.queued = await self._outbox.enqueue(session, tx._outgoing, now=tx.now)
+                parts = await self._outbox.enqueue(session, tx._outgoing, now=tx.now)
+                tx.queued = len(parts)
         for callback in tx._after:
             callback()
-        if tx.queued:
-            log.debug("%d new part(s) queued; waking delivery", tx.queued)
-            self._wake()
+        if parts:
+            log.debug("%d new part(s) queued; waking delivery", len(parts))
+            self._wake(parts)

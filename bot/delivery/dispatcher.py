@@ -28,16 +28,29 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
 
 from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 
 from bot.core.clock import Clock
+from bot.core.outbox import Queued
 from bot.core.ports import Adapter
 from bot.delivery.crash_check import IN_DOUBT, UNCHECKED, DoubtHandler, check_doubts, mark_in_doubt
-from bot.delivery.lanes import Head, Lane, give_lane, lane_heads, lane_parts, take_lane
+from bot.delivery.lanes import (
+    Head,
+    Lane,
+    give_lane,
+    give_lane_on,
+    is_answer,
+    lane_heads,
+    lane_parts,
+    take_lane,
+)
 from bot.delivery.presence import Presence
-from bot.delivery.sending import MAX_ATTEMPTS, Outcome, Sender
+from bot.delivery.sending import MAX_ATTEMPTS, Outcome, Sender, claim_in
 from bot.errors import Undeliverable
 from bot.storage.database import SessionFactory
 from bot.storage.models import OutboxMessage
@@ -57,6 +70,17 @@ ELSEWHERE = 1.0
 """A lane another live process is working is looked at again after this many seconds."""
 BATCH = 50
 """A lane worker reads this many of its lane's parts at a time."""
+DUE = datetime.min.replace(tzinfo=UTC)
+"""When a part just queued is due: now (its lane's worker reads what is really due)."""
+
+
+class _Given:
+    """Whether a lane worker gave its lane back already (with its last part's outcome)."""
+
+    __slots__ = ("back",)
+
+    def __init__(self) -> None:
+        self.back = False
 
 
 class Dispatcher:
@@ -84,14 +108,22 @@ class Dispatcher:
         self._bulk_slots = bulk_per_platform
         self._only = only
         self._presence = presence
-        self._sender = Sender(sessions, self._adapters, clock=clock, process=presence.id)
+        self._sender = Sender(
+            sessions, self._adapters, clock=clock, process=presence.id, live=lambda: presence.holds
+        )
         self._elsewhere: dict[Lane, float] = {}
         """Lanes another live process holds, and when (monotonic) to look at them again."""
         self._next_reap = 0.0
         self._queued = 0
-        self._read_at: dict[Lane, int] = {}
-        """How many times new parts were queued here: a lane worker that read its lane before
-        the last time looks again before it stops."""
+        """How many times parts were queued without saying where: every lane worker that read
+        its lane before the last time looks again before it stops."""
+        self._lane_news: dict[Lane, int] = {}
+        """Parts queued here for a lane whose worker runs: it looks again before it stops."""
+        self._read_at: dict[Lane, tuple[int, int]] = {}
+        self._fresh: dict[Lane, Head] = {}
+        """Lanes of parts just queued here, to start without reading the heads."""
+        self._looked_at = -float("inf")
+        """When (monotonic) the heads were last read."""
         self._lanes: dict[Lane, tuple[asyncio.Task[int], bool]] = {}
         self._wake = asyncio.Event()
         self._news = True
@@ -112,10 +144,22 @@ class Dispatcher:
         """How many parts this dispatcher set aside because they can never be sent."""
         return self._sender.failed
 
-    def wake(self) -> None:
-        """Tell a running dispatcher that there is something new to send."""
-        self._news = True
-        self._queued += 1
+    def wake(self, parts: Sequence[Queued] = ()) -> None:
+        """Tell a running dispatcher that there is something new to send: `parts`, just queued
+        by this process (their lanes start without a look at every lane's head), or, when not
+        said, anything."""
+        if not parts:
+            self._news = True
+            self._queued += 1
+        for part in parts:
+            if part.platform not in self._adapters:
+                continue
+            lane = Lane(part.platform, part.chat, part.topic)
+            if lane in self._lanes:
+                self._lane_news[lane] = self._lane_news.get(lane, 0) + 1
+            elif lane not in self._fresh:
+                answer = is_answer(kind=part.kind, ephemeral_to=part.ephemeral_to)
+                self._fresh[lane] = Head(lane=lane, id=part.id, answer=answer, not_before=DUE)
         self._wake.set()
 
     def stop(self) -> None:
@@ -206,13 +250,26 @@ class Dispatcher:
         The heads are read again only when something new was queued or put off, or when the
         ones read last time are all started; a freed slot otherwise takes the next one read.
         """
-        if self._news or not self._heads:
+        moment = time.monotonic()
+        if (
+            self._news
+            or (not self._heads and not self._fresh)
+            or moment - self._looked_at >= IDLE_POLL
+        ):
             self._news = False
+            self._fresh.clear()  # the look finds them too: they were committed before the wake
+            self._looked_at = moment
             only = None if self._only is None else self._only()
             async with self._sessions() as session:
                 self._heads = await lane_heads(session, platforms=self._adapters, only=only)
+        elif self._fresh:
+            known = {head.lane for head in self._heads}
+            fresh = [head for lane, head in self._fresh.items() if lane not in known]
+            self._fresh.clear()
+            self._heads = sorted(
+                [*fresh, *self._heads], key=lambda head: (not head.answer, head.id)
+            )
         now = self._clock.now()
-        moment = time.monotonic()
         wait = IDLE_POLL
         waiting: list[Head] = []
         for lane, again in list(self._elsewhere.items()):
@@ -235,6 +292,10 @@ class Dispatcher:
         self._heads = waiting
         return max(0.05, min(wait, MAX_WAIT))
 
+    def _news_for(self, lane: Lane) -> tuple[int, int]:
+        """What was queued so far, for a lane worker to tell whether its lane may have more."""
+        return self._queued, self._lane_news.get(lane, 0)
+
     def _has_slot(self, head: Head) -> bool:
         if head.answer:
             return sum(answer for _, answer in self._lanes.values()) < self._answer_slots
@@ -252,6 +313,13 @@ class Dispatcher:
         def finished(done: asyncio.Task[int]) -> None:
             if self._lanes.get(head.lane, (None, False))[0] is done:
                 del self._lanes[head.lane]
+                read = self._read_at.pop(head.lane, None)
+                if read is not None and read != self._news_for(head.lane):
+                    # queued while the worker was ending: the lane starts again
+                    if read[0] != self._queued:
+                        self._news = True
+                    self._fresh.setdefault(head.lane, replace(head, not_before=DUE))
+                self._lane_news.pop(head.lane, None)
             if not done.cancelled() and done.exception() is not None:
                 self._crash = done.exception()
             self._wake.set()  # a slot is free, and the lane may have more
@@ -259,7 +327,12 @@ class Dispatcher:
         task.add_done_callback(finished)
 
     async def _work(self, first: Head) -> int:
-        """Hold the lane's lease and send its due parts; another live process's lane waits."""
+        """Hold the lane's lease and send its due parts; another live process's lane waits.
+
+        The lease, the lane's first parts and the claim of the first of them are one
+        transaction; the lease goes back with the last part's outcome when nothing more was
+        queued meanwhile, else in a transaction of its own once the lane is done.
+        """
         lane = first.lane
         holder = self._presence.id
         if not self._presence.holds:
@@ -267,9 +340,9 @@ class Dispatcher:
             return 0
         only = None if self._only is None else self._only()
         heads: list[Head] = []
-        self._read_at[lane] = self._queued
+        claimed: OutboxMessage | None = None
+        self._read_at[lane] = self._news_for(lane)
         try:
-            # the lease and the lane's first parts in one transaction
             async with self._sessions.begin() as session:
                 taken = await take_lane(
                     session,
@@ -279,42 +352,67 @@ class Dispatcher:
                     fresh_since=self._presence.fresh_since(),
                 )
                 if taken:
-                    heads = await lane_parts(session, lane, only=only, limit=BATCH)
+                    heads = await lane_parts(session, lane, only=only, limit=BATCH, written=True)
+                    if heads and self._may_send(first, heads[0]):
+                        claimed = await claim_in(
+                            await session.connection(), heads[0].id, process=holder
+                        )
         except Exception as problem:  # the database is away for a moment: try again shortly
             log.warning("could not take the lane of %s: %s", lane.platform, problem)
             taken = False
         if not taken:
             self._elsewhere[lane] = time.monotonic() + ELSEWHERE
             return 0
+        given = _Given()
         try:
-            return await self._send_lane(first, heads, only=only)
+            return await self._send_lane(first, heads, only=only, claimed=claimed, given=given)
         finally:
-            self._read_at.pop(lane, None)
-            try:
-                async with self._sessions.begin() as session:
-                    await give_lane(session, lane, holder=holder)
-            except Exception as problem:  # it passes on once this process is gone
-                log.warning("could not give back the lane of %s: %s", lane.platform, problem)
+            if not given.back:
+                try:
+                    async with self._sessions.begin() as session:
+                        await give_lane(session, lane, holder=holder)
+                except Exception as problem:  # it passes on once this process is gone
+                    log.warning("could not give back the lane of %s: %s", lane.platform, problem)
+
+    def _may_send(self, first: Head, head: Head) -> bool:
+        """Whether the lane worker started for `first` sends `head` now."""
+        if self._stopping or head.not_before > self._clock.now() or not self._presence.holds:
+            return False
+        return not (first.answer and not head.answer)  # bulk work waits for a bulk slot
 
     async def _send_lane(
-        self, first: Head, heads: list[Head], *, only: Sequence[str] | None
+        self,
+        first: Head,
+        heads: list[Head],
+        *,
+        only: Sequence[str] | None,
+        claimed: OutboxMessage | None,
+        given: _Given,
     ) -> int:
-        """Send a lane's due parts in order, from `heads` (its first batch) on; an answer worker
-        stops where bulk work begins. Parts queued meanwhile wake the dispatcher, which looks
-        again, so a short batch is the lane's last."""
+        """Send a lane's due parts in order, from `heads` (its first batch, the first of them
+        maybe `claimed` already) on; an answer worker stops where bulk work begins. Parts queued
+        meanwhile wake the dispatcher, which looks again, so a short batch is the lane's last."""
         sent = 0
         lane = first.lane
+        holder = self._presence.id
+
+        async def give_back(connection: AsyncConnection) -> None:
+            if len(heads) < BATCH and self._read_at.get(lane) == self._news_for(lane):
+                await give_lane_on(connection, lane, holder=holder)
+                given.back = True
+
         try:
-            while heads and not self._stopping and self._presence.holds:
-                for head in heads:
-                    if self._stopping or head.not_before > self._clock.now():
+            while heads:
+                for index, head in enumerate(heads):
+                    mine = claimed if claimed is not None and claimed.id == head.id else None
+                    if mine is None and not self._may_send(first, head):
+                        if first.answer and not head.answer:
+                            self._news = True  # bulk work waits for a bulk slot
                         return sent
-                    if not self._presence.holds:
-                        return sent
-                    if first.answer and not head.answer:
-                        self._news = True  # bulk work waits for a bulk slot
-                        return sent
-                    outcome, row, problem = await self._sender.send(head.id)
+                    last = index == len(heads) - 1
+                    outcome, row, problem = await self._sender.send(
+                        head.id, claimed=mine, then=give_back if last else None
+                    )
                     if outcome is Outcome.SENT:
                         sent += 1
                         self._sent += 1
@@ -325,9 +423,12 @@ class Dispatcher:
                     elif outcome is Outcome.WAIT:
                         self._news = True  # put off: the next look sees when it is due
                         return sent
-                if len(heads) < BATCH and self._read_at.get(lane) == self._queued:
+                unchanged = self._read_at.get(lane) == self._news_for(lane)
+                if given.back or (len(heads) < BATCH and unchanged):
                     break  # nothing queued since the lane was read: that was all of it
-                self._read_at[lane] = self._queued
+                if self._stopping or not self._presence.holds:
+                    break
+                self._read_at[lane] = self._news_for(lane)
                 async with self._sessions() as session:
                     heads = await lane_parts(session, lane, only=only, limit=BATCH)
         except Exception:

@@ -11,14 +11,29 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    func,
+    literal_column,
+    or_,
+)
 from sqlalchemy import select as sa_select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.dml import Delete, Insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.delivery.leases import give_back, take
-from bot.storage.models import OutboxMessage
+from bot.delivery.statements import run
+from bot.storage.models import Lease, OutboxMessage, Process
 
 ANSWER_KINDS = frozenset({"reply"})
 """The outgoing kinds written in answer to a person: they never wait behind bulk work."""
@@ -51,11 +66,53 @@ async def take_lane(
     session: AsyncSession, lane: Lane, *, holder: str, now: datetime, fresh_since: datetime
 ) -> bool:
     """Take the lane for `holder` unless another live process works it (bot/delivery/leases.py)."""
-    return await take(session, lease_name(lane), holder=holder, now=now, fresh_since=fresh_since)
+    connection = await session.connection()
+    values = {
+        "name": lease_name(lane),
+        "holder": holder,
+        "taken_at": now,
+        "fresh_since": fresh_since,
+    }
+    return bool(await run(connection, _take(connection.dialect.name), values))
+
+
+@lru_cache(maxsize=2)
+def _take(dialect: str) -> Insert:
+    """bot/delivery/leases.py's conditional upsert, with the holder's heartbeat looked up for
+    the lease row in conflict itself: an `exists()` built on the table's column is not
+    correlated inside ON CONFLICT ... WHERE, and asks whether any lease at all is held by a
+    live process, so a dead process's lane would wait while any other lane is worked."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = Lease.__table__  # type: ignore[attr-defined]
+    statement = insert(table)
+    heartbeat = Process.__table__.c.heartbeat_at  # type: ignore[attr-defined]
+    fresh = bindparam("fresh_since", type_=heartbeat.type)
+    holder_alive = exists().where(
+        col(Process.id) == literal_column(f"{table.name}.holder"), heartbeat >= fresh
+    )
+    return statement.on_conflict_do_update(
+        index_elements=[table.c.name],
+        set_={"holder": statement.excluded.holder, "taken_at": statement.excluded.taken_at},
+        where=or_(table.c.holder == statement.excluded.holder, ~holder_alive),
+    ).returning(table.c.name)
 
 
 async def give_lane(session: AsyncSession, lane: Lane, *, holder: str) -> None:
-    await give_back(session, lease_name(lane), holder=holder)
+    await give_lane_on(await session.connection(), lane, holder=holder)
+
+
+async def give_lane_on(connection: AsyncConnection, lane: Lane, *, holder: str) -> None:
+    """Let the lane's lease go, if `holder` holds it, in the connection's transaction (the same
+    statement as bot/delivery/leases.py `give_back`, built once)."""
+    await run(connection, _give(), {"name": lease_name(lane), "holder": holder})
+
+
+@lru_cache(maxsize=1)
+def _give() -> Delete:
+    table = Lease.__table__  # type: ignore[attr-defined]
+    return delete(table).where(
+        table.c.name == bindparam("name"), table.c.holder == bindparam("holder")
+    )
 
 
 def is_answer(*, kind: str, ephemeral_to: str) -> bool:
@@ -112,30 +169,39 @@ async def lane_heads(
     return heads
 
 
+@lru_cache(maxsize=1)
+def _lane_parts() -> Select[Any]:
+    table = OutboxMessage.__table__  # type: ignore[attr-defined]
+    return (
+        sa_select(table.c.id, table.c.kind, table.c.ephemeral_to, table.c.not_before)
+        .where(
+            table.c.status == "pending",
+            table.c.platform == bindparam("platform"),
+            table.c.chat == bindparam("chat"),
+            table.c.topic == bindparam("topic"),
+        )
+        .order_by(table.c.id)
+        .limit(bindparam("limit"))
+    )
+
+
 async def lane_parts(
-    session: AsyncSession, lane: Lane, *, only: Sequence[str] | None = None, limit: int = 50
+    session: AsyncSession,
+    lane: Lane,
+    *,
+    only: Sequence[str] | None = None,
+    limit: int = 50,
+    written: bool = False,
 ) -> list[Head]:
-    """A lane's first `limit` pending parts (within `only`, when given), in order."""
+    """A lane's first `limit` pending parts (within `only`, when given), in order; `written`:
+    the session's transaction has written already (see bot/delivery/statements.py)."""
     if only == []:
         return []
-    query = (
-        select(
-            OutboxMessage.id,
-            OutboxMessage.kind,
-            OutboxMessage.ephemeral_to,
-            OutboxMessage.not_before,
-        )
-        .where(
-            col(OutboxMessage.status) == "pending",
-            col(OutboxMessage.platform) == lane.platform,
-            col(OutboxMessage.chat) == lane.chat,
-            col(OutboxMessage.topic) == lane.topic,
-        )
-        .order_by(col(OutboxMessage.id))
-        .limit(limit)
-    )
+    query = _lane_parts()
     if only is not None:
         query = query.where(key_filter(only))
+    values = {"platform": lane.platform, "chat": lane.chat, "topic": lane.topic, "limit": limit}
+    rows = await run(await session.connection(), query, values, written=written)
     return [
         Head(
             lane=lane,
@@ -143,6 +209,5 @@ async def lane_parts(
             answer=is_answer(kind=kind, ephemeral_to=ephemeral_to),
             not_before=not_before,
         )
-        for row_id, kind, ephemeral_to, not_before in (await session.exec(query)).all()
-        if row_id is not None
+        for row_id, kind, ephemeral_to, not_before in rows
     ]

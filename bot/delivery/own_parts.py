@@ -7,12 +7,13 @@ on and remembers its key. Each stored part's key begins with its message's key
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.messages import Outgoing
+from bot.core.outbox import Queued
 from bot.core.runtime import Queue
 
 
@@ -25,7 +26,7 @@ class OwnParts:
 
     async def enqueue(
         self, session: AsyncSession, outgoing: Iterable[Outgoing], *, now: datetime
-    ) -> int:
+    ) -> Sequence[Queued]:
         messages = list(outgoing)
         self._keys.update(dict.fromkeys(message.key for message in messages))
         return await self._outbox.enqueue(session, messages, now=now)

@@ -14,23 +14,40 @@ forever. What happens next is one `Outcome`:
 - `UNREACHABLE`: the room or person cannot be reached; the lane's other parts are skipped;
 - `NOT_OURS`: someone else had claimed it.
 
+A claim stands for as long as the claiming process's heartbeat is renewed (every `beat` seconds,
+in the background, however long a send takes): a part whose send stalls for minutes is still this
+process's and never in doubt while the process lives. A claim that may have lapsed before the
+adapter was called (no heartbeat written for nearly the time-to-live) is put back, not sent.
+
 A failure is logged once, when the part is set aside, with its key and never its text.
+
+Every statement here is a plain SQL statement built once (no ORM object is loaded or flushed), run
+on the transaction's connection: a claim is one `UPDATE ... RETURNING` of the columns a delivery
+needs, and recording the outcome one `UPDATE` by id. A caller that already has a transaction open
+(the lane worker, taking its lane's lease) claims the lane's first part inside it (`claim_in`), and
+the last part's outcome can carry one more statement of the caller's (`then`: giving the lane back),
+so a lane of one part costs two transactions.
 """
 
 from __future__ import annotations
 
 import enum
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from functools import lru_cache
+from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import update
-from sqlmodel import col
+from sqlalchemy import Table, bindparam, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.dml import Update
 
 from bot.core.clock import Clock
 from bot.core.messages import Delivery
 from bot.core.outbox import to_delivery
 from bot.core.ports import Adapter
+from bot.delivery.statements import run
 from bot.errors import DeliveryError, RateLimited, TransientError, Undeliverable
 from bot.storage.database import SessionFactory
 from bot.storage.models import OutboxMessage
@@ -63,6 +80,54 @@ def unfit(row: OutboxMessage) -> str:
     return ""
 
 
+def _table() -> Table:
+    return OutboxMessage.__table__  # type: ignore[attr-defined,no-any-return]
+
+
+@lru_cache(maxsize=1)
+def _claim() -> Update:
+    table = _table()
+    return (
+        update(table)
+        .where(table.c.id == bindparam("row_id"), table.c.status == "pending")
+        .values(status="sending", attempts=table.c.attempts + 1, claimed_by=bindparam("process"))
+        .returning(*table.c)
+    )
+
+
+@lru_cache(maxsize=1)
+def _sent() -> Update:
+    table = _table()
+    return (
+        update(table)
+        .where(table.c.id == bindparam("row_id"))
+        .values(
+            status="sent",
+            sent_ref=bindparam("ref"),
+            sent_at=bindparam("at", type_=table.c.sent_at.type),
+            text="",
+            buttons="[]",
+        )
+    )
+
+
+Then = Callable[[AsyncConnection], Awaitable[object]]
+"""One more statement to run in the transaction that records a part's outcome."""
+
+
+async def claim_in(
+    connection: AsyncConnection, row_id: int, *, process: str
+) -> OutboxMessage | None:
+    """Claim the part in the caller's transaction, for `process` alone; None if not pending."""
+    statement = _claim()
+    rows = await run(connection, statement, {"row_id": row_id, "process": process})
+    if not rows:
+        return None
+    # built as stored, unchecked: `unfit` says what is wrong with it, after the claim
+    names = [str(column.key) for column in statement.exported_columns]
+    return OutboxMessage(**dict(zip(names, rows[0], strict=True)))
+
+
 class Sender:
     """Sends single parts through the adapters and records each outcome in the outbox."""
 
@@ -73,9 +138,12 @@ class Sender:
         *,
         clock: Clock,
         process: str,
+        live: Callable[[], bool] = lambda: True,
     ) -> None:
         self._sessions = sessions
         self._process = process
+        self._live = live
+        """Whether this process's claims surely still stand (bot/delivery/presence.py `holds`)."""
         self._adapters = adapters
         self._clock = clock
         self.failed = 0
@@ -84,28 +152,43 @@ class Sender:
     async def claim(self, row_id: int) -> OutboxMessage | None:
         """Move the part from pending to sending, for this sender alone; None if not ours."""
         async with self._sessions.begin() as session:
-            claimed = await session.exec(  # type: ignore[call-overload]
-                update(OutboxMessage)
-                .where(col(OutboxMessage.id) == row_id, col(OutboxMessage.status) == "pending")
-                .values(
-                    status="sending", attempts=OutboxMessage.attempts + 1, claimed_by=self._process
-                )
-                .returning(*OutboxMessage.__table__.columns)  # type: ignore[attr-defined]
-            )
-            found = claimed.mappings().first()
-        # built as stored, unchecked: `unfit` says what is wrong with it, after the claim
-        return None if found is None else OutboxMessage(**dict(found))
+            return await claim_in(await session.connection(), row_id, process=self._process)
 
-    async def send(self, row_id: int) -> tuple[Outcome, OutboxMessage | None, Exception | None]:
-        """Claim and send one part; the outcome, the part, and the platform's error if any."""
-        row = await self.claim(row_id)
+    async def send(
+        self, row_id: int, *, claimed: OutboxMessage | None = None, then: Then | None = None
+    ) -> tuple[Outcome, OutboxMessage | None, Exception | None]:
+        """Claim and send one part; the outcome, the part, and the platform's error if any.
+
+        `claimed`: the part, already claimed by the caller. `then` runs in the transaction that
+        records a sent part (only then: whatever else happened, the caller goes on).
+        """
+        row = claimed if claimed is not None else await self.claim(row_id)
         if row is None:
             return Outcome.NOT_OURS, None, None
-        problem = unfit(row)
+        problem = "" if _plain(row) else unfit(row)
+        if not problem:
+            try:
+                delivery: Delivery = to_delivery(row)
+            except (ValueError, TypeError):
+                problem = unfit(row)
         if problem:
             await self.fail(row, reason=problem)
             return Outcome.FAILED, row, None
-        delivery: Delivery = to_delivery(row)
+        if not self._live():
+            # the claim may have lapsed while it was made (no heartbeat for a while): another
+            # process may take the part for in doubt, so it is put back rather than sent
+            table = _table()
+            async with self._sessions.begin() as session:
+                await (await session.connection()).execute(
+                    update(table)
+                    .where(
+                        table.c.id == row_id,
+                        table.c.status == "sending",
+                        table.c.claimed_by == self._process,
+                    )
+                    .values(status="pending", attempts=row.attempts - 1)
+                )
+            return Outcome.WAIT, row, None
         try:
             ref = await self._adapters[row.platform].send(delivery)
         except RateLimited as exc:
@@ -127,9 +210,11 @@ class Sender:
             # an adapter bug: its message may quote the part, so only its type is kept
             await self.fail(row, reason=f"adapter error: {type(exc).__name__}")
             return Outcome.FAILED, row, exc
-        await self.mark(
-            row_id, status="sent", sent_ref=ref, sent_at=self._clock.now(), text="", buttons="[]"
-        )
+        async with self._sessions.begin() as session:
+            connection = await session.connection()
+            await run(connection, _sent(), {"row_id": row_id, "ref": ref, "at": self._clock.now()})
+            if then is not None:
+                await then(connection)
         return Outcome.SENT, row, None
 
     async def fail(self, row: OutboxMessage, *, reason: str) -> None:
@@ -144,7 +229,28 @@ class Sender:
         await self.mark(row.id or 0, status="pending", not_before=later, error=error)
 
     async def mark(self, row_id: int, **values: object) -> None:
+        table = _table()
         async with self._sessions.begin() as session:
-            await session.exec(  # type: ignore[call-overload]
-                update(OutboxMessage).where(col(OutboxMessage.id) == row_id).values(**values)
-            )
+            connection = await session.connection()
+            await connection.execute(update(table).where(table.c.id == row_id).values(**values))
+
+
+_TYPES: dict[str, Any] = {
+    "key": str,
+    "kind": str,
+    "platform": str,
+    "chat": str,
+    "topic": str,
+    "thread_ref": str,
+    "ephemeral_to": str,
+    "text": str,
+    "buttons": str,
+    "part": int,
+    "parts": int,
+}
+
+
+def _plain(row: OutboxMessage) -> bool:
+    """Whether the fields a delivery is made of hold values of their own types (a database that
+    does not enforce its column types can hand back anything); the full check is `unfit`."""
+    return all(type(getattr(row, name)) is kind for name, kind in _TYPES.items())

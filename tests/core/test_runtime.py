@@ -3,7 +3,7 @@ runs none of them; a transaction that queues nothing new does not wake delivery.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import datetime
 
 import pytest
@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.clock import ManualClock
 from bot.core.messages import Body, Outgoing, ToCircle
+from bot.core.outbox import Queued
 from bot.core.runtime import Runtime, Transaction
 from bot.storage.database import SessionFactory, open_database
 from bot.storage.models import Circle
@@ -34,13 +35,14 @@ class Timeline:
 
     async def enqueue(
         self, session: AsyncSession, outgoing: Iterable[Outgoing], *, now: datetime
-    ) -> int:
+    ) -> list[Queued]:
         assert session.in_transaction()
         self.queued.append(list(outgoing))
         self.steps.append(f"enqueue at {now:%H:%M}")
-        return self.new_parts
+        return [Queued(n, "console", "core", "", "reply", "") for n in range(self.new_parts)]
 
-    def wake(self) -> None:
+    def wake(self, parts: Sequence[Queued]) -> None:
+        assert len(parts) == self.new_parts
         self.steps.append("wake")
 
     def watch(self, tx: Transaction) -> None:

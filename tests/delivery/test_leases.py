@@ -11,6 +11,7 @@ import pytest
 from sqlmodel import select
 
 from bot.delivery.crash_check import UNCHECKED, mark_in_doubt
+from bot.delivery.lanes import Lane, lease_name, take_lane
 from bot.delivery.leases import Turns, take
 from bot.delivery.presence import Presence
 from bot.storage.database import SessionFactory, open_database
@@ -110,3 +111,53 @@ async def test_a_turn_is_not_taken_by_a_process_that_may_count_as_dead(
         presence._renewed -= 5
         assert not presence.holds
         assert not await turns.take("telegram:polling")
+
+
+@pytest.mark.parametrize(
+    "take_with",
+    [
+        "lanes",
+        pytest.param(
+            "leases",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="bot/delivery/leases.py `_take`: exists() is not correlated inside "
+                "ON CONFLICT ... WHERE, so it asks whether any lease is held by a live process",
+            ),
+        ),
+    ],
+)
+async def test_a_dead_process_s_lane_passes_on_while_other_lanes_are_worked(
+    sessions: SessionFactory, take_with: str
+) -> None:
+    """The holder asked about is the lease's own: a live process working another lane does
+    not keep a dead process's lane from passing on."""
+    wall = Wall()
+    later = START + timedelta(seconds=11)
+    fresh = later - timedelta(seconds=10)
+    async with (
+        Presence(sessions, now=wall, beat=3600, ttl=7200) as busy,
+        Presence(sessions, now=wall, beat=3600, ttl=7200) as dead,
+        Presence(sessions, now=wall, beat=3600, ttl=7200) as taker,
+    ):
+        elsewhere, orphan = Lane("slack", "C1", ""), Lane("slack", "C2", "")
+        async with sessions.begin() as session:
+            assert await take_lane(session, elsewhere, holder=busy.id, now=START, fresh_since=START)
+            assert await take_lane(session, orphan, holder=dead.id, now=START, fresh_since=START)
+        await heartbeat_at(sessions, dead, START)  # it stops beating; the others go on
+        wall.now = later
+        await busy.renew()
+        await taker.renew()
+        async with sessions.begin() as session:
+            if take_with == "lanes":
+                taken = await take_lane(
+                    session, orphan, holder=taker.id, now=later, fresh_since=fresh
+                )
+            else:
+                taken = await take(
+                    session, lease_name(orphan), holder=taker.id, now=later, fresh_since=fresh
+                )
+            assert not await take_lane(
+                session, elsewhere, holder=taker.id, now=later, fresh_since=fresh
+            )
+    assert taken

@@ -1,0 +1,91 @@
+"""Delivery's hot statements (take a lane, read its parts, claim one, record it sent, give the
+lane back), run cheaply.
+
+Each is a SQLAlchemy Core statement built once. On PostgreSQL it runs through the transaction's
+connection. On SQLite it goes straight to the driver connection's `write`
+(bot/storage/sqlite_connection.py), inside the same transaction, usually without leaving the
+event loop: the statement is compiled once per dialect, its values bound through each column's
+own type (a `UTCDateTime` is written as the usual path writes it) and its returned rows read back
+through each column's type, so the rows are the ones the usual path would give. This is the way
+bot/storage/sql.py runs the hot path's inserts, for updates and deletes.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+from typing import Any, cast
+
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql import Executable
+from sqlalchemy.sql.selectable import Select
+
+from bot.storage.sqlite_connection import SqliteConnection
+
+Processor = Callable[[Any], Any]
+
+
+def _returns(statement: Any) -> bool:
+    return isinstance(statement, Select) or bool(statement._returning)
+
+
+def _columns(statement: Any) -> Any:
+    if isinstance(statement, Select):
+        return statement.selected_columns
+    return statement.exported_columns if _returns(statement) else ()
+
+
+@lru_cache(maxsize=16)
+def _compiled(
+    statement: Any, dialect: Dialect
+) -> tuple[str, tuple[tuple[str, Processor | None], ...], dict[str, Any], tuple[Any, ...]]:
+    """The SQL; its values' names in order, each with its type's bind processor; the values the
+    statement fixes itself; the result processors of the columns it returns."""
+    compiled = statement.compile(dialect=dialect)
+    order = tuple(
+        (name, compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect))
+        for name in compiled.positiontup or ()
+    )
+    fixed = {k: v for k, v in compiled.params.items() if v is not None}
+    results = tuple(
+        column.type.dialect_impl(dialect).result_processor(dialect, None)
+        for column in _columns(statement)
+    )
+    return str(compiled), order, fixed, results
+
+
+async def run(
+    connection: AsyncConnection,
+    statement: Executable,
+    values: Mapping[str, Any],
+    *,
+    written: bool = False,
+) -> list[tuple[Any, ...]]:
+    """Run `statement` with `values` in the connection's transaction; the rows it returns.
+
+    On SQLite a read goes the same way only when the caller says its transaction has `written`
+    already (it then holds the write lock, so nothing can make it wait); otherwise through
+    SQLAlchemy, to the connection's thread."""
+    sqlite = connection.dialect.name == "sqlite"
+    if not sqlite or (isinstance(statement, Select) and not written):
+        result = await connection.execute(statement, dict(values))
+        return [tuple(row) for row in result] if _returns(statement) else []
+    sql, order, fixed, results = _compiled(statement, connection.dialect)
+    given = {**fixed, **values}
+    bound = [given[name] if bind is None else bind(given[name]) for name, bind in order]
+    driver = await _driver(connection)
+    try:
+        rows = await driver.write(sql, bound)
+    except sqlite3.Error as error:
+        raise DBAPIError.instance(sql, bound, error, sqlite3.Error) from error
+    return [
+        tuple(v if read is None else read(v) for v, read in zip(row, results, strict=True))
+        for row in rows
+    ]
+
+
+async def _driver(connection: AsyncConnection) -> SqliteConnection:
+    return cast(SqliteConnection, (await connection.get_raw_connection()).driver_connection)
