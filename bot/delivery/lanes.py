@@ -20,20 +20,18 @@ from sqlalchemy import (
     and_,
     bindparam,
     delete,
-    exists,
     func,
-    literal_column,
     or_,
 )
 from sqlalchemy import select as sa_select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlalchemy.sql.dml import Delete, Insert
+from sqlalchemy.sql.dml import Delete
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.delivery.leases import take_statement
 from bot.delivery.statements import run
-from bot.storage.models import Lease, OutboxMessage, Process
+from bot.storage.models import Lease, OutboxMessage
 
 ANSWER_KINDS = frozenset({"reply"})
 """The outgoing kinds written in answer to a person: they never wait behind bulk work."""
@@ -73,28 +71,7 @@ async def take_lane(
         "taken_at": now,
         "fresh_since": fresh_since,
     }
-    return bool(await run(connection, _take(connection.dialect.name), values))
-
-
-@lru_cache(maxsize=2)
-def _take(dialect: str) -> Insert:
-    """bot/delivery/leases.py's conditional upsert, with the holder's heartbeat looked up for
-    the lease row in conflict itself: an `exists()` built on the table's column is not
-    correlated inside ON CONFLICT ... WHERE, and asks whether any lease at all is held by a
-    live process, so a dead process's lane would wait while any other lane is worked."""
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    table = Lease.__table__  # type: ignore[attr-defined]
-    statement = insert(table)
-    heartbeat = Process.__table__.c.heartbeat_at  # type: ignore[attr-defined]
-    fresh = bindparam("fresh_since", type_=heartbeat.type)
-    holder_alive = exists().where(
-        col(Process.id) == literal_column(f"{table.name}.holder"), heartbeat >= fresh
-    )
-    return statement.on_conflict_do_update(
-        index_elements=[table.c.name],
-        set_={"holder": statement.excluded.holder, "taken_at": statement.excluded.taken_at},
-        where=or_(table.c.holder == statement.excluded.holder, ~holder_alive),
-    ).returning(table.c.name)
+    return bool(await run(connection, take_statement(connection.dialect.name), values))
 
 
 async def give_lane(session: AsyncSession, lane: Lane, *, holder: str) -> None:

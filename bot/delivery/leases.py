@@ -39,7 +39,8 @@ def live_processes(fresh_since: object) -> Select[Any]:
 
 
 @lru_cache(maxsize=2)
-def _take(dialect: str) -> Insert:
+def take_statement(dialect: str) -> Insert:
+    """The conditional upsert that takes a lease, built once per dialect."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     table = Lease.__table__  # type: ignore[attr-defined]
     statement = insert(table)
@@ -62,7 +63,7 @@ async def take(
 ) -> bool:
     """Take the lease `name` for `holder` unless a live process holds it; True when taken."""
     connection = await session.connection()
-    statement = _take(connection.dialect.name)
+    statement = take_statement(connection.dialect.name)
     row = (
         await connection.execute(
             statement,

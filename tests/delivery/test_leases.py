@@ -113,20 +113,7 @@ async def test_a_turn_is_not_taken_by_a_process_that_may_count_as_dead(
         assert not await turns.take("telegram:polling")
 
 
-@pytest.mark.parametrize(
-    "take_with",
-    [
-        "lanes",
-        pytest.param(
-            "leases",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="bot/delivery/leases.py `_take`: exists() is not correlated inside "
-                "ON CONFLICT ... WHERE, so it asks whether any lease is held by a live process",
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize("take_with", ["lanes", "leases"])
 async def test_a_dead_process_s_lane_passes_on_while_other_lanes_are_worked(
     sessions: SessionFactory, take_with: str
 ) -> None:
