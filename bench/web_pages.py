@@ -351,6 +351,10 @@ async def run(url: str, folder: Path, label: str) -> bool:
         )
         started = time.perf_counter()
         await fill(bot.sessions)
+        async with bot.sessions.begin() as session:
+            # the planner's statistics, as a database that grew over two years has them (on
+            # PostgreSQL autovacuum gathers them some time after a bulk load like this one)
+            await session.exec(sa.text("ANALYZE"))  # type: ignore[call-overload]
         print(f"{label}: filled in {time.perf_counter() - started:.0f} s")
         assert bot.web is not None
         web = bot.web
