@@ -38,7 +38,6 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from sqlmodel import select
 from starlette.routing import BaseRoute
 
 from adapters.slack.adapter import SlackAdapter
@@ -52,7 +51,6 @@ from bot.core.messages import Body, Delivery, Outgoing, ToRoom
 from bot.core.ports import Adapter, EventSink
 from bot.core.runtime import Runtime
 from bot.rituals.scheduler import SimulatedScheduler
-from bot.storage.models import OutboxMessage
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.telegram_api import FakeTelegramAPI
 
@@ -71,6 +69,7 @@ class Stamped:
         self.text_format = real.text_format
         self.limits = real.limits
         self.accepted: dict[str, float] = {}
+        self.refs: dict[str, str] = {}
         self.keys: Counter[str] = Counter()
         self._arrived = asyncio.Condition()
 
@@ -88,6 +87,7 @@ class Stamped:
             self.keys[delivery.key] += 1
             if delivery.chat == ANSWERED:
                 self.accepted[delivery.key] = time.monotonic()
+                self.refs[delivery.key] = ref
             self._arrived.notify_all()
         return ref
 
@@ -201,14 +201,13 @@ async def bench(args: argparse.Namespace, data: Path) -> int:
             run = await bot.huddle.send_prompt_now("core", "learned")
             assert run is not None
             await slack.answers(1, within=30.0)
-            thread = next(iter(slack.accepted))
-            async with bot.sessions() as session:
-                query = select(OutboxMessage).where(OutboxMessage.key == thread)
-                row = (await session.exec(query)).one()
+            # the prompt's own reference, as the platform answered it (the outbox row is marked
+            # sent a moment after the adapter returns, so it may not hold it yet)
+            thread = slack.refs[next(iter(slack.accepted))]
             slack.accepted.clear()
 
             await bot.huddle.send_prompt_now("everyone", "learned")
-            fan_out = await thank_yous(bot, slack, count=args.replies, first=0, thread=row.sent_ref)
+            fan_out = await thank_yous(bot, slack, count=args.replies, first=0, thread=thread)
             fanned = sum(1 for key in slack.keys if key.count("|slack:C") and ANSWERED not in key)
             group = [
                 Outgoing(
@@ -228,7 +227,7 @@ async def bench(args: argparse.Namespace, data: Path) -> int:
             async with runtime.transaction() as tx:
                 tx.send(group)
             paced = await thank_yous(
-                bot, slack, count=args.replies, first=args.replies, thread=row.sent_ref
+                bot, slack, count=args.replies, first=args.replies, thread=thread
             )
             grouped = len(telegram.keys)
         finally:
