@@ -181,3 +181,30 @@ async def slack_world(
         ):
             yield SlackWorld(harness, slack, http)
         slack.assert_no_violations()
+
+
+ON_REQUEST_CONFIG = """
+[partnership]
+name = "Riverside Partnership"
+timezone = "Europe/London"
+anonymity_threshold = 2
+
+[[circles]]
+id = "core"
+name = "Core partnership"
+kind = "partnership"
+rooms = [{ platform = "console", channel = "core" }]
+
+[[circles]]
+id = "stewards"
+name = "Stewards"
+kind = "stewards"
+rooms = [{ platform = "console", channel = "stewards" }]
+
+[[circles]]
+id = "set"
+name = "Tuesday set"
+kind = "learning_set"
+rooms = [{ platform = "console", channel = "set" }]
+"""
+"""A partnership with no schedules: every round starts because someone asked."""

@@ -18,32 +18,9 @@ from bot.practices.pulse.models import PulseAnswer, PulseCheck
 from bot.storage.models import Digest
 from tests.fakes import slack_events as ev
 from tests.harness import Harness, open_harness
-from tests.worlds import SLACK_ALEX, SLACK_CHANNEL, SLACK_CONFIG, slack_world
+from tests.worlds import ON_REQUEST_CONFIG, SLACK_ALEX, SLACK_CHANNEL, SLACK_CONFIG, slack_world
 
-CONFIG = """
-[partnership]
-name = "Riverside Partnership"
-timezone = "Europe/London"
-anonymity_threshold = 2
-
-[[circles]]
-id = "core"
-name = "Core partnership"
-kind = "partnership"
-rooms = [{ platform = "console", channel = "core" }]
-
-[[circles]]
-id = "stewards"
-name = "Stewards"
-kind = "stewards"
-rooms = [{ platform = "console", channel = "stewards" }]
-
-[[circles]]
-id = "set"
-name = "Tuesday set"
-kind = "learning_set"
-rooms = [{ platform = "console", channel = "set" }]
-"""
+CONFIG = ON_REQUEST_CONFIG
 """No pulse and no learning set schedule: everything here starts because someone asked."""
 
 MONDAY = datetime(2026, 3, 9, 10, 0, tzinfo=UTC)

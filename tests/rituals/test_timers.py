@@ -24,31 +24,9 @@ from bot.rituals.timers import MAX_ATTEMPTS, DueTimer
 from bot.storage.models import Occurrence, OutboxMessage, Timer
 from tests.harness import Harness, open_harness
 from tests.practices.msc.helpers import tell
+from tests.worlds import ON_REQUEST_CONFIG
 
-CONFIG = """
-[partnership]
-name = "Riverside Partnership"
-timezone = "Europe/London"
-anonymity_threshold = 2
-
-[[circles]]
-id = "core"
-name = "Core partnership"
-kind = "partnership"
-rooms = [{ platform = "console", channel = "core" }]
-
-[[circles]]
-id = "stewards"
-name = "Stewards"
-kind = "stewards"
-rooms = [{ platform = "console", channel = "stewards" }]
-
-[[circles]]
-id = "set"
-name = "Tuesday set"
-kind = "learning_set"
-rooms = [{ platform = "console", channel = "set" }]
-"""
+CONFIG = ON_REQUEST_CONFIG
 """No schedules: every round here starts because a steward asked, in one process."""
 
 MONDAY = datetime(2026, 3, 9, 10, 0, tzinfo=UTC)
