@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from adapters.common.platform import Platform
 from adapters.common.settings import WEB_ADDRESS
-from bot.core.ports import Limits, PlatformSpec, RoomFormat, Setting, ValueCheck
+from bot.core.ports import Capabilities, Limits, PlatformSpec, RoomFormat, Setting, ValueCheck
 
 if TYPE_CHECKING:
     from adapters.telegram.adapter import TelegramAdapter
@@ -43,6 +43,7 @@ SPEC = PlatformSpec(
         Setting(WEBHOOK_SECRET, secret=True),
     ),
     switch=BOT_TOKEN,
+    capabilities=Capabilities(answers_go_privately=True),
 )
 
 

@@ -103,6 +103,10 @@ class Capabilities:
     local_files: bool = False
     """Its people read the files the bot writes on this machine, so exports are written there
     rather than posted inline or privately."""
+    answers_go_privately: bool = False
+    """An answer meant for one person in a room goes to their private chat with the bot when
+    it can (Telegram has no messages that only one person in a group sees), so a note in the
+    room that something "was sent to you privately" would arrive there too, and only repeat it."""
     lines_answer_prompts: bool = False
     """Every plain line in a room is said to the bot (the console), so it answers the newest
     prompt asked there. Elsewhere people answer by replying to the prompt, and other talk in a

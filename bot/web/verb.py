@@ -47,8 +47,11 @@ class SignInVerb:
         body = Body("web/link", {"url": url, "minutes": LINK_MINUTES})
         if here:
             return [answer_here(event, body, key=key)]
+        sent = Outgoing(to=ToPerson(person_id), body=body, key=key)
+        if ctx.capabilities.answers_go_privately:
+            return [sent]  # a note would arrive beside the link itself
         note = answer_here(event, Body("web/sent_privately", {}), key=f"{key}:note")
-        return [Outgoing(to=ToPerson(person_id), body=body, key=key), note]
+        return [sent, note]
 
 
 class PublicAddress:

@@ -172,8 +172,8 @@ class DataRights:
         if await private_address(ctx.session, person_id) is None:
             return [answer_here(event, Body("rights/private_only", {}), key=key)]
         sent = Outgoing(to=ToPerson(person_id), body=Body("rights/mydata", context), key=key)
-        if event.private:
-            return [sent]
+        if event.private or ctx.capabilities.answers_go_privately:
+            return [sent]  # a note would arrive beside the data itself
         note = answer_here(event, Body("rights/sent_privately", {}), key=f"{key}:note")
         return [sent, note]
 
