@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import io
 import json
 import logging
 import sys
@@ -37,19 +36,15 @@ from sqlmodel import col, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from adapters.console import ConsoleAdapter, ConsoleRoom
+from bench.quiet_bot import quiet_bot
 from bench.replies import (
     CONFIG,
-    _NoSchedule,
     bench_bot,
     core_throughput,
     replies,
     scratch_database,
 )
-from bot.app import assembled
 from bot.config.environment import Settings
-from bot.config.partnership import load_config
-from bot.core.clock import SystemClock
 from bot.core.events import Reply, Sender
 from bot.storage.database import open_database
 from bot.storage.models import Entry
@@ -75,19 +70,8 @@ def own_members(events: list[Reply], worker: int) -> list[Reply]:
 
 async def worker(url: str, ref: str, tag: str, events: int, number: int) -> None:
     """One process: assemble a bot, say ready, wait for `go`, offer the replies, report."""
-    config = load_config(CONFIG)
     with tempfile.TemporaryDirectory(prefix="huddlebot-bench-") as data:
-        settings = replace(Settings.from_env({}, cwd=Path(data)), database_url=url)
-        clock = SystemClock()
-        console = ConsoleAdapter(
-            rooms=[ConsoleRoom(c.id, r.chat) for c in config.circles for r in c.rooms],
-            clock=clock,
-            output=io.StringIO(),
-            run_id=uuid.uuid4().hex[:8],
-        )
-        async with assembled(
-            config, settings, adapters=[console], clock=clock, scheduler=_NoSchedule()
-        ) as bot:
+        async with quiet_bot(CONFIG, url, Path(data)) as bot:
             offered = own_members(replies(f"{tag}-w{number}", events, in_reply_to=ref), number)
             await core_throughput(bot.core.handle, offered[:20])  # people and memberships
             print("ready", flush=True)

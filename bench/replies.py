@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import io
 import logging
 import math
 import sqlite3
@@ -35,7 +34,7 @@ import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -44,13 +43,12 @@ from sqlalchemy import func
 from sqlalchemy.engine import make_url
 from sqlmodel import col, select
 
-from adapters.console import ConsoleAdapter, ConsoleRoom
-from bot.app import Bot, assembled
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.quiet_bot import quiet_bot
+from bot.app import Bot
 from bot.config.environment import Settings
-from bot.config.partnership import load_config
-from bot.core.clock import SystemClock
 from bot.core.events import Reply, Sender
-from bot.rituals.scheduler import JobSpec
 from bot.storage.models import Entry, OutboxMessage
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,13 +67,6 @@ SAYINGS = (
 )
 
 Handle = Callable[[Reply], Awaitable[None]]
-
-
-class _NoSchedule:
-    """The benchmark never runs scheduled jobs (reminders of the prompt it opens)."""
-
-    def add(self, job: JobSpec) -> None:
-        del job
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,18 +130,7 @@ def replies(tag: str, count: int, *, in_reply_to: str, start: int = 0) -> list[R
 @asynccontextmanager
 async def bench_bot(database_url: str, data: Path) -> AsyncIterator[tuple[Bot, str, int]]:
     """A bot on `database_url` with one prompt sent to the circle: (bot, its ref, its run id)."""
-    config = load_config(CONFIG)
-    settings = replace(Settings.from_env({}, cwd=data), database_url=database_url)
-    clock = SystemClock()
-    console = ConsoleAdapter(
-        rooms=[ConsoleRoom(c.id, r.chat) for c in config.circles for r in c.rooms],
-        clock=clock,
-        output=io.StringIO(),
-        run_id=uuid.uuid4().hex[:8],
-    )
-    async with assembled(
-        config, settings, adapters=[console], clock=clock, scheduler=_NoSchedule()
-    ) as bot:
+    async with quiet_bot(CONFIG, database_url, data) as bot:
         run = await bot.huddle.send_prompt_now(CIRCLE, PROMPT)
         if run is None or run.id is None:
             raise RuntimeError("the prompt was not opened")

@@ -26,16 +26,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import io
 import logging
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -46,11 +43,10 @@ from sqlmodel import col, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from adapters.console import ConsoleAdapter, ConsoleRoom
-from bench.replies import CONFIG, _as_is, _NoSchedule, say, scratch_database, verdict
-from bot.app import Bot, assembled
+from bench.quiet_bot import NoSchedule, quiet_bot
+from bench.replies import CONFIG, _as_is, say, scratch_database, verdict
+from bot.app import Bot
 from bot.config.environment import Settings
-from bot.config.partnership import load_config
 from bot.core.clock import SystemClock
 from bot.core.messages import Outgoing
 from bot.core.runtime import Runtime, Transaction
@@ -64,18 +60,7 @@ MAX_RATIO = 3.0
 
 @asynccontextmanager
 async def bench_bot(database_url: str, data: Path) -> AsyncIterator[Bot]:
-    config = load_config(CONFIG)
-    settings = replace(Settings.from_env({}, cwd=data), database_url=database_url)
-    clock = SystemClock()
-    console = ConsoleAdapter(
-        rooms=[ConsoleRoom(c.id, r.chat) for c in config.circles for r in c.rooms],
-        clock=clock,
-        output=io.StringIO(),
-        run_id=uuid.uuid4().hex[:8],
-    )
-    async with assembled(
-        config, settings, adapters=[console], clock=clock, scheduler=_NoSchedule()
-    ) as bot:
+    async with quiet_bot(CONFIG, database_url, data) as bot:
         yield bot
 
 
@@ -118,7 +103,7 @@ async def bench(args: argparse.Namespace, data: Path) -> bool:
             return []
 
         runtime = Runtime(
-            sessions=bot.sessions, outbox=bot.outbox, clock=SystemClock(), wake=lambda: None
+            sessions=bot.sessions, outbox=bot.outbox, clock=SystemClock(), wake=lambda parts: None
         )
         first = bot.huddle.timers
         first.handle(KIND, nothing)
@@ -126,7 +111,7 @@ async def bench(args: argparse.Namespace, data: Path) -> bool:
             runtime=runtime,
             sessions=bot.sessions,
             clock=SystemClock(),
-            scheduler=_NoSchedule(),
+            scheduler=NoSchedule(),
             holder="bench:second",
         )
         second.handle(KIND, nothing)
