@@ -35,9 +35,6 @@ class JobSpec:
     id: str
     trigger: BaseTrigger
     func: JobFunc
-    stands_for: datetime | None = None
-    """For a one-off job fired late: the time it was due, the same in every process, where its
-    trigger says when it fires here."""
     guarded: bool = True
     """Whether its work is done once across processes by its occurrence row; a timers' wake-up
     is not (each timer's own row decides, bot/rituals/timers.py)."""
@@ -53,7 +50,7 @@ def once(job: JobSpec, *, clock: Clock, lookback: timedelta) -> JobFunc:
 
     async def fire() -> None:
         now = clock.now()
-        due = job.stands_for or latest_fire(job.trigger, now, lookback=lookback) or now
+        due = latest_fire(job.trigger, now, lookback=lookback) or now
         await fire_once(Occasion(job.id, due), job.func)
 
     return fire
@@ -137,7 +134,7 @@ class SimulatedScheduler:
             self._clock.set(when)
             self._jobs[job_id] = (job, next_fire(job.trigger, when))
             if job.guarded:
-                await fire_once(Occasion(job.id, job.stands_for or when), job.func)
+                await fire_once(Occasion(job.id, when), job.func)
             else:
                 await job.func()
             fired.append((job_id, when))

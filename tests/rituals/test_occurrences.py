@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from apscheduler.triggers.date import DateTrigger
-
 from bot.core.clock import ManualClock
 from bot.core.runtime import Runtime
 from bot.rituals.scheduler import JobSpec, SimulatedScheduler
@@ -46,25 +44,3 @@ async def test_a_job_fired_by_two_schedulers_at_one_time_does_its_work_once(
 
     # two Mondays: each fired in both, done once each, by whichever fired first
     assert done == ["first", "first again", "first", "first again"]
-
-
-async def test_a_one_off_timer_due_earlier_stands_for_its_own_time(harness: Harness) -> None:
-    """A reminder fired late (the bot was down at its time) is the same occurrence in every
-    process, whenever each fires it."""
-    bot = harness.bot
-    done: list[str] = []
-    due = SUNDAY - timedelta(hours=1)
-    for process, delay in (("first", 0), ("second", 90)):
-        clock = ManualClock(SUNDAY + timedelta(seconds=delay))
-        runtime = Runtime(
-            sessions=bot.sessions, outbox=bot.outbox, clock=clock, wake=bot.dispatcher.wake
-        )
-
-        async def work(runtime: Runtime = runtime, process: str = process) -> None:
-            async with runtime.transaction():
-                done.append(process)
-
-        scheduler = SimulatedScheduler(clock)
-        scheduler.add(JobSpec("reminder:7", DateTrigger(clock.now()), work, stands_for=due))
-        await scheduler.run_until(clock.now() + timedelta(minutes=5))
-    assert done == ["first"]
