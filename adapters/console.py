@@ -191,7 +191,7 @@ class ConsoleAdapter:
                 action, _, value = args.strip().partition(" ")
                 return ButtonPress(chat=self._room, action=action, value=value.strip(), **common)
             if verb == "start":
-                return Started(chat=f"@{name}", payload=args.strip(), **common)
+                return Started(chat=f"@{name}", circle_id=args.strip(), **common)
             return Command(chat=self._room, verb=verb or "help", args=args, **common)
         # which prompt it answers is the database's to say, not this session's
         return Message(chat=self._room, text=text, message_ref=ref, **common)

@@ -52,6 +52,7 @@ from adapters.telegram.polling import Poller
 from adapters.telegram.privacy import privacy_mode
 from adapters.telegram.sending import Poster
 from adapters.telegram.spec import SPEC
+from adapters.telegram.start_links import StartLinks
 from adapters.telegram.updates import loggable_id
 from adapters.telegram.webhook import WEBHOOK_PATH, webhook_route, webhook_target
 from bot.core import checks
@@ -123,6 +124,8 @@ class TelegramAdapter:
         base = (api_url or DEFAULT_API_URL).rstrip("/")
         self._webhook_url = webhook_target(webhook_url) if webhook_url else None
         self._webhook_secret = webhook_secret or ""
+        self.links = StartLinks(token)
+        """Signs and checks circles' start links (`huddlebot telegram links`)."""
         self._clock = clock or SystemClock()
         self._sleep: Sleep = sleep or asyncio.sleep
         self._poll_timeout = poll_timeout
@@ -219,7 +222,13 @@ class TelegramAdapter:
             event = (
                 None
                 if move is not None
-                else translate(update, me=connection.me, now=self._clock.now(), verbs=self._verbs)
+                else translate(
+                    update,
+                    me=connection.me,
+                    links=self.links,
+                    now=self._clock.now(),
+                    verbs=self._verbs,
+                )
             )
         except checks.Refused as refused:
             log.warning("telegram: skipped update %s: %s", loggable_id(update.update_id), refused)

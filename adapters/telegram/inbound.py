@@ -32,6 +32,7 @@ from typing import Any
 
 from telegram import CallbackQuery, Chat, Message, Update, User
 
+from adapters.telegram.start_links import StartLinks
 from adapters.telegram.updates import loggable_id
 from bot.core import checks
 from bot.core.events import (
@@ -92,12 +93,13 @@ def translate(
     update: Update,
     *,
     me: BotIdentity,
+    links: StartLinks,
     now: datetime,
     verbs: Collection[str] = DEFAULT_VERBS,
 ) -> InboundEvent | None:
     """The inbound event an update means, or None when it is nothing for the core."""
     if update.message is not None:
-        return _from_message(update.message, me=me, verbs=verbs, raw=update.to_dict())
+        return _from_message(update.message, me=me, links=links, verbs=verbs, raw=update.to_dict())
     if update.callback_query is not None:
         return _from_callback(update.callback_query, now=now, raw=update.to_dict())
     log.debug(
@@ -161,7 +163,12 @@ def _replied_bot_message(message: Message, me: BotIdentity) -> Message | None:
 
 
 def _from_message(
-    message: Message, *, me: BotIdentity, verbs: Collection[str], raw: dict[str, Any]
+    message: Message,
+    *,
+    me: BotIdentity,
+    links: StartLinks,
+    verbs: Collection[str],
+    raw: dict[str, Any],
 ) -> InboundEvent | None:
     if getattr(message, "chat", None) is None:
         raise checks.Refused("message has no chat")
@@ -195,7 +202,12 @@ def _from_message(
             log.debug("ignoring /%s addressed to another bot (%s)", name, addressee)
             return None
         if name == "start":
-            return Started(payload=args, **common) if private else None
+            if not private:
+                return None
+            circle_id = links.circle_of(args) if args else None
+            return Started(
+                circle_id=circle_id or "", link_refused=bool(args) and not circle_id, **common
+            )
         if name in verbs or private or addressee is not None:
             thread_ref = (
                 checks.identifier(replied.message_id, what="message id")

@@ -113,6 +113,7 @@ async def _telegram(args: argparse.Namespace) -> int:
     from adapters.common.settings import switched_on
     from adapters.telegram import spec as telegram
     from adapters.telegram.adapter import deep_link
+    from adapters.telegram.start_links import MAX_CIRCLE_ID
 
     if not switched_on(telegram.SPEC, settings.platforms.found):
         raise ConfigError(
@@ -124,11 +125,21 @@ async def _telegram(args: argparse.Namespace) -> int:
     adapter = telegram.build(settings.platforms.found)
     if args.telegram_command == "links":
         username = await adapter.bot_username()
-        print("Share a circle's link with its members; opening it links them to that circle.")
+        print(
+            "Share a circle's link with its members only; opening it links them to that circle."
+            " The links are signed with the bot's token: a new token needs new links."
+        )
         for circle in config.circles:
             if circle.kind == "stewards":
                 continue  # a link can be passed on, so it never makes anyone a steward
-            print(f"  {circle.name} ({circle.id}): {deep_link(username, circle.id)}")
+            if len(circle.id) > MAX_CIRCLE_ID:
+                print(
+                    f"  {circle.name} ({circle.id}): no link, as Telegram takes ids of at most"
+                    f" {MAX_CIRCLE_ID} characters here; give this circle a shorter id"
+                )
+                continue
+            link = deep_link(username, adapter.links.payload(circle.id))
+            print(f"  {circle.name} ({circle.id}): {link}")
         return 0
     async with cli_bot(args) as bot:
         # every verb the running bot answers, the features' ones too; stewards' verbs stay out

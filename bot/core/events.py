@@ -97,9 +97,14 @@ class ButtonPress(Inbound):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Started(Inbound):
-    """A person opened a private chat with the bot (Telegram `/start`), perhaps with a payload."""
+    """A person opened a private chat with the bot (Telegram `/start`), perhaps from a link.
 
-    payload: str = ""
+    The adapter vouches for `circle_id`: on Telegram only a link the bot signed names one
+    (adapters/telegram/start_links.py). `link_refused` says a link came that names no circle
+    this bot vouches for (made up, altered, or from before the bot's token changed)."""
+
+    circle_id: str = ""
+    link_refused: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

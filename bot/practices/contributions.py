@@ -180,13 +180,18 @@ async def on_started(ctx: Context, event: Started) -> list[Outgoing]:
     # A link can be passed on, so it never makes anyone a steward: stewards are the people
     # seen in the stewards' own rooms.
     circle = next(
-        (c for c in ctx.config.circles if c.id == event.payload.strip() and c.kind != "stewards"),
+        (c for c in ctx.config.circles if c.id == event.circle_id and c.kind != "stewards"),
         None,
     )
     if circle is not None:
         await join_once(ctx, ctx.who.person_id, circle.id)
+    refused = event.link_refused or (bool(event.circle_id) and circle is None)
     body = Body(
-        "replies/welcome", {"circle": {"id": circle.id, "name": circle.name} if circle else None}
+        "replies/welcome",
+        {
+            "circle": {"id": circle.id, "name": circle.name} if circle else None,
+            "link_refused": refused,
+        },
     )
     return [
         answer_here(event, body, key=f"welcome:{event.platform}:{event.dedup_key}", private=False)

@@ -40,6 +40,7 @@ from typing import Any
 
 from aiohttp import web
 
+from adapters.telegram.start_links import StartLinks
 from tests.fakes.telegram_chats import Chats, seen_in_privacy_mode
 from tests.fakes.telegram_errors import DESCRIPTIONS, ApiError, Failure
 from tests.fakes.telegram_html import HtmlError, parse_html
@@ -53,6 +54,14 @@ TOKEN = "123456789:AAH-fake-token-for-tests_0123456789"
 BOT_ID = 123456789
 BOT_USERNAME = "huddle_test_bot"
 MAX_TEXT = 4096
+
+
+def start_from_link(circle_id: str, token: str = TOKEN) -> str:
+    """What Telegram sends as the person's first message when they open a circle's link, as
+    `huddlebot telegram links` prints it for the bot with `token`."""
+    return f"/start {StartLinks(token).payload(circle_id)}"
+
+
 DEFAULT_ALLOWED = frozenset(
     {
         "message",

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import sys
 from pathlib import Path
 
+from adapters.telegram.start_links import StartLinks
 from tests.fakes.telegram_api import FakeTelegramAPI
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -46,8 +48,12 @@ async def test_links_for_every_circle_but_the_stewards(tmp_path: Path) -> None:
         fake.assert_no_violations()
     assert code == 0, err
     username = fake.bot["username"]
-    assert f"https://t.me/{username}?start=core" in out
-    assert "?start=stewards" not in out
+    links = dict(re.findall(rf"\((\S+)\): https://t\.me/{username}\?start=(\S+)", out))
+    assert "stewards" not in links and "core" in links
+    # each link is signed for its circle: a stranger cannot make one up from the circle's id
+    signer = StartLinks(fake.token)
+    assert {signer.circle_of(payload) for payload in links.values()} == set(links)
+    assert links["core"] != "core" and StartLinks("another:token").circle_of(links["core"]) is None
 
 
 async def test_commands_are_registered_with_descriptions(tmp_path: Path) -> None:

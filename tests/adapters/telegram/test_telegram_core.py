@@ -11,6 +11,7 @@ import pytest
 from sqlmodel import select
 
 from bot.storage.models import Entry, Identity, Membership, Room
+from tests.fakes.telegram_api import start_from_link
 from tests.fakes.telegram_html import parse_html
 from tests.fakes.telegram_updates import user
 from tests.harness import Harness
@@ -91,7 +92,7 @@ async def test_commands_with_and_without_the_bot_name(world: World) -> None:
 async def test_start_with_a_payload_links_the_person_for_private_reminders(world: World) -> None:
     h, fake = world.harness, world.fake
     ada = user(2002, "Ada", "Okafor")
-    await world.push(fake.message_update(2002, "/start core", sender=ada))
+    await world.push(fake.message_update(2002, start_from_link("core"), sender=ada))
     async with h.bot.sessions() as session:
         identity = (await session.exec(select(Identity).where(Identity.user_id == "2002"))).one()
         joined = (
@@ -118,9 +119,24 @@ async def test_a_403_marks_the_room_inactive_and_tells_the_stewards(world: World
     assert "Huddle digest" in h.take()  # the console room still gets its digest
 
 
+async def test_a_guessed_start_link_joins_no_circle(world: World) -> None:
+    """A circle's id is easy to guess ("core"); only the link the bot signed joins it."""
+    h, fake = world.harness, world.fake
+    mallory = user(4004, "Mallory")
+    await world.push(fake.message_update(4004, "/start core", sender=mallory))
+    async with h.bot.sessions() as session:
+        assert (await session.exec(select(Membership))).all() == []
+    assert "ask a steward" in fake.sent(4004)[-1]["text"].lower()
+    await world.push(fake.message_update(4004, start_from_link("core"), sender=mallory))
+    async with h.bot.sessions() as session:
+        assert [m.circle_id for m in (await session.exec(select(Membership))).all()] == ["core"]
+
+
 async def test_a_start_link_never_makes_anyone_a_steward(world: World) -> None:
     h, fake = world.harness, world.fake
-    await world.push(fake.message_update(3003, "/start stewards", sender=user(3003, "Eve")))
+    await world.push(
+        fake.message_update(3003, start_from_link("stewards"), sender=user(3003, "Eve"))
+    )
     async with h.bot.sessions() as session:
         joined = (await session.exec(select(Membership))).all()
     assert joined == []

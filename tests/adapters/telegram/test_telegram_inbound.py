@@ -27,6 +27,7 @@ from tests.fakes.telegram_api import (
     FakeTelegramAPI,
     RecordingSink,
     VirtualTime,
+    start_from_link,
 )
 from tests.fakes.telegram_updates import user
 
@@ -159,11 +160,26 @@ async def test_commands_for_other_bots_are_ignored() -> None:
 
 async def test_start_with_a_payload_links_the_person() -> None:
     async with running() as r:
-        [event] = await r.receive(r.fake.message_update(PERSON, "/start stewards"))
-        await r.receive_nothing(r.fake.message_update(GROUP, "/start stewards"))
+        [event] = await r.receive(r.fake.message_update(PERSON, start_from_link("stewards")))
+        await r.receive_nothing(r.fake.message_update(GROUP, start_from_link("stewards")))
     assert isinstance(event, Started)
-    assert event.payload == "stewards"
+    assert event.circle_id == "stewards" and not event.link_refused
     assert event.chat == str(PERSON)
+
+
+async def test_a_start_link_the_bot_did_not_sign_names_no_circle() -> None:
+    signed = start_from_link("core").removeprefix("/start ")
+    altered = "set-a" + signed.removeprefix("core")
+    async with running() as r:
+        guessed = [
+            await r.receive(r.fake.message_update(PERSON, f"/start {payload}"))
+            for payload in ("core", altered, signed + "x", "core-" + "A" * 12)
+        ]
+        [plain] = await r.receive(r.fake.message_update(PERSON, "/start"))
+    for [event] in guessed:
+        assert isinstance(event, Started)
+        assert event.circle_id == "" and event.link_refused
+    assert isinstance(plain, Started) and plain.circle_id == "" and not plain.link_refused
 
 
 async def test_private_text_is_a_direct_message_and_group_text_a_message() -> None:

@@ -19,6 +19,7 @@ from tests.fakes.telegram_api import (
     FakeTelegramAPI,
     RecordingSink,
     VirtualTime,
+    start_from_link,
 )
 
 GROUP = "-1001234567890"
@@ -204,7 +205,7 @@ async def test_after_the_person_starts_the_bot_ephemeral_messages_go_privately_a
             chat=PERSON, status=403, description="Forbidden: bot can't initiate conversation"
         )
         await s.adapter.send(delivery("In the room", ephemeral_to=PERSON))
-        s.fake.push(s.fake.message_update(int(PERSON), "/start stewards"))
+        s.fake.push(s.fake.message_update(int(PERSON), start_from_link("stewards")))
         await s.sink.wait_for(1)
         await s.adapter.send(delivery("Privately", ephemeral_to=PERSON))
         sent = [(p["chat_id"], p["text"]) for p in s.fake.sent()]

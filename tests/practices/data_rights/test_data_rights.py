@@ -29,6 +29,7 @@ from bot.practices.protocols import DescribesEntries
 from bot.practices.stories.models import StoryDetail
 from bot.storage.models import Consent, Digest, Entry, Identity, Membership, Person
 from tests.adapters.telegram import test_telegram_core
+from tests.fakes.telegram_api import start_from_link
 from tests.fakes.telegram_updates import user
 from tests.harness import CONFIG, SUNDAY, Harness, open_harness
 from tests.worlds import TELEGRAM_GROUP as GROUP
@@ -397,7 +398,7 @@ async def test_a_story_and_mydata_through_telegram(telegram_world: TelegramWorld
     world = telegram_world
     h, fake = world.harness, world.fake
     ada = user(2002, "Ada", "Okafor")
-    await world.push(fake.message_update(2002, "/start core", sender=ada))
+    await world.push(fake.message_update(2002, start_from_link("core"), sender=ada))
     story = "/story [Evenings] Families came once the drop-in moved to evenings."
     await world.push(fake.message_update(GROUP, story, sender=ada))
     answer = [m for m in fake.sent_messages if m["chat"]["id"] == 2002][-1]  # privately

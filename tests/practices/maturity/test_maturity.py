@@ -13,6 +13,7 @@ from sqlmodel import col, select
 from bot.practices.maturity.models import MaturityAgreed, MaturityRound, MaturityScore
 from bot.practices.maturity.practice import DIMENSIONS, dimension_of, parse_score, spread
 from tests.fakes import slack_events as ev
+from tests.fakes.telegram_api import start_from_link
 from tests.fakes.telegram_updates import user
 from tests.harness import Harness
 from tests.worlds import (
@@ -208,7 +209,7 @@ async def telegram(tmp_path: Path, database_url: str) -> AsyncIterator[World]:
 async def test_through_telegram_scores_by_button_in_a_private_chat(telegram: World) -> None:
     h, fake = telegram.harness, telegram.fake
     ada = user(1001, "Ada", "Okafor")
-    await telegram.push(fake.message_update(1001, "/start core", sender=ada))
+    await telegram.push(fake.message_update(1001, start_from_link("core"), sender=ada))
     await h.say("#core @sam /maturity start")
     asked = next(m for m in fake.sent_messages if "How is Core partnership doing?" in m["text"])
     assert asked["chat"]["id"] == 1001  # privately

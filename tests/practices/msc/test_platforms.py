@@ -13,6 +13,7 @@ from sqlmodel import col, select
 
 from bot.storage.models import Entry
 from tests.fakes import slack_events as ev
+from tests.fakes.telegram_api import start_from_link
 from tests.fakes.telegram_updates import user
 from tests.harness import Harness
 from tests.worlds import (
@@ -51,7 +52,9 @@ async def test_a_round_through_telegram(telegram: TelegramWorld) -> None:
     h, fake = telegram.harness, telegram.fake
     ada, bo, cy = user(1001, "Ada", "Okafor"), user(1002, "Bo", None), user(1003, "Cy", None)
     for person in (ada, bo, cy):
-        await telegram.push(fake.message_update(person["id"], "/start core", sender=person))
+        await telegram.push(
+            fake.message_update(person["id"], start_from_link("core"), sender=person)
+        )
     told = "/story Mo came back to the drop-in."
     await telegram.push(fake.message_update(1001, told, sender=ada))
     mo = await newest_story(h)

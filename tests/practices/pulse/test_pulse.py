@@ -16,6 +16,7 @@ from bot.practices.pulse.practice import parse_answer
 from bot.practices.pulse.trend import pulse_trend
 from bot.storage.models import Identity
 from tests.fakes import slack_events as ev
+from tests.fakes.telegram_api import start_from_link
 from tests.fakes.telegram_updates import user
 from tests.harness import CONFIG, Harness, open_harness
 from tests.worlds import SLACK_CHANNEL as CHANNEL
@@ -174,7 +175,7 @@ async def telegram(tmp_path: Path, database_url: str) -> AsyncIterator[World]:
 async def test_through_telegram_one_tap_each_and_totals_in_the_group(telegram: World) -> None:
     h, fake = telegram.harness, telegram.fake
     ada = user(1001, "Ada", "Okafor")
-    await telegram.push(fake.message_update(1001, "/start core", sender=ada))
+    await telegram.push(fake.message_update(1001, start_from_link("core"), sender=ada))
     await h.until(MONDAY_1230)
     asked = next(m for m in fake.sent_messages if "A quick pulse check" in m["text"])
     keyboard = asked["reply_markup"]["inline_keyboard"]
