@@ -70,6 +70,8 @@ class FactorLean:
 
     label: str
     lean: str
+    steady: bool = True
+    """Whether it leaned "just right": the digests show first the circles where one did not."""
 
 
 @dataclass(frozen=True, slots=True)

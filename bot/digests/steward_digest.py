@@ -52,6 +52,9 @@ log = logging.getLogger(__name__)
 KIND = "steward"
 TEMPLATE = "steward_digest"
 THEMED_KINDS = ("learning", "reflection", "blocker")
+PULSES_SHOWN = 10
+"""Circles whose pulse the digest shows, one line each; the rest are counted (each circle's own
+digest and the web view's Pulse page show every one)."""
 
 
 def open_circles(config: Config) -> list[CircleConfig]:
@@ -198,11 +201,12 @@ def _stories(
 
 
 def _pulses(found: tuple[CirclePulse, ...], *, hidden: set[str]) -> list[dict[str, Any]]:
-    """Each circle's pulse check asked this week, in aggregate; never a learning set's."""
+    """Each circle's pulse asked this week, in aggregate, never a learning set's: first the
+    circles where a factor leaned away from "just right", then the rest, each by name."""
+    shown = [p for p in found if p.circle_id not in hidden and p.factors]
+    shown.sort(key=lambda p: (all(f.steady for f in p.factors), p.circle_name))
     return [
-        {"circle": p.circle_name, "people": p.people, "factors": plain(p.factors)}
-        for p in found
-        if p.circle_id not in hidden and p.factors
+        {"circle": p.circle_name, "people": p.people, "factors": plain(p.factors)} for p in shown
     ]
 
 
@@ -269,9 +273,11 @@ async def steward_context(
             session, found=added.learning_sets, sets=sets, start=start, end=end
         ),
         "participation": counts,
-        "pulses": _pulses(added.pulses or (), hidden=hidden),
         "selections": plain(added.selections or ()),
     }
+    context["pulses"], context["more_pulses"] = capped(
+        _pulses(added.pulses or (), hidden=hidden), limit=PULSES_SHOWN
+    )
     context["quiet"] = quiet_week(context)
     context["nothing_to_show"] = nothing_to_show(context)
     happened = ("themes", "resolved", "parked", "stories", "questions", "learning_sets")
