@@ -21,6 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.config.partnership import CircleConfig, Config
 from bot.core.messages import Body, Outgoing, ToCircle, ToPerson
 from bot.digests.contributions import (
+    WAITING_SHOWN,
     CirclePulse,
     ClosedBlocker,
     Contributors,
@@ -249,12 +250,14 @@ async def steward_context(
     counts = await participation(
         session, circle_ids=open_ids, start=start, end=end, audience="stewards"
     )
+    waiting = _waiting(added.waiting or (), names=names, hidden=hidden)[:WAITING_SHOWN]
     zone = config.partnership.timezone
     context: dict[str, Any] = {
         "partnership": {"name": config.partnership.name},
         "period": {"start": local(start, zone), "end": local(end, zone)},
         "themes": _themes([r for r in rows if r.kind in THEMED_KINDS], totals, names),
-        "waiting": _waiting(added.waiting or (), names=names, hidden=hidden),
+        "waiting": waiting,
+        "more_waiting": max(0, (added.waiting_total or 0) - len(added.waiting or ())),
         "resolved": _closed(added.closed or (), names=names, hidden=hidden, parked=False),
         "parked": _closed(added.closed or (), names=names, hidden=hidden, parked=True),
         "overdue": _overdue(added.overdue or (), names=names, hidden=hidden),

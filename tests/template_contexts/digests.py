@@ -185,6 +185,7 @@ def contexts(user: str) -> dict[str, dict[str, Any]]:
                 }
             ],
             "more_pulses": 3,
+            "more_waiting": 4,
             "selections": selections(user),
             "participation": {"people": 30, "entries": 120},
             "quiet": False,

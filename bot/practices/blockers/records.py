@@ -119,15 +119,20 @@ async def blocker_digest(
 
 
 async def blockers_awaiting_stewards(
-    session: AsyncSession, *, now: datetime
-) -> list[dict[str, Any]]:
-    """System blockers still open and not yet taken up by anyone, oldest first."""
+    session: AsyncSession, *, now: datetime, limit: int | None = None
+) -> tuple[list[dict[str, Any]], int]:
+    """System blockers still open and not yet taken up by anyone, oldest first: at most `limit`
+    of them, and how many there are in all (one query)."""
     query = rows_where(
         Blocker.status == "open",
         col(Blocker.kind).in_(SYSTEM_KINDS),
         col(Blocker.raised_at) <= now,
-    )
-    return await _dicts(session, query, now=now)
+    ).add_columns(sa.func.count().over())
+    if limit is not None:
+        query = query.limit(limit)
+    rows = (await session.exec(query)).all()
+    total = int(rows[0][-1]) if rows else 0
+    return [blocker_dict(tuple(row[:-1]), now=now) for row in rows], total  # type: ignore[arg-type]
 
 
 async def blockers_closed_between(
