@@ -1,9 +1,10 @@
 """The weekly learning digest for stewards, across every circle.
 
-It shows themes and the circles where they recur, system blockers waiting for a steward (oldest
-first, with the number to act on), blockers resolved and those parked this week and whether the
-report-back went out, experiments past their
-review date, circles gone quiet, stories shared with stewards and questions rising from practice.
+It shows themes and the circles where they recur, system blockers waiting for a steward (the
+oldest `WAITING_SHOWN`, with the number to act on, and how many more), blockers resolved and those
+parked this week and whether the report-back went out, experiments past their review date, circles
+gone quiet, each circle's pulse of the week, stories shared with stewards and questions rising
+from practice.
 Action learning sets stay private: the digest says only that a set met and how many took part.
 """
 

@@ -132,7 +132,8 @@ async def blockers_awaiting_stewards(
         query = query.limit(limit)
     rows = (await session.exec(query)).all()
     total = int(rows[0][-1]) if rows else 0
-    return [blocker_dict(tuple(row[:-1]), now=now) for row in rows], total  # type: ignore[arg-type]
+    found = [blocker_dict((row[0], row[1], row[2], row[3]), now=now) for row in rows]
+    return found, total
 
 
 async def blockers_closed_between(
