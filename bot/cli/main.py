@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from contextlib import AsyncExitStack
 
-from bot import logs
+from bot import heap, logs
 from bot.app import assembled, running
 from bot.cli import backup, check, export, init, places, problems, prompts_list, slack
 from bot.cli import digest as digest_cli
@@ -55,6 +55,7 @@ async def _run(args: argparse.Namespace) -> int:
         await stack.enter_async_context(
             running(bot, background=background, serve_http=needs_web(settings, adapters))
         )
+        heap.settle()  # what start-up built lives as long as the process
         log.info(
             "huddlebot is running for %s with %s",
             config.partnership.name,

@@ -70,6 +70,8 @@ class FactorLean:
 
     label: str
     lean: str
+    steady: bool = True
+    """Whether it leaned "just right": the digests show first the circles where one did not."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +138,10 @@ class ContributesToHuddleDigest(Protocol):
 
 
 # -- the steward digest -----------------------------------------------------------------------
+
+
+WAITING_SHOWN = 25
+"""The most blockers waiting for a steward a digest lists (the oldest); the rest are counted."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +213,9 @@ class StewardPart:
     Items of circles the stewards may not see (learning sets) are left out by the digest."""
 
     waiting: tuple[WaitingBlocker, ...] | None = None
+    """The oldest waiting blockers, up to `WAITING_SHOWN`."""
+    waiting_total: int | None = None
+    """How many blockers are waiting in all."""
     closed: tuple[ClosedBlocker, ...] | None = None
     overdue: tuple[OverdueExperiment, ...] | None = None
     stories: tuple[StewardStory, ...] | None = None

@@ -1,9 +1,10 @@
 """The weekly learning digest for stewards, across every circle.
 
-It shows themes and the circles where they recur, system blockers waiting for a steward (oldest
-first, with the number to act on), blockers resolved and those parked this week and whether the
-report-back went out, experiments past their
-review date, circles gone quiet, stories shared with stewards and questions rising from practice.
+It shows themes and the circles where they recur, system blockers waiting for a steward (the
+oldest `WAITING_SHOWN`, with the number to act on, and how many more), blockers resolved and those
+parked this week and whether the report-back went out, experiments past their review date, circles
+gone quiet, each circle's pulse of the week, stories shared with stewards and questions rising
+from practice.
 Action learning sets stay private: the digest says only that a set met and how many took part.
 """
 
@@ -21,6 +22,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.config.partnership import CircleConfig, Config
 from bot.core.messages import Body, Outgoing, ToCircle, ToPerson
 from bot.digests.contributions import (
+    WAITING_SHOWN,
     CirclePulse,
     ClosedBlocker,
     Contributors,
@@ -52,6 +54,9 @@ log = logging.getLogger(__name__)
 KIND = "steward"
 TEMPLATE = "steward_digest"
 THEMED_KINDS = ("learning", "reflection", "blocker")
+PULSES_SHOWN = 10
+"""Circles whose pulse the digest shows, one line each; the rest are counted (each circle's own
+digest and the web view's Pulse page show every one)."""
 
 
 def open_circles(config: Config) -> list[CircleConfig]:
@@ -198,11 +203,12 @@ def _stories(
 
 
 def _pulses(found: tuple[CirclePulse, ...], *, hidden: set[str]) -> list[dict[str, Any]]:
-    """Each circle's pulse check asked this week, in aggregate; never a learning set's."""
+    """Each circle's pulse asked this week, in aggregate, never a learning set's: first the
+    circles where a factor leaned away from "just right", then the rest, each by name."""
+    shown = [p for p in found if p.circle_id not in hidden and p.factors]
+    shown.sort(key=lambda p: (all(f.steady for f in p.factors), p.circle_name))
     return [
-        {"circle": p.circle_name, "people": p.people, "factors": plain(p.factors)}
-        for p in found
-        if p.circle_id not in hidden and p.factors
+        {"circle": p.circle_name, "people": p.people, "factors": plain(p.factors)} for p in shown
     ]
 
 
@@ -245,12 +251,14 @@ async def steward_context(
     counts = await participation(
         session, circle_ids=open_ids, start=start, end=end, audience="stewards"
     )
+    waiting = _waiting(added.waiting or (), names=names, hidden=hidden)[:WAITING_SHOWN]
     zone = config.partnership.timezone
     context: dict[str, Any] = {
         "partnership": {"name": config.partnership.name},
         "period": {"start": local(start, zone), "end": local(end, zone)},
         "themes": _themes([r for r in rows if r.kind in THEMED_KINDS], totals, names),
-        "waiting": _waiting(added.waiting or (), names=names, hidden=hidden),
+        "waiting": waiting,
+        "more_waiting": max(0, (added.waiting_total or 0) - len(added.waiting or ())),
         "resolved": _closed(added.closed or (), names=names, hidden=hidden, parked=False),
         "parked": _closed(added.closed or (), names=names, hidden=hidden, parked=True),
         "overdue": _overdue(added.overdue or (), names=names, hidden=hidden),
@@ -269,9 +277,11 @@ async def steward_context(
             session, found=added.learning_sets, sets=sets, start=start, end=end
         ),
         "participation": counts,
-        "pulses": _pulses(added.pulses or (), hidden=hidden),
         "selections": plain(added.selections or ()),
     }
+    context["pulses"], context["more_pulses"] = capped(
+        _pulses(added.pulses or (), hidden=hidden), limit=PULSES_SHOWN
+    )
     context["quiet"] = quiet_week(context)
     context["nothing_to_show"] = nothing_to_show(context)
     happened = ("themes", "resolved", "parked", "stories", "questions", "learning_sets")

@@ -91,7 +91,9 @@ async def last_id(harness: Harness, kind: str) -> int:
         return int((await session.exec(query)).one() or 0)
 
 
-async def entry_for(harness: Harness, *, text: str, at: datetime, kind: str = "blocker") -> int:
+async def entry_for(
+    harness: Harness, *, text: str, at: datetime, kind: str = "blocker", visibility: str = "circle"
+) -> int:
     async with harness.bot.sessions.begin() as session:
         return await insert_row(
             session,
@@ -101,7 +103,7 @@ async def entry_for(harness: Harness, *, text: str, at: datetime, kind: str = "b
                 "person_id": None,
                 "kind": kind,
                 "text": text,
-                "visibility": "circle",
+                "visibility": visibility,
                 "anonymous": False,
                 "platform": "console",
                 "source_ref": f"seed:{text[:20]}",
@@ -110,11 +112,13 @@ async def entry_for(harness: Harness, *, text: str, at: datetime, kind: str = "b
         )
 
 
-async def seed_blocker(harness: Harness, *, text: str, raised: datetime, **more: Any) -> None:
+async def seed_blocker(
+    harness: Harness, *, text: str, raised: datetime, visibility: str = "circle", **more: Any
+) -> None:
     """A blocker as the blockers feature records it (raised earlier, taken, resolved...)."""
     from bot.practices.blockers.models import Blocker
 
-    entry_id = await entry_for(harness, text=text, at=raised)
+    entry_id = await entry_for(harness, text=text, at=raised, visibility=visibility)
     values = {
         "entry_id": entry_id,
         "circle_id": "core",
@@ -245,6 +249,52 @@ async def test_a_week_shows_every_section_with_the_right_content(harness: Harnes
     # participation in numbers only; another circle's words never appear
     assert "people shared" in text
     assert "Set A's confidential" not in text
+
+
+async def test_a_blocker_shared_with_the_stewards_alone_stays_out_of_the_circles_digest(
+    harness: Harness, config: Config
+) -> None:
+    hidden = {
+        "new": "The head of service blocks our data sharing.",
+        "open": "Our manager will not release staff for the huddle.",
+        "closed": "A funder pulled out after a row with the chair.",
+    }
+    await seed_blocker(harness, text="The hall is double booked.", raised=TUESDAY_10)
+    await seed_blocker(harness, text=hidden["new"], raised=TUESDAY_10, visibility="stewards")
+    await seed_blocker(
+        harness, text=hidden["open"], raised=MONDAY_10 - timedelta(days=20), visibility="stewards"
+    )
+    await seed_blocker(
+        harness,
+        text=hidden["closed"],
+        raised=MONDAY_10 - timedelta(days=20),
+        visibility="stewards",
+        kind="funding",
+        status="resolved",
+        note="Another funder stepped in.",
+        closed_at=TUESDAY_10,
+    )
+    await seed_blocker(
+        harness, text="Kept to myself for now.", raised=TUESDAY_10, visibility="private"
+    )
+    async with harness.bot.sessions() as session:
+        context = await digest_context(
+            session,
+            circle=config.circle("core"),
+            start=MONDAY_10,
+            end=THURSDAY_17,
+            library=harness.bot.library,
+            contributors=harness.bot.huddle.contributors,
+        )
+    (section,) = [s for s in context["sections"] if s["kind"] == "blocker"]
+    shown = [b["text"] for part in ("new", "open", "closed") for b in section[part]]
+    assert shown == ["The hall is double booked."]
+
+    await harness.until(THURSDAY_17)
+    text = digest_of(harness.take())
+    assert "The hall is double booked." in text
+    assert not any(words in text for words in hidden.values())
+    assert "Kept to myself" not in text
 
 
 async def test_learnings_are_grouped_into_themes(harness: Harness, config: Config) -> None:

@@ -298,3 +298,20 @@ async def test_a_large_week_is_read_as_an_even_sample_with_true_totals(harness: 
     assert len(learned) == 10 and learned == sorted(learned)  # oldest first
     assert learned[0] <= "Learning number 03" and learned[-1] >= "Learning number 36"  # spread
     assert [r.text for r in rows if r.kind == "question"] == [f"Question {n}" for n in (4, 5, 6)]
+
+
+async def test_many_waiting_blockers_show_the_oldest_and_a_count(harness: Harness) -> None:
+    from bot.digests.contributions import WAITING_SHOWN
+
+    for number in range(WAITING_SHOWN + 2):
+        await seed_blocker(
+            harness,
+            text=f"Waiting blocker {number:02d}.",
+            raised=MONDAY_10 - timedelta(days=40 - number),
+            kind="rules",
+        )
+    await harness.until(FRIDAY_9)
+    text = steward_part(harness.take())
+    assert "Waiting blocker 00." in text and f"Waiting blocker {WAITING_SHOWN - 1:02d}." in text
+    assert f"Waiting blocker {WAITING_SHOWN:02d}." not in text  # the newest two are counted
+    assert "and 2 more waiting" in text and "blocker list" in text

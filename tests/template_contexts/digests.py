@@ -181,9 +181,11 @@ def contexts(user: str) -> dict[str, dict[str, Any]]:
                 {
                     "circle": f"Core {user}",
                     "people": 5,
-                    "factors": [{"label": "Pace", "lean": "Too much"}],
+                    "factors": [{"label": "Pace", "lean": "Too much", "steady": False}],
                 }
             ],
+            "more_pulses": 3,
+            "more_waiting": 4,
             "selections": selections(user),
             "participation": {"people": 30, "entries": 120},
             "quiet": False,

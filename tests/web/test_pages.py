@@ -188,3 +188,27 @@ async def test_maturity_and_pulse_show_only_from_the_threshold_up(h: Harness) ->
         assert "1 of 2 pulses" in pulse
         assert "Too much</td>" not in pulse
         assert pulse.count("not shown") >= 3
+
+
+async def test_a_steward_sees_the_oldest_waiting_blockers_and_how_many_more(
+    harness: Harness,
+) -> None:
+    from datetime import timedelta
+
+    from bot.digests.contributions import WAITING_SHOWN
+    from tests.digests.test_huddle_digest import seed_blocker
+
+    now = harness.clock.now()
+    for number in range(WAITING_SHOWN + 3):
+        await seed_blocker(
+            harness,
+            text=f"Waiting blocker {number:02d}",
+            raised=now - timedelta(days=60 - number),
+            kind="funding",
+        )
+    async with serving(harness) as base, browser(base) as sam:
+        await sam.sign_in(await signed_in_at_console(harness, "sam", "stewards"))
+        week = (await sam.open("/app/week")).text
+    assert "Waiting blocker 00" in week and f"Waiting blocker {WAITING_SHOWN - 1:02d}" in week
+    assert f"Waiting blocker {WAITING_SHOWN:02d}" not in week
+    assert "And 3 more waiting" in week and 'href="/app/blockers"' in week

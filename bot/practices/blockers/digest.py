@@ -9,6 +9,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.digests.contributions import (
+    WAITING_SHOWN,
     BlockerLine,
     BlockerReport,
     ClosedBlocker,
@@ -78,7 +79,9 @@ class BlockersInDigests:
         self, session: AsyncSession, *, start: datetime, end: datetime
     ) -> StewardPart:
         """System blockers waiting for a steward, and those closed in the period."""
-        waiting = await blockers_awaiting_stewards(session, now=end)
+        waiting, waiting_total = await blockers_awaiting_stewards(
+            session, now=end, limit=WAITING_SHOWN
+        )
         closed = await blockers_closed_between(session, start=start, end=end)
         return StewardPart(
             waiting=tuple(
@@ -90,6 +93,7 @@ class BlockersInDigests:
                 )
                 for r in waiting
             ),
+            waiting_total=waiting_total,
             closed=tuple(
                 ClosedBlocker(
                     text=r["text"],

@@ -28,6 +28,9 @@ def _when(*, nullable: bool = False, index: bool = False) -> Any:
 
 class Blocker(SQLModel, table=True):
     __tablename__ = "blockers"
+    __table_args__ = (sa.Index("ix_blockers_status_raised", "status", "raised_at"),)
+    """The blockers of one status, oldest first: those waiting for a steward, without reading
+    every blocker ever raised."""
 
     id: int | None = Field(default=None, primary_key=True)
     entry_id: int = entry_ref(unique=True)

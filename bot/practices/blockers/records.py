@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.core.visibility import HELD
+from bot.core.visibility import HELD, SHOWN
 from bot.practices.blockers.models import CLOSED, SYSTEM_KINDS, Blocker
 from bot.storage.models import Entry, Person
 
@@ -90,7 +90,8 @@ async def blocker_digest(
     "new": raised in [start, end) and not closed in it; "open": raised before `start` and not
     resolved or parked; "closed": resolved or parked in [start, end), wherever it was raised, so a
     blocker raised and closed in one period is listed once, with what happened. Ages are counted
-    up to `end`.
+    up to `end`. Only blockers shared with the circle: one its author shared with the stewards
+    alone is theirs to see, never the circle's.
     """
     closed_by_end = sa.and_(col(Blocker.closed_at).is_not(None), col(Blocker.closed_at) < end)
     new = sa.and_(
@@ -98,7 +99,11 @@ async def blocker_digest(
     )
     still_open = sa.and_(col(Blocker.raised_at) < start, col(Blocker.status).not_in(CLOSED))
     closed = sa.and_(col(Blocker.closed_at) >= start, col(Blocker.closed_at) < end)
-    query = rows_where(Blocker.circle_id == circle_id, sa.or_(new, still_open, closed))
+    query = rows_where(
+        Blocker.circle_id == circle_id,
+        col(Entry.visibility).in_(SHOWN["circle"]),
+        sa.or_(new, still_open, closed),
+    )
     found: dict[str, list[dict[str, Any]]] = {"new": [], "open": [], "closed": []}
     for row in (await session.exec(query)).all():  # one query; each row is in one part
         blocker = row[0]
@@ -114,15 +119,21 @@ async def blocker_digest(
 
 
 async def blockers_awaiting_stewards(
-    session: AsyncSession, *, now: datetime
-) -> list[dict[str, Any]]:
-    """System blockers still open and not yet taken up by anyone, oldest first."""
+    session: AsyncSession, *, now: datetime, limit: int | None = None
+) -> tuple[list[dict[str, Any]], int]:
+    """System blockers still open and not yet taken up by anyone, oldest first: at most `limit`
+    of them, and how many there are in all (one query)."""
     query = rows_where(
         Blocker.status == "open",
         col(Blocker.kind).in_(SYSTEM_KINDS),
         col(Blocker.raised_at) <= now,
-    )
-    return await _dicts(session, query, now=now)
+    ).add_columns(sa.func.count().over())
+    if limit is not None:
+        query = query.limit(limit)
+    rows = (await session.exec(query)).all()
+    total = int(rows[0][-1]) if rows else 0
+    found = [blocker_dict((row[0], row[1], row[2], row[3]), now=now) for row in rows]
+    return found, total
 
 
 async def blockers_closed_between(

@@ -20,7 +20,7 @@ from bot.digests.contributions import (
     StewardPart,
 )
 from bot.practices.pulse.models import PulseAnswer, PulseCheck
-from bot.practices.pulse.trend import pulse_trend
+from bot.practices.pulse.trend import latest_of_each_circle, pulse_trend
 
 RECENT = timedelta(days=2)
 """A pulse asked this long before a digest's period still counts as news in it."""
@@ -28,7 +28,9 @@ RECENT = timedelta(days=2)
 
 def _leans(pulse: dict[str, Any]) -> tuple[FactorLean, ...]:
     return tuple(
-        FactorLean(label=f["label"], lean=f["lean_label"]) for f in pulse["factors"] if f["shown"]
+        FactorLean(label=f["label"], lean=f["lean_label"], steady=f["lean"] == "just_right")
+        for f in pulse["factors"]
+        if f["shown"]
     )
 
 
@@ -99,8 +101,8 @@ class PulseInDigests:
     async def steward_part(
         self, session: AsyncSession, *, start: datetime, end: datetime
     ) -> StewardPart:
-        """Each circle's pulse asked in the period, in aggregate."""
-        found = await pulse_trend(session, circle_id=None, now=end) or {"pulses": []}
+        """Each circle's latest pulse asked in the period (or just before it), in aggregate."""
+        found = await latest_of_each_circle(session, since=start - RECENT, now=end)
         return StewardPart(
             pulses=tuple(
                 CirclePulse(
@@ -109,7 +111,6 @@ class PulseInDigests:
                     people=p.get("people", 0),
                     factors=_leans(p),
                 )
-                for p in found["pulses"]
-                if _is_new(p, start)
+                for p in found
             )
         )

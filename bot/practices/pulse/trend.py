@@ -103,6 +103,46 @@ async def answers_to(session: AsyncSession, pulse_id: int) -> list[PulseAnswer]:
     return list((await session.exec(query)).all())
 
 
+async def latest_of_each_circle(
+    session: AsyncSession, *, since: datetime, now: datetime
+) -> list[dict[str, Any]]:
+    """Each circle's latest pulse asked from `since` and closed by `now`, in aggregate, by
+    circle id: one pulse a circle, however many circles there are (two queries). A circle whose
+    latest pulse has no factor answered by enough people to show is left out."""
+    newest = func.row_number().over(
+        partition_by=col(PulseCheck.circle_id),
+        order_by=(col(PulseCheck.scheduled_for).desc(), col(PulseCheck.id).desc()),
+    )
+    ranked = (
+        select(col(PulseCheck.id).label("id"), newest.label("rn"))
+        .where(col(PulseCheck.scheduled_for) >= since, col(PulseCheck.closes_at) <= now)
+        .subquery()
+    )
+    query = (
+        select(PulseCheck, Circle.name)
+        .join(ranked, ranked.c.id == col(PulseCheck.id))
+        .join(Circle, col(Circle.id) == col(PulseCheck.circle_id))
+        .where(ranked.c.rn == 1)
+        .order_by(col(PulseCheck.circle_id))
+    )
+    rows = list((await session.exec(query)).all())
+    tallied = await tallies(session, [pulse for pulse, _name in rows])
+    found = []
+    for pulse, name in rows:
+        assert pulse.id is not None
+        tally = tallied[pulse.id]
+        if any(f["shown"] for f in tally["factors"]):
+            found.append(
+                {
+                    "circle_id": pulse.circle_id,
+                    "circle_name": name,
+                    "asked_at": pulse.scheduled_for,
+                    **tally,
+                }
+            )
+    return found
+
+
 async def pulse_trend(
     session: AsyncSession, *, circle_id: str | None, now: datetime
 ) -> dict[str, Any] | None:

@@ -54,10 +54,11 @@ async def test_a_blocker_is_raised_and_sorted_by_one_tap(harness: Harness) -> No
     [blocker] = await blockers(harness)
     assert (blocker.kind, blocker.status, blocker.circle_id) == ("rules", "open", "core")
     async with harness.bot.sessions() as session:
-        waiting = await blockers_awaiting_stewards(session, now=SUNDAY + timedelta(days=3))
+        waiting, total = await blockers_awaiting_stewards(session, now=SUNDAY + timedelta(days=3))
     assert [(b["text"], b["age_days"], b["circle_id"]) for b in waiting] == [
         ("We cannot share referral forms between teams.", 3, "core")
     ]
+    assert total == 1
 
 
 async def test_invisible_or_reordering_characters_never_make_a_blocker(harness: Harness) -> None:
