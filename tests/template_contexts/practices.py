@@ -26,6 +26,7 @@ NO_USER_TEXT = {
     "maturity/dimension",
     "pulse/how",
     "pulse/none_open",
+    "pulse/not_member",
     "pulse/closed",
     "pulse/noted",
     "pulse/thanks",
@@ -188,6 +189,7 @@ def contexts(user: str) -> dict[str, dict[str, Any]]:
         },
         "pulse/unknown_answer": {"factor": "Pace", "answer": "meh", "answers": ["just_right"]},
         "pulse/none_open": {},
+        "pulse/not_member": {},
         "pulse/closed": {},
         "pulse/noted": {},
     }

@@ -295,6 +295,8 @@ class Pulse(PulseInDigests):
     ) -> list[Outgoing]:
         if ctx.now >= pulse.closes_at:
             raise InputError("pulse/closed")
+        if pulse.circle_id not in await circles_of(ctx.session, ctx.who.person_id):
+            raise InputError("pulse/not_member")  # only the circle's own voices make its totals
         assert pulse.id is not None
         query = select(PulseAnswer).where(
             PulseAnswer.pulse_id == pulse.id, PulseAnswer.person_id == ctx.who.person_id

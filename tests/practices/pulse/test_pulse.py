@@ -322,3 +322,20 @@ async def test_two_closers_at_once_report_a_pulse_once(harness: Harness) -> None
     assert by_ask == []
     async with bot.sessions() as session:
         assert (await session.get_one(PulseCheck, check.id)).reported
+
+
+async def test_someone_outside_the_circle_cannot_answer_its_pulse(harness: Harness) -> None:
+    for name in ("ana", "ben", "cleo"):
+        await harness.say(f"#core @{name} /help")
+    await harness.say("#stewards @zed /help")  # zed is in the stewards' circle only
+    await harness.until(MONDAY_1230)
+    harness.take()
+    await harness.say("#stewards @zed /press pulse 1:pace:too_much")
+    refused = harness.take()
+    assert "belongs to a circle you are not part of" in refused and "Thank you" not in refused
+    for name in ("ana", "ben"):
+        await harness.say(f"#core @{name} /pulse pace too_much")
+    await harness.until(WEDNESDAY_1230)
+    results = harness.take()
+    assert "2 people took part" in results  # zed's tap counts for nothing
+    assert "Pace: fewer than 3 answers, so not shown" in results
