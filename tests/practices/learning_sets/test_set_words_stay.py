@@ -126,9 +126,14 @@ async def test_words_said_in_a_set_stay_in_it(
     for fmt in ("md", "json"):
         argv = ["--config", str(config.source), "export", "--circle", "set-a", "--format", fmt]
         assert await COMMANDS["export"](parser().parse_args(argv)) == 0
-        exported = capsys.readouterr().out
+        printed = capsys.readouterr()
+        exported = printed.out
         for name, words in SAID.items():
             assert words not in exported, name
+        assert "stays in the set; no export carries it" in printed.err
+        if fmt == "md":  # says why it is empty, rather than that nothing was shared
+            assert "stays in the set, so this export carries none of its words" in exported
+            assert "Nothing has been shared" not in exported
 
     for words in SAID.values():
         if words != SAID["shared"]:
