@@ -29,7 +29,6 @@ NO_USER_TEXT = {
     "pulse/not_member",
     "pulse/closed",
     "pulse/noted",
-    "pulse/thanks",
     "pulse/unknown_answer",
 }
 
@@ -180,6 +179,7 @@ def contexts(user: str) -> dict[str, dict[str, Any]]:
             "answer": "Just right",
             "changed": False,
             "left": ["Power"],
+            "circle": f"Set {user}",
         },
         "pulse/how": {"factors": ["pace", "power"], "answers": ["too_little", "just_right"]},
         "pulse/unknown_factor": {

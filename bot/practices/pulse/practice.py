@@ -320,6 +320,9 @@ class Pulse(PulseInDigests):
                 "answer": ANSWERS[answer],
                 "changed": changed,
                 "left": left,
+                "circle": next(
+                    (c.name for c in self._s.config.circles if c.id == pulse.circle_id), ""
+                ),
             },
         )
         key = f"pulse:{event.platform}:{event.dedup_key}"

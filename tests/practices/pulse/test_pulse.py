@@ -66,13 +66,16 @@ async def test_a_pulse_from_taps_to_totals_and_a_trend(harness: Harness) -> None
 
     await harness.say("#core @ana /press pulse 1:pace:too_much")
     tapped = harness.take()
-    assert "[@ana, privately]" in tapped and "Thank you: Pace feels too much to you." in tapped
+    assert (
+        "[@ana, privately]" in tapped
+        and "Thank you: Pace feels too much to you, in the pulse of Core" in tapped
+    )
     assert "Still open to you: Power, Clarity, Shape." in tapped
     await harness.say("#core @ben /pulse pace too much")
     await harness.say("#core @cleo /pulse pace just-right")
     await harness.say("#core @dev /pulse power too_little")
     await harness.say("#core @ana /pulse pace just right")
-    assert "Changed: Pace feels just right to you." in harness.take()
+    assert "Changed: Pace feels just right to you, in the pulse of Core" in harness.take()
     await harness.until(datetime(2026, 3, 10, 12, 0, tzinfo=UTC))
     assert "How the pulse felt" not in harness.take()  # nothing shown while it is open
 
@@ -339,3 +342,14 @@ async def test_someone_outside_the_circle_cannot_answer_its_pulse(harness: Harne
     results = harness.take()
     assert "2 people took part" in results  # zed's tap counts for nothing
     assert "Pace: fewer than 3 answers, so not shown" in results
+
+
+async def test_a_private_answer_says_whose_pulse_it_counts_in(harness: Harness) -> None:
+    await harness.say("#core @ana /help")
+    await harness.say("#stewards @ana /help")
+    await harness.until(MONDAY_1230)
+    await harness.say("#stewards /pulse start")  # two pulses are open to Ana now
+    harness.take()
+    await harness.say("@ana /dm /pulse pace too_much")
+    thanks = harness.take()
+    assert "[@ana, privately]" in thanks and "in the pulse of Stewards" in thanks
