@@ -9,7 +9,6 @@ NO_USER_TEXT = {
     "learning_sets/no_issue",
     "learning_sets/no_presenter",
     "learning_sets/reflection_kept",
-    "maturity/scored",
     "pulse/results",
     "learning_sets/pass_ok",
     "learning_sets/too_late_to_pass",
@@ -133,6 +132,7 @@ def contexts(user: str) -> dict[str, dict[str, Any]]:
             "changed": False,
             "next": {"key": "finance", "label": "Finance"},
             "left": 4,
+            "circle": f"Set {user}",
         },
         "maturity/reveal": {"circle": circle, "people": 4, "threshold": 3, "dimensions": spread},
         "maturity/agreed": {
