@@ -90,7 +90,10 @@ async def circle_entries(
     return rows
 
 
-def render(rows: list[dict[str, Any]], fmt: str, *, circle_name: str) -> str:
+def render(
+    rows: list[dict[str, Any]], fmt: str, *, circle_name: str, kept_in_set: bool = False
+) -> str:
+    """The rows as `fmt`; `kept_in_set` for a learning set, whose words no export carries."""
     if fmt == "json":
         return json.dumps(rows, indent=1, ensure_ascii=False) + "\n"
     if fmt == "csv":
@@ -107,7 +110,7 @@ def render(rows: list[dict[str, Any]], fmt: str, *, circle_name: str) -> str:
                 }
             )
         return out.getvalue()
-    return _markdown(rows, circle_name)
+    return _markdown(rows, circle_name, kept_in_set=kept_in_set)
 
 
 def _md(text: str) -> str:
@@ -116,9 +119,14 @@ def _md(text: str) -> str:
     return formatter_for("markdown").escape(text).replace("\n", "  \n")
 
 
-def _markdown(rows: list[dict[str, Any]], circle_name: str) -> str:
+def _markdown(rows: list[dict[str, Any]], circle_name: str, *, kept_in_set: bool) -> str:
     lines = [f"# {_md(circle_name)}: entries", ""]
-    if not rows:
+    if kept_in_set:
+        lines.append(
+            f"What {_md(circle_name)} says stays in the set, so this export carries none of its "
+            "words."
+        )
+    elif not rows:
         lines.append("Nothing has been shared with this circle yet.")
     for row in rows:
         heading = f"## {row['kind'].replace('_', ' ')} #{row['id']}"
@@ -155,7 +163,11 @@ async def run(args: argparse.Namespace) -> int:
         async with bot.sessions() as session:
             describers = [p for p in bot.features if isinstance(p, DescribesEntries)]
             rows = await circle_entries(session, circle_id=circle.id, describers=describers)
-    text = render(rows, args.format, circle_name=circle.name)
+    in_set = circle.kind == "learning_set"
+    text = render(rows, args.format, circle_name=circle.name, kept_in_set=in_set)
+    if in_set:
+        note = f"huddlebot: what {circle.name} says stays in the set; no export carries it."
+        print(note, file=sys.stderr)
     if args.output:
         await asyncio.to_thread(Path(args.output).write_text, text, encoding="utf-8")
         print(f"Wrote {len(rows)} entries from {circle.name} to {args.output}.", file=sys.stderr)

@@ -16,7 +16,7 @@ from bot import heap, logs
 from bot.app import assembled, running
 from bot.cli import backup, check, export, init, places, problems, prompts_list, slack
 from bot.cli import digest as digest_cli
-from bot.cli.one_shot import cli_bot, console_adapter, load, needs_web, platform_adapters
+from bot.cli.one_shot import cli_bot, console_adapter, load, platform_adapters, web_settings
 from bot.config.environment import Settings
 from bot.core.background import Background
 from bot.core.clock import SystemClock
@@ -42,6 +42,7 @@ async def _run(args: argparse.Namespace) -> int:
         adapters.append(console)
         if not args.verbose and sys.stderr.isatty():  # keep log lines out of the chat
             started = logs.into_file(settings.data_dir / LOG_FILE)
+    settings = web_settings(settings, adapters)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -52,9 +53,7 @@ async def _run(args: argparse.Namespace) -> int:
             assembled(config, settings, adapters=adapters, clock=SystemClock(), scheduler=scheduler)
         )
         background = await stack.enter_async_context(Background())
-        await stack.enter_async_context(
-            running(bot, background=background, serve_http=needs_web(settings, adapters))
-        )
+        await stack.enter_async_context(running(bot, background=background))
         heap.settle()  # what start-up built lives as long as the process
         log.info(
             "huddlebot is running for %s with %s",

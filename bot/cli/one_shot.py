@@ -7,6 +7,7 @@ import argparse
 import sys
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import replace
 
 from adapters.console import ConsoleAdapter, needed_console_rooms
 from adapters.registry import PLATFORM_SPECS
@@ -34,17 +35,23 @@ def platform_adapters(settings: Settings) -> list[Adapter]:
     return adapters_from_settings(settings.platforms.found)
 
 
-def needs_web(settings: Settings, adapters: Sequence[Adapter]) -> bool:
-    """Whether `huddlebot run` starts the web app (webhooks and /healthz): when HUDDLEBOT_PORT
-    is set, or a platform from outside this machine runs. The console alone needs no port, so
-    a second console beside a first one is not stopped by a port in use."""
+def web_settings(settings: Settings, adapters: Sequence[Adapter]) -> Settings:
+    """The settings `huddlebot run` serves the web app (webhooks, /healthz, the pages) with.
+
+    On its port (HUDDLEBOT_PORT, else 8080) when that is set, when HUDDLEBOT_PUBLIC_URL is, or
+    when a platform from outside this machine runs. The console alone listens on a free port the
+    system picks: its `web` links carry that port, so they open the pages, and a second console
+    beside a first is not stopped by a port in use."""
     specs = {spec.name: spec for spec in PLATFORM_SPECS}
 
     def local(adapter: Adapter) -> bool:
         spec = specs.get(adapter.platform)
         return spec is not None and spec.capabilities.trusted_operator and not adapter.routes()
 
-    return settings.port_given or not all(local(adapter) for adapter in adapters)
+    fixed = settings.port_given or settings.public_url is not None
+    if fixed or not all(local(adapter) for adapter in adapters):
+        return settings
+    return replace(settings, port=0)
 
 
 def console_adapter(config: Config, *, show_private: bool = True) -> ConsoleAdapter:

@@ -109,7 +109,7 @@ async def test_a_score_typed_in_a_slack_direct_message(slack: SlackWorld) -> Non
     )
     assert await slack.event(ev.envelope(dm, event_id="Ev0SCORE")) == 200
     sent = [str(c.params) for c in sent_to_alex(api)]
-    assert any("Thank you: Vision 3." in s for s in sent)
+    assert any("Thank you: Vision 3, in the round of" in s for s in sent)
     assert not any(NOTHING_OPEN in s for s in sent)
     async with h.bot.sessions() as session:
         [score] = (await session.exec(select(MaturityScore))).all()

@@ -96,7 +96,7 @@ async def test_a_steward_closes_a_maturity_round_early(harness: Harness) -> None
     await harness.say("#core @sam /maturity start")
     await harness.say("@ana /dm score vision 3 because we share the aims")
     scored = harness.take()
-    assert "[@ana, privately]" in scored and "Thank you: Vision 3." in scored
+    assert "[@ana, privately]" in scored and "Thank you: Vision 3, in the round of" in scored
     await harness.say("@ben /dm score vision 4")
 
     await harness.say("#core @sam /maturity close")

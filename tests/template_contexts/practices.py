@@ -9,7 +9,6 @@ NO_USER_TEXT = {
     "learning_sets/no_issue",
     "learning_sets/no_presenter",
     "learning_sets/reflection_kept",
-    "maturity/scored",
     "pulse/results",
     "learning_sets/pass_ok",
     "learning_sets/too_late_to_pass",
@@ -26,9 +25,9 @@ NO_USER_TEXT = {
     "maturity/dimension",
     "pulse/how",
     "pulse/none_open",
+    "pulse/not_member",
     "pulse/closed",
     "pulse/noted",
-    "pulse/thanks",
     "pulse/unknown_answer",
 }
 
@@ -133,6 +132,7 @@ def contexts(user: str) -> dict[str, dict[str, Any]]:
             "changed": False,
             "next": {"key": "finance", "label": "Finance"},
             "left": 4,
+            "circle": f"Set {user}",
         },
         "maturity/reveal": {"circle": circle, "people": 4, "threshold": 3, "dimensions": spread},
         "maturity/agreed": {
@@ -179,6 +179,7 @@ def contexts(user: str) -> dict[str, dict[str, Any]]:
             "answer": "Just right",
             "changed": False,
             "left": ["Power"],
+            "circle": f"Set {user}",
         },
         "pulse/how": {"factors": ["pace", "power"], "answers": ["too_little", "just_right"]},
         "pulse/unknown_factor": {
@@ -188,6 +189,7 @@ def contexts(user: str) -> dict[str, dict[str, Any]]:
         },
         "pulse/unknown_answer": {"factor": "Pace", "answer": "meh", "answers": ["just_right"]},
         "pulse/none_open": {},
+        "pulse/not_member": {},
         "pulse/closed": {},
         "pulse/noted": {},
     }

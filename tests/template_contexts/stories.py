@@ -35,6 +35,7 @@ def contexts(user: str) -> dict[str, dict[str, Any]]:
         },
         "stories/withdrawn": {"story_id": 12},
         "stories/already_withdrawn": {"story_id": 12},
+        "stories/kept_in_set": {"story_id": 12, "circle": f"Set {user}"},
         "stories/is_withdrawn": {"story_id": 12},
         "stories/unknown": {"story_id": f"9{user}"},
         "stories/not_yours": {"story_id": f"9{user}"},

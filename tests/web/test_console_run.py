@@ -1,6 +1,7 @@
 """`huddlebot run` at the console with the example configuration, as someone trying huddlebot
 would: they type `/web` in the first room, open the link it prints, and see the stewards' pages,
-since whoever runs the bot is a steward by right."""
+since whoever runs the bot is a steward by right. With no HUDDLEBOT_PORT (the README's first run)
+the console listens on a port the system picks, and the link carries it."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import threading
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.web.browsing import LINK
 
@@ -26,12 +28,17 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def test_the_operator_of_a_console_run_gets_the_stewards_pages(tmp_path: Path) -> None:
+@pytest.mark.parametrize("port_given", [True, False], ids=["HUDDLEBOT_PORT", "no port set"])
+def test_the_operator_of_a_console_run_gets_the_stewards_pages(
+    tmp_path: Path, port_given: bool
+) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TELEGRAM_"))}
     env.pop("DATABASE_URL", None)
     env.pop("HUDDLEBOT_PUBLIC_URL", None)
     env["HUDDLEBOT_DATA_DIR"] = str(tmp_path / "data")
-    env["HUDDLEBOT_PORT"] = str(free_port())
+    env.pop("HUDDLEBOT_PORT", None)
+    if port_given:
+        env["HUDDLEBOT_PORT"] = str(free_port())
     command = [sys.executable, "-m", "bot.cli.main", "--config", "examples/huddlebot.toml", "run"]
     with subprocess.Popen(
         command,

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.practices.told import told_condition
 from bot.storage.models import Entry
 from bot.storage.references import Refers, refers_to
 from bot.storage.retention import (
@@ -77,6 +78,20 @@ def _as_told(table: sa.Table, row: dict[str, Any]) -> dict[str, Any]:
     return told
 
 
+async def _told_of(
+    session: AsyncSession, table: sa.Table, condition: Any, rows: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Those of `rows` (of `table`, matching `condition`) their subject may be told of now: all,
+    unless the table declares when (`bot.practices.told`)."""
+    when = told_condition(table)
+    if when is None:
+        return rows
+    keys = list(table.primary_key.columns)
+    result = await execute(session, sa.select(*keys).where(condition, when))
+    shown = {tuple(row) for row in result}
+    return [r for r in rows if tuple(r[k.name] for k in keys) in shown]
+
+
 def _told_order(row: dict[str, Any]) -> str:
     """Rows made by others come in an order that says nothing about who or when within a day."""
     return json.dumps(row, sort_keys=True, default=str)
@@ -112,7 +127,11 @@ async def person_data(session: AsyncSession, person_id: int, *, now: datetime) -
                 if not _someone_elses(table, r, person_id)
             ],
         )
-        told = [_plain_row(_as_told(table, r)) for r in rows if _someone_elses(table, r, person_id)]
+        told = [
+            _plain_row(_as_told(table, r))
+            for r in await _told_of(session, table, column.in_(own_entries), rows)
+            if _someone_elses(table, r, person_id)
+        ]
         if told:
             tables.setdefault(table.name, []).extend(sorted(told, key=_told_order))
     return {

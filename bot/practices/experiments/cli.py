@@ -23,7 +23,7 @@ def add_parser(sub: Any) -> None:
 async def run(args: argparse.Namespace) -> int:
     from bot.cli.one_shot import cli_bot
 
-    async with cli_bot(args) as bot:
+    async with cli_bot(args, reads_only=True) as bot:
         async with bot.sessions() as session:
             if args.experiment_command == "list":
                 circles = None

@@ -224,7 +224,12 @@ class Maturity:
             .where(col(MaturityRound.circle_id).in_(circles))
             .order_by(col(MaturityRound.opened_at).desc(), col(MaturityRound.id).desc())
         )
-        row = (await ctx.session.exec(query)).first()
+        still_open = query.where(
+            col(MaturityRound.closed_at).is_(None), col(MaturityRound.closes_at) > ctx.now
+        )
+        # a round still open first: one closed since in another of their circles is not it
+        row = (await ctx.session.exec(still_open)).first()
+        row = row or (await ctx.session.exec(query)).first()
         if row is None:
             raise InputError("maturity/none_open")
         return await self._score(ctx, event, row, dimension, score, reason)
@@ -273,6 +278,7 @@ class Maturity:
                 "changed": changed,
                 "next": dimension_context(left[0]) if left else None,
                 "left": len(left),
+                "circle": next((c.name for c in ctx.config.circles if c.id == row.circle_id), ""),
             },
         )
         reply = answer_here(event, body, key=f"maturity:{event.platform}:{event.dedup_key}")

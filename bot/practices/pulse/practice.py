@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 from apscheduler.triggers.date import DateTrigger
-from sqlmodel import col, select
+from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config.partnership import CircleConfig
@@ -223,33 +224,32 @@ class Pulse(PulseInDigests):
 
     async def on_close(self, tx: Transaction, timer: DueTimer) -> list[Outgoing]:
         """A pulse's timer: report it, unless it was reported already (with a later ask)."""
-        pulse = await tx.session.get(PulseCheck, int(timer.subject))
-        circle = configured(self._s.config, pulse.circle_id) if pulse else None
-        if pulse is None or circle is None or pulse.reported:
-            return []
-        return await self._report(tx.session, circle, pulse)
+        number = checks.whole_number(timer.subject)
+        claimed = await _claim(tx.session, PulseCheck.id == number) if number is not None else []
+        outgoing = []
+        for pulse in claimed:
+            circle = configured(self._s.config, pulse.circle_id)
+            if circle is not None:
+                outgoing.extend(await self._report(tx.session, circle, pulse))
+        return outgoing
 
     async def _report_due(
         self, session: AsyncSession, circle: CircleConfig, now: datetime
     ) -> list[Outgoing]:
         """The results of every closed, unreported pulse of `circle`; marks them reported."""
-        query = select(PulseCheck).where(
-            PulseCheck.circle_id == circle.id,
-            PulseCheck.reported == False,  # noqa: E712
-            col(PulseCheck.closes_at) <= now,
+        claimed = await _claim(
+            session, PulseCheck.circle_id == circle.id, col(PulseCheck.closes_at) <= now
         )
         outgoing = []
-        for pulse in (await session.exec(query.order_by(col(PulseCheck.id)))).all():
+        for pulse in claimed:
             outgoing.extend(await self._report(session, circle, pulse))
         return outgoing
 
     async def _report(
         self, session: AsyncSession, circle: CircleConfig, pulse: PulseCheck
     ) -> list[Outgoing]:
-        """A closed pulse's results, in aggregate; marks it reported."""
+        """A closed pulse's results, in aggregate; the caller has claimed its report."""
         assert pulse.id is not None
-        pulse.reported = True
-        session.add(pulse)
         tally = tally_of(await answers_to(session, pulse.id), pulse.threshold)
         body = Body(
             "pulse/results",
@@ -295,6 +295,8 @@ class Pulse(PulseInDigests):
     ) -> list[Outgoing]:
         if ctx.now >= pulse.closes_at:
             raise InputError("pulse/closed")
+        if pulse.circle_id not in await circles_of(ctx.session, ctx.who.person_id):
+            raise InputError("pulse/not_member")  # only the circle's own voices make its totals
         assert pulse.id is not None
         query = select(PulseAnswer).where(
             PulseAnswer.pulse_id == pulse.id, PulseAnswer.person_id == ctx.who.person_id
@@ -318,6 +320,9 @@ class Pulse(PulseInDigests):
                 "answer": ANSWERS[answer],
                 "changed": changed,
                 "left": left,
+                "circle": next(
+                    (c.name for c in self._s.config.circles if c.id == pulse.circle_id), ""
+                ),
             },
         )
         key = f"pulse:{event.platform}:{event.dedup_key}"
@@ -325,3 +330,23 @@ class Pulse(PulseInDigests):
         if thanks is None:  # an answer for the whole room to see must not say what was chosen
             return [answer_here(event, Body("pulse/noted", {}), key=key)]
         return [thanks]
+
+
+async def _claim(session: AsyncSession, *where: Any) -> list[PulseCheck]:
+    """Mark the unreported pulses matching `where` reported, and return them in order.
+
+    One conditional update: of two closers at once (a pulse's timer and a later scheduled ask,
+    perhaps in two processes), the second finds nothing left to claim and reports nothing.
+    """
+    claim = (
+        update(PulseCheck)
+        .where(*where, col(PulseCheck.reported).is_(False))
+        .values(reported=True)
+        .returning(*PulseCheck.__table__.columns)  # type: ignore[attr-defined]
+    )
+    rows = (await session.exec(claim)).all()  # type: ignore[call-overload]
+    return sorted((PulseCheck.model_validate(dict(row._mapping)) for row in rows), key=_order)
+
+
+def _order(pulse: PulseCheck) -> int:
+    return pulse.id or 0

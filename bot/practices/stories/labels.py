@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.core.subcommands import Sub, Subcommands, Takes
+from bot.core.visibility import KEPT_IN_SET
 
 SHARING = {
     "circle": "Share it with the circle",
@@ -53,5 +54,12 @@ def split_title(text: str) -> tuple[str, str]:
     return found.group(1).strip(), found.group(2).strip()
 
 
+KEPT_IN_SET_LABEL = "Kept in its learning set"
+"""A story told in a learning set's room: it stays in the set, whoever its teller asks to share
+it with."""
+
+
 def sharing_label(visibility: str) -> str:
+    if visibility == KEPT_IN_SET:
+        return KEPT_IN_SET_LABEL
     return SHARING.get(visibility, "Withdrawn")

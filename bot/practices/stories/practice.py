@@ -27,7 +27,7 @@ from bot.core.events import ButtonPress, Command, InboundEvent
 from bot.core.inbound import answer_here
 from bot.core.messages import Body, Button, Outgoing
 from bot.core.router import Context, Router, Saved
-from bot.core.visibility import HELD
+from bot.core.visibility import HELD, KEPT_IN_SET
 from bot.errors import InputError
 from bot.practices.contributions import checked_text
 from bot.practices.protocols import EntryDetail
@@ -166,6 +166,9 @@ class Stories(StoriesInDigests):
         anonymous: bool | None = None,
     ) -> list[Outgoing]:
         assert entry.id is not None
+        if visibility is not None and entry.visibility == KEPT_IN_SET:
+            circle = next((c.name for c in ctx.config.circles if c.id == entry.circle_id), "")
+            raise InputError("stories/kept_in_set", story_id=entry.id, circle=circle)
         new_visibility = entry.visibility if visibility is None else visibility
         new_anonymous = entry.anonymous if anonymous is None else anonymous
         if visibility is not None:

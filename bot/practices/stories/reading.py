@@ -6,14 +6,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.visibility import Audience, seen_by
 from bot.practices.protocols import EntryDetail
 from bot.practices.stories.labels import DIMENSIONS, DIRECTIONS
 from bot.practices.stories.models import StoryDetail
-from bot.storage.models import Circle, Entry, Person
+from bot.storage.models import Circle, Consent, Entry, Person
 
 
 def dimension_labels(detail: StoryDetail | None) -> list[str]:
@@ -37,17 +37,29 @@ def _story_row(entry: Entry, person: Person | None, detail: StoryDetail | None) 
     }
 
 
+def _shared_with_circle_at() -> Any:
+    """When a story first became the circle's to read: its teller's first choice to share it
+    with the circle (a story is told for the stewards only), else when it was told."""
+    first = (
+        select(func.min(Consent.chosen_at))
+        .where(col(Consent.entry_id) == col(Entry.id), Consent.visibility == "circle")
+        .correlate(Entry)
+        .scalar_subquery()
+    )
+    return func.coalesce(first, col(Entry.created_at))
+
+
 def _stories_query(start: datetime, end: datetime, audience: Audience) -> Any:
+    """Stories `audience` may read that reached it in [start, end): for the stewards, those told
+    then (every story is theirs to read from its telling, until its teller narrows it); for a
+    circle, those first shared with it then, so a story told before one digest and shared after
+    it is in the next."""
+    when = _shared_with_circle_at() if audience == "circle" else col(Entry.created_at)
     return (
         select(Entry, Person, StoryDetail)
         .join(Person, col(Entry.person_id) == col(Person.id), isouter=True)
         .join(StoryDetail, col(StoryDetail.entry_id) == col(Entry.id), isouter=True)
-        .where(
-            Entry.kind == "story",
-            seen_by(audience),
-            col(Entry.created_at) >= start,
-            col(Entry.created_at) < end,
-        )
+        .where(Entry.kind == "story", seen_by(audience), when >= start, when < end)
         .order_by(col(Entry.created_at), col(Entry.id))
     )
 
@@ -73,8 +85,8 @@ async def stories_for_circle(
     end: datetime,
     newest: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Stories their tellers shared with `circle_id`, told in [start, end) (only the `newest`
-    of them when given).
+    """Stories their tellers shared with `circle_id`, first shared with it in [start, end) (only
+    the `newest` of them when given).
 
     Each: id, circle_id, text, title ("" for none), author (None unless named), at (UTC),
     dimensions (labels), direction (label or ""), visibility.

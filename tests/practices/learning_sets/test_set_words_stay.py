@@ -18,7 +18,7 @@ from bot.config.partnership import Config, load_config
 from bot.digests.steward_digest import steward_context
 from bot.practices.blockers.models import Blocker
 from bot.practices.data_rights.holdings import person_data
-from bot.storage.models import Entry, Identity
+from bot.storage.models import Consent, Entry, Identity
 from tests.harness import Harness, open_harness
 
 CONFIG = """
@@ -126,11 +126,36 @@ async def test_words_said_in_a_set_stay_in_it(
     for fmt in ("md", "json"):
         argv = ["--config", str(config.source), "export", "--circle", "set-a", "--format", fmt]
         assert await COMMANDS["export"](parser().parse_args(argv)) == 0
-        exported = capsys.readouterr().out
+        printed = capsys.readouterr()
+        exported = printed.out
         for name, words in SAID.items():
             assert words not in exported, name
+        assert "stays in the set; no export carries it" in printed.err
+        if fmt == "md":  # says why it is empty, rather than that nothing was shared
+            assert "stays in the set, so this export carries none of its words" in exported
+            assert "Nothing has been shared" not in exported
 
     for words in SAID.values():
         if words != SAID["shared"]:
             assert words not in digest
             assert words not in everything
+
+
+async def test_a_story_told_in_a_set_cannot_be_shared_out_of_it(harness: Harness) -> None:
+    await harness.say(f"#set-a @cy /story {SAID['story']}")
+    async with harness.bot.sessions() as session:
+        [story] = (await session.exec(select(Entry).where(Entry.kind == "story"))).all()
+    harness.take()
+    for asked in (f"/story share {story.id} stewards", f"/press story_share {story.id}:circle"):
+        await harness.say(f"#set-a @cy {asked}")
+        answer = harness.take()
+        assert "stays in the set" in answer and "cannot change" in answer
+        assert "Done" not in answer and "Stewards only" not in answer
+    await harness.say("#set-a @cy /story list")
+    listed = harness.take()
+    assert "Kept in its learning set" in listed and "Withdrawn" not in listed
+    async with harness.bot.sessions() as session:
+        again = await session.get_one(Entry, story.id)
+        assert again.visibility == "set"
+        consents = (await session.exec(select(Consent).where(Consent.entry_id == story.id))).all()
+        assert consents == []  # no choice was recorded with words that did not happen

@@ -67,13 +67,13 @@ async def test_a_round_from_private_scores_to_agreement(harness: Harness) -> Non
     # a button, then typing, then a second score that updates the first
     await harness.say(f"#core @ana /press maturity {round_id}:vision:3")
     pressed = harness.take()
-    assert "only @ana sees this" in pressed and "Thank you: Vision 3." in pressed
+    assert "only @ana sees this" in pressed and "Thank you: Vision 3, in the round of" in pressed
     assert "8 to go. Next:" in pressed and "Collaboration" in pressed
     assert f"/press maturity {round_id}:collaboration:1" in pressed
     await harness.say("#core @ben /score vision 4 because we agreed our aims last spring")
-    assert "Thank you: Vision 4." in harness.take()
+    assert "Thank you: Vision 4, in the round of" in harness.take()
     await harness.say("#core @ben /score Vision 5")
-    assert "Changed: Vision is now 5." in harness.take()
+    assert "Changed: Vision is now 5, in the round of" in harness.take()
     async with harness.bot.sessions() as session:
         ben = (await session.exec(select(MaturityScore).where(MaturityScore.score == 5))).one()
     assert ben.reason == "we agreed our aims last spring"  # kept when the score changed
@@ -219,7 +219,10 @@ async def test_through_telegram_scores_by_button_in_a_private_chat(telegram: Wor
 
     await telegram.push(fake.callback_update(asked, "maturity|1:vision:4", sender=ada))
     scored = fake.sent(1001)[-1]
-    assert "Thank you: Vision 4." in scored["text"] and "Collaboration" in scored["text"]
+    assert (
+        "Thank you: Vision 4, in the round of" in scored["text"]
+        and "Collaboration" in scored["text"]
+    )
     follow = [b["callback_data"] for row in scored["reply_markup"]["inline_keyboard"] for b in row]
     assert follow[0] == "maturity|1:collaboration:1"
     assert not any("Vision 4" in m["text"] for m in fake.sent(GROUP))  # scores stay private
@@ -265,3 +268,19 @@ async def test_through_slack_scores_by_button_privately(slack: SlackWorld) -> No
     assert thanks.params["user"] == SLACK_ALEX
     assert "1:collaboration:4" in str(thanks.params["blocks"])
     assert not any("Vision 4" in str(c.params) for c in api.posted(SLACK_CHANNEL))
+
+
+async def test_a_typed_score_goes_to_the_round_still_open(harness: Harness) -> None:
+    """Ana is in two circles: a round closed in one since the other's opened does not stop her
+    scoring the open one from a private chat, and the answer says whose round it is."""
+    await harness.say("#core @ana /help")
+    await harness.say("#stewards @ana /help")
+    await harness.say("#core /maturity start")
+    await harness.until(harness.clock.now() + timedelta(hours=1))
+    await harness.say("#stewards /maturity start")
+    await harness.say("#stewards /maturity close")
+    harness.take()
+    await harness.say("@ana /dm /score vision 3")
+    scored = harness.take()
+    assert "Thank you: Vision 3, in the round of Core partnership" in scored
+    assert "has closed" not in scored

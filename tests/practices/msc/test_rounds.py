@@ -4,6 +4,7 @@ round with nothing to read, a story withdrawn mid-round, a schedule, and kind an
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -297,3 +298,41 @@ async def test_a_schedule_with_a_mistake_names_the_key(tmp_path: Path) -> None:
         async with open_harness(load_config(path), f"sqlite+aiosqlite:///{tmp_path}/x.db"):
             pass
     assert "msc" in str(raised.value) and "window_hour" in str(raised.value)
+
+
+async def reasons_in_mydata(harness: Harness, who: str) -> list[str]:
+    """The reasons `who` finds in the JSON file `mydata` writes at the console."""
+    await harness.say(f"#core @{who} /mydata")
+    said = harness.take()
+    [path] = re.findall(r"`([^`]+\.json)`", said)
+    data = json.loads(Path(path).read_text())  # noqa: ASYNC240
+    return sorted(row["reason"] for row in data["tables"].get("msc_choices", []))
+
+
+async def test_a_teller_is_told_the_reasons_only_once_a_round_reveals_them(
+    harness: Harness,
+) -> None:
+    await join(harness, "core", "ana", "ben", "cleo", "dev")
+    await tell(harness, "ana", "core", "Mo came back to the drop-in.")
+    await harness.say("#core @ana /msc start 2")
+    await harness.say("#core @ben /msc choose 1 because ben says so while it is open")
+    await harness.say("#core @cleo /msc choose 1 because cleo says so while it is open")
+    harness.take()
+    assert await reasons_in_mydata(harness, "ana") == []  # the round is open
+
+    await harness.until(harness.clock.now() + timedelta(days=7, hours=1))
+    [first] = await rounds(harness)
+    assert first.closed_at is not None
+    assert "Fewer than 3 people chose" in harness.take()
+    assert await reasons_in_mydata(harness, "ana") == []  # two chose: fewer than the threshold
+
+    await harness.say("#core @ana /msc start 4")
+    for name in ("ben", "cleo", "dev", "ana"):
+        await harness.say(f"#core @{name} /msc choose 1 because {name} in the second round")
+    assert "4 people chose" in harness.take()
+    assert await reasons_in_mydata(harness, "ana") == [
+        "ana in the second round",
+        "ben in the second round",
+        "cleo in the second round",
+        "dev in the second round",
+    ]

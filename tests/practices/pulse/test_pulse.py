@@ -3,17 +3,23 @@ only from the anonymity threshold up, and the trend across pulses for the digest
 
 from __future__ import annotations
 
+import asyncio
 import textwrap
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from sqlmodel import select
 
 from bot.config.partnership import load_config
-from bot.practices.pulse.practice import parse_answer
+from bot.core.messages import Outgoing
+from bot.core.runtime import Runtime
+from bot.practices.pulse.models import PulseCheck
+from bot.practices.pulse.practice import CLOSE, Pulse, parse_answer
 from bot.practices.pulse.trend import pulse_trend
+from bot.rituals.timers import DueTimer
 from bot.storage.models import Identity
 from tests.fakes import slack_events as ev
 from tests.fakes.telegram_api import start_from_link
@@ -61,13 +67,16 @@ async def test_a_pulse_from_taps_to_totals_and_a_trend(harness: Harness) -> None
 
     await harness.say("#core @ana /press pulse 1:pace:too_much")
     tapped = harness.take()
-    assert "[@ana, privately]" in tapped and "Thank you: Pace feels too much to you." in tapped
+    assert (
+        "[@ana, privately]" in tapped
+        and "Thank you: Pace feels too much to you, in the pulse of Core" in tapped
+    )
     assert "Still open to you: Power, Clarity, Shape." in tapped
     await harness.say("#core @ben /pulse pace too much")
     await harness.say("#core @cleo /pulse pace just-right")
     await harness.say("#core @dev /pulse power too_little")
     await harness.say("#core @ana /pulse pace just right")
-    assert "Changed: Pace feels just right to you." in harness.take()
+    assert "Changed: Pace feels just right to you, in the pulse of Core" in harness.take()
     await harness.until(datetime(2026, 3, 10, 12, 0, tzinfo=UTC))
     assert "How the pulse felt" not in harness.take()  # nothing shown while it is open
 
@@ -259,3 +268,89 @@ async def test_a_pulse_missed_while_down_is_asked_when_the_bot_is_back(
     async with open_harness(load_config(path), database_url, start=later, run_id="t2") as h:
         await h.until(later)
         assert "No one answered this pulse" in h.take()
+
+
+async def _waiting_on_a_lock(harness: Harness, *, deadline: float = 10.0) -> None:
+    """Until another connection of this database waits on a row lock (PostgreSQL)."""
+    query = sa.text(
+        "SELECT count(*) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
+    loop = asyncio.get_running_loop()
+    end = loop.time() + deadline
+    while loop.time() < end:
+        async with harness.bot.sessions() as session:
+            if (await session.exec(query)).scalar_one():  # type: ignore[call-overload]
+                return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the second closer never waited for the first")
+
+
+async def test_two_closers_at_once_report_a_pulse_once(harness: Harness) -> None:
+    """The pulse's close timer and a later scheduled ask, in two processes at the same moment:
+    whichever claims the report second finds it claimed and builds no results of its own."""
+    if harness.bot.settings.database_url.startswith("sqlite"):
+        pytest.skip("SQLite serves one process; two closers at once need a shared PostgreSQL")
+    for name in ("ana", "ben", "cleo"):
+        await harness.say(f"#core @{name} /help")
+    await harness.until(MONDAY_1230)
+    harness.take()
+    for name in ("ana", "ben", "cleo"):
+        await harness.say(f"#core @{name} /pulse pace too_much")
+    [pulse] = [p for p in harness.bot.features if isinstance(p, Pulse)]
+    [core] = [c for c in harness.bot.config.circles if c.id == "core"]
+    bot = harness.bot
+    harness.clock.set(WEDNESDAY_1230)
+    runtime = Runtime(
+        sessions=bot.sessions, outbox=bot.outbox, clock=harness.clock, wake=bot.dispatcher.wake
+    )
+    async with bot.sessions() as session:
+        [check] = (await session.exec(select(PulseCheck))).all()
+    assert check.id is not None and not check.reported
+
+    async def scheduled_ask() -> list[Outgoing]:
+        async with runtime.transaction() as tx:
+            built = await pulse._report_due(tx.session, core, tx.now)
+            tx.send(built)
+        return built
+
+    async with runtime.transaction() as tx:
+        timer = DueTimer(CLOSE, str(check.id), check.closes_at)
+        by_timer = list(await pulse.on_close(tx, timer))
+        tx.send(by_timer)
+        second = asyncio.create_task(scheduled_ask())
+        await _waiting_on_a_lock(harness)
+    by_ask = await second
+
+    assert [o.key for o in by_timer] == [f"pulse:{check.id}:results"]
+    assert by_ask == []
+    async with bot.sessions() as session:
+        assert (await session.get_one(PulseCheck, check.id)).reported
+
+
+async def test_someone_outside_the_circle_cannot_answer_its_pulse(harness: Harness) -> None:
+    for name in ("ana", "ben", "cleo"):
+        await harness.say(f"#core @{name} /help")
+    await harness.say("#stewards @zed /help")  # zed is in the stewards' circle only
+    await harness.until(MONDAY_1230)
+    harness.take()
+    await harness.say("#stewards @zed /press pulse 1:pace:too_much")
+    refused = harness.take()
+    assert "belongs to a circle you are not part of" in refused and "Thank you" not in refused
+    for name in ("ana", "ben"):
+        await harness.say(f"#core @{name} /pulse pace too_much")
+    await harness.until(WEDNESDAY_1230)
+    results = harness.take()
+    assert "2 people took part" in results  # zed's tap counts for nothing
+    assert "Pace: fewer than 3 answers, so not shown" in results
+
+
+async def test_a_private_answer_says_whose_pulse_it_counts_in(harness: Harness) -> None:
+    await harness.say("#core @ana /help")
+    await harness.say("#stewards @ana /help")
+    await harness.until(MONDAY_1230)
+    await harness.say("#stewards /pulse start")  # two pulses are open to Ana now
+    harness.take()
+    await harness.say("@ana /dm /pulse pace too_much")
+    thanks = harness.take()
+    assert "[@ana, privately]" in thanks and "in the pulse of Stewards" in thanks

@@ -218,3 +218,31 @@ async def test_story_commands_in_a_private_message_change_the_story(harness: Har
     assert "withdrawn" in harness.take()
     [story] = await stories(harness)  # none of those became a story
     assert story.visibility == "withdrawn"
+
+
+async def test_a_story_shared_after_a_digest_reaches_the_next_one_once(harness: Harness) -> None:
+    await harness.until(MONDAY_10)
+    await harness.say("#core @ana /story A carer finally got a break after two years.")
+    number = story_number(harness.take())
+    await harness.say("#core @ben /learned Evening sessions suit families.")
+    await harness.until(datetime(2026, 3, 9, 10, 30, tzinfo=UTC))
+    await harness.say("#core /digest")
+    first = harness.take()
+    assert "Evening sessions" in first and "A carer finally" not in first  # stewards only yet
+
+    await harness.until(datetime(2026, 3, 10, 10, 0, tzinfo=UTC))
+    await harness.say(f"#core @ana /story share {number} circle")
+    harness.take()
+    await harness.until(datetime(2026, 3, 10, 11, 0, tzinfo=UTC))
+    await harness.say("#core /digest")
+    second = harness.take()
+    assert "A carer finally got a break" in second  # shared since the last digest
+    assert "Evening sessions" not in second
+
+    await harness.until(datetime(2026, 3, 10, 12, 0, tzinfo=UTC))
+    await harness.say(f"#core @ana /story name {number} named")
+    await harness.say("#core @ben /learned Tuesdays are busier.")
+    await harness.until(datetime(2026, 3, 10, 12, 30, tzinfo=UTC))
+    await harness.say("#core /digest")
+    third = harness.take()
+    assert "Tuesdays are busier" in third and "A carer finally" not in third  # once only
