@@ -74,8 +74,13 @@ class Transaction:
 
 def _commit_and_close(session: Session) -> None:
     """Commit and give the connection back to the pool: one trip into SQLAlchemy's synchronous
-    side, where leaving `sessions.begin()` takes three (begin, commit, close)."""
+    side, where `sessions.begin()` takes three (begin, commit, close)."""
     session.commit()
+    session.close()
+
+
+def _roll_back_and_close(session: Session) -> None:
+    session.rollback()
     session.close()
 
 
@@ -94,6 +99,7 @@ class Runtime:
     async def transaction(self, *, now: datetime | None = None) -> AsyncIterator[Transaction]:
         """A unit of work at `now` (the clock's time when not given); see the module's notes."""
         session = self._sessions()
+        session.sync_session.begin()  # no I/O: the connection is taken at the first statement
         try:
             tx = Transaction(session, now=self._clock.now() if now is None else now)
             occasion = await claim_occasion(session, now=tx.now)
@@ -107,7 +113,7 @@ class Runtime:
                 tx.queued = len(parts)
             await session.run_sync(_commit_and_close)
         except BaseException:
-            await session.close()  # rolls back whatever the transaction began
+            await session.run_sync(_roll_back_and_close)
             raise
         for callback in tx._after:
             callback()

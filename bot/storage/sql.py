@@ -236,10 +236,11 @@ async def lead_with(session: AsyncSession, lead: Lead) -> None:
     if _leading(session) is not None:
         raise RuntimeError("this transaction already has a lead insert waiting")
     driver = await _driver(session)
+    leading = _Leading(lead, driver.transaction)
+    session.info[_LEAD] = leading
     if driver.dialect.name != "postgresql":
-        lead.check(await _first_row(session, lead.build(driver.dialect.name), lead.values))
-        return
-    session.info[_LEAD] = _Leading(lead, driver.transaction)
+        row = await _first_row(session, lead.build(driver.dialect.name), lead.values)
+        _checked(leading, lead, row)
 
 
 def _leading(session: AsyncSession) -> _Leading | None:

@@ -1,0 +1,107 @@
+"""An event from someone the bot remembers is recorded with its unit of work's first write: what
+its handler did before that write is undone when the event turns out to be a repeat, whatever
+the write was, and two deliveries of one event at once store it once."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import pytest
+from sqlmodel import col, func, select
+
+from bot.core.events import Command, Sender
+from bot.core.seen import AlreadySeen, record_with
+from bot.storage.database import open_database
+from bot.storage.models import Entry, Person, SeenEvent
+from bot.storage.sql import insert_ignore, insert_row, settle_lead
+from tests.core.test_reply_cost import counts, reply, sent_prompt_ref, shape, statements
+from tests.harness import Harness
+
+NOW = datetime(2026, 3, 8, 18, 0, tzinfo=UTC)
+
+
+def command(harness: Harness, text: str, *, n: int) -> Command:
+    verb, _, args = text.partition(" ")
+    return Command(
+        platform="console",
+        dedup_key=f"command-{n}",
+        sender=Sender(platform="console", user_id="ana", display_name="Ana", dm_chat="@ana"),
+        chat="core",
+        received_at=harness.clock.now(),
+        verb=verb,
+        args=args,
+    )
+
+
+async def test_an_answer_that_stores_nothing_else_is_queued_once(harness: Harness) -> None:
+    """A command that only answers (here one the bot does not know) has no write of its own:
+    the record goes alone, before the answer is queued, and a repeat finds it."""
+    await harness.say("/prompt learned")
+    ref = await sent_prompt_ref(harness)
+    await harness.bot.core.handle(reply(harness, to=ref, text="Mornings suit nobody", n=1))
+    before = await counts(harness)
+    harness.take()
+
+    unknown = command(harness, "frobnicate now", n=2)
+    async with statements(harness.bot) as said:
+        await harness.bot.core.handle(unknown)
+    assert shape(said) == ["BEGIN", "INSERT", "INSERT", "COMMIT"]
+    async with statements(harness.bot) as said:
+        await harness.bot.core.handle(unknown)
+    assert shape(said) == ["BEGIN", "INSERT", "ROLLBACK"]
+
+    assert await counts(harness) == (before[0], before[1] + 1)
+    await harness.bot.dispatcher.drain()
+    assert harness.take().count("frobnicate") == 1
+
+
+async def test_one_reply_delivered_twice_at_once_is_stored_once(harness: Harness) -> None:
+    """On PostgreSQL the two deliveries run side by side on two connections: the second one's
+    record waits for the first's commit, finds it, and its whole unit of work is undone."""
+    await harness.say("/prompt learned")
+    ref = await sent_prompt_ref(harness)
+    await harness.bot.core.handle(reply(harness, to=ref, text="Evening drop-ins work", n=1))
+    before = await counts(harness)
+
+    twice = reply(harness, to=ref, text="The library beats the town hall", n=2)
+    await asyncio.gather(harness.bot.core.handle(twice), harness.bot.core.handle(twice))
+
+    assert await counts(harness) == (before[0] + 1, before[1] + 1)
+    async with harness.bot.sessions() as session:
+        query = select(func.count(col(Entry.id))).where(Entry.source_ref == twice.dedup_key)
+        assert (await session.exec(query)).one() == 1
+
+
+async def test_a_refused_record_refuses_every_later_write_of_its_transaction(
+    database_url: str,
+) -> None:
+    """Even code that catches the refusal and writes on cannot store anything with a repeat."""
+    async with open_database(database_url) as sessions:
+        async with sessions.begin() as session:
+            person = await insert_row(session, Person, {"display_name": "Ana", "created_at": NOW})
+            values = {"platform": "console", "dedup_key": "e1", "seen_at": NOW}
+            await insert_ignore(session, SeenEvent, values)
+        async with sessions.begin() as session:
+            with pytest.raises(AlreadySeen):
+                await record_with(
+                    session,
+                    platform="console",
+                    dedup_key="e1",
+                    now=NOW,
+                    identity_id=0,
+                    person_id=person,
+                )
+                await insert_row(session, Person, {"display_name": "Bo", "created_at": NOW})
+            for write in (
+                insert_row(session, Person, {"display_name": "Cy", "created_at": NOW}),
+                insert_ignore(session, SeenEvent, {**values, "dedup_key": "e2"}),
+                settle_lead(session),
+            ):
+                with pytest.raises(AlreadySeen):
+                    await write
+            await session.rollback()
+        async with sessions() as session:
+            names = (await session.exec(select(Person.display_name))).all()
+            keys = (await session.exec(select(SeenEvent.dedup_key))).all()
+    assert (names, keys) == (["Ana"], ["e1"])
