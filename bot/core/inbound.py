@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 
 from bot.config.partnership import CircleConfig, Config
 from bot.core.clock import Clock
-from bot.core.events import ButtonPress, Command, DirectMessage, InboundEvent
+from bot.core.events import ButtonPress, Command, DirectMessage, InboundEvent, Message, Reply
 from bot.core.lookups import Memo
 from bot.core.messages import Body, Outgoing, ToRoom
 from bot.core.people import Who, circles_of, join, remember_private_chat, resolve
@@ -43,6 +43,14 @@ def answer_here(event: InboundEvent, body: Body, *, key: str, private: bool = Tr
         key=key,
         ephemeral_to=event.sender.user_id if private and not in_private else None,
     )
+
+
+WORDS = (Reply, Message)
+"""Events whose handlers only read and write the database (an answer to a prompt, a line in a
+room): their record may wait for their first write, as what they did before it is undone with
+their transaction. A command or a button may also write a file (an export) or ask a platform,
+which no rollback undoes, so their record goes first, as does a private message's (it may be a
+verb's command)."""
 
 
 class Core:
@@ -104,7 +112,7 @@ class Core:
     async def _handle(self, event: InboundEvent) -> None:
         now = self._clock.now()
         who = self._memo.people.get(event.sender)
-        if who is not None:
+        if who is not None and isinstance(event, WORDS):
             # the usual case: the event's record goes with the first write (bot/core/seen.py)
             try:
                 await self._handle_as(event, who, now=now)

@@ -1,16 +1,18 @@
 """The record that an event was seen, which also confirms the person the memo remembers.
 
-Recording the event is the first statement of every unit of work an event opens: a redelivered
-event finds its record and stops there. The same statement reports which person the remembered
-identity still belongs to, so the memo is checked against the database at no extra round trip.
-Another process may have forgotten that person (their identities are deleted when they are
-erased): the memo's answer is then stale, and the person is looked up again as if never seen.
+Recording the event comes before every other write of the unit of work an event opens: a
+redelivered event finds its record and changes nothing. The same statement reports which person
+the remembered identity still belongs to, so the memo is checked against the database at no
+extra round trip. Another process may have forgotten that person (their identities are deleted
+when they are erased): the memo's answer is then stale, and the person is looked up again as if
+never seen.
 
-When the memo already knows the sender, the record need not go first on its own on PostgreSQL:
-`record_with` lets it lead the unit of work's first write (bot/storage/sql.py's `lead_with`),
-which for a reply is the same statement as storing the entry, one round trip fewer. What the handler
-did before that write is in the same transaction: a repeat, or a person forgotten meanwhile,
-raises `AlreadySeen` or `Forgotten` there, and the whole unit of work is rolled back.
+For words from a sender the memo knows (a reply, a line in a room: `WORDS` in
+bot/core/inbound.py), `record_with` lets the record lead the unit of work's first write
+(bot/storage/sql.py's `lead_with`); on PostgreSQL, for a reply to a prompt, that is the same
+statement as the entry, one round trip fewer. What the handler did before that write is in the
+same transaction: a repeat, or a person forgotten meanwhile, raises `AlreadySeen` or `Forgotten`
+there, and the whole unit of work is rolled back.
 """
 
 from __future__ import annotations

@@ -12,6 +12,11 @@ SQLAlchemy's asyncpg adapter (its mutex, its transaction and how it begins one, 
 translation); `tests/storage/test_sql.py` and every PostgreSQL test run through it, so an
 upgrade that changes them fails there.
 
+A write that must come before all others in its transaction (an inbound event's record, which
+refuses a repeat) can wait for the transaction's first write with `lead_with`: on PostgreSQL
+the two become one statement when that write is an `insert_row` (a data-modifying WITH whose
+insert takes its row from the lead's), so a reply's record and entry cost one round trip.
+
 Values are bound through each column's own SQLAlchemy type (its bind processor, which runs a
 TypeDecorator's `process_bind_param`), so a value is written exactly as the usual path would
 write it. Errors are wrapped as SQLAlchemy's, as they would be on the usual path.
@@ -204,7 +209,8 @@ class Lead:
     `build` makes its statement for a dialect's name, cached as for `first_row`; its values are
     bound parameters named apart from every column (`bindparam("event_key", ...)`), so it can
     stand in one statement with the insert it leads. `check` is given its RETURNING row, or None
-    when it inserted nothing, and raises to refuse the transaction."""
+    when it inserted nothing, and raises to refuse the transaction; it must refuse None, as the
+    insert it leads writes nothing then."""
 
     build: Callable[[str], Insert]
     values: dict[str, Any]
@@ -306,7 +312,8 @@ async def _write_led(
     led = _led_insert(statement, table, tuple(sorted(values)))
     row = await _first_row(session, led, {**lead.values, **values}, table)
     _checked(leading, lead, None if row is None else row[:-1])
-    assert row is not None and row[-1] is not None  # a lead that wrote nothing was refused
+    if row is None or row[-1] is None:
+        raise RuntimeError(f"a lead that wrote nothing was let through: {table.name} got no row")
     return int(row[-1])
 
 

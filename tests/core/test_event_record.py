@@ -15,7 +15,13 @@ from bot.core.seen import AlreadySeen, record_with
 from bot.storage.database import open_database
 from bot.storage.models import Entry, Person, SeenEvent
 from bot.storage.sql import insert_ignore, insert_row, settle_lead
-from tests.core.test_reply_cost import counts, reply, sent_prompt_ref, shape, statements
+from tests.core.test_reply_cost import (
+    counts,
+    reply,
+    sent_prompt_ref,
+    shape,
+    statements,
+)
 from tests.harness import Harness
 
 NOW = datetime(2026, 3, 8, 18, 0, tzinfo=UTC)
@@ -34,9 +40,30 @@ def command(harness: Harness, text: str, *, n: int) -> Command:
     )
 
 
-async def test_an_answer_that_stores_nothing_else_is_queued_once(harness: Harness) -> None:
-    """A command that only answers (here one the bot does not know) has no write of its own:
-    the record goes alone, before the answer is queued, and a repeat finds it."""
+async def test_words_that_store_nothing_are_recorded_once_and_a_repeat_undone(
+    harness: Harness,
+) -> None:
+    """A reply to a message that was no prompt is looked up (a read), claimed by no handler and
+    stores nothing: on PostgreSQL its record waits until the end of the unit of work and goes
+    alone; a repeat finds it there and is rolled back, on either engine."""
+    await harness.say("/prompt learned")
+    ref = await sent_prompt_ref(harness)
+    await harness.bot.core.handle(reply(harness, to=ref, text="Mornings suit nobody", n=1))
+    before = await counts(harness), await seen(harness)
+
+    aside = reply(harness, to="not-a-prompt", text="Agreed, and the bus times too", n=2)
+    async with statements(harness.bot) as said:
+        await harness.bot.core.handle(aside)
+    assert shape(said)[-1] == "COMMIT"
+    async with statements(harness.bot) as said:
+        await harness.bot.core.handle(aside)
+    assert shape(said)[-1] == "ROLLBACK"
+    assert (await counts(harness), await seen(harness)) == (before[0], before[1] + 1)
+
+
+async def test_a_command_is_recorded_before_its_handler_runs(harness: Harness) -> None:
+    """A command may do what no rollback undoes (write an export file): its record goes
+    first, and a repeat stops there. Here one the bot does not know, answered once."""
     await harness.say("/prompt learned")
     ref = await sent_prompt_ref(harness)
     await harness.bot.core.handle(reply(harness, to=ref, text="Mornings suit nobody", n=1))
@@ -44,16 +71,19 @@ async def test_an_answer_that_stores_nothing_else_is_queued_once(harness: Harnes
     harness.take()
 
     unknown = command(harness, "frobnicate now", n=2)
+    await harness.bot.core.handle(unknown)
     async with statements(harness.bot) as said:
         await harness.bot.core.handle(unknown)
-    assert shape(said) == ["BEGIN", "INSERT", "INSERT", "COMMIT"]
-    async with statements(harness.bot) as said:
-        await harness.bot.core.handle(unknown)
-    assert shape(said) == ["BEGIN", "INSERT", "ROLLBACK"]
+    assert shape(said) == ["BEGIN", "INSERT", "COMMIT"]  # the record finds itself, and no more
 
     assert await counts(harness) == (before[0], before[1] + 1)
     await harness.bot.dispatcher.drain()
     assert harness.take().count("frobnicate") == 1
+
+
+async def seen(harness: Harness) -> int:
+    async with harness.bot.sessions() as session:
+        return int((await session.exec(select(func.count(col(SeenEvent.id))))).one())
 
 
 async def test_one_reply_delivered_twice_at_once_is_stored_once(harness: Harness) -> None:
