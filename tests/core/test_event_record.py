@@ -5,7 +5,7 @@ the write was, and two deliveries of one event at once store it once."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlmodel import col, func, select
@@ -13,7 +13,7 @@ from sqlmodel import col, func, select
 from bot.core.events import Command, Sender
 from bot.core.seen import AlreadySeen, record_with
 from bot.storage.database import open_database
-from bot.storage.models import Entry, Person, SeenEvent
+from bot.storage.models import Circle, Entry, Identity, Person, SeenEvent
 from bot.storage.sql import insert_ignore, insert_row, settle_lead
 from tests.core.test_reply_cost import (
     counts,
@@ -135,3 +135,55 @@ async def test_a_refused_record_refuses_every_later_write_of_its_transaction(
             names = (await session.exec(select(Person.display_name))).all()
             keys = (await session.exec(select(SeenEvent.dedup_key))).all()
     assert (names, keys) == (["Ana"], ["e1"])
+
+
+async def test_a_record_and_the_entry_it_leads_are_stored_as_the_usual_path_stores_them(
+    database_url: str,
+) -> None:
+    """On PostgreSQL one statement, on SQLite two: the same rows either way, each value bound
+    through its column's type, a column left out given its default."""
+    async with open_database(database_url) as sessions:
+        async with sessions.begin() as session:
+            session.add(Circle(id="core", name="Core", kind="partnership", timezone="UTC"))
+            await session.flush()
+            person = await insert_row(session, Person, {"display_name": "Ana", "created_at": NOW})
+            identity = await insert_row(
+                session,
+                Identity,
+                {"person_id": person, "platform": "console", "user_id": "ana", "created_at": NOW},
+            )
+        async with sessions.begin() as session:
+            await record_with(
+                session,
+                platform="console",
+                dedup_key="e1",
+                now=NOW,
+                identity_id=identity,
+                person_id=person,
+            )
+            entry = await insert_row(
+                session,
+                Entry,
+                {
+                    "circle_id": "core",
+                    "person_id": person,
+                    "kind": "learning",
+                    "text": "Tuesdays 'work'; Fridays -- no",
+                    "created_at": NOW.astimezone(timezone(timedelta(hours=2))),
+                },
+            )
+        async with sessions() as session:
+            stored = await session.get_one(Entry, entry)
+            record = (await session.exec(select(SeenEvent))).one()
+    assert (stored.text, stored.created_at, stored.person_id) == (
+        "Tuesdays 'work'; Fridays -- no",
+        NOW,
+        person,
+    )
+    assert (stored.visibility, stored.anonymous, stored.platform, stored.source_ref) == (
+        "circle",
+        False,
+        "",
+        "",
+    )
+    assert (record.platform, record.dedup_key, record.seen_at) == ("console", "e1", NOW)
