@@ -8,21 +8,22 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from datetime import datetime
 from functools import partial
 
 from sqlalchemy.exc import OperationalError
 
 from bot.config.partnership import CircleConfig, Config
 from bot.core.clock import Clock
-from bot.core.events import ButtonPress, Command, DirectMessage, InboundEvent
+from bot.core.events import ButtonPress, Command, DirectMessage, InboundEvent, Message, Reply
 from bot.core.lookups import Memo
 from bot.core.messages import Body, Outgoing, ToRoom
-from bot.core.people import circles_of, join, remember_private_chat, resolve
+from bot.core.people import Who, circles_of, join, remember_private_chat, resolve
 from bot.core.ports import UNKNOWN_CAPABILITIES, Capabilities, PlatformSpec
 from bot.core.room_moves import circle_for_room
 from bot.core.router import Context, Router
 from bot.core.runtime import Runtime
-from bot.core.seen import record_event
+from bot.core.seen import AlreadySeen, Forgotten, record_event, record_with
 from bot.delivery.unreachable import heard_from
 from bot.errors import InputError
 from bot.text.library import PromptLibrary
@@ -42,6 +43,14 @@ def answer_here(event: InboundEvent, body: Body, *, key: str, private: bool = Tr
         key=key,
         ephemeral_to=event.sender.user_id if private and not in_private else None,
     )
+
+
+WORDS = (Reply, Message)
+"""Events whose handlers only read and write the database (an answer to a prompt, a line in a
+room): their record may wait for their first write, as what they did before it is undone with
+their transaction. A command or a button may also write a file (an export) or ask a platform,
+which no rollback undoes, so their record goes first, as does a private message's (it may be a
+verb's command)."""
 
 
 class Core:
@@ -102,24 +111,41 @@ class Core:
 
     async def _handle(self, event: InboundEvent) -> None:
         now = self._clock.now()
-        async with self._runtime.transaction(now=now) as tx:
-            session = tx.session
-            who = self._memo.people.get(event.sender)
-            seen = await record_event(
-                session,
-                platform=event.platform,
-                dedup_key=event.dedup_key,
-                now=now,
-                identity_id=None if who is None else who.identity_id,
-            )
-            if not seen.new:
+        who = self._memo.people.get(event.sender)
+        if who is not None and isinstance(event, WORDS):
+            # the usual case: the event's record goes with the first write (bot/core/seen.py)
+            try:
+                await self._handle_as(event, who, now=now)
+                return
+            except AlreadySeen:
                 log.debug("%s event %s already handled", event.platform, event.dedup_key)
                 return
-            if who is not None and seen.identity_person != who.person_id:
+            except Forgotten:
                 # another process forgot this person (or moved the identity): look them up again
                 self._memo.forget_person(who.person_id)
-                who = None
-            if who is None:
+        await self._handle_as(event, None, now=now)
+
+    async def _handle_as(self, event: InboundEvent, who: Who | None, *, now: datetime) -> None:
+        """Handle `event` in one unit of work, from the person the memo knows (`who`), or, with
+        None, after recording the event first and looking its sender up."""
+        async with self._runtime.transaction(now=now) as tx:
+            session = tx.session
+            if who is not None:
+                await record_with(
+                    session,
+                    platform=event.platform,
+                    dedup_key=event.dedup_key,
+                    now=now,
+                    identity_id=who.identity_id,
+                    person_id=who.person_id,
+                )
+            else:
+                seen = await record_event(
+                    session, platform=event.platform, dedup_key=event.dedup_key, now=now
+                )
+                if not seen.new:
+                    log.debug("%s event %s already handled", event.platform, event.dedup_key)
+                    return
                 who = await resolve(session, event.sender, now=now)
                 tx.after_commit(partial(self._memo.people.put, event.sender, who))
             circle = circle_for_room(

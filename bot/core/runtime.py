@@ -23,6 +23,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Protocol
 
+from sqlalchemy.orm import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.clock import Clock
@@ -30,6 +31,7 @@ from bot.core.messages import Outgoing
 from bot.core.outbox import Queued
 from bot.storage.database import SessionFactory
 from bot.storage.occurrences import claim_occasion
+from bot.storage.sql import settle_lead
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +72,18 @@ class Transaction:
         self._after.append(callback)
 
 
+def _commit_and_close(session: Session) -> None:
+    """Commit and give the connection back to the pool: one trip into SQLAlchemy's synchronous
+    side, where `sessions.begin()` takes three (begin, commit, close)."""
+    session.commit()
+    session.close()
+
+
+def _roll_back_and_close(session: Session) -> None:
+    session.rollback()
+    session.close()
+
+
 class Runtime:
     """Opens units of work on the bot's database, outbox and delivery."""
 
@@ -84,16 +98,23 @@ class Runtime:
     @asynccontextmanager
     async def transaction(self, *, now: datetime | None = None) -> AsyncIterator[Transaction]:
         """A unit of work at `now` (the clock's time when not given); see the module's notes."""
-        async with self._sessions.begin() as session:
+        session = self._sessions()
+        session.sync_session.begin()  # no I/O: the connection is taken at the first statement
+        try:
             tx = Transaction(session, now=self._clock.now() if now is None else now)
             occasion = await claim_occasion(session, now=tx.now)
             if occasion is not None:
                 tx.after_commit(occasion.mark_claimed)
             yield tx
+            await settle_lead(session)  # a write meant to go first goes before the outbox's
             parts: Sequence[Queued] = ()
             if tx._outgoing:
                 parts = await self._outbox.enqueue(session, tx._outgoing, now=tx.now)
                 tx.queued = len(parts)
+            await session.run_sync(_commit_and_close)
+        except BaseException:
+            await session.run_sync(_roll_back_and_close)
+            raise
         for callback in tx._after:
             callback()
         if parts:
