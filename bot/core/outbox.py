@@ -2,6 +2,10 @@
 
 Each stored part has an idempotency key built from the message's key and its destination, so a
 message written twice (a job firing twice, an event redelivered) is stored, and so sent, once.
+
+An answer whose room has nothing waiting may be stored already claimed by this process, under
+its room's lease, in the same transaction (`Claims`, bot/delivery/direct.py): delivery then
+sends it straight after the commit and only records that it was sent.
 """
 
 from __future__ import annotations
@@ -38,6 +42,28 @@ class PlatformInfo(Protocol):
     limits: Limits
 
 
+class Claims(Protocol):
+    """Whether this process sends a part straight after the transaction that stores it commits."""
+
+    async def claim(
+        self,
+        session: AsyncSession,
+        *,
+        platform: str,
+        chat: str,
+        topic: str,
+        kind: str,
+        ephemeral_to: str,
+    ) -> str | None:
+        """Take the room's lane in `session`'s transaction when nothing waits in it; the id of
+        the process to store the part as claimed by, or None (then it is stored pending)."""
+        ...
+
+    async def unclaim(self, session: AsyncSession, *, platform: str, chat: str, topic: str) -> None:
+        """Give back a lane `claim` took, in the same transaction (the part was stored before)."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class _Place:
     platform: str
@@ -68,6 +94,8 @@ class Queued:
     topic: str
     kind: str
     ephemeral_to: str
+    claimed: OutboxMessage | None = None
+    """The part as stored, when it was stored claimed by this process (see `Claims`)."""
 
 
 def row_key(outgoing_key: str, place: _Place, part: int) -> str:
@@ -96,9 +124,15 @@ class Outbox:
     """Writes outgoing messages as stored parts, ready for the dispatcher."""
 
     def __init__(
-        self, *, renderer: Renderer, platforms: Mapping[str, PlatformInfo], memo: Memo
+        self,
+        *,
+        renderer: Renderer,
+        platforms: Mapping[str, PlatformInfo],
+        memo: Memo,
+        claims: Claims | None = None,
     ) -> None:
         self._memo = memo
+        self._claims = claims
         self._rendered: Bounded[tuple[object, ...], list[str]] = Bounded(1024)
         self._renderer = renderer
         self._platforms = platforms
@@ -174,41 +208,57 @@ class Outbox:
                     ]
                 )
                 for number, part in enumerate(parts, start=1):
-                    new = await insert_ignore(
-                        session,
-                        OutboxMessage,
-                        {
-                            "key": row_key(message.key, place, number),
-                            "kind": message.kind,
-                            "platform": place.platform,
-                            "chat": place.chat,
-                            "topic": place.topic,
-                            "thread_ref": place.thread_ref,
-                            "ephemeral_to": message.ephemeral_to or "",
-                            "text": part,
-                            # buttons belong under the last part, where the reader ends up
-                            "buttons": buttons if number == len(parts) else "[]",
-                            "part": number,
-                            "parts": len(parts),
-                            "prompt_run_id": message.prompt_run_id,
-                            "person_id": place.person_id,
-                            "status": "pending",
-                            "attempts": 0,
-                            "not_before": now,
-                            "created_at": now,
-                            "sent_ref": "",
-                            "error": "",
-                        },
-                    )
-                    if new is not None:
-                        written.append(
-                            Queued(
-                                new,
-                                place.platform,
-                                place.chat,
-                                place.topic,
-                                message.kind,
-                                message.ephemeral_to or "",
-                            )
+                    values: dict[str, Any] = {
+                        "key": row_key(message.key, place, number),
+                        "kind": message.kind,
+                        "platform": place.platform,
+                        "chat": place.chat,
+                        "topic": place.topic,
+                        "thread_ref": place.thread_ref,
+                        "ephemeral_to": message.ephemeral_to or "",
+                        "text": part,
+                        # buttons belong under the last part, where the reader ends up
+                        "buttons": buttons if number == len(parts) else "[]",
+                        "part": number,
+                        "parts": len(parts),
+                        "prompt_run_id": message.prompt_run_id,
+                        "person_id": place.person_id,
+                        "status": "pending",
+                        "claimed_by": "",
+                        "attempts": 0,
+                        "not_before": now,
+                        "created_at": now,
+                        "sent_ref": "",
+                        "error": "",
+                    }
+                    holder = None
+                    if number == 1 and self._claims is not None:
+                        holder = await self._claims.claim(
+                            session,
+                            platform=place.platform,
+                            chat=place.chat,
+                            topic=place.topic,
+                            kind=message.kind,
+                            ephemeral_to=message.ephemeral_to or "",
                         )
+                        if holder is not None:
+                            values.update(status="sending", claimed_by=holder, attempts=1)
+                    new = await insert_ignore(session, OutboxMessage, values)
+                    if new is None:
+                        if holder is not None and self._claims is not None:
+                            await self._claims.unclaim(
+                                session, platform=place.platform, chat=place.chat, topic=place.topic
+                            )
+                        continue
+                    written.append(
+                        Queued(
+                            new,
+                            place.platform,
+                            place.chat,
+                            place.topic,
+                            message.kind,
+                            message.ephemeral_to or "",
+                            None if holder is None else OutboxMessage(id=new, **values),
+                        )
+                    )
         return written

@@ -18,6 +18,10 @@ A part that can never be sent is set aside as `failed` and its lane goes on. A s
 text: what people said is held in the outbox only until it is delivered (failed and in-doubt parts
 keep theirs a week; see bot/storage/retention.py).
 
+An answer whose room has nothing waiting is stored already claimed, under the room's lease, in
+the transaction that queues it (bot/delivery/direct.py): its lane worker starts with it in hand
+once that transaction commits, and only records it sent.
+
 A one-shot command's dispatcher is given `only`: the keys of the messages it queued itself. It
 sends those and nothing else, and never marks another process's parts in doubt.
 """
@@ -39,6 +43,7 @@ from bot.core.clock import Clock
 from bot.core.outbox import Queued
 from bot.core.ports import Adapter
 from bot.delivery.crash_check import IN_DOUBT, UNCHECKED, DoubtHandler, check_doubts, mark_in_doubt
+from bot.delivery.direct import Direct, News
 from bot.delivery.lanes import (
     Head,
     Lane,
@@ -138,6 +143,17 @@ class Dispatcher:
         self._doubts_due = only is None  # a one-shot command leaves them to the bots
         self.stopping = asyncio.Event()
         """Set once `stop()` was called."""
+        self.direct: Direct | None = None
+        """Answers stored claimed and sent straight after their commit (bot/core/outbox.py
+        `Claims`); a one-shot command's dispatcher sends only what it reads."""
+        if only is None:
+            self.direct = Direct(
+                presence=presence,
+                platforms=self._adapters,
+                busy=self._busy,
+                news=self._news_for,
+                freed=self._freed,
+            )
 
     @property
     def failed(self) -> int:
@@ -151,11 +167,16 @@ class Dispatcher:
         if not parts:
             self._news = True
             self._queued += 1
+        direct = self.direct
         for part in parts:
             if part.platform not in self._adapters:
                 continue
             lane = Lane(part.platform, part.chat, part.topic)
-            if lane in self._lanes:
+            if part.claimed is not None and direct is not None:
+                direct.committed(lane, part.claimed)
+            elif lane in self._lanes or (
+                direct is not None and (lane in direct.reserved or lane in direct.ready)
+            ):
                 self._lane_news[lane] = self._lane_news.get(lane, 0) + 1
             elif lane not in self._fresh:
                 answer = is_answer(kind=part.kind, ephemeral_to=part.ephemeral_to)
@@ -169,6 +190,8 @@ class Dispatcher:
         what was not yet claimed stays pending for the next start.
         """
         self._stopping = True
+        if self.direct is not None:
+            self.direct.open = False
         self.stopping.set()
         self._wake.set()
 
@@ -190,7 +213,7 @@ class Dispatcher:
         self._news = True
         while not self._stopping:
             await self._start_due()
-            if not self._lanes and not self._news:
+            if not self._lanes and not self._news and not self._has_ready():
                 self._news = True  # a last look: something may have come while sending
                 await self._start_due()
             if not self._lanes and self._elsewhere:
@@ -222,6 +245,7 @@ class Dispatcher:
                 await asyncio.wait_for(self._wake.wait(), timeout=timeout)
             except TimeoutError:
                 pass
+        self._start_ready()  # answers already claimed are sent, not left in doubt
         await asyncio.gather(*(task for task, _ in self._lanes.values()), return_exceptions=True)
 
     def _raise_crash(self) -> None:
@@ -247,15 +271,14 @@ class Dispatcher:
         """Start a worker for each due lane that has none and a free slot; returns how long
         until the next waiting lane is due (at most `IDLE_POLL`).
 
-        The heads are read again only when something new was queued or put off, or when the
-        ones read last time are all started; a freed slot otherwise takes the next one read.
+        The heads are read again only when something was queued without saying where, put off
+        or left for later, or every `IDLE_POLL` seconds (for what other processes queue); a
+        freed slot otherwise takes the next one read, and parts just queued here start their
+        lanes without a look.
         """
+        self._start_ready()
         moment = time.monotonic()
-        if (
-            self._news
-            or (not self._heads and not self._fresh)
-            or moment - self._looked_at >= IDLE_POLL
-        ):
+        if self._news or moment - self._looked_at >= IDLE_POLL:
             self._news = False
             self._fresh.clear()  # the look finds them too: they were committed before the wake
             self._looked_at = moment
@@ -280,7 +303,7 @@ class Dispatcher:
                 wait = min(wait, (head.not_before - now).total_seconds())
             elif head.lane in self._elsewhere:
                 wait = min(wait, self._elsewhere[head.lane] - moment)
-            elif head.lane in self._lanes:
+            elif head.lane in self._lanes or self._reserved(head.lane):
                 continue  # its worker sends it
             elif self._stopping or not self._has_slot(head):
                 waiting.append(head)
@@ -292,7 +315,38 @@ class Dispatcher:
         self._heads = waiting
         return max(0.05, min(wait, MAX_WAIT))
 
-    def _news_for(self, lane: Lane) -> tuple[int, int]:
+    def _has_ready(self) -> bool:
+        return self.direct is not None and bool(self.direct.ready)
+
+    def _reserved(self, lane: Lane) -> bool:
+        direct = self.direct
+        return direct is not None and (lane in direct.reserved or lane in direct.ready)
+
+    def _busy(self, lane: Lane) -> bool:
+        """Whether the lane has a worker here, or parts of it in hand (bot/delivery/direct.py)."""
+        return lane in self._lanes or lane in self._fresh or lane in self._elsewhere
+
+    def _freed(self, lane: Lane) -> None:
+        """A lane reserved for an answer was let go without it: parts queued for it meanwhile
+        are found by the next look."""
+        if self._lane_news.pop(lane, None):
+            self._news = True
+            self._wake.set()
+
+    def _start_ready(self) -> None:
+        """Start the lane worker of every committed answer (they are already claimed)."""
+        direct = self.direct
+        if direct is None or not direct.ready:
+            return
+        for lane in sorted(direct.ready, key=lambda lane: direct.ready[lane][0].id or 0):
+            if lane in self._lanes:
+                continue  # cannot be: the lane was reserved since its claim
+            if not self._stopping and not self._has_slot(Head(lane, 0, True, DUE)):
+                break
+            row, news = direct.ready.pop(lane)
+            self._start(Head(lane, row.id or 0, True, DUE), claimed=(row, news))
+
+    def _news_for(self, lane: Lane) -> News:
         """What was queued so far, for a lane worker to tell whether its lane may have more."""
         return self._queued, self._lane_news.get(lane, 0)
 
@@ -306,8 +360,9 @@ class Dispatcher:
         )
         return busy < self._bulk_slots
 
-    def _start(self, head: Head) -> None:
-        task = asyncio.create_task(self._work(head), name=f"lane {head.lane.platform}")
+    def _start(self, head: Head, *, claimed: tuple[OutboxMessage, News] | None = None) -> None:
+        work = self._work(head) if claimed is None else self._work_claimed(head, *claimed)
+        task = asyncio.create_task(work, name=f"lane {head.lane.platform}")
         self._lanes[head.lane] = (task, head.answer)
 
         def finished(done: asyncio.Task[int]) -> None:
@@ -337,6 +392,7 @@ class Dispatcher:
         holder = self._presence.id
         if not self._presence.holds:
             self._elsewhere[lane] = time.monotonic() + ELSEWHERE  # until a heartbeat is renewed
+            self._news = True
             return 0
         only = None if self._only is None else self._only()
         heads: list[Head] = []
@@ -362,17 +418,33 @@ class Dispatcher:
             taken = False
         if not taken:
             self._elsewhere[lane] = time.monotonic() + ELSEWHERE
+            self._news = True  # the next look sees when to try again
             return 0
         given = _Given()
         try:
             return await self._send_lane(first, heads, only=only, claimed=claimed, given=given)
         finally:
             if not given.back:
-                try:
-                    async with self._sessions.begin() as session:
-                        await give_lane(session, lane, holder=holder)
-                except Exception as problem:  # it passes on once this process is gone
-                    log.warning("could not give back the lane of %s: %s", lane.platform, problem)
+                await self._give_back(lane)
+
+    async def _work_claimed(self, first: Head, row: OutboxMessage, news: News) -> int:
+        """Send an answer stored claimed under its lane's lease (bot/delivery/direct.py), then
+        whatever was queued in its lane since, as `_work` does."""
+        lane = first.lane
+        self._read_at[lane] = news
+        given = _Given()
+        try:
+            return await self._send_lane(first, [first], only=None, claimed=row, given=given)
+        finally:
+            if not given.back:
+                await self._give_back(lane)
+
+    async def _give_back(self, lane: Lane) -> None:
+        try:
+            async with self._sessions.begin() as session:
+                await give_lane(session, lane, holder=self._presence.id)
+        except Exception as problem:  # it passes on once this process is gone
+            log.warning("could not give back the lane of %s: %s", lane.platform, problem)
 
     def _may_send(self, first: Head, head: Head) -> bool:
         """Whether the lane worker started for `first` sends `head` now."""
@@ -406,8 +478,7 @@ class Dispatcher:
                 for index, head in enumerate(heads):
                     mine = claimed if claimed is not None and claimed.id == head.id else None
                     if mine is None and not self._may_send(first, head):
-                        if first.answer and not head.answer:
-                            self._news = True  # bulk work waits for a bulk slot
+                        self._news = True  # left for later: the next look sees it again
                         return sent
                     last = index == len(heads) - 1
                     outcome, row, problem = await self._sender.send(
