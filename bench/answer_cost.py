@@ -63,7 +63,7 @@ async def measure(answers: int) -> tuple[float, pstats.Stats]:
                     tx.send([Outgoing(to=to, body=body, key=f"k{number}", kind="reply")])
 
             async def sent(count: int) -> None:
-                while bot.dispatcher._sent < count:  # noqa: ASYNC110
+                while bot.dispatcher.sent < count:  # noqa: ASYNC110
                     await asyncio.sleep(0.002)  # the dispatcher has no signal to wait on
 
             running = asyncio.create_task(bot.dispatcher.run())

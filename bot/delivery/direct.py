@@ -30,14 +30,12 @@ from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.sql.dml import Insert
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.delivery.lane_work import News
 from bot.delivery.lanes import Lane, give_lane_on, is_answer, lease_name
 from bot.delivery.leases import live_processes
 from bot.delivery.presence import Presence
 from bot.storage.models import Lease, OutboxMessage, Process
 from bot.storage.sql import first_row
-
-News = tuple[int, int]
-"""What was queued so far, as the dispatcher counts it for a lane (see `Dispatcher`)."""
 
 
 @lru_cache(maxsize=2)
