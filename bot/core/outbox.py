@@ -84,6 +84,19 @@ def _plain_key(template: str, context: Mapping[str, Any], fmt: str) -> tuple[obj
 
 
 @dataclass(frozen=True, slots=True)
+class Claimed:
+    """A part stored claimed by this process (see `Claims`): its delivery, made from the values
+    stored, and those values, should the stored row be needed (a part that fails or waits)."""
+
+    id: int
+    delivery: Delivery
+    values: Mapping[str, Any]
+
+    def row(self) -> OutboxMessage:
+        return OutboxMessage(id=self.id, **self.values)
+
+
+@dataclass(frozen=True, slots=True)
 class Queued:
     """A part just stored: its id and its destination, handed to delivery after the commit so
     that it can start the part's lane without looking for it (see bot/core/runtime.py)."""
@@ -94,7 +107,7 @@ class Queued:
     topic: str
     kind: str
     ephemeral_to: str
-    claimed: OutboxMessage | None = None
+    claimed: Claimed | None = None
     """The part as stored, when it was stored claimed by this process (see `Claims`)."""
 
 
@@ -250,6 +263,23 @@ class Outbox:
                                 session, platform=place.platform, chat=place.chat, topic=place.topic
                             )
                         continue
+                    claimed = None
+                    if holder is not None:
+                        last = number == len(parts)
+                        delivery = Delivery(
+                            key=values["key"],
+                            platform=place.platform,
+                            chat=place.chat,
+                            text=part,
+                            topic=place.topic or None,
+                            thread_ref=place.thread_ref or None,
+                            ephemeral_to=message.ephemeral_to or None,
+                            buttons=tuple(message.buttons) if last else (),
+                            kind=message.kind,
+                            part=number,
+                            parts=len(parts),
+                        )
+                        claimed = Claimed(new, delivery, values)
                     written.append(
                         Queued(
                             new,
@@ -258,7 +288,7 @@ class Outbox:
                             place.topic,
                             message.kind,
                             message.ephemeral_to or "",
-                            None if holder is None else OutboxMessage(id=new, **values),
+                            claimed,
                         )
                     )
         return written

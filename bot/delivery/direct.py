@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.sql.dml import Insert
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.core.outbox import Claimed
 from bot.delivery.lane_work import News
 from bot.delivery.lanes import Lane, give_lane_on, is_answer, lease_name
 from bot.delivery.leases import live_processes
@@ -91,7 +92,7 @@ class Direct:
         self.reserved: dict[Lane, tuple[object, News]] = {}
         """Lanes claimed in a transaction not yet handed over, each with its token and what was
         queued for it when claimed."""
-        self.ready: dict[Lane, tuple[OutboxMessage, News]] = {}
+        self.ready: dict[Lane, tuple[Claimed, News]] = {}
         """Answers committed, claimed, to send now, with what was queued when claimed."""
         self.open = True
         """False once delivery is stopping: nothing more is claimed."""
@@ -149,7 +150,7 @@ class Direct:
         if entry is not None:
             self._release(lane, entry[0])
 
-    def committed(self, lane: Lane, row: OutboxMessage) -> None:
+    def committed(self, lane: Lane, row: Claimed) -> None:
         """The answer `row`, claimed for `lane`, was committed: it is sent next."""
         entry = self.reserved.pop(lane, None)
         news = entry[1] if entry is not None else self._news(lane)

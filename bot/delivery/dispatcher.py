@@ -36,7 +36,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from bot.core.clock import Clock
-from bot.core.outbox import Queued
+from bot.core.outbox import Claimed, Queued
 from bot.core.ports import Adapter
 from bot.delivery.crash_check import IN_DOUBT, UNCHECKED, DoubtHandler, check_doubts, mark_in_doubt
 from bot.delivery.direct import Direct
@@ -45,7 +45,6 @@ from bot.delivery.lanes import Head, Lane, is_answer, lane_heads
 from bot.delivery.presence import Presence
 from bot.delivery.sending import MAX_ATTEMPTS, Sender
 from bot.storage.database import SessionFactory
-from bot.storage.models import OutboxMessage
 
 __all__ = ["IN_DOUBT", "MAX_ATTEMPTS", "UNCHECKED", "Dispatcher"]
 
@@ -318,13 +317,13 @@ class Dispatcher:
         direct = self.direct
         if direct is None or not direct.ready:
             return
-        for lane in sorted(direct.ready, key=lambda lane: direct.ready[lane][0].id or 0):
+        for lane in sorted(direct.ready, key=lambda lane: direct.ready[lane][0].id):
             if lane in self._lanes:
                 continue  # cannot be: the lane was reserved since its claim
             if not self._stopping and not self._has_slot(Head(lane, 0, True, DUE)):
                 break
             row, news = direct.ready.pop(lane)
-            self._start(Head(lane, row.id or 0, True, DUE), claimed=(row, news))
+            self._start(Head(lane, row.id, True, DUE), claimed=(row, news))
 
     def _has_slot(self, head: Head) -> bool:
         if head.answer:
@@ -336,7 +335,7 @@ class Dispatcher:
         )
         return busy < self._bulk_slots
 
-    def _start(self, head: Head, *, claimed: tuple[OutboxMessage, News] | None = None) -> None:
+    def _start(self, head: Head, *, claimed: tuple[Claimed, News] | None = None) -> None:
         work = self._work.work(head) if claimed is None else self._work.work_claimed(head, *claimed)
         task = asyncio.create_task(work, name=f"lane {head.lane.platform}")
         self._lanes[head.lane] = (task, head.answer)

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 
 from bot.core.clock import Clock
+from bot.core.outbox import Claimed
 from bot.delivery.lanes import Head, Lane, give_lane, give_lane_on, lane_parts, take_lane
 from bot.delivery.presence import Presence
 from bot.delivery.sending import Outcome, Sender, claim_in
@@ -160,7 +161,7 @@ class LaneWork:
             if not given.back:
                 await self._give_back(lane)
 
-    async def work_claimed(self, first: Head, row: OutboxMessage, news: News) -> int:
+    async def work_claimed(self, first: Head, row: Claimed, news: News) -> int:
         """Send an answer stored claimed under its lane's lease (bot/delivery/direct.py), then
         whatever was queued in its lane since, as `_work` does."""
         lane = first.lane
@@ -191,7 +192,7 @@ class LaneWork:
         heads: list[Head],
         *,
         only: Sequence[str] | None,
-        claimed: OutboxMessage | None,
+        claimed: OutboxMessage | Claimed | None,
         given: _Given,
     ) -> int:
         """Send a lane's due parts in order, from `heads` (its first batch, the first of them

@@ -45,7 +45,7 @@ from sqlalchemy.sql.dml import Update
 
 from bot.core.clock import Clock
 from bot.core.messages import Delivery
-from bot.core.outbox import to_delivery
+from bot.core.outbox import Claimed, to_delivery
 from bot.core.ports import Adapter
 from bot.delivery.statements import run
 from bot.errors import DeliveryError, RateLimited, TransientError, Undeliverable
@@ -155,13 +155,22 @@ class Sender:
             return await claim_in(await session.connection(), row_id, process=self._process)
 
     async def send(
-        self, row_id: int, *, claimed: OutboxMessage | None = None, then: Then | None = None
+        self,
+        row_id: int,
+        *,
+        claimed: OutboxMessage | Claimed | None = None,
+        then: Then | None = None,
     ) -> tuple[Outcome, OutboxMessage | None, Exception | None]:
-        """Claim and send one part; the outcome, the part, and the platform's error if any.
+        """Claim and send one part; the outcome, the part unless it was sent, and the platform's
+        error if any.
 
-        `claimed`: the part, already claimed by the caller. `then` runs in the transaction that
-        records a sent part (only then: whatever else happened, the caller goes on).
+        `claimed`: the part, already claimed by the caller: read back, or as this process stored
+        it (bot/delivery/direct.py; its row is built only if something goes wrong). `then` runs
+        in the transaction that records a sent part (only then: whatever else happened, the
+        caller goes on).
         """
+        if isinstance(claimed, Claimed):
+            return await self._deliver(claimed.id, claimed.delivery, claimed.row, then=then)
         row = claimed if claimed is not None else await self.claim(row_id)
         if row is None:
             return Outcome.NOT_OURS, None, None
@@ -174,9 +183,22 @@ class Sender:
         if problem:
             await self.fail(row, reason=problem)
             return Outcome.FAILED, row, None
+        stored = row
+        return await self._deliver(row_id, delivery, lambda: stored, then=then)
+
+    async def _deliver(
+        self,
+        row_id: int,
+        delivery: Delivery,
+        stored: Callable[[], OutboxMessage],
+        *,
+        then: Then | None,
+    ) -> tuple[Outcome, OutboxMessage | None, Exception | None]:
+        """Hand a claimed part to its adapter and record the outcome; `stored` gives its row."""
         if not self._live():
             # the claim may have lapsed while it was made (no heartbeat for a while): another
             # process may take the part for in doubt, so it is put back rather than sent
+            row = stored()
             table = _table()
             async with self._sessions.begin() as session:
                 await (await session.connection()).execute(
@@ -190,13 +212,15 @@ class Sender:
                 )
             return Outcome.WAIT, row, None
         try:
-            ref = await self._adapters[row.platform].send(delivery)
+            ref = await self._adapters[delivery.platform].send(delivery)
         except RateLimited as exc:
+            row = stored()
             await self._defer(row, seconds=max(exc.retry_after, 1.0), error=str(exc))
             return Outcome.WAIT, row, exc
         except Undeliverable as exc:
-            return Outcome.UNREACHABLE, row, exc
+            return Outcome.UNREACHABLE, stored(), exc
         except TransientError as exc:
+            row = stored()
             if row.attempts >= MAX_ATTEMPTS:
                 await self.fail(row, reason=f"{exc} (after {row.attempts} tries)")
                 return Outcome.FAILED, row, exc
@@ -204,10 +228,12 @@ class Sender:
             await self._defer(row, seconds=backoff, error=str(exc))
             return Outcome.WAIT, row, exc
         except DeliveryError as exc:
+            row = stored()
             await self.fail(row, reason=f"refused: {exc}")
             return Outcome.FAILED, row, exc
         except Exception as exc:
             # an adapter bug: its message may quote the part, so only its type is kept
+            row = stored()
             await self.fail(row, reason=f"adapter error: {type(exc).__name__}")
             return Outcome.FAILED, row, exc
         async with self._sessions.begin() as session:
@@ -215,7 +241,7 @@ class Sender:
             await run(connection, _sent(), {"row_id": row_id, "ref": ref, "at": self._clock.now()})
             if then is not None:
                 await then(connection)
-        return Outcome.SENT, row, None
+        return Outcome.SENT, None, None
 
     async def fail(self, row: OutboxMessage, *, reason: str) -> None:
         """Set the part aside for good, logged once with its key."""
