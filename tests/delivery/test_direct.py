@@ -27,6 +27,7 @@ from bot.core.runtime import Runtime
 from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.lanes import Lane, lease_name
 from bot.delivery.presence import Presence
+from bot.errors import DeliveryError, RateLimited
 from bot.storage.database import SessionFactory, open_database
 from bot.storage.models import Lease, OutboxMessage
 from tests.adapters.slack.test_slack_send import make_adapter
@@ -66,6 +67,7 @@ class Process:
     presence: Presence
     dispatcher: Dispatcher
     runtime: Runtime
+    clock: ManualClock
 
     async def answer(self, key: str, text: str, *, chat: str = ROOM, kind: str = "reply") -> None:
         async with self.runtime.transaction() as tx:
@@ -81,7 +83,7 @@ async def process(sessions: SessionFactory, adapter: object) -> AsyncIterator[Pr
         dispatcher = Dispatcher(sessions, adapters, clock=clock, presence=presence)
         outbox = Outbox(renderer=Plain(), platforms=adapters, memo=Memo(), claims=dispatcher.direct)
         runtime = Runtime(sessions=sessions, outbox=outbox, clock=clock, wake=dispatcher.wake)
-        yield Process(presence, dispatcher, runtime)
+        yield Process(presence, dispatcher, runtime, clock)
 
 
 async def dies(sessions: SessionFactory, presence: Presence) -> None:
@@ -257,3 +259,52 @@ async def test_a_claim_rolled_back_leaves_the_room_free(
         assert (await parts(sessions))["thanks"].status == "sending"
         assert await bot.dispatcher.drain() == 1
     assert posted(slack) == ["Thank you, saved."]
+
+
+class RefusesOnce:
+    """The real adapter, whose platform refuses the first part with `problem`."""
+
+    def __init__(self, real: SlackAdapter, problem: Exception) -> None:
+        self.real = real
+        self.platform = real.platform
+        self.text_format = real.text_format
+        self.limits = real.limits
+        self.problem: Exception | None = problem
+
+    async def send(self, delivery: Delivery) -> str:
+        problem, self.problem = self.problem, None
+        if problem is not None:
+            raise problem
+        return await self.real.send(delivery)
+
+
+async def test_a_claimed_answer_the_platform_puts_off_is_sent_once_it_is_due(
+    world: tuple[SessionFactory, FakeSlackAPI],
+) -> None:
+    sessions, slack = world
+    adapter = RefusesOnce(make_adapter(slack, VirtualTime()), RateLimited(30))
+    async with process(sessions, adapter) as bot:
+        await bot.answer("thanks", "Thank you, saved.")
+        assert await bot.dispatcher.drain() == 0
+        waiting = (await parts(sessions))["thanks"]
+        assert (waiting.status, waiting.not_before) == ("pending", START + timedelta(seconds=30))
+        assert await lease(sessions) is None
+        await bot.answer("after", "And noted.")  # its room has a part waiting: stored pending
+        assert (await parts(sessions))["after"].status == "pending"
+        bot.clock.set(START + timedelta(seconds=30))
+        assert await bot.dispatcher.drain() == 2
+    assert posted(slack) == ["Thank you, saved.", "And noted."]
+
+
+async def test_a_claimed_answer_the_platform_refuses_for_good_is_set_aside(
+    world: tuple[SessionFactory, FakeSlackAPI],
+) -> None:
+    sessions, slack = world
+    adapter = RefusesOnce(make_adapter(slack, VirtualTime()), DeliveryError("msg_too_long"))
+    async with process(sessions, adapter) as bot:
+        await bot.answer("thanks", "Thank you, saved.")
+        assert await bot.dispatcher.drain() == 0
+        failed = (await parts(sessions))["thanks"]
+        assert bot.dispatcher.failed == 1
+    assert (failed.status, failed.error) == ("failed", "refused: msg_too_long")
+    assert posted(slack) == []
