@@ -47,7 +47,7 @@ from bot.core.clock import Clock
 from bot.core.messages import Delivery
 from bot.core.outbox import Claimed, to_delivery
 from bot.core.ports import Adapter
-from bot.delivery.statements import run
+from bot.delivery.statements import engine_of, run
 from bot.errors import DeliveryError, RateLimited, TransientError, Undeliverable
 from bot.storage.database import SessionFactory
 from bot.storage.models import OutboxMessage
@@ -141,6 +141,7 @@ class Sender:
         live: Callable[[], bool] = lambda: True,
     ) -> None:
         self._sessions = sessions
+        self._engine = engine_of(sessions)
         self._process = process
         self._live = live
         """Whether this process's claims surely still stand (bot/delivery/presence.py `holds`)."""
@@ -236,8 +237,7 @@ class Sender:
             row = stored()
             await self.fail(row, reason=f"adapter error: {type(exc).__name__}")
             return Outcome.FAILED, row, exc
-        async with self._sessions.begin() as session:
-            connection = await session.connection()
+        async with self._engine.begin() as connection:
             await run(connection, _sent(), {"row_id": row_id, "ref": ref, "at": self._clock.now()})
             if then is not None:
                 await then(connection)
