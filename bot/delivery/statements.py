@@ -1,19 +1,21 @@
 """Delivery's hot statements (take a lane, read its parts, claim one, record it sent, give the
 lane back), run cheaply.
 
-Each is a SQLAlchemy Core statement built once. On PostgreSQL it runs through the transaction's
-connection. On SQLite it goes straight to the driver connection's `write`
-(bot/storage/sqlite_connection.py), inside the same transaction, usually without leaving the
-event loop: the statement is compiled once per dialect, its values bound through each column's
-own type (a `UTCDateTime` is written as the usual path writes it) and its returned rows read back
-through each column's type, so the rows are the ones the usual path would give. This is the way
-bot/storage/sql.py runs the hot path's inserts, for updates and deletes.
+Each is a SQLAlchemy Core statement built once, compiled once per dialect, its values bound
+through each column's own type (a `UTCDateTime` is written as the usual path writes it) and its
+returned rows read back through each column's type, so the rows are the ones the usual path
+would give. On PostgreSQL it goes straight to the asyncpg connection, inside the transaction's
+connection, past SQLAlchemy's execution machinery (through a few private members of SQLAlchemy's
+asyncpg adapter, as bot/storage/sql.py uses them; every PostgreSQL test of delivery runs through
+it). On SQLite it goes to the driver connection's `write` (bot/storage/sqlite_connection.py),
+inside the same transaction, usually without leaving the event loop. This is the way
+bot/storage/sql.py runs the hot path's inserts, for updates, deletes and reads.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, cast
 
@@ -71,17 +73,20 @@ async def run(
     already (it then holds the write lock, so nothing can make it wait); otherwise through
     SQLAlchemy, to the connection's thread."""
     sqlite = connection.dialect.name == "sqlite"
-    if not sqlite or (isinstance(statement, Select) and not written):
+    if sqlite and isinstance(statement, Select) and not written:
         result = await connection.execute(statement, dict(values))
-        return [tuple(row) for row in result] if _returns(statement) else []
+        return [tuple(row) for row in result]
     sql, order, fixed, results = _compiled(statement, connection.dialect)
     given = {**fixed, **values}
     bound = [given[name] if bind is None else bind(given[name]) for name, bind in order]
-    driver = await _driver(connection)
-    try:
-        rows = await driver.write(sql, bound)
-    except sqlite3.Error as error:
-        raise DBAPIError.instance(sql, bound, error, sqlite3.Error) from error
+    if not sqlite:
+        rows = await _postgres(connection, sql, bound)
+    else:
+        driver = await _driver(connection)
+        try:
+            rows = await driver.write(sql, bound)
+        except sqlite3.Error as error:
+            raise DBAPIError.instance(sql, bound, error, sqlite3.Error) from error
     return [
         tuple(v if read is None else read(v) for v, read in zip(row, results, strict=True))
         for row in rows
@@ -96,6 +101,30 @@ def engine_of(sessions: SessionFactory) -> AsyncEngine:
     if not isinstance(bind, AsyncEngine):
         raise TypeError(f"sessions bound to an engine were expected, not {bind!r}")
     return bind
+
+
+async def _postgres(connection: AsyncConnection, sql: str, bound: list[Any]) -> Sequence[Any]:
+    """Run `sql` on the asyncpg connection under the connection's transaction, beginning it
+    first if this is its first statement, as SQLAlchemy's own cursor does (and as
+    bot/storage/sql.py does for the hot path's inserts): asyncpg keeps the statement prepared,
+    so a repeat costs one round trip and none of SQLAlchemy's execution machinery."""
+    adapted = (await connection.get_raw_connection()).dbapi_connection
+    async with adapted._execute_mutex:  # type: ignore[union-attr]
+        try:
+            if adapted._transaction is None:  # type: ignore[union-attr]
+                await adapted._start_transaction()  # type: ignore[union-attr]
+            return await adapted._connection.fetch(sql, *bound)  # type: ignore[union-attr,no-any-return]
+        except Exception as error:
+            dialect = connection.dialect
+            try:
+                adapted._handle_exception(error)  # type: ignore[union-attr]
+            except dialect.loaded_dbapi.Error as translated:
+                wrapped = DBAPIError.instance(sql, bound, translated, dialect.loaded_dbapi.Error)
+                if dialect.is_disconnect(translated, adapted, None):  # type: ignore[arg-type]
+                    wrapped.connection_invalidated = True
+                    await connection.invalidate(wrapped)
+                raise wrapped from error
+            raise
 
 
 async def _driver(connection: AsyncConnection) -> SqliteConnection:
