@@ -63,6 +63,10 @@ class Claims(Protocol):
         """Give back a lane `claim` took, in the same transaction (the part was stored before)."""
         ...
 
+    def stored(self, part: Claimed) -> None:
+        """The part `claim` allowed was stored: it is sent once the transaction commits."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class _Place:
@@ -280,6 +284,8 @@ class Outbox:
                             parts=len(parts),
                         )
                         claimed = Claimed(new, delivery, values)
+                        if self._claims is not None:
+                            self._claims.stored(claimed)
                     written.append(
                         Queued(
                             new,

@@ -67,12 +67,25 @@ def take_if_clear(dialect: str) -> Insert:
     ).returning(leases.c.name)
 
 
+class _Reservation:
+    """A lane claimed in a transaction not yet ended: what was queued for it when claimed, and
+    the part once stored."""
+
+    __slots__ = ("news", "part")
+
+    def __init__(self, news: News) -> None:
+        self.news = news
+        self.part: Claimed | None = None
+
+
 class Direct:
     """The lanes this process reserved for an answer stored claimed, and the answers committed.
 
     `busy(lane)`: whether the dispatcher has a worker on the lane or parts of it in hand;
     `news(lane)`: what was queued so far for it; `freed(lane)`: a reservation was let go without
-    its answer (its transaction rolled back), so the lane is looked at again.
+    its answer (its transaction rolled back), so the lane is looked at again; `ready()`: an
+    answer was committed, to send now. Both are called as the transaction ends, so nothing
+    depends on what the code that opened it does afterwards.
     """
 
     def __init__(
@@ -83,15 +96,16 @@ class Direct:
         busy: Callable[[Lane], bool],
         news: Callable[[Lane], News],
         freed: Callable[[Lane], None],
+        woken: Callable[[], None],
     ) -> None:
         self._presence = presence
         self._platforms = platforms
         self._busy = busy
         self._news = news
         self._freed = freed
-        self.reserved: dict[Lane, tuple[object, News]] = {}
-        """Lanes claimed in a transaction not yet handed over, each with its token and what was
-        queued for it when claimed."""
+        self._woken = woken
+        self.reserved: dict[Lane, _Reservation] = {}
+        """Lanes claimed in a transaction not yet ended."""
         self.ready: dict[Lane, tuple[Claimed, News]] = {}
         """Answers committed, claimed, to send now, with what was queued when claimed."""
         self.open = True
@@ -119,8 +133,8 @@ class Direct:
             or not self._presence.holds
         ):
             return None
-        token = object()
-        self.reserved[lane] = (token, self._news(lane))  # before the statement: it may wait
+        token = _Reservation(self._news(lane))
+        self.reserved[lane] = token  # before the statement: it may wait
         values: dict[str, Any] = {
             "name": lease_name(lane),
             "holder": self._presence.id,
@@ -148,20 +162,26 @@ class Direct:
         await give_lane_on(await session.connection(), lane, holder=self._presence.id)
         entry = self.reserved.get(lane)
         if entry is not None:
-            self._release(lane, entry[0])
+            self._release(lane, entry)
 
-    def committed(self, lane: Lane, row: Claimed) -> None:
-        """The answer `row`, claimed for `lane`, was committed: it is sent next."""
-        entry = self.reserved.pop(lane, None)
-        news = entry[1] if entry is not None else self._news(lane)
-        self.ready[lane] = (row, news)
+    def stored(self, part: Claimed) -> None:
+        """bot/core/outbox.py `Claims.stored`: the part claimed was stored; it is sent once its
+        transaction commits."""
+        delivery = part.delivery
+        entry = self.reserved.get(Lane(delivery.platform, delivery.chat, delivery.topic or ""))
+        if entry is not None:
+            entry.part = part
 
-    def _until_done(self, session: AsyncSession, lane: Lane, token: object) -> None:
-        """Let the reservation go if the transaction ends without committing."""
+    def _until_done(self, session: AsyncSession, lane: Lane, token: _Reservation) -> None:
+        """Hand the answer over once the transaction commits; let the lane go if it does not."""
         done: list[bool] = []
 
         def committed(_session: Session) -> None:
             done.append(True)
+            if self.reserved.get(lane) is token and token.part is not None:
+                del self.reserved[lane]
+                self.ready[lane] = (token.part, token.news)
+                self._woken()
 
         def ended(_session: Session, transaction: SessionTransaction) -> None:
             if transaction.parent is None and not done:
@@ -170,8 +190,8 @@ class Direct:
         event.listen(session.sync_session, "after_commit", committed)
         event.listen(session.sync_session, "after_transaction_end", ended)
 
-    def _release(self, lane: Lane, token: object) -> None:
+    def _release(self, lane: Lane, token: _Reservation) -> None:
         entry = self.reserved.get(lane)
-        if entry is not None and entry[0] is token:
+        if entry is token:
             del self.reserved[lane]
             self._freed(lane)

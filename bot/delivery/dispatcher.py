@@ -123,6 +123,7 @@ class Dispatcher:
                 busy=self._busy,
                 news=self._tally.news_for,
                 freed=self._freed,
+                woken=self._wake.set,
             )
 
     @property
@@ -148,9 +149,9 @@ class Dispatcher:
             if part.platform not in self._adapters:
                 continue
             lane = Lane(part.platform, part.chat, part.topic)
-            if part.claimed is not None and direct is not None:
-                direct.committed(lane, part.claimed)
-            elif lane in self._lanes or (
+            if part.claimed is not None:
+                continue  # handed over as its transaction committed (bot/delivery/direct.py)
+            if lane in self._lanes or (
                 direct is not None and (lane in direct.reserved or lane in direct.ready)
             ):
                 tally.lane_news[lane] = tally.lane_news.get(lane, 0) + 1

@@ -68,6 +68,7 @@ class Process:
     dispatcher: Dispatcher
     runtime: Runtime
     clock: ManualClock
+    outbox: Outbox
 
     async def answer(self, key: str, text: str, *, chat: str = ROOM, kind: str = "reply") -> None:
         async with self.runtime.transaction() as tx:
@@ -83,7 +84,7 @@ async def process(sessions: SessionFactory, adapter: object) -> AsyncIterator[Pr
         dispatcher = Dispatcher(sessions, adapters, clock=clock, presence=presence)
         outbox = Outbox(renderer=Plain(), platforms=adapters, memo=Memo(), claims=dispatcher.direct)
         runtime = Runtime(sessions=sessions, outbox=outbox, clock=clock, wake=dispatcher.wake)
-        yield Process(presence, dispatcher, runtime, clock)
+        yield Process(presence, dispatcher, runtime, clock, outbox)
 
 
 async def dies(sessions: SessionFactory, presence: Presence) -> None:
@@ -308,3 +309,22 @@ async def test_a_claimed_answer_the_platform_refuses_for_good_is_set_aside(
         assert bot.dispatcher.failed == 1
     assert (failed.status, failed.error) == ("failed", "refused: msg_too_long")
     assert posted(slack) == []
+
+
+async def test_an_answer_is_handed_over_as_its_transaction_commits(
+    world: tuple[SessionFactory, FakeSlackAPI],
+) -> None:
+    """Whatever the code that opened the transaction does after the commit (here: nothing, not
+    even waking delivery), the answer is sent and its room is not held."""
+    sessions, slack = world
+    async with process(sessions, make_adapter(slack, VirtualTime())) as bot:
+        to = ToRoom("slack", ROOM, None, None)
+        message = Outgoing(to=to, body=Body("t", {"text": "Thank you."}), key="k", kind="reply")
+        async with sessions.begin() as session:
+            queued = await bot.outbox.enqueue(session, [message], now=START)
+        assert queued[0].claimed is not None
+        assert await bot.dispatcher.drain() == 1
+        await bot.answer("next", "And noted.")
+        assert (await parts(sessions))["next"].status == "sending"  # the room is free again
+        assert await bot.dispatcher.drain() == 1
+    assert posted(slack) == ["Thank you.", "And noted."]
