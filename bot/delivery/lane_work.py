@@ -20,12 +20,11 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 
 from sqlalchemy import update
-from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 
 from bot.core.clock import Clock
 from bot.core.outbox import Claimed
-from bot.delivery.lanes import Head, Lane, give_lane, give_lane_on, lane_parts, take_lane
+from bot.delivery.lanes import Head, Lane, give_lane, lane_parts, take_lane
 from bot.delivery.presence import Presence
 from bot.delivery.sending import Outcome, Sender, claim_in
 from bot.errors import Undeliverable
@@ -200,12 +199,12 @@ class LaneWork:
         meanwhile wake the dispatcher, which looks again, so a short batch is the lane's last."""
         sent = 0
         lane = first.lane
-        holder = self._presence.id
+        giving = [False]
 
-        async def give_back(connection: AsyncConnection) -> None:
-            if len(heads) < BATCH and self._tally.unchanged(lane):
-                await give_lane_on(connection, lane, holder=holder)
-                given.back = True
+        def give_back() -> Lane | None:
+            """The lease goes back with the last part's sent mark when nothing more came."""
+            giving[0] = len(heads) < BATCH and self._tally.unchanged(lane)
+            return lane if giving[0] else None
 
         try:
             while heads:
@@ -216,11 +215,12 @@ class LaneWork:
                         return sent
                     last = index == len(heads) - 1
                     outcome, row, problem = await self._sender.send(
-                        head.id, claimed=mine, then=give_back if last else None
+                        head.id, claimed=mine, give_back=give_back if last else None
                     )
                     if outcome is Outcome.SENT:
                         sent += 1
                         self._tally.sent += 1
+                        given.back = giving[0]
                     elif outcome is Outcome.UNREACHABLE:
                         assert row is not None and isinstance(problem, Undeliverable)
                         await self._give_up(row, problem)

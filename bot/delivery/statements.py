@@ -32,7 +32,7 @@ Processor = Callable[[Any], Any]
 
 
 def _returns(statement: Any) -> bool:
-    return isinstance(statement, Select) or bool(statement._returning)
+    return isinstance(statement, Select) or bool(getattr(statement, "_returning", None))
 
 
 def _columns(statement: Any) -> Any:
@@ -66,12 +66,14 @@ async def run(
     values: Mapping[str, Any],
     *,
     written: bool = False,
+    alone: bool = False,
 ) -> list[tuple[Any, ...]]:
     """Run `statement` with `values` in the connection's transaction; the rows it returns.
 
     On SQLite a read goes the same way only when the caller says its transaction has `written`
     already (it then holds the write lock, so nothing can make it wait); otherwise through
-    SQLAlchemy, to the connection's thread."""
+    SQLAlchemy, to the connection's thread. On PostgreSQL, `alone`: the statement is its own
+    transaction (the connection has begun none; one round trip, no BEGIN and COMMIT)."""
     sqlite = connection.dialect.name == "sqlite"
     if sqlite and isinstance(statement, Select) and not written:
         result = await connection.execute(statement, dict(values))
@@ -80,7 +82,7 @@ async def run(
     given = {**fixed, **values}
     bound = [given[name] if bind is None else bind(given[name]) for name, bind in order]
     if not sqlite:
-        rows = await _postgres(connection, sql, bound)
+        rows = await _postgres(connection, sql, bound, begin=not alone)
     else:
         driver = await _driver(connection)
         try:
@@ -103,7 +105,9 @@ def engine_of(sessions: SessionFactory) -> AsyncEngine:
     return bind
 
 
-async def _postgres(connection: AsyncConnection, sql: str, bound: list[Any]) -> Sequence[Any]:
+async def _postgres(
+    connection: AsyncConnection, sql: str, bound: list[Any], *, begin: bool = True
+) -> Sequence[Any]:
     """Run `sql` on the asyncpg connection under the connection's transaction, beginning it
     first if this is its first statement, as SQLAlchemy's own cursor does (and as
     bot/storage/sql.py does for the hot path's inserts): asyncpg keeps the statement prepared,
@@ -111,7 +115,7 @@ async def _postgres(connection: AsyncConnection, sql: str, bound: list[Any]) -> 
     adapted = (await connection.get_raw_connection()).dbapi_connection
     async with adapted._execute_mutex:  # type: ignore[union-attr]
         try:
-            if adapted._transaction is None:  # type: ignore[union-attr]
+            if begin and adapted._transaction is None:  # type: ignore[union-attr]
                 await adapted._start_transaction()  # type: ignore[union-attr]
             return await adapted._connection.fetch(sql, *bound)  # type: ignore[union-attr,no-any-return]
         except Exception as error:
