@@ -104,6 +104,8 @@ class Dispatcher:
         """When (monotonic) the heads were last read."""
         self._lanes: dict[Lane, tuple[asyncio.Task[int], bool]] = {}
         self._wake = asyncio.Event()
+        self._answering = 0
+        """How many of the running lane workers are answers' (see `_has_slot`)."""
         self._heads: list[Head] = []
         """The heads found by the last look, not yet started: a freed slot takes the next."""
         self._stopping = False
@@ -328,7 +330,7 @@ class Dispatcher:
 
     def _has_slot(self, head: Head) -> bool:
         if head.answer:
-            return sum(answer for _, answer in self._lanes.values()) < self._answer_slots
+            return self._answering < self._answer_slots
         busy = sum(
             1
             for lane, (_, answer) in self._lanes.items()
@@ -340,10 +342,12 @@ class Dispatcher:
         work = self._work.work(head) if claimed is None else self._work.work_claimed(head, *claimed)
         task = asyncio.create_task(work, name=f"lane {head.lane.platform}")
         self._lanes[head.lane] = (task, head.answer)
+        self._answering += head.answer
 
         def finished(done: asyncio.Task[int]) -> None:
             if self._lanes.get(head.lane, (None, False))[0] is done:
                 del self._lanes[head.lane]
+                self._answering -= head.answer
                 tally = self._tally
                 read = tally.read_at.pop(head.lane, None)
                 if read is not None and read != tally.news_for(head.lane):
