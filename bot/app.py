@@ -249,6 +249,7 @@ async def assembled(
             )
         else:
             dispatcher = Dispatcher(sessions, by_platform, clock=clock, presence=presence)
+            stack.push_async_callback(dispatcher.close)  # before this process signs out
             # an answer to a quiet room is stored claimed and sent straight after its commit
             claims = dispatcher.direct
             outbox = Outbox(renderer=library, platforms=by_platform, memo=memo, claims=claims)

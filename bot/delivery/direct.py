@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import String, bindparam, event, exists, select
+from sqlalchemy import String, bindparam, event, exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.sql.dml import Insert
@@ -35,6 +35,7 @@ from bot.delivery.lane_work import News
 from bot.delivery.lanes import Lane, give_lane_on, is_answer, lease_name
 from bot.delivery.leases import live_processes
 from bot.delivery.presence import Presence
+from bot.storage.database import SessionFactory
 from bot.storage.models import Lease, OutboxMessage, Process
 from bot.storage.sql import first_row
 
@@ -189,6 +190,31 @@ class Direct:
 
         event.listen(session.sync_session, "after_commit", committed)
         event.listen(session.sync_session, "after_transaction_end", ended)
+
+    async def put_back(self, sessions: SessionFactory) -> int:
+        """Delivery has stopped: the answers committed and not yet sent are pending again and
+        their rooms' leases go back, so whichever process delivers next sends them (rather than
+        find them in doubt). Returns how many."""
+        self.open = False
+        ready, self.ready = self.ready, {}
+        if not ready:
+            return 0
+        table = OutboxMessage.__table__  # type: ignore[attr-defined]
+        holder = self._presence.id
+        async with sessions.begin() as session:
+            connection = await session.connection()
+            for lane, (part, _news) in ready.items():
+                await connection.execute(
+                    update(table)
+                    .where(
+                        table.c.id == part.id,
+                        table.c.status == "sending",
+                        table.c.claimed_by == holder,
+                    )
+                    .values(status="pending", attempts=table.c.attempts - 1)
+                )
+                await give_lane_on(connection, lane, holder=holder)
+        return len(ready)
 
     def _release(self, lane: Lane, token: _Reservation) -> None:
         entry = self.reserved.get(lane)

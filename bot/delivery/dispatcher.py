@@ -174,6 +174,12 @@ class Dispatcher:
         self.stopping.set()
         self._wake.set()
 
+    async def close(self) -> None:
+        """Once delivery has stopped: answers claimed here and not sent go back to pending
+        (bot/delivery/direct.py), for the next process to send."""
+        if self.direct is not None:
+            await self.direct.put_back(self._sessions)
+
     async def recover(self) -> int:
         """Parts caught mid-send by a process that died are marked in doubt, never resent; done
         at start and then every few seconds while running (see `run`)."""

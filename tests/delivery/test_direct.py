@@ -328,3 +328,20 @@ async def test_an_answer_is_handed_over_as_its_transaction_commits(
         assert (await parts(sessions))["next"].status == "sending"  # the room is free again
         assert await bot.dispatcher.drain() == 1
     assert posted(slack) == ["Thank you.", "And noted."]
+
+
+async def test_an_answer_claimed_before_a_graceful_stop_goes_back_to_pending(
+    world: tuple[SessionFactory, FakeSlackAPI],
+) -> None:
+    sessions, slack = world
+    async with process(sessions, make_adapter(slack, VirtualTime())) as first:
+        await first.answer("thanks", "Thank you, saved.")
+        first.dispatcher.stop()
+        await first.dispatcher.close()  # as the bot shuts down, never having sent it
+        row = (await parts(sessions))["thanks"]
+        assert (row.status, row.attempts) == ("pending", 0)
+        assert await lease(sessions) is None
+    async with process(sessions, make_adapter(slack, VirtualTime())) as second:
+        assert await second.dispatcher.recover() == 0  # nothing in doubt
+        assert await second.dispatcher.drain() == 1
+    assert posted(slack) == ["Thank you, saved."]
