@@ -63,7 +63,7 @@ async def measure(answers: int) -> tuple[float, pstats.Stats]:
                     tx.send([Outgoing(to=to, body=body, key=f"k{number}", kind="reply")])
 
             async def sent(count: int) -> None:
-                while bot.dispatcher._sent < count:  # noqa: ASYNC110
+                while bot.dispatcher.sent < count:  # noqa: ASYNC110
                     await asyncio.sleep(0.002)  # the dispatcher has no signal to wait on
 
             running = asyncio.create_task(bot.dispatcher.run())
@@ -86,6 +86,9 @@ async def measure(answers: int) -> tuple[float, pstats.Stats]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--answers", type=int, default=300)
+    parser.add_argument(
+        "--callers", type=int, default=0, metavar="N", help="also print the N functions called most"
+    )
     args = parser.parse_args(argv)
     cpu, stats = asyncio.run(measure(args.answers))
     per = args.answers
@@ -98,6 +101,12 @@ def main(argv: list[str] | None = None) -> int:
     for label, match in COUNTED:
         print(f"  {label:30} {calls(match) / per:8.2f}")
     print(f"  {'CPU under the profiler':30} {cpu / per * 1000:6.2f} ms")
+    if args.callers:
+        print(f"\nthe {args.callers} functions called most (calls per answer, cumulative ms):")
+        ranked = sorted(stats.stats.items(), key=lambda item: -item[1][1])  # type: ignore[attr-defined]
+        for (file, line, name), (_, calls_, _, cumulative, _) in ranked[: args.callers]:
+            where = f"{Path(file).name}:{line}({name})"
+            print(f"  {calls_ / per:8.1f}  {cumulative / per * 1000:7.3f}  {where}")
     return 0
 
 

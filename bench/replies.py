@@ -339,7 +339,7 @@ def asyncpg_dsn(url: str) -> str:
 async def scratch_database(url: str) -> AsyncIterator[str]:
     """A fresh database beside the one `url` names, so a run starts empty and leaves nothing."""
     parsed = make_url(url)
-    name = f"huddlebot_bench_{uuid.uuid4().hex[:8]}"
+    name = f"{parsed.database or 'huddlebot'}_bench_{uuid.uuid4().hex[:8]}"
     admin = await asyncpg.connect(asyncpg_dsn(url))
     try:
         await admin.execute(f'CREATE DATABASE "{name}"')

@@ -240,16 +240,20 @@ async def assembled(
         config = await follow_moves(sessions, config, memo)  # rooms that moved, where they are now
         await sync_circles(sessions, config, memo, now=clock.now())
         by_platform = {adapter.platform: adapter for adapter in adapters}
-        outbox = Outbox(renderer=library, platforms=by_platform, memo=memo)
         router = Router(menu=contributions.MENU)
-        queue: Queue = outbox
         if one_shot:
-            queue = own = OwnParts(outbox)
+            outbox = Outbox(renderer=library, platforms=by_platform, memo=memo)
+            queue: Queue = (own := OwnParts(outbox))
             dispatcher = Dispatcher(
                 sessions, by_platform, clock=clock, presence=presence, only=own.keys
             )
         else:
             dispatcher = Dispatcher(sessions, by_platform, clock=clock, presence=presence)
+            stack.push_async_callback(dispatcher.close)  # before this process signs out
+            # an answer to a quiet room is stored claimed and sent straight after its commit
+            claims = dispatcher.direct
+            outbox = Outbox(renderer=library, platforms=by_platform, memo=memo, claims=claims)
+            queue = outbox
         runtime = Runtime(sessions=sessions, outbox=queue, clock=clock, wake=dispatcher.wake)
         core = Core(
             config=config,

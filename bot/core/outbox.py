@@ -2,6 +2,10 @@
 
 Each stored part has an idempotency key built from the message's key and its destination, so a
 message written twice (a job firing twice, an event redelivered) is stored, and so sent, once.
+
+An answer whose room has nothing waiting may be stored already claimed by this process, under
+its room's lease, in the same transaction (`Claims`, bot/delivery/direct.py): delivery then
+sends it straight after the commit and only records that it was sent.
 """
 
 from __future__ import annotations
@@ -38,6 +42,32 @@ class PlatformInfo(Protocol):
     limits: Limits
 
 
+class Claims(Protocol):
+    """Whether this process sends a part straight after the transaction that stores it commits."""
+
+    async def claim(
+        self,
+        session: AsyncSession,
+        *,
+        platform: str,
+        chat: str,
+        topic: str,
+        kind: str,
+        ephemeral_to: str,
+    ) -> str | None:
+        """Take the room's lane in `session`'s transaction when nothing waits in it; the id of
+        the process to store the part as claimed by, or None (then it is stored pending)."""
+        ...
+
+    async def unclaim(self, session: AsyncSession, *, platform: str, chat: str, topic: str) -> None:
+        """Give back a lane `claim` took, in the same transaction (the part was stored before)."""
+        ...
+
+    def stored(self, part: Claimed) -> None:
+        """The part `claim` allowed was stored: it is sent once the transaction commits."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class _Place:
     platform: str
@@ -58,6 +88,19 @@ def _plain_key(template: str, context: Mapping[str, Any], fmt: str) -> tuple[obj
 
 
 @dataclass(frozen=True, slots=True)
+class Claimed:
+    """A part stored claimed by this process (see `Claims`): its delivery, made from the values
+    stored, and those values, should the stored row be needed (a part that fails or waits)."""
+
+    id: int
+    delivery: Delivery
+    values: Mapping[str, Any]
+
+    def row(self) -> OutboxMessage:
+        return OutboxMessage(id=self.id, **self.values)
+
+
+@dataclass(frozen=True, slots=True)
 class Queued:
     """A part just stored: its id and its destination, handed to delivery after the commit so
     that it can start the part's lane without looking for it (see bot/core/runtime.py)."""
@@ -68,6 +111,8 @@ class Queued:
     topic: str
     kind: str
     ephemeral_to: str
+    claimed: Claimed | None = None
+    """The part as stored, when it was stored claimed by this process (see `Claims`)."""
 
 
 def row_key(outgoing_key: str, place: _Place, part: int) -> str:
@@ -96,9 +141,15 @@ class Outbox:
     """Writes outgoing messages as stored parts, ready for the dispatcher."""
 
     def __init__(
-        self, *, renderer: Renderer, platforms: Mapping[str, PlatformInfo], memo: Memo
+        self,
+        *,
+        renderer: Renderer,
+        platforms: Mapping[str, PlatformInfo],
+        memo: Memo,
+        claims: Claims | None = None,
     ) -> None:
         self._memo = memo
+        self._claims = claims
         self._rendered: Bounded[tuple[object, ...], list[str]] = Bounded(1024)
         self._renderer = renderer
         self._platforms = platforms
@@ -174,41 +225,76 @@ class Outbox:
                     ]
                 )
                 for number, part in enumerate(parts, start=1):
-                    new = await insert_ignore(
-                        session,
-                        OutboxMessage,
-                        {
-                            "key": row_key(message.key, place, number),
-                            "kind": message.kind,
-                            "platform": place.platform,
-                            "chat": place.chat,
-                            "topic": place.topic,
-                            "thread_ref": place.thread_ref,
-                            "ephemeral_to": message.ephemeral_to or "",
-                            "text": part,
-                            # buttons belong under the last part, where the reader ends up
-                            "buttons": buttons if number == len(parts) else "[]",
-                            "part": number,
-                            "parts": len(parts),
-                            "prompt_run_id": message.prompt_run_id,
-                            "person_id": place.person_id,
-                            "status": "pending",
-                            "attempts": 0,
-                            "not_before": now,
-                            "created_at": now,
-                            "sent_ref": "",
-                            "error": "",
-                        },
-                    )
-                    if new is not None:
-                        written.append(
-                            Queued(
-                                new,
-                                place.platform,
-                                place.chat,
-                                place.topic,
-                                message.kind,
-                                message.ephemeral_to or "",
-                            )
+                    values: dict[str, Any] = {
+                        "key": row_key(message.key, place, number),
+                        "kind": message.kind,
+                        "platform": place.platform,
+                        "chat": place.chat,
+                        "topic": place.topic,
+                        "thread_ref": place.thread_ref,
+                        "ephemeral_to": message.ephemeral_to or "",
+                        "text": part,
+                        # buttons belong under the last part, where the reader ends up
+                        "buttons": buttons if number == len(parts) else "[]",
+                        "part": number,
+                        "parts": len(parts),
+                        "prompt_run_id": message.prompt_run_id,
+                        "person_id": place.person_id,
+                        "status": "pending",
+                        "claimed_by": "",
+                        "attempts": 0,
+                        "not_before": now,
+                        "created_at": now,
+                        "sent_ref": "",
+                        "error": "",
+                    }
+                    holder = None
+                    if number == 1 and self._claims is not None:
+                        holder = await self._claims.claim(
+                            session,
+                            platform=place.platform,
+                            chat=place.chat,
+                            topic=place.topic,
+                            kind=message.kind,
+                            ephemeral_to=message.ephemeral_to or "",
                         )
+                        if holder is not None:
+                            values.update(status="sending", claimed_by=holder, attempts=1)
+                    new = await insert_ignore(session, OutboxMessage, values)
+                    if new is None:
+                        if holder is not None and self._claims is not None:
+                            await self._claims.unclaim(
+                                session, platform=place.platform, chat=place.chat, topic=place.topic
+                            )
+                        continue
+                    claimed = None
+                    if holder is not None:
+                        last = number == len(parts)
+                        delivery = Delivery(
+                            key=values["key"],
+                            platform=place.platform,
+                            chat=place.chat,
+                            text=part,
+                            topic=place.topic or None,
+                            thread_ref=place.thread_ref or None,
+                            ephemeral_to=message.ephemeral_to or None,
+                            buttons=tuple(message.buttons) if last else (),
+                            kind=message.kind,
+                            part=number,
+                            parts=len(parts),
+                        )
+                        claimed = Claimed(new, delivery, values)
+                        if self._claims is not None:
+                            self._claims.stored(claimed)
+                    written.append(
+                        Queued(
+                            new,
+                            place.platform,
+                            place.chat,
+                            place.topic,
+                            message.kind,
+                            message.ephemeral_to or "",
+                            claimed,
+                        )
+                    )
         return written

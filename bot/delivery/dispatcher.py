@@ -1,12 +1,12 @@
 """The dispatcher: sends stored outbox parts through each platform's adapter.
 
 Each room is a lane (bot/delivery/lanes.py): its parts go out one at a time, in the order they
-were stored, by one lane worker; lanes are independent, so a room that is paced, failing or slow
-holds back nobody else. The dispatcher looks at lane heads only, one row per lane, so no window
-of pending rows can fill with parts that must wait. Answers to people (a thank-you, a private
-reply, an ephemeral message) get workers of their own; bulk work (prompts and digests to many
-rooms) runs at most `bulk_per_platform` lanes at a time on each platform, so an answer never
-queues behind a fan-out in an adapter's pacing.
+were stored, by one lane worker (bot/delivery/lane_work.py); lanes are independent, so a room
+that is paced, failing or slow holds back nobody else. The dispatcher looks at lane heads only,
+one row per lane, so no window of pending rows can fill with parts that must wait. Answers to
+people (a thank-you, a private reply, an ephemeral message) get workers of their own; bulk work
+(prompts and digests to many rooms) runs at most `bulk_per_platform` lanes at a time on each
+platform, so an answer never queues behind a fan-out in an adapter's pacing.
 
 Several processes may deliver from one PostgreSQL database. A lane is worked by one process at a
 time, which holds its lease (bot/delivery/leases.py) while its worker runs; a lane another live
@@ -18,6 +18,10 @@ A part that can never be sent is set aside as `failed` and its lane goes on. A s
 text: what people said is held in the outbox only until it is delivered (failed and in-doubt parts
 keep theirs a week; see bot/storage/retention.py).
 
+An answer whose room has nothing waiting is stored already claimed, under the room's lease, in
+the transaction that queues it (bot/delivery/direct.py): its lane worker starts with it in hand
+once that transaction commits, and only records it sent.
+
 A one-shot command's dispatcher is given `only`: the keys of the messages it queued itself. It
 sends those and nothing else, and never marks another process's parts in doubt.
 """
@@ -27,60 +31,31 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from sqlalchemy import update
-from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlmodel import col
-
 from bot.core.clock import Clock
-from bot.core.outbox import Queued
+from bot.core.outbox import Claimed, Queued
 from bot.core.ports import Adapter
 from bot.delivery.crash_check import IN_DOUBT, UNCHECKED, DoubtHandler, check_doubts, mark_in_doubt
-from bot.delivery.lanes import (
-    Head,
-    Lane,
-    give_lane,
-    give_lane_on,
-    is_answer,
-    lane_heads,
-    lane_parts,
-    take_lane,
-)
+from bot.delivery.direct import Direct
+from bot.delivery.lane_work import ELSEWHERE, Keys, LaneWork, News, Tally, UndeliverableHandler
+from bot.delivery.lanes import Head, Lane, is_answer, lane_heads
 from bot.delivery.presence import Presence
-from bot.delivery.sending import MAX_ATTEMPTS, Outcome, Sender, claim_in
-from bot.errors import Undeliverable
+from bot.delivery.sending import MAX_ATTEMPTS, Sender
 from bot.storage.database import SessionFactory
-from bot.storage.models import OutboxMessage
 
 __all__ = ["IN_DOUBT", "MAX_ATTEMPTS", "UNCHECKED", "Dispatcher"]
 
 log = logging.getLogger(__name__)
 
-UndeliverableHandler = Callable[[OutboxMessage, Undeliverable], Awaitable[object]]
-Keys = Callable[[], Sequence[str]]
-"""The keys of the messages a one-shot command queued (see bot/delivery/own_parts.py)."""
 
 IDLE_POLL = 2.0
 """With nothing due, look again this often: another process may have queued parts."""
 MAX_WAIT = 60.0
-ELSEWHERE = 1.0
-"""A lane another live process is working is looked at again after this many seconds."""
-BATCH = 50
-"""A lane worker reads this many of its lane's parts at a time."""
 DUE = datetime.min.replace(tzinfo=UTC)
 """When a part just queued is due: now (its lane's worker reads what is really due)."""
-
-
-class _Given:
-    """Whether a lane worker gave its lane back already (with its last part's outcome)."""
-
-    __slots__ = ("back",)
-
-    def __init__(self) -> None:
-        self.back = False
 
 
 class Dispatcher:
@@ -111,33 +86,52 @@ class Dispatcher:
         self._sender = Sender(
             sessions, self._adapters, clock=clock, process=presence.id, live=lambda: presence.holds
         )
-        self._elsewhere: dict[Lane, float] = {}
-        """Lanes another live process holds, and when (monotonic) to look at them again."""
+        self._tally = Tally()
+        self._work = LaneWork(
+            sessions,
+            tally=self._tally,
+            sender=self._sender,
+            presence=presence,
+            clock=clock,
+            only=only,
+            stopping=lambda: self._stopping,
+            on_undeliverable=lambda: self.on_undeliverable,
+        )
         self._next_reap = 0.0
-        self._queued = 0
-        """How many times parts were queued without saying where: every lane worker that read
-        its lane before the last time looks again before it stops."""
-        self._lane_news: dict[Lane, int] = {}
-        """Parts queued here for a lane whose worker runs: it looks again before it stops."""
-        self._read_at: dict[Lane, tuple[int, int]] = {}
         self._fresh: dict[Lane, Head] = {}
         """Lanes of parts just queued here, to start without reading the heads."""
         self._looked_at = -float("inf")
         """When (monotonic) the heads were last read."""
         self._lanes: dict[Lane, tuple[asyncio.Task[int], bool]] = {}
         self._wake = asyncio.Event()
-        self._news = True
-        """Something was queued or put off since the last look at the lanes' heads."""
+        self._answering = 0
+        """How many of the running lane workers are answers' (see `_has_slot`)."""
         self._heads: list[Head] = []
         """The heads found by the last look, not yet started: a freed slot takes the next."""
         self._stopping = False
         self._doubts = asyncio.Lock()
-        self._sent = 0
         self._crash: BaseException | None = None
         """What ended a lane worker beyond what it handles (the process is going down)."""
         self._doubts_due = only is None  # a one-shot command leaves them to the bots
         self.stopping = asyncio.Event()
         """Set once `stop()` was called."""
+        self.direct: Direct | None = None
+        """Answers stored claimed and sent straight after their commit (bot/core/outbox.py
+        `Claims`); a one-shot command's dispatcher sends only what it reads."""
+        if only is None:
+            self.direct = Direct(
+                presence=presence,
+                platforms=self._adapters,
+                busy=self._busy,
+                news=self._tally.news_for,
+                freed=self._freed,
+                woken=self._wake.set,
+            )
+
+    @property
+    def sent(self) -> int:
+        """How many parts this dispatcher sent so far."""
+        return self._tally.sent
 
     @property
     def failed(self) -> int:
@@ -148,15 +142,21 @@ class Dispatcher:
         """Tell a running dispatcher that there is something new to send: `parts`, just queued
         by this process (their lanes start without a look at every lane's head), or, when not
         said, anything."""
+        tally = self._tally
         if not parts:
-            self._news = True
-            self._queued += 1
+            tally.look = True
+            tally.queued += 1
+        direct = self.direct
         for part in parts:
             if part.platform not in self._adapters:
                 continue
             lane = Lane(part.platform, part.chat, part.topic)
-            if lane in self._lanes:
-                self._lane_news[lane] = self._lane_news.get(lane, 0) + 1
+            if part.claimed is not None:
+                continue  # handed over as its transaction committed (bot/delivery/direct.py)
+            if lane in self._lanes or (
+                direct is not None and (lane in direct.reserved or lane in direct.ready)
+            ):
+                tally.lane_news[lane] = tally.lane_news.get(lane, 0) + 1
             elif lane not in self._fresh:
                 answer = is_answer(kind=part.kind, ephemeral_to=part.ephemeral_to)
                 self._fresh[lane] = Head(lane=lane, id=part.id, answer=answer, not_before=DUE)
@@ -169,8 +169,16 @@ class Dispatcher:
         what was not yet claimed stays pending for the next start.
         """
         self._stopping = True
+        if self.direct is not None:
+            self.direct.open = False
         self.stopping.set()
         self._wake.set()
+
+    async def close(self) -> None:
+        """Once delivery has stopped: answers claimed here and not sent go back to pending
+        (bot/delivery/direct.py), for the next process to send."""
+        if self.direct is not None:
+            await self.direct.put_back(self._sessions)
 
     async def recover(self) -> int:
         """Parts caught mid-send by a process that died are marked in doubt, never resent; done
@@ -186,24 +194,25 @@ class Dispatcher:
     async def drain(self) -> int:
         """Send every part that is due now; returns how many were sent."""
         await self._check_doubts()
-        before = self._sent
-        self._news = True
+        tally = self._tally
+        before = tally.sent
+        tally.look = True
         while not self._stopping:
             await self._start_due()
-            if not self._lanes and not self._news:
-                self._news = True  # a last look: something may have come while sending
+            if not self._lanes and not tally.look and not self._has_ready():
+                tally.look = True  # a last look: something may have come while sending
                 await self._start_due()
-            if not self._lanes and self._elsewhere:
+            if not self._lanes and tally.elsewhere:
                 # lanes another process holds: their parts are due too, so wait for them
                 await asyncio.sleep(ELSEWHERE / 2)
-                self._news = True
+                tally.look = True
                 continue
             if not self._lanes:
                 break
             tasks = [task for task, _answer in self._lanes.values()]
             await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
             self._raise_crash()
-        return self._sent - before
+        return tally.sent - before
 
     async def run(self) -> None:
         """Send until stopped: start every due lane, then sleep until woken or something is due."""
@@ -222,6 +231,7 @@ class Dispatcher:
                 await asyncio.wait_for(self._wake.wait(), timeout=timeout)
             except TimeoutError:
                 pass
+        self._start_ready()  # answers already claimed are sent, not left in doubt
         await asyncio.gather(*(task for task, _ in self._lanes.values()), return_exceptions=True)
 
     def _raise_crash(self) -> None:
@@ -247,16 +257,16 @@ class Dispatcher:
         """Start a worker for each due lane that has none and a free slot; returns how long
         until the next waiting lane is due (at most `IDLE_POLL`).
 
-        The heads are read again only when something new was queued or put off, or when the
-        ones read last time are all started; a freed slot otherwise takes the next one read.
+        The heads are read again only when something was queued without saying where, put off
+        or left for later, or every `IDLE_POLL` seconds (for what other processes queue); a
+        freed slot otherwise takes the next one read, and parts just queued here start their
+        lanes without a look.
         """
+        self._start_ready()
         moment = time.monotonic()
-        if (
-            self._news
-            or (not self._heads and not self._fresh)
-            or moment - self._looked_at >= IDLE_POLL
-        ):
-            self._news = False
+        tally = self._tally
+        if tally.look or moment - self._looked_at >= IDLE_POLL:
+            tally.look = False
             self._fresh.clear()  # the look finds them too: they were committed before the wake
             self._looked_at = moment
             only = None if self._only is None else self._only()
@@ -272,15 +282,16 @@ class Dispatcher:
         now = self._clock.now()
         wait = IDLE_POLL
         waiting: list[Head] = []
-        for lane, again in list(self._elsewhere.items()):
+        elsewhere = tally.elsewhere
+        for lane, again in list(elsewhere.items()):
             if again <= moment:
-                del self._elsewhere[lane]
+                del elsewhere[lane]
         for head in self._heads:
             if head.not_before > now:
                 wait = min(wait, (head.not_before - now).total_seconds())
-            elif head.lane in self._elsewhere:
-                wait = min(wait, self._elsewhere[head.lane] - moment)
-            elif head.lane in self._lanes:
+            elif head.lane in elsewhere:
+                wait = min(wait, elsewhere[head.lane] - moment)
+            elif head.lane in self._lanes or self._reserved(head.lane):
                 continue  # its worker sends it
             elif self._stopping or not self._has_slot(head):
                 waiting.append(head)
@@ -292,13 +303,40 @@ class Dispatcher:
         self._heads = waiting
         return max(0.05, min(wait, MAX_WAIT))
 
-    def _news_for(self, lane: Lane) -> tuple[int, int]:
-        """What was queued so far, for a lane worker to tell whether its lane may have more."""
-        return self._queued, self._lane_news.get(lane, 0)
+    def _has_ready(self) -> bool:
+        return self.direct is not None and bool(self.direct.ready)
+
+    def _reserved(self, lane: Lane) -> bool:
+        direct = self.direct
+        return direct is not None and (lane in direct.reserved or lane in direct.ready)
+
+    def _busy(self, lane: Lane) -> bool:
+        """Whether the lane has a worker here, or parts of it in hand (bot/delivery/direct.py)."""
+        return lane in self._lanes or lane in self._fresh or lane in self._tally.elsewhere
+
+    def _freed(self, lane: Lane) -> None:
+        """A lane reserved for an answer was let go without it: parts queued for it meanwhile
+        are found by the next look."""
+        if self._tally.lane_news.pop(lane, None):
+            self._tally.look = True
+            self._wake.set()
+
+    def _start_ready(self) -> None:
+        """Start the lane worker of every committed answer (they are already claimed)."""
+        direct = self.direct
+        if direct is None or not direct.ready:
+            return
+        for lane in sorted(direct.ready, key=lambda lane: direct.ready[lane][0].id):
+            if lane in self._lanes:
+                continue  # cannot be: the lane was reserved since its claim
+            if not self._stopping and not self._has_slot(Head(lane, 0, True, DUE)):
+                break
+            row, news = direct.ready.pop(lane)
+            self._start(Head(lane, row.id, True, DUE), claimed=(row, news))
 
     def _has_slot(self, head: Head) -> bool:
         if head.answer:
-            return sum(answer for _, answer in self._lanes.values()) < self._answer_slots
+            return self._answering < self._answer_slots
         busy = sum(
             1
             for lane, (_, answer) in self._lanes.items()
@@ -306,155 +344,26 @@ class Dispatcher:
         )
         return busy < self._bulk_slots
 
-    def _start(self, head: Head) -> None:
-        task = asyncio.create_task(self._work(head), name=f"lane {head.lane.platform}")
+    def _start(self, head: Head, *, claimed: tuple[Claimed, News] | None = None) -> None:
+        work = self._work.work(head) if claimed is None else self._work.work_claimed(head, *claimed)
+        task = asyncio.create_task(work, name=f"lane {head.lane.platform}")
         self._lanes[head.lane] = (task, head.answer)
+        self._answering += head.answer
 
         def finished(done: asyncio.Task[int]) -> None:
             if self._lanes.get(head.lane, (None, False))[0] is done:
                 del self._lanes[head.lane]
-                read = self._read_at.pop(head.lane, None)
-                if read is not None and read != self._news_for(head.lane):
+                self._answering -= head.answer
+                tally = self._tally
+                read = tally.read_at.pop(head.lane, None)
+                if read is not None and read != tally.news_for(head.lane):
                     # queued while the worker was ending: the lane starts again
-                    if read[0] != self._queued:
-                        self._news = True
+                    if read[0] != tally.queued:
+                        tally.look = True
                     self._fresh.setdefault(head.lane, replace(head, not_before=DUE))
-                self._lane_news.pop(head.lane, None)
+                tally.lane_news.pop(head.lane, None)
             if not done.cancelled() and done.exception() is not None:
                 self._crash = done.exception()
             self._wake.set()  # a slot is free, and the lane may have more
 
         task.add_done_callback(finished)
-
-    async def _work(self, first: Head) -> int:
-        """Hold the lane's lease and send its due parts; another live process's lane waits.
-
-        The lease, the lane's first parts and the claim of the first of them are one
-        transaction; the lease goes back with the last part's outcome when nothing more was
-        queued meanwhile, else in a transaction of its own once the lane is done.
-        """
-        lane = first.lane
-        holder = self._presence.id
-        if not self._presence.holds:
-            self._elsewhere[lane] = time.monotonic() + ELSEWHERE  # until a heartbeat is renewed
-            return 0
-        only = None if self._only is None else self._only()
-        heads: list[Head] = []
-        claimed: OutboxMessage | None = None
-        self._read_at[lane] = self._news_for(lane)
-        try:
-            async with self._sessions.begin() as session:
-                taken = await take_lane(
-                    session,
-                    lane,
-                    holder=holder,
-                    now=self._presence.wall_now(),
-                    fresh_since=self._presence.fresh_since(),
-                )
-                if taken:
-                    heads = await lane_parts(session, lane, only=only, limit=BATCH, written=True)
-                    if heads and self._may_send(first, heads[0]):
-                        claimed = await claim_in(
-                            await session.connection(), heads[0].id, process=holder
-                        )
-        except Exception as problem:  # the database is away for a moment: try again shortly
-            log.warning("could not take the lane of %s: %s", lane.platform, problem)
-            taken = False
-        if not taken:
-            self._elsewhere[lane] = time.monotonic() + ELSEWHERE
-            return 0
-        given = _Given()
-        try:
-            return await self._send_lane(first, heads, only=only, claimed=claimed, given=given)
-        finally:
-            if not given.back:
-                try:
-                    async with self._sessions.begin() as session:
-                        await give_lane(session, lane, holder=holder)
-                except Exception as problem:  # it passes on once this process is gone
-                    log.warning("could not give back the lane of %s: %s", lane.platform, problem)
-
-    def _may_send(self, first: Head, head: Head) -> bool:
-        """Whether the lane worker started for `first` sends `head` now."""
-        if self._stopping or head.not_before > self._clock.now() or not self._presence.holds:
-            return False
-        return not (first.answer and not head.answer)  # bulk work waits for a bulk slot
-
-    async def _send_lane(
-        self,
-        first: Head,
-        heads: list[Head],
-        *,
-        only: Sequence[str] | None,
-        claimed: OutboxMessage | None,
-        given: _Given,
-    ) -> int:
-        """Send a lane's due parts in order, from `heads` (its first batch, the first of them
-        maybe `claimed` already) on; an answer worker stops where bulk work begins. Parts queued
-        meanwhile wake the dispatcher, which looks again, so a short batch is the lane's last."""
-        sent = 0
-        lane = first.lane
-        holder = self._presence.id
-
-        async def give_back(connection: AsyncConnection) -> None:
-            if len(heads) < BATCH and self._read_at.get(lane) == self._news_for(lane):
-                await give_lane_on(connection, lane, holder=holder)
-                given.back = True
-
-        try:
-            while heads:
-                for index, head in enumerate(heads):
-                    mine = claimed if claimed is not None and claimed.id == head.id else None
-                    if mine is None and not self._may_send(first, head):
-                        if first.answer and not head.answer:
-                            self._news = True  # bulk work waits for a bulk slot
-                        return sent
-                    last = index == len(heads) - 1
-                    outcome, row, problem = await self._sender.send(
-                        head.id, claimed=mine, then=give_back if last else None
-                    )
-                    if outcome is Outcome.SENT:
-                        sent += 1
-                        self._sent += 1
-                    elif outcome is Outcome.UNREACHABLE:
-                        assert row is not None and isinstance(problem, Undeliverable)
-                        await self._give_up(row, problem)
-                        return sent
-                    elif outcome is Outcome.WAIT:
-                        self._news = True  # put off: the next look sees when it is due
-                        return sent
-                unchanged = self._read_at.get(lane) == self._news_for(lane)
-                if given.back or (len(heads) < BATCH and unchanged):
-                    break  # nothing queued since the lane was read: that was all of it
-                if self._stopping or not self._presence.holds:
-                    break
-                self._read_at[lane] = self._news_for(lane)
-                async with self._sessions() as session:
-                    heads = await lane_parts(session, lane, only=only, limit=BATCH)
-        except Exception:
-            log.exception(
-                "delivery to %s %s stopped on an unexpected error", lane.platform, lane.chat
-            )
-        return sent
-
-    async def _give_up(self, row: OutboxMessage, exc: Undeliverable) -> None:
-        log.warning(
-            "cannot deliver to %s %s: %s%s",
-            row.platform,
-            row.chat,
-            exc.reason,
-            f" ({exc.hint})" if exc.hint else "",
-        )
-        await self._sender.mark(row.id or 0, status="failed", error=str(exc))
-        async with self._sessions.begin() as session:
-            await session.exec(  # type: ignore[call-overload]
-                update(OutboxMessage)
-                .where(
-                    col(OutboxMessage.status) == "pending",
-                    col(OutboxMessage.platform) == row.platform,
-                    col(OutboxMessage.chat) == row.chat,
-                )
-                .values(status="skipped", error=f"destination unreachable: {exc.reason}")
-            )
-        if self.on_undeliverable is not None:
-            await self.on_undeliverable(row, exc)

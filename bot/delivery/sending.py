@@ -25,29 +25,31 @@ Every statement here is a plain SQL statement built once (no ORM object is loade
 on the transaction's connection: a claim is one `UPDATE ... RETURNING` of the columns a delivery
 needs, and recording the outcome one `UPDATE` by id. A caller that already has a transaction open
 (the lane worker, taking its lane's lease) claims the lane's first part inside it (`claim_in`), and
-the last part's outcome can carry one more statement of the caller's (`then`: giving the lane back),
-so a lane of one part costs two transactions.
+the last part's sent mark gives the lane's lease back with it (`give_back`), so a lane of one part
+costs two transactions. On PostgreSQL a sent mark is one statement that is its own transaction
+(with the lease given back in the same statement): one round trip, no BEGIN and COMMIT.
 """
 
 from __future__ import annotations
 
 import enum
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import timedelta
 from functools import lru_cache
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Table, bindparam, update
+from sqlalchemy import Integer, String, Table, TextClause, bindparam, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.dml import Update
 
 from bot.core.clock import Clock
 from bot.core.messages import Delivery
-from bot.core.outbox import to_delivery
+from bot.core.outbox import Claimed, to_delivery
 from bot.core.ports import Adapter
-from bot.delivery.statements import run
+from bot.delivery.lanes import Lane, give_lane_on, lease_name
+from bot.delivery.statements import engine_of, run
 from bot.errors import DeliveryError, RateLimited, TransientError, Undeliverable
 from bot.storage.database import SessionFactory
 from bot.storage.models import OutboxMessage
@@ -111,8 +113,25 @@ def _sent() -> Update:
     )
 
 
-Then = Callable[[AsyncConnection], Awaitable[object]]
-"""One more statement to run in the transaction that records a part's outcome."""
+GiveBack = Callable[[], Lane | None]
+"""Asked as a sent part is recorded: the lane whose lease goes back with it, if any."""
+
+
+@lru_cache(maxsize=1)
+def _sent_giving_back() -> TextClause:
+    """PostgreSQL: the sent mark and the lease given back in one statement, its own transaction."""
+    table = _table()
+    return text(
+        "WITH sent AS (UPDATE outbox SET status = 'sent', sent_ref = :ref, sent_at = :at, "
+        "text = '', buttons = '[]' WHERE id = :row_id) "
+        "DELETE FROM leases WHERE name = :name AND holder = :holder"
+    ).bindparams(
+        bindparam("ref", type_=String),
+        bindparam("at", type_=table.c.sent_at.type),
+        bindparam("row_id", type_=Integer),
+        bindparam("name", type_=String),
+        bindparam("holder", type_=String),
+    )
 
 
 async def claim_in(
@@ -141,6 +160,7 @@ class Sender:
         live: Callable[[], bool] = lambda: True,
     ) -> None:
         self._sessions = sessions
+        self._engine = engine_of(sessions)
         self._process = process
         self._live = live
         """Whether this process's claims surely still stand (bot/delivery/presence.py `holds`)."""
@@ -155,13 +175,24 @@ class Sender:
             return await claim_in(await session.connection(), row_id, process=self._process)
 
     async def send(
-        self, row_id: int, *, claimed: OutboxMessage | None = None, then: Then | None = None
+        self,
+        row_id: int,
+        *,
+        claimed: OutboxMessage | Claimed | None = None,
+        give_back: GiveBack | None = None,
     ) -> tuple[Outcome, OutboxMessage | None, Exception | None]:
-        """Claim and send one part; the outcome, the part, and the platform's error if any.
+        """Claim and send one part; the outcome, the part unless it was sent, and the platform's
+        error if any.
 
-        `claimed`: the part, already claimed by the caller. `then` runs in the transaction that
-        records a sent part (only then: whatever else happened, the caller goes on).
+        `claimed`: the part, already claimed by the caller: read back, or as this process stored
+        it (bot/delivery/direct.py; its row is built only if something goes wrong). `give_back` is
+        asked as a sent part is recorded (only then: whatever else happened, the caller goes on)
+        for the lane whose lease goes back with the record.
         """
+        if isinstance(claimed, Claimed):
+            return await self._deliver(
+                claimed.id, claimed.delivery, claimed.row, give_back=give_back
+            )
         row = claimed if claimed is not None else await self.claim(row_id)
         if row is None:
             return Outcome.NOT_OURS, None, None
@@ -174,9 +205,22 @@ class Sender:
         if problem:
             await self.fail(row, reason=problem)
             return Outcome.FAILED, row, None
+        stored = row
+        return await self._deliver(row_id, delivery, lambda: stored, give_back=give_back)
+
+    async def _deliver(
+        self,
+        row_id: int,
+        delivery: Delivery,
+        stored: Callable[[], OutboxMessage],
+        *,
+        give_back: GiveBack | None,
+    ) -> tuple[Outcome, OutboxMessage | None, Exception | None]:
+        """Hand a claimed part to its adapter and record the outcome; `stored` gives its row."""
         if not self._live():
             # the claim may have lapsed while it was made (no heartbeat for a while): another
             # process may take the part for in doubt, so it is put back rather than sent
+            row = stored()
             table = _table()
             async with self._sessions.begin() as session:
                 await (await session.connection()).execute(
@@ -190,13 +234,15 @@ class Sender:
                 )
             return Outcome.WAIT, row, None
         try:
-            ref = await self._adapters[row.platform].send(delivery)
+            ref = await self._adapters[delivery.platform].send(delivery)
         except RateLimited as exc:
+            row = stored()
             await self._defer(row, seconds=max(exc.retry_after, 1.0), error=str(exc))
             return Outcome.WAIT, row, exc
         except Undeliverable as exc:
-            return Outcome.UNREACHABLE, row, exc
+            return Outcome.UNREACHABLE, stored(), exc
         except TransientError as exc:
+            row = stored()
             if row.attempts >= MAX_ATTEMPTS:
                 await self.fail(row, reason=f"{exc} (after {row.attempts} tries)")
                 return Outcome.FAILED, row, exc
@@ -204,18 +250,31 @@ class Sender:
             await self._defer(row, seconds=backoff, error=str(exc))
             return Outcome.WAIT, row, exc
         except DeliveryError as exc:
+            row = stored()
             await self.fail(row, reason=f"refused: {exc}")
             return Outcome.FAILED, row, exc
         except Exception as exc:
             # an adapter bug: its message may quote the part, so only its type is kept
+            row = stored()
             await self.fail(row, reason=f"adapter error: {type(exc).__name__}")
             return Outcome.FAILED, row, exc
-        async with self._sessions.begin() as session:
-            connection = await session.connection()
-            await run(connection, _sent(), {"row_id": row_id, "ref": ref, "at": self._clock.now()})
-            if then is not None:
-                await then(connection)
-        return Outcome.SENT, row, None
+        await self._record_sent(row_id, ref, None if give_back is None else give_back())
+        return Outcome.SENT, None, None
+
+    async def _record_sent(self, row_id: int, ref: str, lane: Lane | None) -> None:
+        values: dict[str, Any] = {"row_id": row_id, "ref": ref, "at": self._clock.now()}
+        if self._engine.dialect.name == "postgresql":
+            statement: Any = _sent()
+            if lane is not None:
+                statement = _sent_giving_back()
+                values.update(name=lease_name(lane), holder=self._process)
+            async with self._engine.connect() as connection:
+                await run(connection, statement, values, alone=True)
+            return
+        async with self._engine.begin() as connection:
+            await run(connection, _sent(), values)
+            if lane is not None:
+                await give_lane_on(connection, lane, holder=self._process)
 
     async def fail(self, row: OutboxMessage, *, reason: str) -> None:
         """Set the part aside for good, logged once with its key."""

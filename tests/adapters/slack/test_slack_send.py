@@ -7,6 +7,7 @@ import logging
 import socket
 import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -14,6 +15,8 @@ from starlette.applications import Starlette
 
 from adapters.slack.adapter import SlackAdapter
 from adapters.slack.blocks import action_name
+from adapters.slack.spec import PLATFORM, POSTS_PER_SECOND, workspace_rate
+from bot.config.environment import Settings
 from bot.core.events import InboundEvent
 from bot.core.messages import Button, Delivery
 from bot.errors import ConfigError, DeliveryError, RateLimited, TransientError, Undeliverable
@@ -334,3 +337,20 @@ async def test_a_slack_that_cannot_be_reached_stops_start_up_saying_where() -> N
 
 async def _nothing(_event: object) -> None:
     return None
+
+
+@pytest.mark.parametrize("rate", ["0", "0.0", "-2", "fast", "5/s"])
+def test_a_workspace_ceiling_that_is_not_a_rate_is_refused(tmp_path: Path, rate: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env({"SLACK_BOT_TOKEN": "xoxb-1", POSTS_PER_SECOND: rate}, cwd=tmp_path)
+    assert caught.value.key == POSTS_PER_SECOND
+    assert "above 0" in str(caught.value)
+
+
+def test_the_workspace_ceiling_is_set_from_the_environment(tmp_path: Path) -> None:
+    env = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", POSTS_PER_SECOND: "50"}
+    found = Settings.from_env(env, cwd=tmp_path).platforms.found
+    assert workspace_rate(found) == 50.0
+    assert isinstance(PLATFORM.build(found), SlackAdapter)
+    unset = Settings.from_env({"SLACK_BOT_TOKEN": "xoxb-1"}, cwd=tmp_path).platforms.found
+    assert workspace_rate(unset) is None  # the adapter's own ceiling, five a second

@@ -1,0 +1,223 @@
+"""Answers sent straight after the transaction that stores them commits.
+
+A reply's thank-you would otherwise cost three transactions: the reply's, then the lane worker's
+(take the room's lease, read its parts, claim the first) and the one that records it sent. When
+the answer's room has nothing waiting, it is stored already claimed by this process (`sending`,
+one attempt, `claimed_by` this process) in the reply's own transaction, which also takes the
+room's lease (bot/delivery/leases.py) in the same statement that makes sure no part of the room
+is pending; after the commit, delivery hands it to its adapter at once and records it sent (and
+gives the lease back) in one transaction.
+
+Nothing the outbox promises changes. The part is claimed before its adapter is called, as
+bot/delivery/sending.py claims any part, so a crash after the commit leaves it `sending` under a
+dead process: in doubt, checked with the platform, never resent blindly
+(bot/delivery/crash_check.py). No other process sends it (it is not pending), nor anything
+queued after it in its room before it (the lease is held until it is sent). In this process,
+the lane is reserved from the claim until its worker starts: no other worker of the room starts
+meanwhile, and parts queued for it meanwhile are sent by that worker after it. A transaction
+that rolls back takes the lease and the part with it, and its reservation is let go.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import String, bindparam, event, exists, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.sql.dml import Insert
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.core.outbox import Claimed
+from bot.delivery.lane_work import News
+from bot.delivery.lanes import Lane, give_lane_on, is_answer, lease_name
+from bot.delivery.leases import live_processes
+from bot.delivery.presence import Presence
+from bot.storage.database import SessionFactory
+from bot.storage.models import Lease, OutboxMessage, Process
+from bot.storage.sql import first_row
+
+
+@lru_cache(maxsize=2)
+def take_if_clear(dialect: str) -> Insert:
+    """Take a lane's lease, as bot/delivery/leases.py `take_statement` does, only when none of
+    the lane's parts is pending: one conditional upsert, built once per dialect."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    leases = Lease.__table__  # type: ignore[attr-defined]
+    outbox = OutboxMessage.__table__  # type: ignore[attr-defined]
+    fresh = bindparam("fresh_since", type_=Process.__table__.c.heartbeat_at.type)  # type: ignore[attr-defined]
+    waiting = exists().where(
+        outbox.c.status == bindparam("pending", type_=String),
+        outbox.c.platform == bindparam("platform", type_=String),
+        outbox.c.chat == bindparam("chat", type_=String),
+        outbox.c.topic == bindparam("topic", type_=String),
+    )
+    row = select(
+        bindparam("name", type_=String),
+        bindparam("holder", type_=String),
+        bindparam("taken_at", type_=leases.c.taken_at.type),
+    ).where(~waiting)
+    statement = insert(leases).from_select(["name", "holder", "taken_at"], row)
+    return statement.on_conflict_do_update(
+        index_elements=[leases.c.name],
+        set_={"holder": statement.excluded.holder, "taken_at": statement.excluded.taken_at},
+        where=(leases.c.holder == statement.excluded.holder)
+        | leases.c.holder.not_in(live_processes(fresh)),
+    ).returning(leases.c.name)
+
+
+class _Reservation:
+    """A lane claimed in a transaction not yet ended: what was queued for it when claimed, and
+    the part once stored."""
+
+    __slots__ = ("news", "part")
+
+    def __init__(self, news: News) -> None:
+        self.news = news
+        self.part: Claimed | None = None
+
+
+class Direct:
+    """The lanes this process reserved for an answer stored claimed, and the answers committed.
+
+    `busy(lane)`: whether the dispatcher has a worker on the lane or parts of it in hand;
+    `news(lane)`: what was queued so far for it; `freed(lane)`: a reservation was let go without
+    its answer (its transaction rolled back), so the lane is looked at again; `ready()`: an
+    answer was committed, to send now. Both are called as the transaction ends, so nothing
+    depends on what the code that opened it does afterwards.
+    """
+
+    def __init__(
+        self,
+        *,
+        presence: Presence,
+        platforms: Mapping[str, object],
+        busy: Callable[[Lane], bool],
+        news: Callable[[Lane], News],
+        freed: Callable[[Lane], None],
+        woken: Callable[[], None],
+    ) -> None:
+        self._presence = presence
+        self._platforms = platforms
+        self._busy = busy
+        self._news = news
+        self._freed = freed
+        self._woken = woken
+        self.reserved: dict[Lane, _Reservation] = {}
+        """Lanes claimed in a transaction not yet ended."""
+        self.ready: dict[Lane, tuple[Claimed, News]] = {}
+        """Answers committed, claimed, to send now, with what was queued when claimed."""
+        self.open = True
+        """False once delivery is stopping: nothing more is claimed."""
+
+    async def claim(
+        self,
+        session: AsyncSession,
+        *,
+        platform: str,
+        chat: str,
+        topic: str,
+        kind: str,
+        ephemeral_to: str,
+    ) -> str | None:
+        """bot/core/outbox.py `Claims.claim`: this process's id when the lane is taken."""
+        if not (self.open and is_answer(kind=kind, ephemeral_to=ephemeral_to)):
+            return None
+        lane = Lane(platform, chat, topic)
+        if (
+            platform not in self._platforms
+            or lane in self.reserved
+            or lane in self.ready
+            or self._busy(lane)
+            or not self._presence.holds
+        ):
+            return None
+        token = _Reservation(self._news(lane))
+        self.reserved[lane] = token  # before the statement: it may wait
+        values: dict[str, Any] = {
+            "name": lease_name(lane),
+            "holder": self._presence.id,
+            "taken_at": self._presence.wall_now(),
+            "fresh_since": self._presence.fresh_since(),
+            "platform": platform,
+            "chat": chat,
+            "topic": topic,
+            "pending": "pending",
+        }
+        try:
+            taken = await first_row(session, take_if_clear, values)
+        except BaseException:
+            self._release(lane, token)
+            raise
+        if taken is None:
+            self._release(lane, token)
+            return None
+        self._until_done(session, lane, token)
+        return self._presence.id
+
+    async def unclaim(self, session: AsyncSession, *, platform: str, chat: str, topic: str) -> None:
+        """bot/core/outbox.py `Claims.unclaim`: the part was there already; the lane goes back."""
+        lane = Lane(platform, chat, topic)
+        await give_lane_on(await session.connection(), lane, holder=self._presence.id)
+        entry = self.reserved.get(lane)
+        if entry is not None:
+            self._release(lane, entry)
+
+    def stored(self, part: Claimed) -> None:
+        """bot/core/outbox.py `Claims.stored`: the part claimed was stored; it is sent once its
+        transaction commits."""
+        delivery = part.delivery
+        entry = self.reserved.get(Lane(delivery.platform, delivery.chat, delivery.topic or ""))
+        if entry is not None:
+            entry.part = part
+
+    def _until_done(self, session: AsyncSession, lane: Lane, token: _Reservation) -> None:
+        """Hand the answer over once the transaction commits; let the lane go if it does not."""
+        done: list[bool] = []
+
+        def committed(_session: Session) -> None:
+            done.append(True)
+            if self.reserved.get(lane) is token and token.part is not None:
+                del self.reserved[lane]
+                self.ready[lane] = (token.part, token.news)
+                self._woken()
+
+        def ended(_session: Session, transaction: SessionTransaction) -> None:
+            if transaction.parent is None and not done:
+                self._release(lane, token)
+
+        event.listen(session.sync_session, "after_commit", committed)
+        event.listen(session.sync_session, "after_transaction_end", ended)
+
+    async def put_back(self, sessions: SessionFactory) -> int:
+        """Delivery has stopped: the answers committed and not yet sent are pending again and
+        their rooms' leases go back, so whichever process delivers next sends them (rather than
+        find them in doubt). Returns how many."""
+        self.open = False
+        ready, self.ready = self.ready, {}
+        if not ready:
+            return 0
+        table = OutboxMessage.__table__  # type: ignore[attr-defined]
+        holder = self._presence.id
+        async with sessions.begin() as session:
+            connection = await session.connection()
+            for lane, (part, _news) in ready.items():
+                await connection.execute(
+                    update(table)
+                    .where(
+                        table.c.id == part.id,
+                        table.c.status == "sending",
+                        table.c.claimed_by == holder,
+                    )
+                    .values(status="pending", attempts=table.c.attempts - 1)
+                )
+                await give_lane_on(connection, lane, holder=holder)
+        return len(ready)
+
+    def _release(self, lane: Lane, token: _Reservation) -> None:
+        entry = self.reserved.get(lane)
+        if entry is token:
+            del self.reserved[lane]
+            self._freed(lane)
