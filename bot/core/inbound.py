@@ -112,8 +112,9 @@ class Core:
     async def _handle(self, event: InboundEvent) -> None:
         now = self._clock.now()
         who = self._memo.people.get(event.sender)
-        if who is not None and isinstance(event, WORDS):
-            # the usual case: the event's record goes with the first write (bot/core/seen.py)
+        if who is not None:
+            # the usual case: a sender the memo knows is not looked up again; for words, the
+            # event's record goes with the first write (bot/core/seen.py)
             try:
                 await self._handle_as(event, who, now=now)
                 return
@@ -130,7 +131,7 @@ class Core:
         None, after recording the event first and looking its sender up."""
         async with self._runtime.transaction(now=now) as tx:
             session = tx.session
-            if who is not None:
+            if who is not None and isinstance(event, WORDS):
                 await record_with(
                     session,
                     platform=event.platform,
@@ -139,6 +140,21 @@ class Core:
                     identity_id=who.identity_id,
                     person_id=who.person_id,
                 )
+            elif who is not None:
+                # a command, a button or a private message may do what no rollback undoes (an
+                # export file), so its record comes first, and says whose the identity is now
+                seen = await record_event(
+                    session,
+                    platform=event.platform,
+                    dedup_key=event.dedup_key,
+                    now=now,
+                    identity_id=who.identity_id,
+                )
+                if not seen.new:
+                    log.debug("%s event %s already handled", event.platform, event.dedup_key)
+                    return
+                if seen.identity_person != who.person_id:
+                    raise Forgotten(who.person_id)
             else:
                 seen = await record_event(
                     session, platform=event.platform, dedup_key=event.dedup_key, now=now
