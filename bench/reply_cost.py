@@ -32,18 +32,14 @@ import pstats
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
-
-from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench.replies import MEMBERS, bench_bot, replies, scratch_database
 from bot.app import Bot
 from bot.config.environment import Settings
 from bot.core.events import Reply
+from tests.statement_log import shape, statements
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,42 +63,8 @@ class Cost:
         )
 
 
-@contextmanager
-def traced(bot: Bot) -> Iterator[list[str]]:
-    """Every statement the bot's pooled connections run inside the block, as the driver saw it
-    (connections are pooled, so each is traced once it is checked out)."""
-    engine: AsyncEngine = bot.sessions.kw["bind"]
-    postgres = engine.dialect.name == "postgresql"
-    said: list[str] = []
-    drivers: list[Any] = []
-
-    def logged(record: Any) -> None:
-        said.append(record.query)
-
-    def attach(_dbapi: Any, record: Any, _proxy: Any) -> None:
-        driver = record.driver_connection
-        if driver in drivers:
-            return
-        drivers.append(driver)
-        if postgres:
-            driver.add_query_logger(logged)
-        else:
-            driver.trace(said.append)
-
-    event.listen(engine.sync_engine, "checkout", attach)
-    try:
-        yield said
-    finally:
-        event.remove(engine.sync_engine, "checkout", attach)
-        for driver in drivers:
-            if postgres:
-                driver.remove_query_logger(logged)
-            else:
-                driver.trace(None)
-
-
 async def offered(bot: Bot, events: Sequence[Reply]) -> Cost:
-    with traced(bot) as said:
+    async with statements(bot) as said:
         profile = cProfile.Profile()
         cpu = time.process_time()
         profile.enable()
@@ -110,9 +72,7 @@ async def offered(bot: Bot, events: Sequence[Reply]) -> Cost:
             await bot.core.handle(reply)
         profile.disable()
         cpu = time.process_time() - cpu
-        await asyncio.sleep(0)  # asyncpg hands each record to its loggers on the next loop turn
-    words = Counter(sql.split(None, 1)[0].upper().rstrip(";") for sql in said)
-    del words["PRAGMA"]  # SQLite's busy timeout set around a write: no I/O
+    words = Counter(shape(said))  # without SQLite's busy-timeout pragmas and heartbeats
     stats = pstats.Stats(profile)
     return Cost(len(events), words, stats.total_calls, cpu)  # type: ignore[attr-defined]
 

@@ -73,11 +73,10 @@ log = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://api.telegram.org"
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
-_PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
 _ENV = "environment"
 
-__all__ = ["WEBHOOK_PATH", "TelegramAdapter", "deep_link"]
+__all__ = ["WEBHOOK_PATH", "TelegramAdapter"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,13 +349,6 @@ class _Migrated(Exception):
         super().__init__(f"telegram group {move.old_chat} moved to {move.new_chat}")
         self.move = move
         self.undeliverable = undeliverable
-
-
-def deep_link(username: str, payload: str) -> str:
-    """A link that opens a private chat with the bot and sends `/start <payload>`."""
-    if not _PAYLOAD.match(payload):
-        raise ValueError("a start payload is 1 to 64 letters, digits, '_' or '-'")
-    return f"https://t.me/{username.lstrip('@')}?start={payload}"
 
 
 async def _checked(start: Awaitable[None], *, bot: Bot) -> None:

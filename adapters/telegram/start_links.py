@@ -11,12 +11,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 
 SIGNATURE_CHARS = 12
 """base64url characters of the signature (72 bits)."""
 MAX_PAYLOAD = 64
 """Telegram's limit on a start payload."""
 MAX_CIRCLE_ID = MAX_PAYLOAD - SIGNATURE_CHARS - 1
+_PAYLOAD = re.compile(rf"^[A-Za-z0-9_-]{{1,{MAX_PAYLOAD}}}$")
 
 
 class StartLinks:
@@ -49,3 +51,10 @@ class StartLinks:
         if not hmac.compare_digest(signature, self._signature(circle_id)):
             return None
         return circle_id
+
+
+def deep_link(username: str, payload: str) -> str:
+    """A link that opens a private chat with the bot and sends `/start <payload>`."""
+    if not _PAYLOAD.match(payload):
+        raise ValueError("a start payload is 1 to 64 letters, digits, '_' or '-'")
+    return f"https://t.me/{username.lstrip('@')}?start={payload}"

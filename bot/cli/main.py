@@ -112,8 +112,7 @@ async def _telegram(args: argparse.Namespace) -> int:
     config, settings = load(args)
     from adapters.common.settings import switched_on
     from adapters.telegram import spec as telegram
-    from adapters.telegram.adapter import deep_link
-    from adapters.telegram.start_links import MAX_CIRCLE_ID
+    from adapters.telegram.start_links import MAX_CIRCLE_ID, deep_link
 
     if not switched_on(telegram.SPEC, settings.platforms.found):
         raise ConfigError(

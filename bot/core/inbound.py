@@ -140,30 +140,25 @@ class Core:
                     identity_id=who.identity_id,
                     person_id=who.person_id,
                 )
-            elif who is not None:
+            else:
                 # a command, a button or a private message may do what no rollback undoes (an
-                # export file), so its record comes first, and says whose the identity is now
+                # export file), so its record comes first; for a remembered sender it also says
+                # whose the identity is now
                 seen = await record_event(
                     session,
                     platform=event.platform,
                     dedup_key=event.dedup_key,
                     now=now,
-                    identity_id=who.identity_id,
+                    identity_id=None if who is None else who.identity_id,
                 )
                 if not seen.new:
                     log.debug("%s event %s already handled", event.platform, event.dedup_key)
                     return
-                if seen.identity_person != who.person_id:
+                if who is None:
+                    who = await resolve(session, event.sender, now=now)
+                    tx.after_commit(partial(self._memo.people.put, event.sender, who))
+                elif seen.identity_person != who.person_id:
                     raise Forgotten(who.person_id)
-            else:
-                seen = await record_event(
-                    session, platform=event.platform, dedup_key=event.dedup_key, now=now
-                )
-                if not seen.new:
-                    log.debug("%s event %s already handled", event.platform, event.dedup_key)
-                    return
-                who = await resolve(session, event.sender, now=now)
-                tx.after_commit(partial(self._memo.people.put, event.sender, who))
             circle = circle_for_room(
                 self._config, self._memo, event.platform, event.chat, event.topic
             )

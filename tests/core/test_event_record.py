@@ -15,14 +15,9 @@ from bot.core.seen import AlreadySeen, record_with
 from bot.storage.database import open_database
 from bot.storage.models import Circle, Entry, Identity, Person, SeenEvent
 from bot.storage.sql import insert_ignore, insert_row, settle_lead
-from tests.core.test_reply_cost import (
-    counts,
-    reply,
-    sent_prompt_ref,
-    shape,
-    statements,
-)
+from tests.core.test_reply_cost import counts, reply, sent_prompt_ref
 from tests.harness import Harness
+from tests.statement_log import shape, statements
 
 NOW = datetime(2026, 3, 8, 18, 0, tzinfo=UTC)
 

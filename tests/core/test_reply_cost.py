@@ -8,85 +8,19 @@ statement cannot hide in a fast path; a new statement on the way fails here, not
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import event, func
+import pytest
+from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col, select
 
-from bot.app import Bot
 from bot.config.partnership import load_config
-from bot.core.events import Reply, Sender
+from bot.core.events import Command, Reply, Sender
 from bot.practices.data_rights.erasure import erase_person
 from bot.storage.models import Entry, Identity, OutboxMessage, Person
 from tests.harness import SUNDAY, Harness, open_harness
-
-HEARTBEAT = "UPDATE processes SET heartbeat_at"
-"""This process's heartbeat (bot/delivery/presence.py), written on a timer of its own."""
-
-_COUNTED: ContextVar[bool] = ContextVar("counted", default=False)
-
-
-@asynccontextmanager
-async def statements(bot: Bot) -> AsyncIterator[list[str]]:
-    """Every statement the bot's connections run inside the block, as the driver saw it.
-
-    On PostgreSQL only the statements of the block's own task are kept (asyncpg hands each
-    record to its logger in the context of the task that ran it), so a heartbeat that falls
-    inside the block is not counted; on SQLite, whose one connection runs one transaction at a
-    time, `shape` takes a heartbeat's whole transaction out."""
-    engine: AsyncEngine = bot.sessions.kw["bind"]
-    said: list[str] = []
-    postgres = engine.dialect.name == "postgresql"
-    traced: list[Any] = []
-
-    def logged(record: Any) -> None:
-        if _COUNTED.get():
-            said.append(record.query)
-
-    def attach(_dbapi: Any, record: Any, _proxy: Any) -> None:
-        driver = record.driver_connection
-        if driver in traced:
-            return
-        traced.append(driver)
-        if postgres:
-            driver.add_query_logger(logged)
-        else:
-            driver.trace(said.append)
-
-    event.listen(engine.sync_engine, "checkout", attach)
-    token = _COUNTED.set(True)
-    try:
-        yield said
-        await asyncio.sleep(0)  # asyncpg hands each record to its logger on the next loop turn
-    finally:
-        _COUNTED.reset(token)
-        event.remove(engine.sync_engine, "checkout", attach)
-        for driver in traced:
-            if postgres:
-                driver.remove_query_logger(logged)
-            else:
-                driver.trace(None)
-
-
-def shape(said: list[str]) -> list[str]:
-    """The first word of each statement, without SQLite's busy-timeout pragmas (set around a
-    transaction's first write, no I/O) and without a heartbeat's transaction."""
-    words: list[str] = []
-    for sql in said:
-        word = sql.split(None, 1)[0].upper().rstrip(";")
-        if word == "PRAGMA":
-            continue
-        if word == "COMMIT" and words[-2:] == ["BEGIN", HEARTBEAT]:
-            del words[-2:]
-            continue
-        words.append(HEARTBEAT if sql.startswith(HEARTBEAT) else word)
-    return words
+from tests.statement_log import shape, statements
 
 
 def postgres(harness: Harness) -> bool:
@@ -157,13 +91,15 @@ async def test_a_known_members_reply_and_its_redelivery_cost_a_fixed_few_stateme
     assert harness.take().count("saved as a learning") == 2
 
 
+@pytest.mark.parametrize("then", ["reply", "command"])
 async def test_a_person_forgotten_by_another_process_is_not_kept_alive_by_the_memo(
-    config_file: Path, database_url: str
+    config_file: Path, database_url: str, then: str
 ) -> None:
     """One bot remembers ana; something else forgets her: on PostgreSQL a second bot on the same
     database, at her request in chat; on SQLite (one bot only) the erasure a one-shot
-    `huddlebot forget --replay` applies beside it. Her next reply to the first bot starts
-    afresh, as a new person, never under the forgotten one."""
+    `huddlebot forget --replay` applies beside it. Her next reply (its record goes with its
+    entry) or command (its record comes first) to the first bot starts afresh, as a new person,
+    never under the forgotten one."""
     config = load_config(config_file)
     async with open_harness(config, database_url, run_id="a") as first:
         await first.say("/prompt learned")
@@ -184,7 +120,20 @@ async def test_a_person_forgotten_by_another_process_is_not_kept_alive_by_the_me
             assert erased
         assert await person_of(first, "ana") is None
 
-        await first.bot.core.handle(reply(first, to=ref, text="Saturday mornings too", n=2))
+        if then == "reply":
+            await first.bot.core.handle(reply(first, to=ref, text="Saturday mornings too", n=2))
+        else:
+            ana = reply(first, to=ref, text="", n=2).sender  # the sender the memo knows
+            learned = Command(
+                platform="console",
+                dedup_key="command-2",
+                sender=ana,
+                chat="core",
+                received_at=first.clock.now(),
+                verb="learned",
+                args="Saturday mornings too",
+            )
+            await first.bot.core.handle(learned)
         now = await person_of(first, "ana")
         assert now is not None and now != forgotten
         async with first.bot.sessions() as session:

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from adapters.telegram.adapter import TelegramAdapter, deep_link
+from adapters.telegram.adapter import TelegramAdapter
+from adapters.telegram.start_links import deep_link
 from bot.core.messages import Button, Delivery
 from bot.errors import ConfigError, DeliveryError, RateLimited, TransientError, Undeliverable
 from tests.fakes.telegram_api import (
