@@ -43,7 +43,7 @@ from bot.practices.learning_sets.digest import LearningSetsInDigests  # noqa: E4
 from bot.practices.pulse.digest import PulseInDigests  # noqa: E402
 from bot.practices.stories.digest import StoriesInDigests  # noqa: E402
 from bot.storage.database import SessionFactory, open_database  # noqa: E402
-from bot.storage.sql import SQLITE_TIME  # noqa: E402
+from bot.storage.driver import SQLITE_TIME  # noqa: E402
 from bot.text.library import PromptLibrary  # noqa: E402
 
 SIZES = (1_000, 10_000, 100_000)

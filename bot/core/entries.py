@@ -22,7 +22,7 @@ from bot.core.people import circles_of
 from bot.core.router import Chosen, Context, Saved
 from bot.core.visibility import KEPT_IN_SET, chosen_visibility, stored_visibility
 from bot.storage.models import Consent, Entry, PromptRun
-from bot.storage.sql import insert_row
+from bot.storage.sql import insert_later, insert_row
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,26 +49,28 @@ class Stored:
     """A hook answered the author itself, in place of the usual thank-you."""
 
 
+def _row(ctx: Context, event: InboundEvent, new: NewEntry) -> dict[str, object]:
+    """The entry's row as stored: kept in the set when its circle is a learning set."""
+    kind = next((c.kind for c in ctx.config.circles if c.id == new.circle_id), "")
+    return {
+        "circle_id": new.circle_id,
+        "person_id": new.person_id,
+        "prompt_run_id": new.prompt_run_id,
+        "kind": new.kind,
+        "text": new.text,
+        "visibility": stored_visibility(kind, new.visibility),
+        "anonymous": new.anonymous,
+        "platform": event.platform,
+        "source_ref": event.dedup_key,
+        "created_at": ctx.now,
+    }
+
+
 async def store_entry(ctx: Context, event: InboundEvent, new: NewEntry) -> Stored:
     """Store `new` for `event` and run its kind's entry hooks, in the open transaction."""
-    kind = next((c.kind for c in ctx.config.circles if c.id == new.circle_id), "")
-    visibility = stored_visibility(kind, new.visibility)
-    entry_id = await insert_row(
-        ctx.session,
-        Entry,
-        {
-            "circle_id": new.circle_id,
-            "person_id": new.person_id,
-            "prompt_run_id": new.prompt_run_id,
-            "kind": new.kind,
-            "text": new.text,
-            "visibility": visibility,
-            "anonymous": new.anonymous,
-            "platform": event.platform,
-            "source_ref": event.dedup_key,
-            "created_at": ctx.now,
-        },
-    )
+    row = _row(ctx, event, new)
+    visibility = str(row["visibility"])
+    entry_id = await insert_row(ctx.session, Entry, row)
     saved = Saved(
         entry_id,
         new.kind,
@@ -106,25 +108,31 @@ async def save_entry(
         circle_id = circle_or_default(ctx, await circles_of(ctx.session, ctx.who.person_id)).id
     await join_once(ctx, ctx.who.person_id, circle_id)
     is_story = kind == "story"
-    stored = await store_entry(
-        ctx,
-        event,
-        NewEntry(
-            circle_id=circle_id,
-            person_id=ctx.who.person_id,
-            kind=kind,
-            text=text,
-            prompt_run_id=prompt_run.id if prompt_run else None,
-            # until a teller chooses, the safest choice holds for a story
-            visibility="stewards" if is_story else "circle",
-            anonymous=is_story,
-        ),
+    new = NewEntry(
+        circle_id=circle_id,
+        person_id=ctx.who.person_id,
+        kind=kind,
+        text=text,
+        prompt_run_id=prompt_run.id if prompt_run else None,
+        # until a teller chooses, the safest choice holds for a story
+        visibility="stewards" if is_story else "circle",
+        anonymous=is_story,
     )
-    if stored.answered:
-        return list(stored.messages)
+    said: tuple[Outgoing, ...] = ()
+    if ctx.entry_hooks.get(kind):
+        stored = await store_entry(ctx, event, new)
+        if stored.answered:
+            return list(stored.messages)
+        said, visibility = stored.messages, stored.saved.visibility
+    else:
+        # no hook looks at it and nobody needs its id: it may go with the unit of work's last
+        # write (bot/storage/sql.py), one round trip for the whole reply on PostgreSQL
+        row = _row(ctx, event, new)
+        await insert_later(ctx.session, Entry, row)
+        visibility = str(row["visibility"])
     key = f"saved:{event.platform}:{event.dedup_key}"
     title = ctx.library.prompt(prompt_run.prompt_id).title if prompt_run else None
-    in_set = stored.saved.visibility == KEPT_IN_SET
+    in_set = visibility == KEPT_IN_SET
     body = Body(
         "replies/saved",
         {
@@ -133,7 +141,7 @@ async def save_entry(
             "kept_in": ctx.config.circle(circle_id).name if in_set else None,
         },
     )
-    return [answer_here(event, body, key=key), *stored.messages]
+    return [answer_here(event, body, key=key), *said]
 
 
 async def record_choice(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -25,7 +25,7 @@ from bot.core.messages import Button, Delivery, Outgoing, ToCircle, ToPerson, To
 from bot.core.people import private_address
 from bot.core.ports import Limits, TextFormat
 from bot.storage.models import OutboxMessage, Room
-from bot.storage.sql import insert_ignore
+from bot.storage.sql import Later, insert_ignore, insert_later, write_waiting
 from bot.text.formats import split_message
 
 log = logging.getLogger(__name__)
@@ -202,10 +202,19 @@ class Outbox:
         return parts
 
     async def enqueue(
-        self, session: AsyncSession, outgoing: Iterable[Outgoing], *, now: datetime
+        self,
+        session: AsyncSession,
+        outgoing: Iterable[Outgoing],
+        *,
+        now: datetime,
+        last: bool = False,
     ) -> list[Queued]:
-        """Store every part of every message; returns the parts that were new."""
-        written: list[Queued] = []
+        """Store every part of every message; returns the parts that were new.
+
+        A part stored pending waits to go with the transaction's next write
+        (bot/storage/sql.py `insert_later`): with `last`, the unit of work's other waiting
+        writes and all its parts are one statement."""
+        written: list[Queued | tuple[Later, Queued]] = []
         for message in outgoing:
             for place in await self._places(session, message):
                 info = self._platforms.get(place.platform)
@@ -260,41 +269,55 @@ class Outbox:
                         )
                         if holder is not None:
                             values.update(status="sending", claimed_by=holder, attempts=1)
+                    where = Queued(
+                        0,
+                        place.platform,
+                        place.chat,
+                        place.topic,
+                        message.kind,
+                        message.ephemeral_to or "",
+                    )
+                    if holder is None:
+                        later = await insert_later(
+                            session, OutboxMessage, values, skip_conflict=True
+                        )
+                        written.append((later, where))
+                        continue
                     new = await insert_ignore(session, OutboxMessage, values)
                     if new is None:
-                        if holder is not None and self._claims is not None:
+                        if self._claims is not None:
                             await self._claims.unclaim(
                                 session, platform=place.platform, chat=place.chat, topic=place.topic
                             )
                         continue
-                    claimed = None
-                    if holder is not None:
-                        last = number == len(parts)
-                        delivery = Delivery(
-                            key=values["key"],
-                            platform=place.platform,
-                            chat=place.chat,
-                            text=part,
-                            topic=place.topic or None,
-                            thread_ref=place.thread_ref or None,
-                            ephemeral_to=message.ephemeral_to or None,
-                            buttons=tuple(message.buttons) if last else (),
-                            kind=message.kind,
-                            part=number,
-                            parts=len(parts),
-                        )
-                        claimed = Claimed(new, delivery, values)
-                        if self._claims is not None:
-                            self._claims.stored(claimed)
-                    written.append(
-                        Queued(
-                            new,
-                            place.platform,
-                            place.chat,
-                            place.topic,
-                            message.kind,
-                            message.ephemeral_to or "",
-                            claimed,
-                        )
+                    delivery = Delivery(
+                        key=values["key"],
+                        platform=place.platform,
+                        chat=place.chat,
+                        text=part,
+                        topic=place.topic or None,
+                        thread_ref=place.thread_ref or None,
+                        ephemeral_to=message.ephemeral_to or None,
+                        buttons=tuple(message.buttons) if number == len(parts) else (),
+                        kind=message.kind,
+                        part=number,
+                        parts=len(parts),
                     )
-        return written
+                    claimed = Claimed(new, delivery, values)
+                    if self._claims is not None:
+                        self._claims.stored(claimed)
+                    written.append(replace(where, id=new, claimed=claimed))
+        await write_waiting(session, last=last)
+        return [_resolved(part) for part in written if _new(part)]
+
+
+def _new(part: Queued | tuple[Later, Queued]) -> bool:
+    return isinstance(part, Queued) or part[0].id is not None
+
+
+def _resolved(part: Queued | tuple[Later, Queued]) -> Queued:
+    if isinstance(part, Queued):
+        return part
+    later, where = part
+    assert later.id is not None
+    return replace(where, id=later.id)

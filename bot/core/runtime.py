@@ -31,7 +31,7 @@ from bot.core.messages import Outgoing
 from bot.core.outbox import Queued
 from bot.storage.database import SessionFactory
 from bot.storage.occurrences import claim_occasion
-from bot.storage.sql import settle_lead
+from bot.storage.sql import write_waiting
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +46,16 @@ class Queue(Protocol):
     """Where outgoing messages are written inside a transaction (the outbox)."""
 
     async def enqueue(
-        self, session: AsyncSession, outgoing: Iterable[Outgoing], *, now: datetime
-    ) -> Sequence[Queued]: ...
+        self,
+        session: AsyncSession,
+        outgoing: Iterable[Outgoing],
+        *,
+        now: datetime,
+        last: bool = False,
+    ) -> Sequence[Queued]:
+        """Store the parts of `outgoing`; the new ones. `last`: nothing else is written in this
+        unit of work, so what waits may go with the parts in autocommit (bot/storage/sql.py)."""
+        ...
 
 
 class Transaction:
@@ -106,11 +114,13 @@ class Runtime:
             if occasion is not None:
                 tx.after_commit(occasion.mark_claimed)
             yield tx
-            await settle_lead(session)  # a write meant to go first goes before the outbox's
             parts: Sequence[Queued] = ()
             if tx._outgoing:
-                parts = await self._outbox.enqueue(session, tx._outgoing, now=tx.now)
+                # the outbox's parts are the unit of work's last writes
+                parts = await self._outbox.enqueue(session, tx._outgoing, now=tx.now, last=True)
                 tx.queued = len(parts)
+            else:
+                await write_waiting(session, last=True)
             await session.run_sync(_commit_and_close)
         except BaseException:
             await session.run_sync(_roll_back_and_close)

@@ -49,23 +49,60 @@ class Forgotten(Exception):
     """The person the memo remembers for the sender was forgotten meanwhile (`record_with`)."""
 
 
-@cache
-def _statement(dialect: str) -> Insert:
-    seen: sa.Table = SeenEvent.__table__  # type: ignore[attr-defined]
+def _owner() -> sa.ScalarSelect[int]:
+    """Whose the identity asked about is now (NULL when it is gone)."""
     identities: sa.Table = Identity.__table__  # type: ignore[attr-defined]
-    owner = (
+    return (
         sa.select(identities.c.person_id)
         .where(identities.c.id == sa.bindparam("identity_id", type_=sa.Integer))
         .scalar_subquery()
     )
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    # named apart from every column, so the record can lead another table's insert
-    values = {
+
+
+def _record_values() -> dict[str, sa.BindParameter[object]]:
+    # named apart from every column, so the record can lead other tables' inserts
+    seen: sa.Table = SeenEvent.__table__  # type: ignore[attr-defined]
+    return {
         "platform": sa.bindparam("event_platform", type_=seen.c.platform.type),
         "dedup_key": sa.bindparam("event_key", type_=seen.c.dedup_key.type),
         "seen_at": sa.bindparam("event_seen_at", type_=seen.c.seen_at.type),
     }
-    return insert(seen).values(values).on_conflict_do_nothing().returning(seen.c.id, owner)
+
+
+@cache
+def _statement(dialect: str) -> Insert:
+    """The record, returning its id and whose the identity is (NULL for either: none)."""
+    seen: sa.Table = SeenEvent.__table__  # type: ignore[attr-defined]
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(seen).values(_record_values()).on_conflict_do_nothing()
+    return statement.returning(seen.c.id, _owner())
+
+
+def _still_theirs() -> sa.ColumnElement[bool]:
+    return _owner() == sa.bindparam("event_person", type_=sa.Integer)
+
+
+@cache
+def _guarded(dialect: str) -> Insert:
+    """The record of words from a remembered sender, as a lead (`record_with`). On PostgreSQL
+    the unit of work may be one statement in autocommit, which no later check can roll back,
+    so the record is written only while the identity is still the remembered person's; its
+    witness (`_witness`) says which it was when it wrote nothing. On SQLite, which writes it
+    at once inside the transaction, it is `_statement`."""
+    if dialect != "postgresql":
+        return _statement(dialect)
+    seen: sa.Table = SeenEvent.__table__  # type: ignore[attr-defined]
+    values = _record_values()
+    row = sa.select(*values.values()).where(_still_theirs())
+    statement = postgresql.insert(seen).from_select(list(values), row).on_conflict_do_nothing()
+    return statement.returning(seen.c.id, _owner())
+
+
+@cache
+def _witness(dialect: str) -> sa.ColumnElement[bool]:
+    """Whether the identity is still the remembered person's, read by the same statement."""
+    del dialect
+    return sa.func.coalesce(_still_theirs(), sa.false())
 
 
 def _values(
@@ -109,12 +146,13 @@ async def record_with(
     longer that person's; the transaction must then be left with the exception, so nothing of
     it is stored."""
 
-    def check(row: tuple[object, ...] | None) -> None:
+    def check(row: tuple[object, ...] | None, still_theirs: object) -> None:
         if row is None:
+            if still_theirs is False:  # PostgreSQL: the guard kept the record out
+                raise Forgotten(person_id)
             raise AlreadySeen(dedup_key)
         if row[1] != person_id:
             raise Forgotten(person_id)
 
-    await lead_with(
-        session, Lead(_statement, _values(platform, dedup_key, now, identity_id), check)
-    )
+    values = {**_values(platform, dedup_key, now, identity_id), "event_person": person_id}
+    await lead_with(session, Lead(_guarded, values, check, witness=_witness))

@@ -25,11 +25,16 @@ class OwnParts:
         self._keys: dict[str, None] = {}
 
     async def enqueue(
-        self, session: AsyncSession, outgoing: Iterable[Outgoing], *, now: datetime
+        self,
+        session: AsyncSession,
+        outgoing: Iterable[Outgoing],
+        *,
+        now: datetime,
+        last: bool = False,
     ) -> Sequence[Queued]:
         messages = list(outgoing)
         self._keys.update(dict.fromkeys(message.key for message in messages))
-        return await self._outbox.enqueue(session, messages, now=now)
+        return await self._outbox.enqueue(session, messages, now=now, last=last)
 
     def keys(self) -> list[str]:
         """The keys of every message queued so far, in the order first queued."""

@@ -1,205 +1,59 @@
-"""Small SQL helpers that work the same on SQLite and PostgreSQL.
+"""The writes of a unit of work, straight to the driver, and those that may wait to go together.
 
-Statements are built once per table and dialect and executed with bound values, so the hot path
-pays for no statement construction. On SQLite the compiled statement goes straight to the
-driver connection's `write` (bot/storage/sqlite_connection.py), inside the session's own
-connection and transaction, usually without leaving the event loop, where a statement through
-SQLAlchemy's cursor makes a trip to the connection's worker thread and back. On PostgreSQL it
-goes to the asyncpg connection under the session's transaction, which keeps it prepared, past
-SQLAlchemy's execution machinery (a greenlet switch, an execution context and a result object
-per statement): a reply makes 28% fewer Python calls. That path uses a few private members of
-SQLAlchemy's asyncpg adapter (its mutex, its transaction and how it begins one, its error
-translation); `tests/storage/test_sql.py` and every PostgreSQL test run through it, so an
-upgrade that changes them fails there.
+`insert_row`, `insert_ignore` and `first_row` write one row through bot/storage/driver.py: a
+statement compiled once, its values bound by each column's own type, sent past SQLAlchemy's
+execution machinery.
 
-A write that must come before all others in its transaction (an inbound event's record, which
-refuses a repeat) can wait for the transaction's first write with `lead_with`: on PostgreSQL
-the two become one statement when that write is an `insert_row` (a data-modifying WITH whose
-insert takes its row from the lead's), so a reply's record and entry cost one round trip.
+Some writes need not go the moment they are asked for:
 
-Values are bound through each column's own SQLAlchemy type (its bind processor, which runs a
-TypeDecorator's `process_bind_param`), so a value is written exactly as the usual path would
-write it. Errors are wrapped as SQLAlchemy's, as they would be on the usual path.
+- a write that must come before all others in its transaction (an inbound event's record, which
+  refuses a repeat) waits for the transaction's next write with `lead_with`;
+- a row that nothing later in the unit of work reads back, and whose id is wanted only once the
+  unit of work ends (an entry no hook looks at, an outbox part), waits with `insert_later`.
+
+On PostgreSQL, whatever waits goes as one statement with the transaction's next write through
+this module: a data-modifying WITH in which each insert takes its row from the lead's, so
+nothing is written when the lead writes nothing. When the unit of work ends with nothing else
+run in it, `write_waiting(last=True)` sends that one statement in autocommit: no BEGIN and no
+COMMIT, so a reply from a remembered member costs one round trip and one flush to disk. One
+statement is atomic, so the unit of work still stores all of it or nothing; a lead that refuses
+(a repeat, a person forgotten meanwhile) writes nothing there, and says why through its witness
+(a value the same statement read). On SQLite, where a statement is no round trip, each write
+goes at once.
+
+What waits is not yet in the database: a statement through the ORM, or through a connection,
+does not see it. Only rows nobody in the same unit of work reads back may wait.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, NoReturn, cast
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import ColumnDefault, Table
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection, Dialect
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.orm import SessionTransaction
 from sqlalchemy.sql.dml import Insert
+from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import Select
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.storage.sqlite_connection import SqliteConnection
+from bot.storage.driver import (
+    began,
+    driver,
+    insert_ignore_statement,
+    insert_statement,
+    run_row,
+    table_of,
+)
 
-SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"
-"""How SQLAlchemy stores a DateTime on SQLite (for tools that write rows by hand)."""
-
-
-def _table(model: type[SQLModel]) -> Table:
-    return model.__table__  # type: ignore[attr-defined,no-any-return]
-
-
-@lru_cache(maxsize=64)
-def _insert_ignore(dialect: str, table: Table) -> Insert:
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(table).on_conflict_do_nothing().returning(table.c.id)
-
-
-@lru_cache(maxsize=64)
-def _insert(table: Table) -> Insert:
-    return table.insert().returning(table.c.id)
-
-
-BindProcessor = Callable[[Any], Any]
-
-
-@lru_cache(maxsize=256)
-def _driver_sql(
-    statement: Insert | Select[Any],
-    keys: tuple[str, ...],
-    dialect: Dialect,
-    table: Table | None = None,
-) -> tuple[str, tuple[tuple[str, BindProcessor | None], ...], dict[str, Any]]:
-    """The SQL; the order of its values, each with its column's bind processor; the model's
-    defaults for the columns not given (of `table`, else of the table the insert writes)."""
-    compiled = statement.compile(dialect=dialect, column_keys=list(keys))
-    if table is None and isinstance(statement, Insert):
-        table = cast(Table, statement.table)
-    # the dialect's own form of each type, as the compiled statement's binds use: a DateTime
-    # becomes SQLite's DATETIME, which writes its microseconds even when they are zero
-    order = tuple(
-        (key, compiled.binds[key].type.dialect_impl(dialect).bind_processor(dialect))
-        for key in compiled.positiontup or ()
-    )
-    defaults: dict[str, Any] = {}
-    for key, _ in order:
-        if key in keys:
-            continue
-        default = table.c[key].default if table is not None and key in table.c else None
-        if not isinstance(default, ColumnDefault) or not default.is_scalar:
-            where = "a statement" if table is None else table.name
-            raise ValueError(f"{where}.{key} needs a value: it has no fixed default")
-        defaults[key] = default.arg
-    return str(compiled), order, defaults
-
-
-_DRIVER = "huddlebot.driver"
-
-
-@dataclass(frozen=True, slots=True)
-class _Driver:
-    """What a transaction's writes go through, looked up once per transaction."""
-
-    transaction: SessionTransaction
-    dialect: Dialect
-    connection: Connection
-    dbapi: Any
-    """SQLite: huddlebot's own connection; PostgreSQL: SQLAlchemy's adapted asyncpg one."""
-
-
-def _look_up(session: Session) -> _Driver:
-    """The session's connection (begun, checked out of the pool on first use) and its driver
-    connection: one trip into SQLAlchemy's synchronous side."""
-    connection = session.connection()
-    dialect = connection.dialect
-    raw = connection.connection
-    if dialect.name == "postgresql":
-        dbapi: Any = raw.dbapi_connection
-    else:
-        dbapi = raw.driver_connection
-        if not isinstance(dbapi, SqliteConnection):
-            raise TypeError(
-                f"expected an engine from bot.storage.database.make_engine, not {dbapi!r}"
-            )
-    transaction = session.get_transaction()
-    assert transaction is not None
-    return _Driver(transaction, dialect, connection, dbapi)
-
-
-async def _driver(session: AsyncSession) -> _Driver:
-    transaction = session.sync_session.get_transaction()
-    cached: _Driver | None = session.info.get(_DRIVER)
-    if (
-        transaction is not None
-        and cached is not None
-        and cached.transaction is transaction
-        and transaction.is_active
-    ):
-        return cached
-    driver = await session.run_sync(_look_up)
-    session.info[_DRIVER] = driver
-    return driver
-
-
-async def _first_row(
-    session: AsyncSession,
-    statement: Insert | Select[Any],
-    values: dict[str, Any],
-    table: Table | None = None,
-) -> tuple[Any, ...] | None:
-    driver = await _driver(session)
-    sql, order, defaults = _driver_sql(statement, tuple(sorted(values)), driver.dialect, table)
-    if defaults:
-        values = {**defaults, **values}
-    bound = [values[key] if process is None else process(values[key]) for key, process in order]
-    if driver.dialect.name == "postgresql":
-        return await _postgres_row(session, driver, sql, bound)
-    try:
-        rows = await driver.dbapi.write(sql, bound)
-    except sqlite3.Error as error:
-        raise DBAPIError.instance(sql, bound, error, sqlite3.Error) from error
-    return tuple(rows[0]) if rows else None
-
-
-async def _postgres_row(
-    session: AsyncSession, driver: _Driver, sql: str, bound: list[Any]
-) -> tuple[Any, ...] | None:
-    """Run `sql` on the asyncpg connection under the session's transaction, beginning it first
-    if this is its first statement, as SQLAlchemy's own cursor does. asyncpg keeps the statement
-    prepared on its connection, so a repeat costs one round trip and no SQL compiling."""
-    adapted = driver.dbapi
-    async with adapted._execute_mutex:
-        try:
-            if adapted._transaction is None:
-                await adapted._start_transaction()
-            row = await adapted._connection.fetchrow(sql, *bound)
-        except Exception as error:
-            await _raise_as_sqlalchemy(session, driver, sql, bound, error)
-    return None if row is None else tuple(row)
-
-
-async def _raise_as_sqlalchemy(
-    session: AsyncSession, driver: _Driver, sql: str, bound: list[Any], error: Exception
-) -> NoReturn:
-    """Raise `error` as the usual path would: the driver's error as SQLAlchemy's, and a broken
-    connection invalidated so the pool does not hand it out again."""
-    dialect = driver.dialect
-    try:
-        driver.dbapi._handle_exception(error)
-    except dialect.loaded_dbapi.Error as translated:
-        wrapped = DBAPIError.instance(sql, bound, translated, dialect.loaded_dbapi.Error)
-        if dialect.is_disconnect(translated, driver.dbapi, None):
-            wrapped.connection_invalidated = True
-            await session.run_sync(lambda _: driver.connection.invalidate(wrapped))
-        raise wrapped from error
-    raise error
-
-
-Check = Callable[[tuple[Any, ...] | None], None]
-"""Looks at what a lead insert returned (None: no row, it conflicted) and raises to refuse the
-transaction."""
+Check = Callable[[tuple[Any, ...] | None, Any], None]
+"""Looks at what a lead insert returned (None: no row, it wrote nothing) and what its witness
+read (None when it has none, or on SQLite), and raises to refuse the transaction."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,113 +62,231 @@ class Lead:
 
     `build` makes its statement for a dialect's name, cached as for `first_row`; its values are
     bound parameters named apart from every column (`bindparam("event_key", ...)`), so it can
-    stand in one statement with the insert it leads. `check` is given its RETURNING row, or None
-    when it inserted nothing, and raises to refuse the transaction; it must refuse None, as the
-    insert it leads writes nothing then."""
+    stand in one statement with the inserts it leads. `check` is given its RETURNING row, or
+    None when it inserted nothing, and raises to refuse the transaction; it must refuse None,
+    as the inserts it leads write nothing then. `witness`, on PostgreSQL, builds a scalar
+    subquery read in the same statement and given to `check`: what a lead that may write
+    nothing looked at (whose an identity is), so that `check` can tell why."""
 
     build: Callable[[str], Insert]
     values: dict[str, Any]
     check: Check
+    witness: Callable[[str], ColumnElement[Any]] | None = None
 
 
-_LEAD = "huddlebot.lead"
+@dataclass(slots=True, eq=False)
+class Later:
+    """A row given to `insert_later`, and its id once written (None: a unique constraint kept
+    it out, with `skip_conflict`)."""
+
+    table: Table
+    values: dict[str, Any]
+    skip_conflict: bool
+    id: int | None = None
+    written: bool = False
 
 
-class _Leading:
-    """A lead waiting for its transaction's first write; then what its check said."""
+class _Waiting:
+    """What waits for a transaction's next write: a lead, rows; and a lead's refusal, raised
+    again at every later write of that transaction."""
 
-    __slots__ = ("lead", "refused", "transaction")
+    __slots__ = ("lead", "refused", "rows", "transaction")
 
-    def __init__(self, lead: Lead, transaction: SessionTransaction | None) -> None:
-        self.lead: Lead | None = lead
+    def __init__(self, transaction: SessionTransaction | None) -> None:
         self.transaction = transaction
+        self.lead: Lead | None = None
+        self.rows: list[Later] = []
         self.refused: BaseException | None = None
+
+
+_WAITING = "huddlebot.waiting"
+
+
+def _waiting(session: AsyncSession) -> _Waiting | None:
+    """The session's transaction's waiting writes, if any; raises a lead's refusal again."""
+    waiting: _Waiting | None = session.info.get(_WAITING)
+    if waiting is None or waiting.transaction is not session.sync_session.get_transaction():
+        return None
+    if waiting.refused is not None:
+        raise waiting.refused
+    return waiting
+
+
+def _waiting_in(session: AsyncSession) -> _Waiting:
+    waiting = _waiting(session)
+    if waiting is None:
+        waiting = _Waiting(session.sync_session.get_transaction())
+        session.info[_WAITING] = waiting
+    return waiting
+
+
+def _checked(waiting: _Waiting, lead: Lead, row: tuple[Any, ...] | None, witness: Any) -> None:
+    try:
+        lead.check(row, witness)
+    except BaseException as refusal:
+        waiting.refused = refusal
+        raise
 
 
 async def lead_with(session: AsyncSession, lead: Lead) -> None:
     """Write `lead` before every other write of the session's transaction.
 
-    On PostgreSQL it waits for the transaction's first write through this module, and goes
-    in the same statement when that write is an `insert_row` (one round trip instead of two),
-    alone just before it otherwise; its check runs then, so a refused lead stops the
-    transaction at its first write; `settle_lead` writes it if no write came. On SQLite,
-    where a statement is no round trip, it is written and checked at once."""
-    if _leading(session) is not None:
+    On PostgreSQL it waits for the transaction's next write through this module and goes in
+    the same statement (see the module's notes); its check runs then, so a refused lead stops
+    the transaction at that write. On SQLite it is written and checked at once."""
+    waiting = _waiting_in(session)
+    if waiting.lead is not None:
         raise RuntimeError("this transaction already has a lead insert waiting")
-    driver = await _driver(session)
-    leading = _Leading(lead, driver.transaction)
-    session.info[_LEAD] = leading
-    if driver.dialect.name != "postgresql":
-        row = await _first_row(session, lead.build(driver.dialect.name), lead.values)
-        _checked(leading, lead, row)
-
-
-def _leading(session: AsyncSession) -> _Leading | None:
-    leading: _Leading | None = session.info.get(_LEAD)
-    if leading is None or leading.transaction is not session.sync_session.get_transaction():
-        return None
-    if leading.refused is not None:
-        raise leading.refused
-    return leading if leading.lead is not None else None
-
-
-def _checked(leading: _Leading, lead: Lead, row: tuple[Any, ...] | None) -> None:
-    leading.lead = None
-    try:
-        lead.check(row)
-    except BaseException as refusal:
-        leading.refused = refusal
-        raise
-
-
-async def settle_lead(session: AsyncSession) -> None:
-    """Write the session's waiting lead now, if it still waits (a transaction with no write of
-    its own); raise its refusal again if it was refused."""
-    leading = _leading(session)
-    if leading is None or leading.lead is None:
+    found = await driver(session)
+    if found.dialect.name != "postgresql":
+        row = await run_row(session, lead.build(found.dialect.name), lead.values)
+        _checked(waiting, lead, row, None)
         return
-    lead = leading.lead
-    driver = await _driver(session)
-    row = await _first_row(session, lead.build(driver.dialect.name), lead.values)
-    _checked(leading, lead, row)
+    waiting.lead = lead
+
+
+async def insert_later(
+    session: AsyncSession,
+    model: type[SQLModel],
+    values: dict[str, Any],
+    *,
+    skip_conflict: bool = False,
+) -> Later:
+    """Insert one row with the transaction's next write (see the module's notes); its id is
+    known once `written`. With `skip_conflict`, a row a unique constraint already holds one like
+    is left out (its id stays None), as `insert_ignore` does. Nothing in the same unit of work
+    may read the row back before the unit of work ends."""
+    table = table_of(model)
+    later = Later(table, values, skip_conflict)
+    found = await driver(session)
+    if found.dialect.name != "postgresql":
+        later.id = await _insert_now(session, table, values, skip_conflict=skip_conflict)
+        later.written = True
+        return later
+    _waiting_in(session).rows.append(later)
+    return later
+
+
+async def write_waiting(session: AsyncSession, *, last: bool = False) -> None:
+    """Write what waits in the session's transaction now, as one statement; raise a lead's
+    refusal. `last`: nothing else will be written in this unit of work (its commit follows), so
+    when nothing ran in it yet and the ORM holds no change, the statement runs in autocommit."""
+    waiting = _waiting(session)
+    if waiting is None or (waiting.lead is None and not waiting.rows):
+        return
+    found = await driver(session)
+    alone = last and not began(found) and not _orm_changes(session)
+    await _write(session, waiting, begin=not alone)
+
+
+def _orm_changes(session: AsyncSession) -> bool:
+    sync = session.sync_session
+    return bool(sync.new or sync.dirty or sync.deleted)
 
 
 @lru_cache(maxsize=64)
-def _led_insert(lead: Insert, table: Table, keys: tuple[str, ...]) -> Select[Any]:
-    """`lead` and an insert of `keys` into `table` as one PostgreSQL statement: the insert
-    takes its row from the lead's, so it writes nothing when the lead wrote nothing. Its row is
-    the lead's RETURNING columns and then the new row's id (NULL when nothing was written)."""
-    ahead = lead.cte("ahead")
-    names = [*keys]
-    names += [c.key for c in table.c if c.key not in keys and c.default is not None]
-    values = sa.select(*(sa.bindparam(k, type_=table.c[k].type) for k in names))
-    written = (
-        table.insert()
-        .from_select(names, values.select_from(ahead), include_defaults=False)
-        .returning(table.c.id)
-        .cte("written")
+def _columns(table: Table, keys: tuple[str, ...]) -> tuple[tuple[str, ...], dict[str, Any]]:
+    """The columns an insert of `keys` writes (with those the model gives a fixed default)
+    and those defaults."""
+    defaults: dict[str, Any] = {}
+    for column in table.c:
+        if column.key in keys or column.default is None:
+            continue
+        default = column.default
+        if not isinstance(default, ColumnDefault) or not default.is_scalar:
+            raise ValueError(f"{table.name}.{column.key} needs a value: it has no fixed default")
+        defaults[column.key] = default.arg
+    return (*keys, *defaults), defaults
+
+
+Shape = tuple[Table, tuple[str, ...], bool]
+"""A waiting row's table, the keys of its values, and whether a conflict leaves it out."""
+
+
+@lru_cache(maxsize=128)
+def _together(
+    dialect: str,
+    build: Callable[[str], Insert] | None,
+    witness: Callable[[str], ColumnElement[Any]] | None,
+    shapes: tuple[Shape, ...],
+) -> tuple[Select[Any], int]:
+    """A lead and rows as one PostgreSQL statement, and how many RETURNING columns the lead
+    has. Its one row: the lead's RETURNING columns, its witness, then each row's new id (NULL
+    where nothing was written). Row `i`'s values are bound as `r{i}_{column}`."""
+    ahead = None if build is None else build(dialect).cte("ahead")
+    written = []
+    for number, (table, keys, skip_conflict) in enumerate(shapes):
+        names, _ = _columns(table, keys)
+        row = sa.select(
+            *(sa.bindparam(f"r{number}_{key}", type_=table.c[key].type) for key in names)
+        )
+        if ahead is not None:
+            row = row.select_from(ahead)
+        insert = postgresql.insert(table).from_select(list(names), row, include_defaults=False)
+        if skip_conflict:
+            insert = insert.on_conflict_do_nothing()
+        written.append(insert.returning(table.c.id).cte(f"w{number}"))
+    columns: list[Any] = []
+    if ahead is not None:
+        columns += [sa.select(column).scalar_subquery() for column in ahead.c]
+    if witness is not None:
+        columns.append(witness(dialect))
+    columns += [sa.select(cte.c.id).scalar_subquery() for cte in written]
+    return sa.select(*columns), 0 if ahead is None else len(ahead.c)
+
+
+async def _write(session: AsyncSession, waiting: _Waiting, *, begin: bool) -> None:
+    """Write the waiting lead and rows in one statement; fill in the rows' ids; run the lead's
+    check (which raises to refuse)."""
+    lead, rows = waiting.lead, waiting.rows
+    waiting.lead, waiting.rows = None, []
+    values: dict[str, Any] = {} if lead is None else dict(lead.values)
+    for number, later in enumerate(rows):
+        _, defaults = _columns(later.table, tuple(sorted(later.values)))
+        for key, value in {**defaults, **later.values}.items():
+            name = f"r{number}_{key}"
+            if name in values:
+                raise ValueError(f"a lead's value is named like a row's: {name}")
+            values[name] = value
+    shapes = tuple((r.table, tuple(sorted(r.values)), r.skip_conflict) for r in rows)
+    statement, width = _together(
+        "postgresql",
+        None if lead is None else lead.build,
+        None if lead is None else lead.witness,
+        shapes,
     )
-    return sa.select(*ahead.c, written.c.id).select_from(ahead.outerjoin(written, sa.true()))
+    row = await run_row(session, statement, values, begin=begin)
+    assert row is not None  # scalar subqueries only: always one row
+    ids = row
+    if lead is not None:
+        returned = row[:width]
+        witness = row[width] if lead.witness is not None else None
+        ids = row[width + (lead.witness is not None) :]
+        _checked(waiting, lead, None if returned[0] is None else returned, witness)
+        if returned[0] is None and rows:
+            raise RuntimeError("a lead that wrote nothing was let through: its rows were not")
+    for later, new in zip(rows, ids, strict=True):
+        later.id = None if new is None else int(new)
+        later.written = True
 
 
-async def _write_led(
-    session: AsyncSession, leading: _Leading, table: Table, values: dict[str, Any]
-) -> int:
-    """Write the waiting lead and one row of `table` in one statement (PostgreSQL only: a
-    lead waits nowhere else); the new row's id. The lead's check raises if it refuses."""
-    lead = leading.lead
-    assert lead is not None
-    driver = await _driver(session)
-    statement = lead.build(driver.dialect.name)
-    clash = set(lead.values).intersection(table.c.keys())
-    if clash:
-        raise ValueError(f"a lead's values are named like columns of {table.name}: {clash}")
-    led = _led_insert(statement, table, tuple(sorted(values)))
-    row = await _first_row(session, led, {**lead.values, **values}, table)
-    _checked(leading, lead, None if row is None else row[:-1])
-    if row is None or row[-1] is None:
-        raise RuntimeError(f"a lead that wrote nothing was let through: {table.name} got no row")
-    return int(row[-1])
+async def _insert_now(
+    session: AsyncSession, table: Table, values: dict[str, Any], *, skip_conflict: bool
+) -> int | None:
+    """Insert one row now, with whatever waits when something does."""
+    waiting = _waiting(session)
+    if waiting is not None and (waiting.lead is not None or waiting.rows):
+        later = Later(table, values, skip_conflict)
+        waiting.rows.append(later)
+        await _write(session, waiting, begin=True)
+        return later.id
+    found = await driver(session)
+    if skip_conflict:
+        statement = insert_ignore_statement(found.dialect.name, table)
+    else:
+        statement = insert_statement(table)
+    row = await run_row(session, statement, values)
+    return None if row is None else int(row[0])
 
 
 async def insert_ignore(
@@ -325,10 +297,14 @@ async def insert_ignore(
     Returns the new row's id, or None when the row was already there. Two concurrent
     transactions inserting the same row cannot both get an id.
     """
-    await settle_lead(session)
-    dialect = (await _driver(session)).dialect.name
-    row = await _first_row(session, _insert_ignore(dialect, _table(model)), values)
-    return None if row is None else int(row[0])
+    return await _insert_now(session, table_of(model), values, skip_conflict=True)
+
+
+async def insert_row(session: AsyncSession, model: type[SQLModel], values: dict[str, Any]) -> int:
+    """Insert one row and return its id, without the ORM's unit of work."""
+    new = await _insert_now(session, table_of(model), values, skip_conflict=False)
+    assert new is not None
+    return new
 
 
 async def first_row(
@@ -338,17 +314,8 @@ async def first_row(
 
     `build` makes the statement for a dialect's name ("sqlite", "postgresql"); cache it, as the
     compiled SQL is kept per statement. Bound parameters other than the table's columns are
-    named with `bindparam` and given in `values` too."""
-    await settle_lead(session)
-    driver = await _driver(session)
-    return await _first_row(session, build(driver.dialect.name), values)
-
-
-async def insert_row(session: AsyncSession, model: type[SQLModel], values: dict[str, Any]) -> int:
-    """Insert one row and return its id, without the ORM's unit of work."""
-    leading = _leading(session)
-    if leading is not None:
-        return await _write_led(session, leading, _table(model), values)
-    row = await _first_row(session, _insert(_table(model)), values)
-    assert row is not None
-    return int(row[0])
+    named with `bindparam` and given in `values` too. What waits is written first, on its own:
+    this statement may read what it wrote."""
+    await write_waiting(session)
+    found = await driver(session)
+    return await run_row(session, build(found.dialect.name), values)

@@ -14,7 +14,7 @@ from bot.core.events import Command, Sender
 from bot.core.seen import AlreadySeen, record_with
 from bot.storage.database import open_database
 from bot.storage.models import Circle, Entry, Identity, Person, SeenEvent
-from bot.storage.sql import insert_ignore, insert_row, settle_lead
+from bot.storage.sql import insert_ignore, insert_row, write_waiting
 from tests.core.test_reply_cost import counts, reply, sent_prompt_ref
 from tests.harness import Harness
 from tests.statement_log import shape, statements
@@ -105,6 +105,8 @@ async def test_a_refused_record_refuses_every_later_write_of_its_transaction(
     async with open_database(database_url) as sessions:
         async with sessions.begin() as session:
             person = await insert_row(session, Person, {"display_name": "Ana", "created_at": NOW})
+            ana = {"person_id": person, "platform": "console", "user_id": "ana"}
+            identity = await insert_row(session, Identity, ana)
             values = {"platform": "console", "dedup_key": "e1", "seen_at": NOW}
             await insert_ignore(session, SeenEvent, values)
         async with sessions.begin() as session:
@@ -114,14 +116,14 @@ async def test_a_refused_record_refuses_every_later_write_of_its_transaction(
                     platform="console",
                     dedup_key="e1",
                     now=NOW,
-                    identity_id=0,
+                    identity_id=identity,
                     person_id=person,
                 )
                 await insert_row(session, Person, {"display_name": "Bo", "created_at": NOW})
             for write in (
                 insert_row(session, Person, {"display_name": "Cy", "created_at": NOW}),
                 insert_ignore(session, SeenEvent, {**values, "dedup_key": "e2"}),
-                settle_lead(session),
+                write_waiting(session),
             ):
                 with pytest.raises(AlreadySeen):
                     await write

@@ -34,7 +34,12 @@ class Timeline:
         """How many parts each enqueue reports as new."""
 
     async def enqueue(
-        self, session: AsyncSession, outgoing: Iterable[Outgoing], *, now: datetime
+        self,
+        session: AsyncSession,
+        outgoing: Iterable[Outgoing],
+        *,
+        now: datetime,
+        last: bool = False,
     ) -> list[Queued]:
         assert session.in_transaction()
         self.queued.append(list(outgoing))
@@ -127,8 +132,13 @@ async def test_a_failure_while_queueing_rolls_everything_back(
 ) -> None:
     class Failing(Timeline):
         async def enqueue(
-            self, session: AsyncSession, outgoing: Iterable[Outgoing], *, now: datetime
-        ) -> int:
+            self,
+            session: AsyncSession,
+            outgoing: Iterable[Outgoing],
+            *,
+            now: datetime,
+            last: bool = False,
+        ) -> list[Queued]:
             raise Boom
 
     failing = Failing()
