@@ -48,9 +48,10 @@ def answer_here(event: InboundEvent, body: Body, *, key: str, private: bool = Tr
 WORDS = (Reply, Message)
 """Events whose handlers only read and write the database (an answer to a prompt, a line in a
 room): their record may wait for their first write, as what they did before it is undone with
-their transaction. A command or a button may also write a file (an export) or ask a platform,
-which no rollback undoes, so their record goes first, as does a private message's (it may be a
-verb's command)."""
+their transaction. So may a command whose verb says so (`Verb.words`: a contribution such as
+`learned ...`), in a room or privately. Other commands, buttons and private messages may also
+write a file (an export) or ask a platform, which no rollback undoes, so their record goes
+first."""
 
 
 class Core:
@@ -131,7 +132,7 @@ class Core:
         None, after recording the event first and looking its sender up."""
         async with self._runtime.transaction(now=now) as tx:
             session = tx.session
-            if who is not None and isinstance(event, WORDS):
+            if who is not None and self._words(event):
                 await record_with(
                     session,
                     platform=event.platform,
@@ -192,6 +193,20 @@ class Core:
                     )
                 ]
             tx.send(outgoing)
+
+    def _words(self, event: InboundEvent) -> bool:
+        """Whether `event`'s handler only reads and writes the database (see `WORDS`)."""
+        if isinstance(event, WORDS):
+            return True
+        if isinstance(event, DirectMessage):
+            command = self._router.verb_in(event)
+            if command is None:
+                return False
+            event = command
+        if isinstance(event, Command):
+            verb = self._router.verbs.get(event.verb.lower())
+            return verb is not None and verb.words
+        return False
 
     async def _route(self, ctx: Context, event: InboundEvent) -> list[Outgoing]:
         if isinstance(event, DirectMessage):

@@ -122,6 +122,9 @@ class Verb:
     handler: Handler
     operator: bool = False
     """Only stewards (and the local console) may use it."""
+    words: bool = False
+    """Its handler only reads and writes the database (it stores what someone said), so its
+    event's record may wait for its first write, as a reply's does (bot/core/inbound.py)."""
 
 
 class Router:
@@ -153,12 +156,18 @@ class Router:
         return self._listed
 
     def command(
-        self, verb: str, handler: Handler, *, description: str, operator: bool = False
+        self,
+        verb: str,
+        handler: Handler,
+        *,
+        description: str,
+        operator: bool = False,
+        words: bool = False,
     ) -> None:
-        """Answer `verb` with `handler`."""
+        """Answer `verb` with `handler`; `words`: see `Verb.words`."""
         if verb in self._verbs:
             raise ValueError(f"verb {verb!r} is registered twice")
-        self._verbs[verb] = Verb(verb, description, handler, operator)
+        self._verbs[verb] = Verb(verb, description, handler, operator, words)
         self._listed = None
 
     def verb_in(self, message: DirectMessage) -> Command | None:

@@ -8,11 +8,13 @@ when they are erased): the memo's answer is then stale, and the person is looked
 never seen.
 
 For words from a sender the memo knows (a reply, a line in a room: `WORDS` in
-bot/core/inbound.py), `record_with` lets the record lead the unit of work's first write
-(bot/storage/sql.py's `lead_with`); on PostgreSQL, for a reply to a prompt, that is the same
-statement as the entry, one round trip fewer. What the handler did before that write is in the
-same transaction: a repeat, or a person forgotten meanwhile, raises `AlreadySeen` or `Forgotten`
-there, and the whole unit of work is rolled back.
+bot/core/inbound.py), `record_with` lets the record lead the unit of work's next write
+(bot/storage/sql.py's `lead_with`). On PostgreSQL, for a reply to a prompt, the record, the
+entry and the thank-you are then one statement, which may run in autocommit: no later check
+could roll it back, so the record there is written only while the identity is still the
+remembered person's, and the same statement says which it was when it wrote nothing. A repeat,
+or a person forgotten meanwhile, raises `AlreadySeen` or `Forgotten` at that write, and nothing
+of the unit of work is stored.
 """
 
 from __future__ import annotations

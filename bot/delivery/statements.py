@@ -6,10 +6,10 @@ through each column's own type (a `UTCDateTime` is written as the usual path wri
 returned rows read back through each column's type, so the rows are the ones the usual path
 would give. On PostgreSQL it goes straight to the asyncpg connection, inside the transaction's
 connection, past SQLAlchemy's execution machinery (through a few private members of SQLAlchemy's
-asyncpg adapter, as bot/storage/sql.py uses them; every PostgreSQL test of delivery runs through
+asyncpg adapter, as bot/storage/driver.py uses them; every PostgreSQL test of delivery runs through
 it). On SQLite it goes to the driver connection's `write` (bot/storage/sqlite_connection.py),
 inside the same transaction, usually without leaving the event loop. This is the way
-bot/storage/sql.py runs the hot path's inserts, for updates, deletes and reads.
+bot/storage/driver.py runs the hot path's inserts, for updates, deletes and reads.
 """
 
 from __future__ import annotations
@@ -110,7 +110,7 @@ async def _postgres(
 ) -> Sequence[Any]:
     """Run `sql` on the asyncpg connection under the connection's transaction, beginning it
     first if this is its first statement, as SQLAlchemy's own cursor does (and as
-    bot/storage/sql.py does for the hot path's inserts): asyncpg keeps the statement prepared,
+    bot/storage/driver.py does for the hot path's inserts): asyncpg keeps the statement prepared,
     so a repeat costs one round trip and none of SQLAlchemy's execution machinery."""
     adapted = (await connection.get_raw_connection()).dbapi_connection
     async with adapted._execute_mutex:  # type: ignore[union-attr]

@@ -201,7 +201,7 @@ async def on_started(ctx: Context, event: Started) -> list[Outgoing]:
 def register(router: Router) -> None:
     """Put the contribution verbs, answers to prompts and private messages on `router`."""
     for verb, description in VERB_DESCRIPTIONS.items():
-        router.command(verb, on_verb, description=description)
+        router.command(verb, on_verb, description=description, words=True)
 
     async def on_help(ctx: Context, event: Command) -> list[Outgoing]:
         steward = await is_steward(ctx, event)

@@ -62,7 +62,7 @@ BindProcessor = Callable[[Any], Any]
 
 
 @lru_cache(maxsize=256)
-def _driver_sql(
+def driver_sql(
     statement: Insert | Select[Any],
     keys: tuple[str, ...],
     dialect: Dialect,
@@ -70,15 +70,9 @@ def _driver_sql(
 ) -> tuple[str, tuple[tuple[str, BindProcessor | None], ...], dict[str, Any]]:
     """The SQL; the order of its values, each with its column's bind processor; the model's
     defaults for the columns not given (of `table`, else of the table the insert writes)."""
-    compiled = statement.compile(dialect=dialect, column_keys=list(keys))
+    sql, order = compiled_sql(statement, dialect, keys)
     if table is None and isinstance(statement, Insert):
         table = cast(Table, statement.table)
-    # the dialect's own form of each type, as the compiled statement's binds use: a DateTime
-    # becomes SQLite's DATETIME, which writes its microseconds even when they are zero
-    order = tuple(
-        (key, compiled.binds[key].type.dialect_impl(dialect).bind_processor(dialect))
-        for key in compiled.positiontup or ()
-    )
     defaults: dict[str, Any] = {}
     for key, _ in order:
         if key in keys:
@@ -88,7 +82,21 @@ def _driver_sql(
             where = "a statement" if table is None else table.name
             raise ValueError(f"{where}.{key} needs a value: it has no fixed default")
         defaults[key] = default.arg
-    return str(compiled), order, defaults
+    return sql, order, defaults
+
+
+def compiled_sql(
+    statement: Insert | Select[Any], dialect: Dialect, keys: tuple[str, ...] | None = None
+) -> tuple[str, tuple[tuple[str, BindProcessor | None], ...]]:
+    """The SQL, and the names of its values in order, each with its bind processor."""
+    compiled = statement.compile(dialect=dialect, column_keys=None if keys is None else list(keys))
+    # the dialect's own form of each type, as the compiled statement's binds use: a DateTime
+    # becomes SQLite's DATETIME, which writes its microseconds even when they are zero
+    order = tuple(
+        (key, compiled.binds[key].type.dialect_impl(dialect).bind_processor(dialect))
+        for key in compiled.positiontup or ()
+    )
+    return str(compiled), order
 
 
 _DRIVER = "huddlebot.driver"
@@ -154,10 +162,17 @@ async def run_row(
     On PostgreSQL, `begin=False` runs it without beginning the driver's transaction when none
     is open yet: alone, in autocommit (see bot/storage/sql.py `write_waiting`)."""
     found = await driver(session)
-    sql, order, defaults = _driver_sql(statement, tuple(sorted(values)), found.dialect, table)
+    sql, order, defaults = driver_sql(statement, tuple(sorted(values)), found.dialect, table)
     if defaults:
         values = {**defaults, **values}
     bound = [values[key] if process is None else process(values[key]) for key, process in order]
+    return await run_bound(session, found, sql, bound, begin=begin)
+
+
+async def run_bound(
+    session: AsyncSession, found: Driver, sql: str, bound: list[Any], *, begin: bool = True
+) -> tuple[Any, ...] | None:
+    """Run compiled `sql` (`driver_sql`) with its values bound in order; its first row."""
     if found.dialect.name == "postgresql":
         return await _postgres_row(session, found, sql, bound, begin=begin)
     try:

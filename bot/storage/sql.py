@@ -35,18 +35,21 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import ColumnDefault, Table
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import SessionTransaction
 from sqlalchemy.sql.dml import Insert
 from sqlalchemy.sql.elements import ColumnElement
-from sqlalchemy.sql.selectable import Select
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage.driver import (
+    BindProcessor,
     began,
+    compiled_sql,
     driver,
     insert_ignore_statement,
     insert_statement,
+    run_bound,
     run_row,
     table_of,
 )
@@ -200,26 +203,42 @@ def _columns(table: Table, keys: tuple[str, ...]) -> tuple[tuple[str, ...], dict
 
 
 Shape = tuple[Table, tuple[str, ...], bool]
-"""A waiting row's table, the keys of its values, and whether a conflict leaves it out."""
+"""A waiting row's table, the keys of its values (in the order given), and whether a conflict
+leaves it out."""
+
+_LEAD_SLOT = -1
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """A lead and rows as one compiled PostgreSQL statement: its SQL; where each bound value
+    comes from (the lead's values, or row `i`'s; its key; its bind processor; its default when
+    the row has none); how many RETURNING columns the lead has. Its one row holds the lead's
+    RETURNING columns, its witness, then each row's new id (NULL where nothing was written)."""
+
+    sql: str
+    order: tuple[tuple[int, str, BindProcessor | None, Any], ...]
+    width: int
 
 
 @lru_cache(maxsize=128)
-def _together(
-    dialect: str,
+def _plan(
     build: Callable[[str], Insert] | None,
     witness: Callable[[str], ColumnElement[Any]] | None,
     shapes: tuple[Shape, ...],
-) -> tuple[Select[Any], int]:
-    """A lead and rows as one PostgreSQL statement, and how many RETURNING columns the lead
-    has. Its one row: the lead's RETURNING columns, its witness, then each row's new id (NULL
-    where nothing was written). Row `i`'s values are bound as `r{i}_{column}`."""
-    ahead = None if build is None else build(dialect).cte("ahead")
+    dialect: Dialect,
+) -> _Plan:
+    ahead = None if build is None else build("postgresql").cte("ahead")
     written = []
+    sources: dict[str, tuple[int, str, Any]] = {}
     for number, (table, keys, skip_conflict) in enumerate(shapes):
-        names, _ = _columns(table, keys)
-        row = sa.select(
-            *(sa.bindparam(f"r{number}_{key}", type_=table.c[key].type) for key in names)
-        )
+        names, defaults = _columns(table, keys)
+        binds = []
+        for key in names:
+            name = f"r{number}_{key}"
+            sources[name] = (number, key, defaults.get(key))
+            binds.append(sa.bindparam(name, type_=table.c[key].type))
+        row = sa.select(*binds)
         if ahead is not None:
             row = row.select_from(ahead)
         insert = postgresql.insert(table).from_select(list(names), row, include_defaults=False)
@@ -230,9 +249,14 @@ def _together(
     if ahead is not None:
         columns += [sa.select(column).scalar_subquery() for column in ahead.c]
     if witness is not None:
-        columns.append(witness(dialect))
+        columns.append(witness("postgresql"))
     columns += [sa.select(cte.c.id).scalar_subquery() for cte in written]
-    return sa.select(*columns), 0 if ahead is None else len(ahead.c)
+    sql, order = compiled_sql(sa.select(*columns), dialect)
+    placed = []
+    for name, process in order:
+        slot, key, default = sources.get(name, (_LEAD_SLOT, name, None))
+        placed.append((slot, key, process, default))
+    return _Plan(sql, tuple(placed), 0 if ahead is None else len(ahead.c))
 
 
 async def _write(session: AsyncSession, waiting: _Waiting, *, begin: bool) -> None:
@@ -240,28 +264,27 @@ async def _write(session: AsyncSession, waiting: _Waiting, *, begin: bool) -> No
     check (which raises to refuse)."""
     lead, rows = waiting.lead, waiting.rows
     waiting.lead, waiting.rows = None, []
-    values: dict[str, Any] = {} if lead is None else dict(lead.values)
-    for number, later in enumerate(rows):
-        _, defaults = _columns(later.table, tuple(sorted(later.values)))
-        for key, value in {**defaults, **later.values}.items():
-            name = f"r{number}_{key}"
-            if name in values:
-                raise ValueError(f"a lead's value is named like a row's: {name}")
-            values[name] = value
-    shapes = tuple((r.table, tuple(sorted(r.values)), r.skip_conflict) for r in rows)
-    statement, width = _together(
-        "postgresql",
+    found = await driver(session)
+    plan = _plan(
         None if lead is None else lead.build,
         None if lead is None else lead.witness,
-        shapes,
+        tuple((r.table, tuple(r.values), r.skip_conflict) for r in rows),
+        found.dialect,
     )
-    row = await run_row(session, statement, values, begin=begin)
+    sources = [r.values for r in rows]
+    if lead is not None:
+        sources.append(lead.values)  # slot -1
+    bound = []
+    for slot, key, process, default in plan.order:
+        value = sources[slot][key] if slot == _LEAD_SLOT else sources[slot].get(key, default)
+        bound.append(value if process is None else process(value))
+    row = await run_bound(session, found, plan.sql, bound, begin=begin)
     assert row is not None  # scalar subqueries only: always one row
     ids = row
     if lead is not None:
-        returned = row[:width]
-        witness = row[width] if lead.witness is not None else None
-        ids = row[width + (lead.witness is not None) :]
+        returned = row[: plan.width]
+        witness = row[plan.width] if lead.witness is not None else None
+        ids = row[plan.width + (lead.witness is not None) :]
         _checked(waiting, lead, None if returned[0] is None else returned, witness)
         if returned[0] is None and rows:
             raise RuntimeError("a lead that wrote nothing was let through: its rows were not")

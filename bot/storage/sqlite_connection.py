@@ -7,7 +7,7 @@ record, the entry, the queued answer, the commit). So every statement SQLAlchemy
 thread, and a long read (a digest's query, an export) never stalls the loop, but what cannot wait
 runs on the loop:
 
-- `write(sql, values)`, the bot's own prepared one-row inserts (see bot/storage/sql.py). When the
+- `write(sql, values)`, the bot's own prepared one-row inserts (see bot/storage/driver.py). When the
   transaction does not hold the write lock yet, the first try does not wait at all: if another
   process (a one-shot `huddlebot` command) holds the lock, the statement goes to the thread and
   waits there with the usual busy timeout, as any other statement would.

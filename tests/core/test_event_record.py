@@ -10,12 +10,12 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from sqlmodel import col, func, select
 
-from bot.core.events import Command, Sender
+from bot.core.events import Command, DirectMessage, Sender
 from bot.core.seen import AlreadySeen, record_with
 from bot.storage.database import open_database
 from bot.storage.models import Circle, Entry, Identity, Person, SeenEvent
 from bot.storage.sql import insert_ignore, insert_row, write_waiting
-from tests.core.test_reply_cost import counts, reply, sent_prompt_ref
+from tests.core.test_reply_cost import counts, postgres, reply, sent_prompt_ref
 from tests.harness import Harness
 from tests.statement_log import shape, statements
 
@@ -74,6 +74,54 @@ async def test_a_command_is_recorded_before_its_handler_runs(harness: Harness) -
     assert await counts(harness) == (before[0], before[1] + 1)
     await harness.bot.dispatcher.drain()
     assert harness.take().count("frobnicate") == 1
+
+
+@pytest.mark.parametrize("where", ["room", "private"])
+async def test_a_contribution_verb_is_recorded_with_its_entry_and_a_repeat_stores_nothing(
+    harness: Harness, where: str
+) -> None:
+    """`learned ...` only stores what someone said (`Verb.words`): from a remembered sender,
+    in a room or in a private chat, its record waits for the entry as a reply's does (on
+    PostgreSQL one statement with it, where a command's record goes alone first). A repeat
+    stores nothing more and is answered once."""
+    await harness.say("/prompt learned")
+    ref = await sent_prompt_ref(harness)
+    await harness.bot.core.handle(reply(harness, to=ref, text="Mornings suit nobody", n=1))
+    await harness.bot.dispatcher.drain()
+    harness.take()
+    before = await counts(harness), await seen(harness)
+
+    said_in_room = command(harness, "learned Evening drop-ins suit families", n=2)
+    if where == "room":
+        learned: Command | DirectMessage = said_in_room
+    else:
+        learned = DirectMessage(
+            platform="console",
+            dedup_key="private-2",
+            sender=said_in_room.sender,
+            chat="@ana",
+            received_at=harness.clock.now(),
+            text="learned Evening drop-ins suit families",
+            message_ref="private-in-2",
+        )
+    async with statements(harness.bot) as said:
+        await harness.bot.core.handle(learned)
+    writes = [s for s in shape(said) if s in ("INSERT", "WITH")]
+    if postgres(harness):
+        assert writes[0] == "WITH"  # the record went with the entry, not alone before it
+    assert await counts(harness) == (before[0][0] + 1, before[0][1] + 1)
+    assert await seen(harness) == before[1] + 1
+
+    async with statements(harness.bot) as said:
+        await harness.bot.core.handle(learned)  # the platform delivers it again
+    # refused at its first write: rolled back (or, on PostgreSQL, its one statement in
+    # autocommit wrote nothing)
+    assert shape(said)[-1] in (["WITH"] if postgres(harness) else []) + ["ROLLBACK"]
+    assert await counts(harness) == (before[0][0] + 1, before[0][1] + 1)
+    assert await seen(harness) == before[1] + 1
+    async with harness.bot.sessions() as session:
+        query = select(func.count(col(Entry.id))).where(Entry.source_ref == learned.dedup_key)
+        assert (await session.exec(query)).one() == 1
 
 
 async def seen(harness: Harness) -> int:
