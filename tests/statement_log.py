@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from contextvars import ContextVar
 from typing import Any
 
@@ -13,6 +13,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import Bot
+from bot.storage.database import SessionFactory
 
 HEARTBEAT = "UPDATE processes SET heartbeat_at"
 """This process's heartbeat (bot/delivery/presence.py), written on a timer of its own."""
@@ -20,15 +21,20 @@ HEARTBEAT = "UPDATE processes SET heartbeat_at"
 _COUNTED: ContextVar[bool] = ContextVar("counted", default=False)
 
 
+def statements(bot: Bot) -> AbstractAsyncContextManager[list[str]]:
+    """Every statement the bot's connections run inside the block (see `statements_of`)."""
+    return statements_of(bot.sessions)
+
+
 @asynccontextmanager
-async def statements(bot: Bot) -> AsyncIterator[list[str]]:
+async def statements_of(sessions: SessionFactory) -> AsyncIterator[list[str]]:
     """Every statement the bot's connections run inside the block, as the driver saw it.
 
     On PostgreSQL only the statements of the block's own task are kept (asyncpg hands each
     record to its logger in the context of the task that ran it), so a heartbeat that falls
     inside the block is not counted; on SQLite, whose one connection runs one transaction at a
     time, `shape` takes a heartbeat's whole transaction out."""
-    engine: AsyncEngine = bot.sessions.kw["bind"]
+    engine: AsyncEngine = sessions.kw["bind"]
     said: list[str] = []
     postgres = engine.dialect.name == "postgresql"
     traced: list[Any] = []

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -214,7 +214,7 @@ class Outbox:
         A part stored pending waits to go with the transaction's next write
         (bot/storage/sql.py `insert_later`): with `last`, the unit of work's other waiting
         writes and all its parts are one statement."""
-        written: list[Queued | tuple[Later, Queued]] = []
+        written: list[Queued | tuple[Later, tuple[str, str, str, str, str]]] = []
         for message in outgoing:
             for place in await self._places(session, message):
                 info = self._platforms.get(place.platform)
@@ -269,8 +269,7 @@ class Outbox:
                         )
                         if holder is not None:
                             values.update(status="sending", claimed_by=holder, attempts=1)
-                    where = Queued(
-                        0,
+                    where = (
                         place.platform,
                         place.chat,
                         place.topic,
@@ -306,18 +305,12 @@ class Outbox:
                     claimed = Claimed(new, delivery, values)
                     if self._claims is not None:
                         self._claims.stored(claimed)
-                    written.append(replace(where, id=new, claimed=claimed))
+                    written.append(Queued(new, *where, claimed))
         await write_waiting(session, last=last)
-        return [_resolved(part) for part in written if _new(part)]
-
-
-def _new(part: Queued | tuple[Later, Queued]) -> bool:
-    return isinstance(part, Queued) or part[0].id is not None
-
-
-def _resolved(part: Queued | tuple[Later, Queued]) -> Queued:
-    if isinstance(part, Queued):
-        return part
-    later, where = part
-    assert later.id is not None
-    return replace(where, id=later.id)
+        new_parts = []
+        for done in written:
+            if isinstance(done, Queued):
+                new_parts.append(done)
+            elif done[0].id is not None:  # else its key kept it out: it was stored before
+                new_parts.append(Queued(done[0].id, *done[1]))
+        return new_parts

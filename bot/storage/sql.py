@@ -162,11 +162,17 @@ async def insert_later(
     table = table_of(model)
     later = Later(table, values, skip_conflict)
     found = await driver(session)
-    if found.dialect.name != "postgresql":
-        later.id = await _insert_now(session, table, values, skip_conflict=skip_conflict)
-        later.written = True
+    if found.dialect.name == "postgresql":
+        _waiting_in(session).rows.append(later)
         return later
-    _waiting_in(session).rows.append(later)
+    _waiting(session)  # a lead refused: so is every later write
+    if skip_conflict:
+        statement = insert_ignore_statement(found.dialect.name, table)
+    else:
+        statement = insert_statement(table)
+    row = await run_row(session, statement, values)
+    later.id = None if row is None else int(row[0])
+    later.written = True
     return later
 
 
