@@ -25,7 +25,7 @@ from bot.core.messages import Button, Delivery, Outgoing, ToCircle, ToPerson, To
 from bot.core.people import private_address
 from bot.core.ports import Limits, TextFormat
 from bot.storage.models import OutboxMessage, Room
-from bot.storage.sql import Later, insert_ignore, insert_later, write_waiting
+from bot.storage.sql import Gate, Later, insert_later, write_waiting
 from bot.text.formats import split_message
 
 log = logging.getLogger(__name__)
@@ -42,10 +42,19 @@ class PlatformInfo(Protocol):
     limits: Limits
 
 
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A try at storing a part claimed by this process: the gate that takes the part's room
+    (bot/storage/sql.py `Gate`), and what the claimer needs to know it again."""
+
+    gate: Gate
+    ticket: object
+
+
 class Claims(Protocol):
     """Whether this process sends a part straight after the transaction that stores it commits."""
 
-    async def claim(
+    def gate(
         self,
         session: AsyncSession,
         *,
@@ -54,18 +63,23 @@ class Claims(Protocol):
         topic: str,
         kind: str,
         ephemeral_to: str,
-    ) -> str | None:
-        """Take the room's lane in `session`'s transaction when nothing waits in it; the id of
-        the process to store the part as claimed by, or None (then it is stored pending)."""
+    ) -> Claim | None:
+        """A claim to store the part with, when this process may send it at once; None to store
+        it pending. The claim's gate takes the room's lease in `session`'s transaction only
+        when nothing waits in the room, and the part is then stored claimed."""
         ...
 
-    async def unclaim(self, session: AsyncSession, *, platform: str, chat: str, topic: str) -> None:
-        """Give back a lane `claim` took, in the same transaction (the part was stored before)."""
+    async def settle(
+        self, session: AsyncSession, claim: Claim, *, taken: bool, part: Claimed | None
+    ) -> None:
+        """After the part was written: whether its gate took the room, and the part as stored
+        claimed (None when it was stored before, under its key: the room is given back). A
+        claimed part is sent once the transaction commits."""
         ...
 
-    def stored(self, part: Claimed) -> None:
-        """The part `claim` allowed was stored: it is sent once the transaction commits."""
-        ...
+
+_Claiming = tuple[Claim, Delivery]
+"""A part stored with a claim, and how it is sent if the claim holds."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,7 +228,7 @@ class Outbox:
         A part stored pending waits to go with the transaction's next write
         (bot/storage/sql.py `insert_later`): with `last`, the unit of work's other waiting
         writes and all its parts are one statement."""
-        written: list[Queued | tuple[Later, tuple[str, str, str, str, str]]] = []
+        written: list[tuple[Later, tuple[str, str, str, str, str], _Claiming | None]] = []
         for message in outgoing:
             for place in await self._places(session, message):
                 info = self._platforms.get(place.platform)
@@ -257,18 +271,6 @@ class Outbox:
                         "sent_ref": "",
                         "error": "",
                     }
-                    holder = None
-                    if number == 1 and self._claims is not None:
-                        holder = await self._claims.claim(
-                            session,
-                            platform=place.platform,
-                            chat=place.chat,
-                            topic=place.topic,
-                            kind=message.kind,
-                            ephemeral_to=message.ephemeral_to or "",
-                        )
-                        if holder is not None:
-                            values.update(status="sending", claimed_by=holder, attempts=1)
                     where = (
                         place.platform,
                         place.chat,
@@ -276,18 +278,25 @@ class Outbox:
                         message.kind,
                         message.ephemeral_to or "",
                     )
-                    if holder is None:
-                        later = await insert_later(
-                            session, OutboxMessage, values, skip_conflict=True
+                    claim = None
+                    if number == 1 and self._claims is not None:
+                        claim = self._claims.gate(
+                            session,
+                            platform=place.platform,
+                            chat=place.chat,
+                            topic=place.topic,
+                            kind=message.kind,
+                            ephemeral_to=message.ephemeral_to or "",
                         )
-                        written.append((later, where))
-                        continue
-                    new = await insert_ignore(session, OutboxMessage, values)
-                    if new is None:
-                        if self._claims is not None:
-                            await self._claims.unclaim(
-                                session, platform=place.platform, chat=place.chat, topic=place.topic
-                            )
+                    later = await insert_later(
+                        session,
+                        OutboxMessage,
+                        values,
+                        skip_conflict=True,
+                        gate=None if claim is None else claim.gate,
+                    )
+                    if claim is None:
+                        written.append((later, where, None))
                         continue
                     delivery = Delivery(
                         key=values["key"],
@@ -302,15 +311,17 @@ class Outbox:
                         part=number,
                         parts=len(parts),
                     )
-                    claimed = Claimed(new, delivery, values)
-                    if self._claims is not None:
-                        self._claims.stored(claimed)
-                    written.append(Queued(new, *where, claimed))
+                    written.append((later, where, (claim, delivery)))
         await write_waiting(session, last=last)
         new_parts = []
-        for done in written:
-            if isinstance(done, Queued):
-                new_parts.append(done)
-            elif done[0].id is not None:  # else its key kept it out: it was stored before
-                new_parts.append(Queued(done[0].id, *done[1]))
+        for later, where, claiming in written:
+            claimed = None
+            if claiming is not None and self._claims is not None:
+                claim, delivery = claiming
+                if later.passed and later.id is not None:
+                    stored = {**later.values, **claim.gate.decided}
+                    claimed = Claimed(later.id, delivery, stored)
+                await self._claims.settle(session, claim, taken=later.passed, part=claimed)
+            if later.id is not None:  # else its key kept it out: it was stored before
+                new_parts.append(Queued(later.id, *where, claimed))
         return new_parts

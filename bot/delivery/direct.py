@@ -3,63 +3,70 @@
 A reply's thank-you would otherwise cost three transactions: the reply's, then the lane worker's
 (take the room's lease, read its parts, claim the first) and the one that records it sent. When
 the answer's room has nothing waiting, it is stored already claimed by this process (`sending`,
-one attempt, `claimed_by` this process) in the reply's own transaction, which also takes the
-room's lease (bot/delivery/leases.py) in the same statement that makes sure no part of the room
-is pending; after the commit, delivery hands it to its adapter at once and records it sent (and
-gives the lease back) in one transaction.
+one attempt, `claimed_by` this process) in the reply's own transaction, behind a gate
+(bot/storage/sql.py `Gate`) that takes the room's lease (bot/delivery/leases.py) in the same
+statement that makes sure no part of the room is pending; on PostgreSQL the gate, the part and
+the rest of the reply are one statement. After the commit, delivery hands the answer to its
+adapter at once and records it sent (and gives the lease back) in one transaction.
 
 Nothing the outbox promises changes. The part is claimed before its adapter is called, as
 bot/delivery/sending.py claims any part, so a crash after the commit leaves it `sending` under a
 dead process: in doubt, checked with the platform, never resent blindly
 (bot/delivery/crash_check.py). No other process sends it (it is not pending), nor anything
 queued after it in its room before it (the lease is held until it is sent). In this process,
-the lane is reserved from the claim until its worker starts: no other worker of the room starts
+the lane is reserved from the gate until its worker starts: no other worker of the room starts
 meanwhile, and parts queued for it meanwhile are sent by that worker after it. A transaction
-that rolls back takes the lease and the part with it, and its reservation is let go.
+that rolls back takes the lease and the part with it, and its reservation is let go; so does
+one whose gate found the room busy (the part is then pending, for the lane's worker).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from functools import lru_cache
-from typing import Any
+from functools import lru_cache, partial
+from typing import Any, cast
 
-from sqlalchemy import String, bindparam, event, exists, select, update
+from sqlalchemy import BindParameter, String, bindparam, event, exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.sql.dml import Insert
+from sqlalchemy.sql.selectable import FromClause
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.core.outbox import Claimed
+from bot.core.outbox import Claim, Claimed
 from bot.delivery.lane_work import News
 from bot.delivery.lanes import Lane, give_lane_on, is_answer, lease_name
 from bot.delivery.leases import live_processes
 from bot.delivery.presence import Presence
 from bot.storage.database import SessionFactory
 from bot.storage.models import Lease, OutboxMessage, Process
-from bot.storage.sql import first_row
+from bot.storage.sql import Gate, Later
 
 
-@lru_cache(maxsize=2)
-def take_if_clear(dialect: str) -> Insert:
+@lru_cache(maxsize=64)
+def take_if_clear(dialect: str, prefix: str = "", source: FromClause | None = None) -> Insert:
     """Take a lane's lease, as bot/delivery/leases.py `take_statement` does, only when none of
-    the lane's parts is pending: one conditional upsert, built once per dialect."""
+    the lane's parts is pending: one conditional upsert, built once per dialect (a
+    bot/storage/sql.py `Gate`: its parameters named with `prefix`, its row taken from
+    `source`, the lead of the statement it goes in, when there is one)."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     leases = Lease.__table__  # type: ignore[attr-defined]
     outbox = OutboxMessage.__table__  # type: ignore[attr-defined]
-    fresh = bindparam("fresh_since", type_=Process.__table__.c.heartbeat_at.type)  # type: ignore[attr-defined]
+
+    def value(name: str, type_: Any = String) -> BindParameter[Any]:
+        return bindparam(prefix + name, type_=type_)
+
+    fresh = value("fresh_since", Process.__table__.c.heartbeat_at.type)  # type: ignore[attr-defined]
     waiting = exists().where(
-        outbox.c.status == bindparam("pending", type_=String),
-        outbox.c.platform == bindparam("platform", type_=String),
-        outbox.c.chat == bindparam("chat", type_=String),
-        outbox.c.topic == bindparam("topic", type_=String),
+        outbox.c.status == value("pending"),
+        outbox.c.platform == value("platform"),
+        outbox.c.chat == value("chat"),
+        outbox.c.topic == value("topic"),
     )
-    row = select(
-        bindparam("name", type_=String),
-        bindparam("holder", type_=String),
-        bindparam("taken_at", type_=leases.c.taken_at.type),
-    ).where(~waiting)
-    statement = insert(leases).from_select(["name", "holder", "taken_at"], row)
+    row = select(value("name"), value("holder"), value("taken_at", leases.c.taken_at.type))
+    if source is not None:
+        row = row.select_from(source)
+    statement = insert(leases).from_select(["name", "holder", "taken_at"], row.where(~waiting))
     return statement.on_conflict_do_update(
         index_elements=[leases.c.name],
         set_={"holder": statement.excluded.holder, "taken_at": statement.excluded.taken_at},
@@ -112,7 +119,7 @@ class Direct:
         self.open = True
         """False once delivery is stopping: nothing more is claimed."""
 
-    async def claim(
+    def gate(
         self,
         session: AsyncSession,
         *,
@@ -121,8 +128,9 @@ class Direct:
         topic: str,
         kind: str,
         ephemeral_to: str,
-    ) -> str | None:
-        """bot/core/outbox.py `Claims.claim`: this process's id when the lane is taken."""
+    ) -> Claim | None:
+        """bot/core/outbox.py `Claims.gate`: a claim on the lane for an answer, reserved in this
+        process from now until its transaction ends."""
         if not (self.open and is_answer(kind=kind, ephemeral_to=ephemeral_to)):
             return None
         lane = Lane(platform, chat, topic)
@@ -136,6 +144,7 @@ class Direct:
             return None
         token = _Reservation(self._news(lane))
         self.reserved[lane] = token  # before the statement: it may wait
+        self._until_done(session, lane, token)
         values: dict[str, Any] = {
             "name": lease_name(lane),
             "holder": self._presence.id,
@@ -146,43 +155,38 @@ class Direct:
             "topic": topic,
             "pending": "pending",
         }
-        try:
-            taken = await first_row(session, take_if_clear, values)
-        except BaseException:
-            self._release(lane, token)
-            raise
-        if taken is None:
-            self._release(lane, token)
-            return None
-        self._until_done(session, lane, token)
-        return self._presence.id
+        decided = {"status": "sending", "claimed_by": self._presence.id, "attempts": 1}
+        gate = Gate(take_if_clear, values, decided, sees=partial(_in_lane, lane))
+        return Claim(gate, (lane, token))
 
-    async def unclaim(self, session: AsyncSession, *, platform: str, chat: str, topic: str) -> None:
-        """bot/core/outbox.py `Claims.unclaim`: the part was there already; the lane goes back."""
-        lane = Lane(platform, chat, topic)
-        await give_lane_on(await session.connection(), lane, holder=self._presence.id)
-        entry = self.reserved.get(lane)
-        if entry is not None:
-            self._release(lane, entry)
-
-    def stored(self, part: Claimed) -> None:
-        """bot/core/outbox.py `Claims.stored`: the part claimed was stored; it is sent once its
-        transaction commits."""
-        delivery = part.delivery
-        entry = self.reserved.get(Lane(delivery.platform, delivery.chat, delivery.topic or ""))
-        if entry is not None:
-            entry.part = part
+    async def settle(
+        self, session: AsyncSession, claim: Claim, *, taken: bool, part: Claimed | None
+    ) -> None:
+        """bot/core/outbox.py `Claims.settle`: the answer is sent once its transaction commits;
+        a lane not taken, or taken for a part stored before, is let go."""
+        lane, token = cast(tuple[Lane, _Reservation], claim.ticket)
+        if taken and part is not None:
+            token.part = part
+            return
+        if taken:  # the part was there already: the lease goes back in the same transaction
+            await give_lane_on(await session.connection(), lane, holder=self._presence.id)
+        self._release(lane, token)
 
     def _until_done(self, session: AsyncSession, lane: Lane, token: _Reservation) -> None:
-        """Hand the answer over once the transaction commits; let the lane go if it does not."""
+        """Hand the answer over once the transaction commits; let the lane go if it ends
+        without one (rolled back, or committed with the part stored pending)."""
         done: list[bool] = []
 
         def committed(_session: Session) -> None:
             done.append(True)
-            if self.reserved.get(lane) is token and token.part is not None:
-                del self.reserved[lane]
-                self.ready[lane] = (token.part, token.news)
-                self._woken()
+            if self.reserved.get(lane) is not token:
+                return
+            if token.part is None:
+                self._release(lane, token)
+                return
+            del self.reserved[lane]
+            self.ready[lane] = (token.part, token.news)
+            self._woken()
 
         def ended(_session: Session, transaction: SessionTransaction) -> None:
             if transaction.parent is None and not done:
@@ -217,7 +221,19 @@ class Direct:
         return len(ready)
 
     def _release(self, lane: Lane, token: _Reservation) -> None:
+        """Let the lane go, if `token` still holds it."""
         entry = self.reserved.get(lane)
         if entry is token:
             del self.reserved[lane]
             self._freed(lane)
+
+
+def _in_lane(lane: Lane, row: Later) -> bool:
+    """Whether a waiting row is a part of `lane`: the gate must see it (written before)."""
+    values = row.values
+    return (
+        row.table is OutboxMessage.__table__  # type: ignore[attr-defined]
+        and values.get("platform") == lane.platform
+        and values.get("chat") == lane.chat
+        and values.get("topic") == lane.topic
+    )

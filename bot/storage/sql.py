@@ -27,15 +27,11 @@ does not see it. Only rows nobody in the same unit of work reads back may wait.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import lru_cache
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-import sqlalchemy as sa
-from sqlalchemy import ColumnDefault, Table
-from sqlalchemy.dialects import postgresql
-from sqlalchemy.engine import Dialect
+from sqlalchemy import Table
 from sqlalchemy.orm import SessionTransaction
 from sqlalchemy.sql.dml import Insert
 from sqlalchemy.sql.elements import ColumnElement
@@ -43,9 +39,7 @@ from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage.driver import (
-    BindProcessor,
     began,
-    compiled_sql,
     driver,
     insert_ignore_statement,
     insert_statement,
@@ -53,6 +47,7 @@ from bot.storage.driver import (
     run_row,
     table_of,
 )
+from bot.storage.together import GateBuild, Shape, bind, plan
 
 Check = Callable[[tuple[Any, ...] | None, Any], None]
 """Looks at what a lead insert returned (None: no row, it wrote nothing) and what its witness
@@ -77,16 +72,36 @@ class Lead:
     witness: Callable[[str], ColumnElement[Any]] | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Gate:
+    """A one-row upsert that decides some of a row's values (`insert_later(gate=...)`): the
+    row gets `decided`'s values when the gate wrote its row, its own otherwise. A room's lease,
+    taken only when nothing waits in the room, decides whether an answer is stored claimed
+    (bot/delivery/direct.py).
+
+    `build` makes the upsert (see bot/storage/together.py `GateBuild`; cache it); `values`
+    are its parameters, named as in `build` without the prefix. Its statement reads the
+    database as it was before the statement it goes in; `sees` names the waiting rows it must
+    see, which are then written before it."""
+
+    build: GateBuild
+    values: Mapping[str, Any]
+    decided: Mapping[str, Any]
+    sees: Callable[[Later], bool]
+
+
 @dataclass(slots=True, eq=False)
 class Later:
     """A row given to `insert_later`, and its id once written (None: a unique constraint kept
-    it out, with `skip_conflict`)."""
+    it out, with `skip_conflict`); with a gate, whether the gate wrote its row."""
 
     table: Table
     values: dict[str, Any]
     skip_conflict: bool
+    gate: Gate | None = None
     id: int | None = None
     written: bool = False
+    passed: bool = field(default=False)
 
 
 class _Waiting:
@@ -154,18 +169,30 @@ async def insert_later(
     values: dict[str, Any],
     *,
     skip_conflict: bool = False,
+    gate: Gate | None = None,
 ) -> Later:
     """Insert one row with the transaction's next write (see the module's notes); its id is
     known once `written`. With `skip_conflict`, a row a unique constraint already holds one like
-    is left out (its id stays None), as `insert_ignore` does. Nothing in the same unit of work
-    may read the row back before the unit of work ends."""
+    is left out (its id stays None), as `insert_ignore` does. With `gate`, the gate's upsert
+    goes just before it and decides some of its values (`Later.passed`). Nothing in the same
+    unit of work may read the row back before the unit of work ends."""
     table = table_of(model)
-    later = Later(table, values, skip_conflict)
+    later = Later(table, values, skip_conflict, gate)
     found = await driver(session)
     if found.dialect.name == "postgresql":
-        _waiting_in(session).rows.append(later)
+        waiting = _waiting_in(session)
+        if gate is not None and any(gate.sees(row) for row in waiting.rows):
+            await _write(session, waiting, begin=True)
+        waiting.rows.append(later)
         return later
     _waiting(session)  # a lead refused: so is every later write
+    if gate is not None:
+        dialect = found.dialect.name
+        later.passed = (
+            await run_row(session, gate.build(dialect, "", None), dict(gate.values)) is not None
+        )
+        if later.passed:
+            values = {**values, **gate.decided}
     if skip_conflict:
         statement = insert_ignore_statement(found.dialect.name, table)
     else:
@@ -193,110 +220,47 @@ def _orm_changes(session: AsyncSession) -> bool:
     return bool(sync.new or sync.dirty or sync.deleted)
 
 
-@lru_cache(maxsize=64)
-def _columns(table: Table, keys: tuple[str, ...]) -> tuple[tuple[str, ...], dict[str, Any]]:
-    """The columns an insert of `keys` writes (with those the model gives a fixed default)
-    and those defaults."""
-    defaults: dict[str, Any] = {}
-    for column in table.c:
-        if column.key in keys or column.default is None:
-            continue
-        default = column.default
-        if not isinstance(default, ColumnDefault) or not default.is_scalar:
-            raise ValueError(f"{table.name}.{column.key} needs a value: it has no fixed default")
-        defaults[column.key] = default.arg
-    return (*keys, *defaults), defaults
-
-
-Shape = tuple[Table, tuple[str, ...], bool]
-"""A waiting row's table, the keys of its values (in the order given), and whether a conflict
-leaves it out."""
-
-_LEAD_SLOT = -1
-
-
-@dataclass(frozen=True, slots=True)
-class _Plan:
-    """A lead and rows as one compiled PostgreSQL statement: its SQL; where each bound value
-    comes from (the lead's values, or row `i`'s; its key; its bind processor; its default when
-    the row has none); how many RETURNING columns the lead has. Its one row holds the lead's
-    RETURNING columns, its witness, then each row's new id (NULL where nothing was written)."""
-
-    sql: str
-    order: tuple[tuple[int, str, BindProcessor | None, Any], ...]
-    width: int
-
-
-@lru_cache(maxsize=128)
-def _plan(
-    build: Callable[[str], Insert] | None,
-    witness: Callable[[str], ColumnElement[Any]] | None,
-    shapes: tuple[Shape, ...],
-    dialect: Dialect,
-) -> _Plan:
-    ahead = None if build is None else build("postgresql").cte("ahead")
-    written = []
-    sources: dict[str, tuple[int, str, Any]] = {}
-    for number, (table, keys, skip_conflict) in enumerate(shapes):
-        names, defaults = _columns(table, keys)
-        binds = []
-        for key in names:
-            name = f"r{number}_{key}"
-            sources[name] = (number, key, defaults.get(key))
-            binds.append(sa.bindparam(name, type_=table.c[key].type))
-        row = sa.select(*binds)
-        if ahead is not None:
-            row = row.select_from(ahead)
-        insert = postgresql.insert(table).from_select(list(names), row, include_defaults=False)
-        if skip_conflict:
-            insert = insert.on_conflict_do_nothing()
-        written.append(insert.returning(table.c.id).cte(f"w{number}"))
-    columns: list[Any] = []
-    if ahead is not None:
-        columns += [sa.select(column).scalar_subquery() for column in ahead.c]
-    if witness is not None:
-        columns.append(witness("postgresql"))
-    columns += [sa.select(cte.c.id).scalar_subquery() for cte in written]
-    sql, order = compiled_sql(sa.select(*columns), dialect)
-    placed = []
-    for name, process in order:
-        slot, key, default = sources.get(name, (_LEAD_SLOT, name, None))
-        placed.append((slot, key, process, default))
-    return _Plan(sql, tuple(placed), 0 if ahead is None else len(ahead.c))
-
-
 async def _write(session: AsyncSession, waiting: _Waiting, *, begin: bool) -> None:
-    """Write the waiting lead and rows in one statement; fill in the rows' ids; run the lead's
-    check (which raises to refuse)."""
+    """Write the waiting lead and rows in one statement (bot/storage/together.py); fill in
+    the rows' ids; run the lead's check (which raises to refuse)."""
     lead, rows = waiting.lead, waiting.rows
     waiting.lead, waiting.rows = None, []
     found = await driver(session)
-    plan = _plan(
+    shapes = tuple(
+        Shape(r.table, tuple(r.values), r.skip_conflict)
+        if r.gate is None
+        else Shape(r.table, tuple(r.values), r.skip_conflict, r.gate.build, tuple(r.gate.decided))
+        for r in rows
+    )
+    the_plan = plan(
         None if lead is None else lead.build,
         None if lead is None else lead.witness,
-        tuple((r.table, tuple(r.values), r.skip_conflict) for r in rows),
+        shapes,
         found.dialect,
     )
-    sources = [r.values for r in rows]
+    slots: list[Mapping[str, Any]] = [r.values for r in rows]
+    gated = [r for r in rows if r.gate is not None]
+    for r in gated:
+        assert r.gate is not None
+        slots += [r.gate.values, r.gate.decided]
     if lead is not None:
-        sources.append(lead.values)  # slot -1
-    bound = []
-    for slot, key, process, default in plan.order:
-        value = sources[slot][key] if slot == _LEAD_SLOT else sources[slot].get(key, default)
-        bound.append(value if process is None else process(value))
-    row = await run_bound(session, found, plan.sql, bound, begin=begin)
+        slots.append(lead.values)  # the last slot: together.py's LEAD_SLOT
+    row = await run_bound(session, found, the_plan.sql, bind(the_plan, slots), begin=begin)
     assert row is not None  # scalar subqueries only: always one row
-    ids = row
+    rest = row
     if lead is not None:
-        returned = row[: plan.width]
-        witness = row[plan.width] if lead.witness is not None else None
-        ids = row[plan.width + (lead.witness is not None) :]
+        returned = row[: the_plan.width]
+        witness = row[the_plan.width] if lead.witness is not None else None
+        rest = row[the_plan.width + (lead.witness is not None) :]
         _checked(waiting, lead, None if returned[0] is None else returned, witness)
         if returned[0] is None and rows:
             raise RuntimeError("a lead that wrote nothing was let through: its rows were not")
+    ids, passed = rest[: len(rows)], rest[len(rows) :]
     for later, new in zip(rows, ids, strict=True):
         later.id = None if new is None else int(new)
         later.written = True
+    for later, through in zip(gated, passed, strict=True):
+        later.passed = bool(through)
 
 
 async def _insert_now(
