@@ -3,7 +3,9 @@
 Whatever creates an entry (a verb, a reply to a prompt, a private message, someone's words saved
 for the huddle, an experiment's ledger) calls `store_entry`, which writes the row and runs the
 hooks registered for its kind (`Router.on_entry`) in the same transaction. `save_entry` is the
-common case on top of it: a person's own contribution, answered with a thank-you.
+common case on top of it: a person's own contribution, answered with a thank-you. When no hook
+is registered for its kind, nothing reads the new row back or needs its id, so `save_entry`
+lets it wait for the unit of work's last write (bot/storage/sql.py `insert_later`).
 
 Whoever calls, an entry made in a learning set's circle is kept in the set
 (`bot.core.visibility`); hooks see it as `set`, one of the `HELD` visibilities that a hook must
