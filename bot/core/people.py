@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
+from typing import cast
 
+import sqlalchemy as sa
+from sqlalchemy.orm.util import identity_key
+from sqlalchemy.sql.dml import Insert, Update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.events import Sender
 from bot.storage.models import Identity, Membership, Person
-from bot.storage.sql import insert_ignore
+from bot.storage.sql import first_row, insert_ignore
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,9 +120,39 @@ async def private_address(session: AsyncSession, person_id: int) -> Identity | N
 
 async def remember_private_chat(session: AsyncSession, identity_id: int, chat: str) -> None:
     """Note that the person behind `identity_id` can be written to privately in `chat`: they
-    wrote there themselves (a private message, a Telegram `/start`)."""
-    identity = await session.get_one(Identity, identity_id)
-    if identity.dm_chat != chat or not identity.dm_active:
-        identity.dm_chat = chat
-        identity.dm_active = True
-        session.add(identity)
+    wrote there themselves (a private message, a Telegram `/start`).
+
+    Every private message asks this, and the chat is almost always remembered already, so it is
+    one conditional UPDATE that writes only when the chat moved or was marked unreachable (by
+    any process: no memo could know), sent straight to the driver. An identity this session
+    has loaded (a sender just looked up) is changed on its object instead, so the session's own
+    write of it at commit cannot undo this one."""
+    sync = session.sync_session
+    loaded = sync.identity_map.get(identity_key(Identity, identity_id))
+    if isinstance(loaded, Identity):
+        if loaded.dm_chat != chat or not loaded.dm_active:
+            loaded.dm_chat = chat
+            loaded.dm_active = True
+            session.add(loaded)
+        return
+    await first_row(session, _reopen_build, {"reopen_identity": identity_id, "reopen_chat": chat})
+
+
+@lru_cache(maxsize=1)
+def _reopen() -> Update:
+    """The identity's private chat set to `reopen_chat` and active, unless it is so already.
+    Its values are named apart from the columns, which are not set from them by name."""
+    table: sa.Table = Identity.__table__  # type: ignore[attr-defined]
+    chat = sa.bindparam("reopen_chat", type_=table.c.dm_chat.type)
+    return (
+        sa.update(table)
+        .where(
+            table.c.id == sa.bindparam("reopen_identity", type_=table.c.id.type),
+            sa.or_(table.c.dm_chat != chat, table.c.dm_active == sa.false()),
+        )
+        .values(dm_chat=chat, dm_active=sa.true())
+    )
+
+
+# `first_row` runs any one-row statement on the driver; its type names the inserts it was made for
+_reopen_build = cast(Callable[[str], Insert], lambda _dialect: _reopen())
