@@ -11,12 +11,12 @@ from typing import cast
 import sqlalchemy as sa
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.sql.dml import Insert, Update
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.events import Sender
 from bot.storage.models import Identity, Membership, Person
-from bot.storage.sql import first_row, insert_ignore
+from bot.storage.sql import first_row, insert_ignore, insert_row
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,15 +37,16 @@ async def resolve(session: AsyncSession, sender: Sender, *, now: datetime) -> Wh
     )
     identity = (await session.exec(query)).first()
     if identity is None:
-        person = Person(display_name=sender.display_name or sender.user_id, created_at=now)
-        session.add(person)
-        await session.flush()
-        assert person.id is not None
+        # a new person: written past the session, as given, so nothing is read back
+        name = sender.display_name or sender.user_id
+        person_id = await insert_row(
+            session, Person, {"display_name": name, "created_at": now, "erased_at": None}
+        )
         identity_id = await insert_ignore(
             session,
             Identity,
             {
-                "person_id": person.id,
+                "person_id": person_id,
                 "platform": sender.platform,
                 "team_id": sender.team_id,
                 "user_id": sender.user_id,
@@ -54,21 +55,22 @@ async def resolve(session: AsyncSession, sender: Sender, *, now: datetime) -> Wh
                 "dm_active": True,
             },
         )
-        if identity_id is None:  # created concurrently by another transaction
-            await session.delete(person)
-            identity = (await session.exec(query)).one()
-        else:
-            identity = await session.get_one(Identity, identity_id)
-    else:
-        changed = False
-        if sender.display_name and identity.display_name != sender.display_name:
-            identity.display_name = sender.display_name
-            changed = True
-        if sender.dm_chat and not identity.dm_chat:
-            identity.dm_chat = sender.dm_chat
-            changed = True
-        if changed:
-            session.add(identity)
+        if identity_id is not None:
+            return Who(person_id=person_id, identity_id=identity_id, display_name=name)
+        # created concurrently by another transaction: theirs stands, this person goes
+        await session.exec(  # type: ignore[call-overload]
+            sa.delete(Person).where(col(Person.id) == person_id)
+        )
+        identity = (await session.exec(query)).one()
+    changed = False
+    if sender.display_name and identity.display_name != sender.display_name:
+        identity.display_name = sender.display_name
+        changed = True
+    if sender.dm_chat and not identity.dm_chat:
+        identity.dm_chat = sender.dm_chat
+        changed = True
+    if changed:
+        session.add(identity)
     person_row = await session.get_one(Person, identity.person_id)
     if sender.display_name and person_row.display_name != sender.display_name:
         person_row.display_name = sender.display_name
