@@ -106,6 +106,8 @@ async def run_alone(
     begin, commit or connection state of its own to step through (a trip to its synchronous
     side each). Anything that goes wrong rolls the writes back before the connection goes back
     to the pool."""
+    if connection.dialect.name != "sqlite":
+        raise TypeError("run_alone is SQLite's; on PostgreSQL run one statement with alone=True")
     driver = await _driver(connection)
     try:
         for statement, values in steps:
