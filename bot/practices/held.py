@@ -16,8 +16,8 @@ from dataclasses import replace
 from bot.core import checks
 from bot.core.entries import NewEntry, record_choice, store_entry
 from bot.core.events import ButtonPress, Command, DirectMessage, InboundEvent
-from bot.core.home_circle import home_circle
-from bot.core.inbound import answer_here, join_once
+from bot.core.home_circle import join_home_circle
+from bot.core.inbound import answer_here
 from bot.core.messages import Body, Button, Outgoing
 from bot.core.router import Context, Router
 from bot.core.visibility import KEPT_IN_SET
@@ -43,8 +43,7 @@ def said_privately(event: InboundEvent) -> bool:
 
 async def hold(ctx: Context, event: InboundEvent, *, kind: str, text: str) -> list[Outgoing]:
     """Keep the sender's private contribution for them, and ask where it should go."""
-    circle = await home_circle(ctx)
-    await join_once(ctx, ctx.who.person_id, circle.id)
+    circle = await join_home_circle(ctx)
     stored = await store_entry(
         ctx,
         event,
