@@ -243,7 +243,8 @@ class SlackAdapter:
             text = readable(body, content_type=request.headers.get("content-type"))
             bolt_request = AsyncBoltRequest(
                 body=text,
-                query=request.url.query,
+                # the raw query string, without building the request's whole URL for it
+                query=request.scope.get("query_string", b"").decode("latin-1"),
                 headers=dict(request.headers),
             )
             return to_starlette_response(await self._app.async_dispatch(bolt_request))
@@ -277,7 +278,10 @@ class SlackAdapter:
             raise NotStored(f"{event.dedup_key} arrived while the adapter is not connected")
         task: asyncio.Task[None] = asyncio.ensure_future(hand_over(sink, event))
         try:
-            await asyncio.wait_for(asyncio.shield(task), self._ack_budget)
+            # a deadline on this request's own wait (cheaper than `wait_for`, which wraps the
+            # wait in another future); the shield keeps the store going past it
+            async with asyncio.timeout(self._ack_budget):
+                await asyncio.shield(task)
         except TimeoutError:
             logger.warning(
                 "Slack: storing %s takes over %.1fs; acknowledging Slack meanwhile",

@@ -1,8 +1,9 @@
 """What the core has already looked up, kept in memory so a reply costs a few statements.
 
 Everything here is either immutable once stored (a prompt run's circle and closing time, which
-prompt a sent message asked) or checked by an idempotent write (a membership). Entries are added
-only after the transaction that made them true has committed.
+prompt a sent message asked, the circle a person joined first) or checked by an idempotent write
+(a membership). Entries are added only after the transaction that made them true has committed;
+a person's go when they are forgotten, here or, found out by their event's record, elsewhere.
 """
 
 from __future__ import annotations
@@ -38,6 +39,9 @@ class Bounded(Generic[K, V]):
         if len(self._items) > self._size:
             self._items.popitem(last=False)
 
+    def drop(self, key: K) -> None:
+        self._items.pop(key, None)
+
     def drop_where(self, test: Callable[[K, V], bool]) -> None:
         for key in [k for k, v in self._items.items() if test(k, v)]:
             del self._items[key]
@@ -50,6 +54,8 @@ class Memo:
         self.people: Bounded[Sender, Who] = Bounded(size)
         """The person behind a sender, exactly as that sender was last seen."""
         self.memberships: Bounded[tuple[int, str], bool] = Bounded(size)
+        self.first_circles: Bounded[int, str] = Bounded(size)
+        """A person -> the configured circle they joined first (bot/core/home_circle.py)."""
         self.prompt_for_ref: Bounded[tuple[str, str, str], PromptRun] = Bounded(size)
         """(platform, chat, message ref) of a sent prompt -> its run."""
         self.inactive_rooms: set[tuple[str, str]] = set()
@@ -64,3 +70,4 @@ class Memo:
     def forget_person(self, person_id: int) -> None:
         self.people.drop_where(lambda _sender, who: who.person_id == person_id)
         self.memberships.drop_where(lambda key, _v: key[0] == person_id)
+        self.first_circles.drop(person_id)

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
+from typing import cast
 
-from sqlmodel import select
+import sqlalchemy as sa
+from sqlalchemy.orm.util import identity_key
+from sqlalchemy.sql.dml import Insert, Update
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.events import Sender
 from bot.storage.models import Identity, Membership, Person
-from bot.storage.sql import insert_ignore
+from bot.storage.sql import first_row, insert_ignore, insert_row
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,15 +37,16 @@ async def resolve(session: AsyncSession, sender: Sender, *, now: datetime) -> Wh
     )
     identity = (await session.exec(query)).first()
     if identity is None:
-        person = Person(display_name=sender.display_name or sender.user_id, created_at=now)
-        session.add(person)
-        await session.flush()
-        assert person.id is not None
+        # a new person: written past the session, as given, so nothing is read back
+        name = sender.display_name or sender.user_id
+        person_id = await insert_row(
+            session, Person, {"display_name": name, "created_at": now, "erased_at": None}
+        )
         identity_id = await insert_ignore(
             session,
             Identity,
             {
-                "person_id": person.id,
+                "person_id": person_id,
                 "platform": sender.platform,
                 "team_id": sender.team_id,
                 "user_id": sender.user_id,
@@ -48,21 +55,22 @@ async def resolve(session: AsyncSession, sender: Sender, *, now: datetime) -> Wh
                 "dm_active": True,
             },
         )
-        if identity_id is None:  # created concurrently by another transaction
-            await session.delete(person)
-            identity = (await session.exec(query)).one()
-        else:
-            identity = await session.get_one(Identity, identity_id)
-    else:
-        changed = False
-        if sender.display_name and identity.display_name != sender.display_name:
-            identity.display_name = sender.display_name
-            changed = True
-        if sender.dm_chat and not identity.dm_chat:
-            identity.dm_chat = sender.dm_chat
-            changed = True
-        if changed:
-            session.add(identity)
+        if identity_id is not None:
+            return Who(person_id=person_id, identity_id=identity_id, display_name=name)
+        # created concurrently by another transaction: theirs stands, this person goes
+        await session.exec(  # type: ignore[call-overload]
+            sa.delete(Person).where(col(Person.id) == person_id)
+        )
+        identity = (await session.exec(query)).one()
+    changed = False
+    if sender.display_name and identity.display_name != sender.display_name:
+        identity.display_name = sender.display_name
+        changed = True
+    if sender.dm_chat and not identity.dm_chat:
+        identity.dm_chat = sender.dm_chat
+        changed = True
+    if changed:
+        session.add(identity)
     person_row = await session.get_one(Person, identity.person_id)
     if sender.display_name and person_row.display_name != sender.display_name:
         person_row.display_name = sender.display_name
@@ -114,9 +122,39 @@ async def private_address(session: AsyncSession, person_id: int) -> Identity | N
 
 async def remember_private_chat(session: AsyncSession, identity_id: int, chat: str) -> None:
     """Note that the person behind `identity_id` can be written to privately in `chat`: they
-    wrote there themselves (a private message, a Telegram `/start`)."""
-    identity = await session.get_one(Identity, identity_id)
-    if identity.dm_chat != chat or not identity.dm_active:
-        identity.dm_chat = chat
-        identity.dm_active = True
-        session.add(identity)
+    wrote there themselves (a private message, a Telegram `/start`).
+
+    Every private message asks this, and the chat is almost always remembered already, so it is
+    one conditional UPDATE that writes only when the chat moved or was marked unreachable (by
+    any process: no memo could know), sent straight to the driver. An identity this session
+    has loaded (a sender just looked up) is changed on its object instead, so the session's own
+    write of it at commit cannot undo this one."""
+    sync = session.sync_session
+    loaded = sync.identity_map.get(identity_key(Identity, identity_id))
+    if isinstance(loaded, Identity):
+        if loaded.dm_chat != chat or not loaded.dm_active:
+            loaded.dm_chat = chat
+            loaded.dm_active = True
+            session.add(loaded)
+        return
+    await first_row(session, _reopen_build, {"reopen_identity": identity_id, "reopen_chat": chat})
+
+
+@lru_cache(maxsize=1)
+def _reopen() -> Update:
+    """The identity's private chat set to `reopen_chat` and active, unless it is so already.
+    Its values are named apart from the columns, which are not set from them by name."""
+    table: sa.Table = Identity.__table__  # type: ignore[attr-defined]
+    chat = sa.bindparam("reopen_chat", type_=table.c.dm_chat.type)
+    return (
+        sa.update(table)
+        .where(
+            table.c.id == sa.bindparam("reopen_identity", type_=table.c.id.type),
+            sa.or_(table.c.dm_chat != chat, table.c.dm_active == sa.false()),
+        )
+        .values(dm_chat=chat, dm_active=sa.true())
+    )
+
+
+# `first_row` runs any one-row statement on the driver; its type names the inserts it was made for
+_reopen_build = cast(Callable[[str], Insert], lambda _dialect: _reopen())

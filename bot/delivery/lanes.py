@@ -81,11 +81,12 @@ async def give_lane(session: AsyncSession, lane: Lane, *, holder: str) -> None:
 async def give_lane_on(connection: AsyncConnection, lane: Lane, *, holder: str) -> None:
     """Let the lane's lease go, if `holder` holds it, in the connection's transaction (the same
     statement as bot/delivery/leases.py `give_back`, built once)."""
-    await run(connection, _give(), {"name": lease_name(lane), "holder": holder})
+    await run(connection, lease_given(), {"name": lease_name(lane), "holder": holder})
 
 
 @lru_cache(maxsize=1)
-def _give() -> Delete:
+def lease_given() -> Delete:
+    """The lane's lease let go, if its holder holds it: values `name` and `holder`."""
     table = Lease.__table__  # type: ignore[attr-defined]
     return delete(table).where(
         table.c.name == bindparam("name"), table.c.holder == bindparam("holder")

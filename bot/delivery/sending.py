@@ -48,8 +48,8 @@ from bot.core.clock import Clock
 from bot.core.messages import Delivery
 from bot.core.outbox import Claimed, to_delivery
 from bot.core.ports import Adapter
-from bot.delivery.lanes import Lane, give_lane_on, lease_name
-from bot.delivery.statements import engine_of, run
+from bot.delivery.lanes import Lane, lease_given, lease_name
+from bot.delivery.statements import engine_of, run, run_alone
 from bot.errors import DeliveryError, RateLimited, TransientError, Undeliverable
 from bot.storage.database import SessionFactory
 from bot.storage.models import OutboxMessage
@@ -271,10 +271,11 @@ class Sender:
             async with self._engine.connect() as connection:
                 await run(connection, statement, values, alone=True)
             return
-        async with self._engine.begin() as connection:
-            await run(connection, _sent(), values)
-            if lane is not None:
-                await give_lane_on(connection, lane, holder=self._process)
+        steps: list[tuple[Any, dict[str, Any]]] = [(_sent(), values)]
+        if lane is not None:
+            steps.append((lease_given(), {"name": lease_name(lane), "holder": self._process}))
+        async with self._engine.connect() as connection:
+            await run_alone(connection, steps)
 
     async def fail(self, row: OutboxMessage, *, reason: str) -> None:
         """Set the part aside for good, logged once with its key."""

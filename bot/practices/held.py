@@ -16,9 +16,9 @@ from dataclasses import replace
 from bot.core import checks
 from bot.core.entries import NewEntry, record_choice, store_entry
 from bot.core.events import ButtonPress, Command, DirectMessage, InboundEvent
-from bot.core.inbound import answer_here, circle_or_default, join_once
+from bot.core.home_circle import join_home_circle
+from bot.core.inbound import answer_here
 from bot.core.messages import Body, Button, Outgoing
-from bot.core.people import circles_of
 from bot.core.router import Context, Router
 from bot.core.visibility import KEPT_IN_SET
 from bot.errors import InputError
@@ -43,8 +43,7 @@ def said_privately(event: InboundEvent) -> bool:
 
 async def hold(ctx: Context, event: InboundEvent, *, kind: str, text: str) -> list[Outgoing]:
     """Keep the sender's private contribution for them, and ask where it should go."""
-    circle = circle_or_default(ctx, await circles_of(ctx.session, ctx.who.person_id))
-    await join_once(ctx, ctx.who.person_id, circle.id)
+    circle = await join_home_circle(ctx)
     stored = await store_entry(
         ctx,
         event,
