@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm.util import identity_key
-from sqlalchemy.sql.dml import Insert, Update
+from sqlalchemy.sql.dml import Update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -137,7 +135,10 @@ async def remember_private_chat(session: AsyncSession, identity_id: int, chat: s
             loaded.dm_active = True
             session.add(loaded)
         return
-    await first_row(session, _reopen_build, {"reopen_identity": identity_id, "reopen_chat": chat})
+    # it reads no row a unit of work lets wait (bot/storage/sql.py): those stay waiting, to go
+    # together with the entry
+    values = {"reopen_identity": identity_id, "reopen_chat": chat}
+    await first_row(session, _reopen_build, values, sees_waiting=False)
 
 
 @lru_cache(maxsize=1)
@@ -156,5 +157,6 @@ def _reopen() -> Update:
     )
 
 
-# `first_row` runs any one-row statement on the driver; its type names the inserts it was made for
-_reopen_build = cast(Callable[[str], Insert], lambda _dialect: _reopen())
+def _reopen_build(dialect: str) -> Update:
+    del dialect
+    return _reopen()

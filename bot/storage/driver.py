@@ -32,7 +32,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, SessionTransaction
-from sqlalchemy.sql.dml import Insert
+from sqlalchemy.sql.dml import Insert, Update
 from sqlalchemy.sql.selectable import Select
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -60,10 +60,13 @@ def insert_statement(table: Table) -> Insert:
 
 BindProcessor = Callable[[Any], Any]
 
+Statement = Insert | Update | Select[Any]
+"""A statement of at most one row sent straight to the driver."""
+
 
 @lru_cache(maxsize=256)
 def driver_sql(
-    statement: Insert | Select[Any],
+    statement: Statement,
     keys: tuple[str, ...],
     dialect: Dialect,
     table: Table | None = None,
@@ -86,7 +89,7 @@ def driver_sql(
 
 
 def compiled_sql(
-    statement: Insert | Select[Any], dialect: Dialect, keys: tuple[str, ...] | None = None
+    statement: Statement, dialect: Dialect, keys: tuple[str, ...] | None = None
 ) -> tuple[str, tuple[tuple[str, BindProcessor | None], ...]]:
     """The SQL, and the names of its values in order, each with its bind processor."""
     compiled = statement.compile(dialect=dialect, column_keys=None if keys is None else list(keys))
@@ -150,7 +153,7 @@ async def driver(session: AsyncSession) -> Driver:
 
 async def run_row(
     session: AsyncSession,
-    statement: Insert | Select[Any],
+    statement: Statement,
     values: dict[str, Any],
     table: Table | None = None,
     *,

@@ -39,6 +39,7 @@ from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage.driver import (
+    Statement,
     began,
     driver,
     insert_ignore_statement,
@@ -301,14 +302,23 @@ async def insert_row(session: AsyncSession, model: type[SQLModel], values: dict[
 
 
 async def first_row(
-    session: AsyncSession, build: Callable[[str], Insert], values: dict[str, Any]
+    session: AsyncSession,
+    build: Callable[[str], Statement],
+    values: dict[str, Any],
+    *,
+    sees_waiting: bool = True,
 ) -> tuple[Any, ...] | None:
-    """Run a one-row insert with `values` and return its first RETURNING row, if any.
+    """Run a one-row insert (or update) with `values` and return its first RETURNING row, if
+    any.
 
     `build` makes the statement for a dialect's name ("sqlite", "postgresql"); cache it, as the
     compiled SQL is kept per statement. Bound parameters other than the table's columns are
-    named with `bindparam` and given in `values` too. What waits is written first, on its own:
-    this statement may read what it wrote."""
-    await write_waiting(session)
+    named with `bindparam` and given in `values` too. What waits is written first, on its own,
+    so this statement may read it; with `sees_waiting=False` (a statement that reads nothing
+    that may wait) it goes now and what waits stays waiting, to go together later."""
+    if sees_waiting:
+        await write_waiting(session)
+    else:
+        _waiting(session)  # a lead refused: so is every later write
     found = await driver(session)
     return await run_row(session, build(found.dialect.name), values)
