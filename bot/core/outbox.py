@@ -241,11 +241,15 @@ class Outbox:
                     )
                     continue
                 parts = self._parts(message.body.template, message.body.context, info)
-                buttons = json.dumps(
-                    [
-                        {"action": b.action, "value": b.value, "label": b.label}
-                        for b in message.buttons
-                    ]
+                buttons = (
+                    json.dumps(
+                        [
+                            {"action": b.action, "value": b.value, "label": b.label}
+                            for b in message.buttons
+                        ]
+                    )
+                    if message.buttons
+                    else "[]"
                 )
                 for number, part in enumerate(parts, start=1):
                     values: dict[str, Any] = {

@@ -14,7 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.events import Sender
 from bot.storage.models import Identity, Membership, Person
-from bot.storage.sql import first_row, insert_ignore, insert_row
+from bot.storage.sql import first_row, insert_ignore, insert_row, read_row
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,14 +26,47 @@ class Who:
     display_name: str
 
 
+@lru_cache(maxsize=2)
+def _known(dialect: str) -> sa.Select[tuple[int, int, str, str, str]]:
+    """A sender's identity and person, by the identity's key: their ids, the identity's
+    display name and private chat, and the person's display name."""
+    del dialect
+    identities: sa.Table = Identity.__table__  # type: ignore[attr-defined]
+    people: sa.Table = Person.__table__  # type: ignore[attr-defined]
+    return (
+        sa.select(
+            identities.c.id,
+            identities.c.person_id,
+            identities.c.display_name,
+            identities.c.dm_chat,
+            people.c.display_name,
+        )
+        .join_from(identities, people, people.c.id == identities.c.person_id)
+        .where(
+            identities.c.platform == sa.bindparam("who_platform", type_=sa.String),
+            identities.c.team_id == sa.bindparam("who_team", type_=sa.String),
+            identities.c.user_id == sa.bindparam("who_user", type_=sa.String),
+        )
+    )
+
+
 async def resolve(session: AsyncSession, sender: Sender, *, now: datetime) -> Who:
     """Find or create the person behind `sender`, keeping their display name fresh."""
+    key = {"who_platform": sender.platform, "who_team": sender.team_id, "who_user": sender.user_id}
+    known = await read_row(session, _known, key)
+    if known is not None:
+        identity_id, person_id, identity_name, dm_chat, person_name = known
+        fresh = not sender.display_name or (
+            identity_name == sender.display_name and person_name == sender.display_name
+        )
+        if fresh and (dm_chat or not sender.dm_chat):  # nothing to change: nothing loaded
+            return Who(person_id=person_id, identity_id=identity_id, display_name=person_name)
     query = select(Identity).where(
         Identity.platform == sender.platform,
         Identity.team_id == sender.team_id,
         Identity.user_id == sender.user_id,
     )
-    identity = (await session.exec(query)).first()
+    identity = None if known is None else (await session.exec(query)).first()
     if identity is None:
         # a new person: written past the session, as given, so nothing is read back
         name = sender.display_name or sender.user_id

@@ -35,6 +35,7 @@ from sqlalchemy import Table
 from sqlalchemy.orm import SessionTransaction
 from sqlalchemy.sql.dml import Insert
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import Select
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -322,3 +323,19 @@ async def first_row(
         _waiting(session)  # a lead refused: so is every later write
     found = await driver(session)
     return await run_row(session, build(found.dialect.name), values)
+
+
+async def read_row(
+    session: AsyncSession, build: Callable[[str], Select[Any]], values: dict[str, Any]
+) -> tuple[Any, ...] | None:
+    """The first row of a query built once per dialect (`build`, cached), in the session's
+    transaction. On PostgreSQL it goes straight to the driver, after what waits (so it sees
+    it); on SQLite through the session's connection, whose worker thread takes statements
+    that may wait (bot/storage/sqlite_connection.py)."""
+    found = await driver(session)
+    if found.dialect.name == "postgresql":
+        await write_waiting(session)
+        return await run_row(session, build(found.dialect.name), values)
+    result = await (await session.connection()).execute(build(found.dialect.name), values)
+    row = result.first()
+    return None if row is None else tuple(row)
