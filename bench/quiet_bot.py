@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from adapters.console import ConsoleAdapter, ConsoleRoom
+from bot import heap
 from bot.app import Bot, assembled
 from bot.config.environment import Settings
 from bot.config.partnership import load_config
@@ -40,4 +41,5 @@ async def quiet_bot(config_path: Path, database_url: str, data: Path) -> AsyncIt
     async with assembled(
         config, settings, adapters=[console], clock=clock, scheduler=NoSchedule()
     ) as bot:
+        heap.settle()  # as `huddlebot run` does once it has started (bot/heap.py)
         yield bot

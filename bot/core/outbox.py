@@ -77,6 +77,10 @@ class Claims(Protocol):
         claimed part is sent once the transaction commits."""
         ...
 
+    def abandon(self, claim: Claim) -> None:
+        """The unit of work failed before `claim` was settled: let its room go."""
+        ...
+
 
 _Claiming = tuple[Claim, Delivery]
 """A part stored with a claim, and how it is sent if the claim holds."""
@@ -229,6 +233,40 @@ class Outbox:
         (bot/storage/sql.py `insert_later`): with `last`, the unit of work's other waiting
         writes and all its parts are one statement."""
         written: list[tuple[Later, tuple[str, str, str, str, str], _Claiming | None]] = []
+        settled = 0
+        try:
+            await self._store(session, outgoing, now=now, written=written)
+            await write_waiting(session, last=last)
+            new_parts = []
+            for later, where, claiming in written:
+                claimed = None
+                if claiming is not None and self._claims is not None:
+                    claim, delivery = claiming
+                    if later.passed and later.id is not None:
+                        stored = {**later.values, **claim.gate.decided}
+                        claimed = Claimed(later.id, delivery, stored)
+                    await self._claims.settle(session, claim, taken=later.passed, part=claimed)
+                    settled += 1
+                if later.id is not None:  # else its key kept it out: it was stored before
+                    new_parts.append(Queued(later.id, *where, claimed))
+        except BaseException:
+            # a claim not settled yet holds its room in this process: let it go
+            unsettled = [c for _l, _w, c in written if c is not None][settled:]
+            for claim, _delivery in unsettled:
+                if self._claims is not None:
+                    self._claims.abandon(claim)
+            raise
+        return new_parts
+
+    async def _store(
+        self,
+        session: AsyncSession,
+        outgoing: Iterable[Outgoing],
+        *,
+        now: datetime,
+        written: list[tuple[Later, tuple[str, str, str, str, str], _Claiming | None]],
+    ) -> None:
+        """Each part of each message, stored or waiting to be (see `enqueue`), into `written`."""
         for message in outgoing:
             for place in await self._places(session, message):
                 info = self._platforms.get(place.platform)
@@ -292,13 +330,18 @@ class Outbox:
                             kind=message.kind,
                             ephemeral_to=message.ephemeral_to or "",
                         )
-                    later = await insert_later(
-                        session,
-                        OutboxMessage,
-                        values,
-                        skip_conflict=True,
-                        gate=None if claim is None else claim.gate,
-                    )
+                    try:
+                        later = await insert_later(
+                            session,
+                            OutboxMessage,
+                            values,
+                            skip_conflict=True,
+                            gate=None if claim is None else claim.gate,
+                        )
+                    except BaseException:
+                        if claim is not None and self._claims is not None:
+                            self._claims.abandon(claim)
+                        raise
                     if claim is None:
                         written.append((later, where, None))
                         continue
@@ -316,16 +359,3 @@ class Outbox:
                         parts=len(parts),
                     )
                     written.append((later, where, (claim, delivery)))
-        await write_waiting(session, last=last)
-        new_parts = []
-        for later, where, claiming in written:
-            claimed = None
-            if claiming is not None and self._claims is not None:
-                claim, delivery = claiming
-                if later.passed and later.id is not None:
-                    stored = {**later.values, **claim.gate.decided}
-                    claimed = Claimed(later.id, delivery, stored)
-                await self._claims.settle(session, claim, taken=later.passed, part=claimed)
-            if later.id is not None:  # else its key kept it out: it was stored before
-                new_parts.append(Queued(later.id, *where, claimed))
-        return new_parts

@@ -144,7 +144,6 @@ class Direct:
             return None
         token = _Reservation(self._news(lane))
         self.reserved[lane] = token  # before the statement: it may wait
-        self._until_done(session, lane, token)
         values: dict[str, Any] = {
             "name": lease_name(lane),
             "holder": self._presence.id,
@@ -167,26 +166,30 @@ class Direct:
         lane, token = cast(tuple[Lane, _Reservation], claim.ticket)
         if taken and part is not None:
             token.part = part
+            self._until_done(session, lane, token)
             return
         if taken:  # the part was there already: the lease goes back in the same transaction
             await give_lane_on(await session.connection(), lane, holder=self._presence.id)
         self._release(lane, token)
 
+    def abandon(self, claim: Claim) -> None:
+        """bot/core/outbox.py `Claims.abandon`: the unit of work failed before its claim was
+        settled; the lane is let go (nothing of it was stored)."""
+        lane, token = cast(tuple[Lane, _Reservation], claim.ticket)
+        self._release(lane, token)
+
     def _until_done(self, session: AsyncSession, lane: Lane, token: _Reservation) -> None:
-        """Hand the answer over once the transaction commits; let the lane go if it ends
-        without one (rolled back, or committed with the part stored pending)."""
+        """Hand the answer over once the transaction commits; let the lane go if it does not.
+        (Only for a claim that holds: session events are registered in a registry of
+        SQLAlchemy's own, which every unit of work should not churn.)"""
         done: list[bool] = []
 
         def committed(_session: Session) -> None:
             done.append(True)
-            if self.reserved.get(lane) is not token:
-                return
-            if token.part is None:
-                self._release(lane, token)
-                return
-            del self.reserved[lane]
-            self.ready[lane] = (token.part, token.news)
-            self._woken()
+            if self.reserved.get(lane) is token and token.part is not None:
+                del self.reserved[lane]
+                self.ready[lane] = (token.part, token.news)
+                self._woken()
 
         def ended(_session: Session, transaction: SessionTransaction) -> None:
             if transaction.parent is None and not done:

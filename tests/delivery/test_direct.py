@@ -8,6 +8,7 @@ through the unit of work, as a reply's thank-you is.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
@@ -30,9 +31,11 @@ from bot.delivery.presence import Presence
 from bot.errors import DeliveryError, RateLimited
 from bot.storage.database import SessionFactory, open_database
 from bot.storage.models import Lease, OutboxMessage
+from bot.storage.sql import lead_with, write_waiting
 from tests.adapters.slack.test_slack_send import make_adapter
 from tests.fakes.slack_api import FakeSlackAPI, VirtualTime
 from tests.statement_log import shape, statements_of
+from tests.storage.test_waiting import Repeat, record
 
 START = datetime(2026, 3, 8, 18, 0, tzinfo=UTC)
 ROOM = "C0ANSWERS"
@@ -266,6 +269,31 @@ async def test_a_claim_rolled_back_leaves_the_room_free(
         assert (await parts(sessions))["thanks"].status == "sending"
         assert await bot.dispatcher.drain() == 1
     assert posted(slack) == ["Thank you, saved."]
+
+
+async def test_a_claim_whose_unit_of_work_is_refused_lets_its_room_go(
+    world: tuple[SessionFactory, FakeSlackAPI],
+) -> None:
+    """A redelivered reply is refused at its writes, after its answer's claim was made: the
+    room is not left reserved in this process."""
+    sessions, slack = world
+    async with process(sessions, make_adapter(slack, VirtualTime())) as bot:
+        async with sessions.begin() as session:
+            await lead_with(session, record("e1"))
+            await write_waiting(session, last=True)
+        to = ToRoom("slack", ROOM, None, None)
+        message = Outgoing(to=to, body=Body("t", {"text": "Again."}), key="again", kind="reply")
+        with pytest.raises(Repeat):
+            async with sessions.begin() as session:
+                with contextlib.suppress(Repeat):  # SQLite refuses at once, PostgreSQL later
+                    await lead_with(session, record("e1"))
+                await bot.outbox.enqueue(session, [message], now=START, last=True)
+        assert not bot.dispatcher.direct.reserved  # type: ignore[union-attr]
+        assert "again" not in await parts(sessions)
+        await bot.answer("next", "And noted.")
+        assert (await parts(sessions))["next"].status == "sending"
+        assert await bot.dispatcher.drain() == 1
+    assert posted(slack) == ["And noted."]
 
 
 class RefusesOnce:
