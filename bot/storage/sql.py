@@ -31,8 +31,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table
-from sqlalchemy.orm import SessionTransaction
+from sqlalchemy import Table, event
+from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.sql.dml import Insert
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import Select
@@ -130,6 +130,25 @@ def _waiting(session: AsyncSession) -> _Waiting | None:
     if waiting.refused is not None:
         raise waiting.refused
     return waiting
+
+
+class StillWaiting(RuntimeError):
+    """A transaction was committed while writes still waited in it: they would be lost."""
+
+
+@event.listens_for(Session, "before_commit")
+def _nothing_left_waiting(session: Session) -> None:
+    """Refuse to commit a transaction whose waiting writes were never written: only
+    `write_waiting` (bot/core/runtime.py calls it) writes them, and a commit without it would
+    drop them without a word. One listener for every session (registered once, here)."""
+    waiting: _Waiting | None = session.info.get(_WAITING)
+    if waiting is None or waiting.transaction is not session.get_transaction():
+        return
+    if waiting.refused is None and (waiting.lead is not None or waiting.rows):
+        raise StillWaiting(
+            "a transaction was committed with writes still waiting; "
+            "call bot.storage.sql.write_waiting(session, last=True) before the commit"
+        )
 
 
 def _waiting_in(session: AsyncSession) -> _Waiting:

@@ -18,6 +18,7 @@ from bot.storage.database import SessionFactory, open_database
 from bot.storage.models import Circle, Person, SeenEvent
 from bot.storage.sql import (
     Lead,
+    StillWaiting,
     first_row,
     insert_ignore,
     insert_later,
@@ -162,3 +163,21 @@ async def test_a_statement_that_may_read_comes_after_what_waits(
         )
         values = {"event_platform": "console", "event_key": "e1", "event_seen_at": NOW}
         assert await first_row(session, _record, values) is None
+
+
+async def test_a_commit_with_writes_still_waiting_is_refused_not_silently_dropped(
+    sessions: SessionFactory, database_url: str
+) -> None:
+    """Only `write_waiting` writes what waits; a commit without it would lose it. On SQLite
+    nothing waits (each write goes at once), so the commit goes through."""
+    if is_postgres(database_url):
+        with pytest.raises(StillWaiting):
+            async with sessions.begin() as session:
+                await lead_with(session, record("e1"))
+                await insert_later(session, Person, person("Ana"))
+        assert await names(sessions) == []
+    else:
+        async with sessions.begin() as session:
+            await lead_with(session, record("e1"))
+            await insert_later(session, Person, person("Ana"))
+        assert await names(sessions) == ["Ana"]
