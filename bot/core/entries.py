@@ -18,9 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.events import InboundEvent
-from bot.core.inbound import answer_here, circle_or_default, join_once
+from bot.core.home_circle import join_home_circle
+from bot.core.inbound import answer_here, join_once
 from bot.core.messages import Body, Outgoing
-from bot.core.people import circles_of
 from bot.core.router import Chosen, Context, Saved
 from bot.core.visibility import KEPT_IN_SET, chosen_visibility, stored_visibility
 from bot.storage.models import Consent, Entry, PromptRun
@@ -104,11 +104,9 @@ async def save_entry(
     not the circle's digest (an entry kept in a learning set stays there)."""
     if prompt_run is not None:
         circle_id = prompt_run.circle_id
-    elif ctx.circle is not None:
-        circle_id = ctx.circle.id
+        await join_once(ctx, ctx.who.person_id, circle_id)
     else:
-        circle_id = circle_or_default(ctx, await circles_of(ctx.session, ctx.who.person_id)).id
-    await join_once(ctx, ctx.who.person_id, circle_id)
+        circle_id = (await join_home_circle(ctx)).id
     is_story = kind == "story"
     new = NewEntry(
         circle_id=circle_id,

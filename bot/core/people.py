@@ -66,7 +66,7 @@ async def resolve(session: AsyncSession, sender: Sender, *, now: datetime) -> Wh
         Identity.team_id == sender.team_id,
         Identity.user_id == sender.user_id,
     )
-    identity = None if known is None else (await session.exec(query)).first()
+    identity = None if known is None else await session.get(Identity, known[0])
     if identity is None:
         # a new person: written past the session, as given, so nothing is read back
         name = sender.display_name or sender.user_id

@@ -28,7 +28,7 @@ does not see it. Only rows nobody in the same unit of work reads back may wait.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Table, event
@@ -103,7 +103,7 @@ class Later:
     gate: Gate | None = None
     id: int | None = None
     written: bool = False
-    passed: bool = field(default=False)
+    passed: bool = False
 
 
 class _Waiting:
