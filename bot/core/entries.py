@@ -4,8 +4,9 @@ Whatever creates an entry (a verb, a reply to a prompt, a private message, someo
 for the huddle, an experiment's ledger) calls `store_entry`, which writes the row and runs the
 hooks registered for its kind (`Router.on_entry`) in the same transaction. `save_entry` is the
 common case on top of it: a person's own contribution, answered with a thank-you. When no hook
-is registered for its kind, nothing reads the new row back or needs its id, so `save_entry`
-lets it wait for the unit of work's last write (bot/storage/sql.py `insert_later`).
+is registered for its kind, nothing reads the new row back or needs its id, so `keep_entry`
+(which `save_entry` and held private contributions use) lets it wait for the unit of work's
+last write (bot/storage/sql.py `insert_later`).
 
 Whoever calls, an entry made in a learning set's circle is kept in the set
 (`bot.core.visibility`); hooks see it as `set`, one of the `HELD` visibilities that a hook must
@@ -92,6 +93,28 @@ async def store_entry(ctx: Context, event: InboundEvent, new: NewEntry) -> Store
     return Stored(saved, tuple(messages), answered)
 
 
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """An entry stored or waiting to be (`keep_entry`): who may see it, and what its kind's
+    hooks had to say."""
+
+    visibility: str
+    messages: tuple[Outgoing, ...] = ()
+    answered: bool = False
+
+
+async def keep_entry(ctx: Context, event: InboundEvent, new: NewEntry) -> Kept:
+    """Store `new` for `event` as `store_entry` does; when no hook looks at its kind, nobody
+    needs its id, so it waits for the unit of work's last write (one round trip for the whole
+    unit of work on PostgreSQL). It is found again by its event (`Entry.source_ref`)."""
+    if ctx.entry_hooks.get(new.kind):
+        stored = await store_entry(ctx, event, new)
+        return Kept(stored.saved.visibility, stored.messages, stored.answered)
+    row = _row(ctx, event, new)
+    await insert_later(ctx.session, Entry, row)
+    return Kept(str(row["visibility"]))
+
+
 async def save_entry(
     ctx: Context,
     event: InboundEvent,
@@ -118,18 +141,10 @@ async def save_entry(
         visibility="stewards" if is_story else "circle",
         anonymous=is_story,
     )
-    said: tuple[Outgoing, ...] = ()
-    if ctx.entry_hooks.get(kind):
-        stored = await store_entry(ctx, event, new)
-        if stored.answered:
-            return list(stored.messages)
-        said, visibility = stored.messages, stored.saved.visibility
-    else:
-        # no hook looks at it and nobody needs its id: it may go with the unit of work's last
-        # write (bot/storage/sql.py), one round trip for the whole reply on PostgreSQL
-        row = _row(ctx, event, new)
-        await insert_later(ctx.session, Entry, row)
-        visibility = str(row["visibility"])
+    kept = await keep_entry(ctx, event, new)
+    if kept.answered:
+        return list(kept.messages)
+    said, visibility = kept.messages, kept.visibility
     key = f"saved:{event.platform}:{event.dedup_key}"
     title = ctx.library.prompt(prompt_run.prompt_id).title if prompt_run else None
     in_set = visibility == KEPT_IN_SET

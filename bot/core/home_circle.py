@@ -32,7 +32,10 @@ async def join_home_circle(ctx: Context) -> CircleConfig:
         known = ctx.memo.first_circles.get(person_id)
         circle = next((c for c in ctx.config.circles if c.id == known), None)
         if circle is None:
-            circle = circle_or_default(ctx, await circles_of(ctx.session, person_id))
+            # a person created in this unit of work has joined nothing yet
+            new = ctx.who.new_chat is not None
+            joined = [] if new else await circles_of(ctx.session, person_id)
+            circle = circle_or_default(ctx, joined)
             # theirs, or the default that they join now, having joined no configured circle
             ctx.after_commit(partial(ctx.memo.first_circles.put, person_id, circle.id))
     await join_once(ctx, person_id, circle.id)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 
@@ -130,9 +131,10 @@ class Core:
     async def _handle_as(self, event: InboundEvent, who: Who | None, *, now: datetime) -> None:
         """Handle `event` in one unit of work, from the person the memo knows (`who`), or, with
         None, after recording the event first and looking its sender up."""
+        words = self._words(event)
         async with self._runtime.transaction(now=now) as tx:
             session = tx.session
-            if who is not None and self._words(event):
+            if who is not None and words:
                 await record_with(
                     session,
                     platform=event.platform,
@@ -157,7 +159,8 @@ class Core:
                     return
                 if who is None:
                     who = await resolve(session, event.sender, now=now)
-                    tx.after_commit(partial(self._memo.people.put, event.sender, who))
+                    known = replace(who, new_chat=None)  # not new to later units of work
+                    tx.after_commit(partial(self._memo.people.put, event.sender, known))
                 elif seen.identity_person != who.person_id:
                     raise Forgotten(who.person_id)
             circle = circle_for_room(
@@ -183,7 +186,7 @@ class Core:
                     await heard_from(session, event.platform, event.chat)
                     tx.after_commit(partial(self._memo.inactive_rooms.discard, room))
             try:
-                outgoing = await self._route(ctx, event)
+                outgoing = await self._route(ctx, event, words=words)
             except InputError as problem:
                 outgoing = [
                     answer_here(
@@ -208,10 +211,13 @@ class Core:
             return verb is not None and verb.words
         return False
 
-    async def _route(self, ctx: Context, event: InboundEvent) -> list[Outgoing]:
+    async def _route(
+        self, ctx: Context, event: InboundEvent, *, words: bool = False
+    ) -> list[Outgoing]:
         if isinstance(event, DirectMessage):
-            # whoever writes privately can be written to there
-            await remember_private_chat(ctx.session, ctx.who.identity_id, event.chat)
+            # whoever writes privately can be written to there; a handler that only stores
+            # words reads no identity, so that may go with its last write
+            await remember_private_chat(ctx.session, ctx.who, event.chat, wait=words)
             event = self._router.verb_in(event) or event
         if isinstance(event, Command):
             verb = self._router.verbs.get(event.verb.lower())

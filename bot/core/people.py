@@ -14,7 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.events import Sender
 from bot.storage.models import Identity, Membership, Person
-from bot.storage.sql import first_row, insert_ignore, insert_row, read_row
+from bot.storage.sql import first_row, insert_ignore, insert_row, read_row, update_later
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +24,9 @@ class Who:
     person_id: int
     identity_id: int
     display_name: str
+    new_chat: str | None = None
+    """Set when the person was created in this unit of work: the private chat their identity
+    was stored with ('' for none). Such a person has joined no circle yet."""
 
 
 @lru_cache(maxsize=2)
@@ -87,7 +90,12 @@ async def resolve(session: AsyncSession, sender: Sender, *, now: datetime) -> Wh
             },
         )
         if identity_id is not None:
-            return Who(person_id=person_id, identity_id=identity_id, display_name=name)
+            return Who(
+                person_id=person_id,
+                identity_id=identity_id,
+                display_name=name,
+                new_chat=sender.dm_chat,
+            )
         # created concurrently by another transaction: theirs stands, this person goes
         await session.exec(  # type: ignore[call-overload]
             sa.delete(Person).where(col(Person.id) == person_id)
@@ -151,15 +159,22 @@ async def private_address(session: AsyncSession, person_id: int) -> Identity | N
     return (await session.exec(query)).first()
 
 
-async def remember_private_chat(session: AsyncSession, identity_id: int, chat: str) -> None:
-    """Note that the person behind `identity_id` can be written to privately in `chat`: they
-    wrote there themselves (a private message, a Telegram `/start`).
+async def remember_private_chat(
+    session: AsyncSession, who: Who, chat: str, *, wait: bool = False
+) -> None:
+    """Note that `who` can be written to privately in `chat`: they wrote there themselves (a
+    private message, a Telegram `/start`).
 
     Every private message asks this, and the chat is almost always remembered already, so it is
     one conditional UPDATE that writes only when the chat moved or was marked unreachable (by
-    any process: no memo could know), sent straight to the driver. An identity this session
-    has loaded (a sender just looked up) is changed on its object instead, so the session's own
-    write of it at commit cannot undo this one."""
+    any process: no memo could know), sent straight to the driver; with `wait`, when nothing
+    in the unit of work reads the sender's identity, it goes with the unit of work's last write
+    (bot/storage/sql.py `update_later`). A person created in this unit of work with this chat
+    needs nothing. An identity this session has loaded (a sender just looked up) is changed on
+    its object instead, so the session's own write of it at commit cannot undo this one."""
+    if who.new_chat == chat:
+        return
+    identity_id = who.identity_id
     sync = session.sync_session
     loaded = sync.identity_map.get(identity_key(Identity, identity_id))
     if isinstance(loaded, Identity):
@@ -168,9 +183,12 @@ async def remember_private_chat(session: AsyncSession, identity_id: int, chat: s
             loaded.dm_active = True
             session.add(loaded)
         return
+    values = {"reopen_identity": identity_id, "reopen_chat": chat}
+    if wait:
+        await update_later(session, _reopen_build, values)
+        return
     # it reads no row a unit of work lets wait (bot/storage/sql.py): those stay waiting, to go
     # together with the entry
-    values = {"reopen_identity": identity_id, "reopen_chat": chat}
     await first_row(session, _reopen_build, values, sees_waiting=False)
 
 

@@ -176,7 +176,7 @@ class PrivateMessages:
 
 async def on_started(ctx: Context, event: Started) -> list[Outgoing]:
     """`/start <circle>`: the person can now be reached privately, and joins that circle."""
-    await remember_private_chat(ctx.session, ctx.who.identity_id, event.chat)
+    await remember_private_chat(ctx.session, ctx.who, event.chat)
     # A link can be passed on, so it never makes anyone a steward: stewards are the people
     # seen in the stewards' own rooms.
     circle = next(

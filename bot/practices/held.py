@@ -7,14 +7,21 @@ answer says so, names the circle it could go to, and offers the choices as butto
 with that circle with their name, share it without their name, or keep it to themselves. Each
 choice is recorded with its wording and time, and can be changed by pressing another button
 later.
+
+A button names its choice and the event that brought the entry (`named:<event key>`), by
+which the entry is found again among its author's: so the entry's id is not needed when the
+answer is written, and the entry can go with the unit of work's last write. Buttons sent before
+name the entry's id first (`<id>:named`) and still work.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+from sqlmodel import col, select
+
 from bot.core import checks
-from bot.core.entries import NewEntry, record_choice, store_entry
+from bot.core.entries import NewEntry, keep_entry, record_choice
 from bot.core.events import ButtonPress, Command, DirectMessage, InboundEvent
 from bot.core.home_circle import join_home_circle
 from bot.core.inbound import answer_here
@@ -44,7 +51,7 @@ def said_privately(event: InboundEvent) -> bool:
 async def hold(ctx: Context, event: InboundEvent, *, kind: str, text: str) -> list[Outgoing]:
     """Keep the sender's private contribution for them, and ask where it should go."""
     circle = await join_home_circle(ctx)
-    stored = await store_entry(
+    kept = await keep_entry(
         ctx,
         event,
         NewEntry(
@@ -57,24 +64,40 @@ async def hold(ctx: Context, event: InboundEvent, *, kind: str, text: str) -> li
     )
     label = ctx.library.kind_label(kind)
     key = f"saved:{event.platform}:{event.dedup_key}"
-    if stored.saved.visibility == KEPT_IN_SET:  # their circle is a learning set: it stays there
+    if kept.visibility == KEPT_IN_SET:  # their circle is a learning set: it stays there
         context = {"kind_label": label, "prompt_title": None, "kept_in": circle.name}
-        return [answer_here(event, Body("replies/saved", context), key=key), *stored.messages]
+        return [answer_here(event, Body("replies/saved", context), key=key), *kept.messages]
     body = Body(
         "replies/held", {"kind_label": label, "circle": circle.name, "raised": kind in RAISED}
     )
     buttons = tuple(
-        Button(ACTION, f"{stored.saved.entry_id}:{choice}", wording)
+        Button(ACTION, f"{choice}:{event.dedup_key}", wording)
         for choice, wording in CHOICES.items()
     )
-    return [replace(answer_here(event, body, key=key), buttons=buttons), *stored.messages]
+    return [replace(answer_here(event, body, key=key), buttons=buttons), *kept.messages]
+
+
+async def _entry_of(ctx: Context, event: ButtonPress) -> tuple[Entry | None, str]:
+    """The entry a button names, and the choice it makes."""
+    head, _, rest = event.value.partition(":")
+    if head in CHOICES:  # `choice:event key`: the presser's own entry from that event
+        query = (
+            select(Entry)
+            .where(
+                Entry.person_id == ctx.who.person_id,
+                Entry.platform == event.platform,
+                Entry.source_ref == rest,
+            )
+            .order_by(col(Entry.id))
+        )
+        return (await ctx.session.exec(query)).first(), head
+    number = checks.whole_number(head)  # `id:choice`, as buttons were written before
+    return (await ctx.session.get(Entry, number) if number is not None else None), rest
 
 
 async def on_choice(ctx: Context, event: ButtonPress) -> list[Outgoing]:
     """The author's choice for something they sent privately."""
-    entry_id, _, choice = event.value.partition(":")
-    number = checks.whole_number(entry_id)
-    entry = await ctx.session.get(Entry, number) if number is not None else None
+    entry, choice = await _entry_of(ctx, event)
     if entry is None or choice not in CHOICES or entry.kind not in HOLDS:
         raise InputError("replies/held_gone")
     if entry.person_id != ctx.who.person_id:

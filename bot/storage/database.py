@@ -68,10 +68,17 @@ def make_engine(url: str) -> AsyncEngine:
             # sessions always end their transaction, so the pool need not roll back again
             pool_reset_on_return=None,
         )
-    engine = create_async_engine(url)
+    engine = create_async_engine(url, pool_size=POOL_SIZE, max_overflow=0, pool_timeout=60)
     ping_when_idle(engine)
     return engine
 
+
+POOL_SIZE = 20
+"""PostgreSQL connections one process keeps, and the most it opens: kept, not closed after a
+busy moment (SQLAlchemy's default keeps 5 and opens and closes up to 10 more, and a connection
+costs several round trips to open and its statements to be prepared again); a unit of work that
+finds them all in use waits for one. Several processes on one server need `max_connections`
+above 20 for each, plus what else connects (the README's deployment notes)."""
 
 PING_AFTER_IDLE = 10.0
 """Seconds a pooled PostgreSQL connection may rest before it is checked on its next use."""

@@ -9,11 +9,14 @@ Some writes need not go the moment they are asked for:
 - a write that must come before all others in its transaction (an inbound event's record, which
   refuses a repeat) waits for the transaction's next write with `lead_with`;
 - a row that nothing later in the unit of work reads back, and whose id is wanted only once the
-  unit of work ends (an entry no hook looks at, an outbox part), waits with `insert_later`.
+  unit of work ends (an entry no hook looks at, an outbox part), waits with `insert_later`;
+- an update whose outcome nothing in the unit of work reads back or needs (a private chat
+  remembered again) waits with `update_later`.
 
 On PostgreSQL, whatever waits goes as one statement with the transaction's next write through
-this module: a data-modifying WITH in which each insert takes its row from the lead's, so
-nothing is written when the lead writes nothing. When the unit of work ends with nothing else
+this module: a data-modifying WITH in which each insert takes its row from the lead's, and
+each update changes rows only when the lead wrote its own, so nothing is written when the lead
+writes nothing. When the unit of work ends with nothing else
 run in it, `write_waiting(last=True)` sends that one statement in autocommit: no BEGIN and no
 COMMIT, so a reply from a remembered member costs one round trip and one flush to disk. One
 statement is atomic, so the unit of work still stores all of it or nothing; a lead that refuses
@@ -33,7 +36,7 @@ from typing import Any
 
 from sqlalchemy import Table, event
 from sqlalchemy.orm import Session, SessionTransaction
-from sqlalchemy.sql.dml import Insert
+from sqlalchemy.sql.dml import Insert, Update
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import Select
 from sqlmodel import SQLModel
@@ -107,16 +110,21 @@ class Later:
 
 
 class _Waiting:
-    """What waits for a transaction's next write: a lead, rows; and a lead's refusal, raised
-    again at every later write of that transaction."""
+    """What waits for a transaction's next write: a lead, rows, updates; and a lead's refusal,
+    raised again at every later write of that transaction."""
 
-    __slots__ = ("lead", "refused", "rows", "transaction")
+    __slots__ = ("changes", "lead", "refused", "rows", "transaction")
 
     def __init__(self, transaction: SessionTransaction | None) -> None:
         self.transaction = transaction
         self.lead: Lead | None = None
         self.rows: list[Later] = []
+        self.changes: list[tuple[Callable[[str], Update], dict[str, Any]]] = []
         self.refused: BaseException | None = None
+
+    def holds(self) -> bool:
+        """Whether anything waits."""
+        return self.lead is not None or bool(self.rows) or bool(self.changes)
 
 
 _WAITING = "huddlebot.waiting"
@@ -144,7 +152,7 @@ def _nothing_left_waiting(session: Session) -> None:
     waiting: _Waiting | None = session.info.get(_WAITING)
     if waiting is None or waiting.transaction is not session.get_transaction():
         return
-    if waiting.refused is None and (waiting.lead is not None or waiting.rows):
+    if waiting.refused is None and waiting.holds():
         raise StillWaiting(
             "a transaction was committed with writes still waiting; "
             "call bot.storage.sql.write_waiting(session, last=True) before the commit"
@@ -224,12 +232,29 @@ async def insert_later(
     return later
 
 
+async def update_later(
+    session: AsyncSession, build: Callable[[str], Update], values: dict[str, Any]
+) -> None:
+    """Run an update with the transaction's next write (see the module's notes). `build` makes
+    it for a dialect's name (cache it); its bound parameters are named apart from every other
+    statement's of the unit of work (`bindparam("reopen_chat", ...)`), as it may go in one
+    statement with them. On PostgreSQL it changes rows only when the lead, if one waits, writes
+    its own. Nothing in the same unit of work may read what it changes before the unit of work
+    ends. On SQLite it runs at once."""
+    found = await driver(session)
+    if found.dialect.name == "postgresql":
+        _waiting_in(session).changes.append((build, values))
+        return
+    _waiting(session)  # a lead refused: so is every later write
+    await run_row(session, build(found.dialect.name), values)
+
+
 async def write_waiting(session: AsyncSession, *, last: bool = False) -> None:
     """Write what waits in the session's transaction now, as one statement; raise a lead's
     refusal. `last`: nothing else will be written in this unit of work (its commit follows), so
     when nothing ran in it yet and the ORM holds no change, the statement runs in autocommit."""
     waiting = _waiting(session)
-    if waiting is None or (waiting.lead is None and not waiting.rows):
+    if waiting is None or not waiting.holds():
         return
     found = await driver(session)
     alone = last and not began(found) and not _orm_changes(session)
@@ -244,8 +269,8 @@ def _orm_changes(session: AsyncSession) -> bool:
 async def _write(session: AsyncSession, waiting: _Waiting, *, begin: bool) -> None:
     """Write the waiting lead and rows in one statement (bot/storage/together.py); fill in
     the rows' ids; run the lead's check (which raises to refuse)."""
-    lead, rows = waiting.lead, waiting.rows
-    waiting.lead, waiting.rows = None, []
+    lead, rows, changes = waiting.lead, waiting.rows, waiting.changes
+    waiting.lead, waiting.rows, waiting.changes = None, [], []
     found = await driver(session)
     shapes = tuple(
         Shape(r.table, tuple(r.values), r.skip_conflict)
@@ -257,6 +282,7 @@ async def _write(session: AsyncSession, waiting: _Waiting, *, begin: bool) -> No
         None if lead is None else lead.build,
         None if lead is None else lead.witness,
         shapes,
+        tuple(build for build, _values in changes),
         found.dialect,
     )
     slots: list[Mapping[str, Any]] = [r.values for r in rows]
@@ -264,6 +290,7 @@ async def _write(session: AsyncSession, waiting: _Waiting, *, begin: bool) -> No
     for r in gated:
         assert r.gate is not None
         slots += [r.gate.values, r.gate.decided]
+    slots += [values for _build, values in changes]
     if lead is not None:
         slots.append(lead.values)  # the last slot: together.py's LEAD_SLOT
     row = await run_bound(session, found, the_plan.sql, bind(the_plan, slots), begin=begin)
@@ -289,7 +316,7 @@ async def _insert_now(
 ) -> int | None:
     """Insert one row now, with whatever waits when something does."""
     waiting = _waiting(session)
-    if waiting is not None and (waiting.lead is not None or waiting.rows):
+    if waiting is not None and waiting.holds():
         later = Later(table, values, skip_conflict)
         waiting.rows.append(later)
         await _write(session, waiting, begin=True)

@@ -2,17 +2,18 @@
 
 The statement is a data-modifying WITH: the lead's insert first (`ahead`), then each row's
 insert taking its row from the lead's (so nothing is written when the lead writes nothing).
-A row may have a gate: a one-row upsert that runs just before it in the same statement (a
-room's lease taken only when nothing waits in the room) and decides some of its values (sent
-at once, or pending); the gate too takes its row from the lead's. The statement's one row holds
-the lead's RETURNING columns, its witness, each row's new id (NULL where a conflict kept it
-out), then for each gated row whether its gate wrote its row.
+An update (`update_later`) goes as a CTE of its own that changes rows only when the lead wrote
+its row. A row may have a gate: a one-row upsert that runs just before it in the same
+statement (a room's lease taken only when nothing waits in the room) and decides some of its
+values (sent at once, or pending); the gate too takes its row from the lead's. The statement's
+one row holds the lead's RETURNING columns, its witness, each row's new id (NULL where a
+conflict kept it out), then for each gated row whether its gate wrote its row.
 
 Every CTE sees the database as it was before the statement: a gate does not see the rows
 written with it. bot/storage/sql.py writes what a gate must see before it (`Gate.sees`).
 
-The plan is built and compiled once per shape (which lead, which tables and keys, which gates)
-and kept; each use only binds values.
+The plan is built and compiled once per shape (which lead, which tables and keys, which gates,
+which updates) and kept; each use only binds values.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy import ColumnDefault, Table
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Dialect
-from sqlalchemy.sql.dml import Insert
+from sqlalchemy.sql.dml import Insert, Update
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import FromClause
 
@@ -87,11 +88,13 @@ def plan(
     lead: Callable[[str], Insert] | None,
     witness: Callable[[str], ColumnElement[Any]] | None,
     shapes: tuple[Shape, ...],
+    changes: tuple[Callable[[str], Update], ...],
     dialect: Dialect,
 ) -> Plan:
-    """The plan for a lead (or none) and rows of `shapes`. Slots: row `i`'s values are slot
-    `i`; the `k`-th gated row's gate values and decided values are slots `n + 2k` and
-    `n + 2k + 1` (n rows); the lead's values are `LEAD_SLOT`."""
+    """The plan for a lead (or none), rows of `shapes` and updates (`changes`). Slots: row
+    `i`'s values are slot `i`; the `k`-th gated row's gate values and decided values are slots
+    `n + 2k` and `n + 2k + 1` (n rows, g gates); update `j`'s values are slot `n + 2g + j`; the
+    lead's values are `LEAD_SLOT`."""
     ahead = None if lead is None else lead("postgresql").cte("ahead")
     sources: dict[str, tuple[int, str, Any]] = {}
     gate_prefixes: dict[str, int] = {}
@@ -127,6 +130,15 @@ def plan(
         if shape.skip_conflict:
             insert = insert.on_conflict_do_nothing()
         written.append(insert.returning(shape.table.c.id).cte(f"w{number}"))
+    change_names: dict[str, int] = {}
+    updates = []
+    for number, build in enumerate(changes):
+        change = build("postgresql")
+        for name in change.compile(dialect=dialect).params:
+            change_names[name] = len(shapes) + 2 * len(gates) + number
+        if ahead is not None:
+            change = change.where(sa.exists().select_from(ahead))
+        updates.append(change.cte(f"u{number}"))
     selected: list[Any] = []
     if ahead is not None:
         selected += [sa.select(column).scalar_subquery() for column in ahead.c]
@@ -134,10 +146,12 @@ def plan(
         selected.append(witness("postgresql"))
     selected += [sa.select(cte.c.id).scalar_subquery() for cte in written]
     selected += [sa.exists().select_from(gate) for gate in gates]
-    sql, order = compiled_sql(sa.select(*selected), dialect)
+    sql, order = compiled_sql(sa.select(*selected).add_cte(*updates), dialect)
     placed = []
     for name, process in order:
         found = sources.get(name)
+        if found is None and name in change_names:
+            found = (change_names[name], name, REQUIRED)
         if found is None:
             gate_slot = next((s for p, s in gate_prefixes.items() if name.startswith(p)), None)
             if gate_slot is not None:

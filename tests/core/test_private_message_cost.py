@@ -17,7 +17,7 @@ from sqlmodel import col, select
 
 from bot.config.partnership import load_config
 from bot.core.events import DirectMessage, Sender
-from bot.core.people import remember_private_chat
+from bot.core.people import Who, remember_private_chat
 from bot.practices.data_rights.erasure import erase_person
 from bot.storage.models import Entry, Identity
 from tests.core.test_reply_cost import postgres
@@ -61,10 +61,11 @@ async def test_a_known_senders_private_learning_costs_no_read(harness: Harness) 
     # her private chat written only if it changed, the event's record (which also confirms
     # whose ana's identity is), the entry, the lane claimed for the thank-you and the thank-you:
     # her identity and her circles are not read. `learned` only stores what she said, so its
-    # record waits for the entry (bot/core/inbound.py); on PostgreSQL the record goes with the
-    # entry, and the lane with the thank-you, in one statement each
+    # record waits for the entry (bot/core/inbound.py), and so do the private chat, the entry
+    # (its buttons name the event, not its id) and the thank-you: on PostgreSQL they are one
+    # statement, in autocommit
     if postgres(harness):
-        assert shape(said) == ["BEGIN", "UPDATE", "WITH", "WITH", "COMMIT"]
+        assert shape(said) == ["WITH"]
     else:
         assert shape(said) == ["BEGIN", "INSERT", "UPDATE", "INSERT", "INSERT", "INSERT", "COMMIT"]
 
@@ -72,7 +73,7 @@ async def test_a_known_senders_private_learning_costs_no_read(harness: Harness) 
         await handle(again)  # delivered again: its record finds the event's; nothing is kept
     assert shape(said)[-1] == "ROLLBACK"
     assert shape(said) == (
-        ["BEGIN", "UPDATE", "WITH", "ROLLBACK"]
+        ["WITH", "ROLLBACK"]
         if postgres(harness)
         else ["BEGIN", "INSERT", "ROLLBACK"]
     )
@@ -194,10 +195,37 @@ async def test_a_private_chat_remembered_over_an_identity_the_session_changed(
         identity.display_name = "Ana B"
         session.add(identity)  # changed, not flushed
         assert identity.id is not None
-        await remember_private_chat(session, identity.id, "@ana-new")
+        who = Who(person_id=identity.person_id, identity_id=identity.id, display_name="Ana B")
+        await remember_private_chat(session, who, "@ana-new")
     identity = await identity_of(harness, "ana")
     assert (identity.dm_chat, identity.dm_active, identity.display_name) == (
         "@ana-new",
         True,
         "Ana B",
     )
+
+
+async def test_a_new_senders_private_learning_reads_no_circles_and_writes_no_chat_again(
+    harness: Harness,
+) -> None:
+    """Someone the bot has never heard from: their person and identity are created with the
+    private chat they wrote in and they have joined no circle, so neither is asked after; their
+    contribution still goes to the first circle, which they join, and the memo remembers them
+    as known from then on."""
+    async with statements(harness.bot) as said:
+        await harness.bot.core.handle(private(harness, BEN, "learned the bus is late", n=1))
+    flat = [" ".join(sql.split()) for sql in said]
+    assert not any("FROM memberships" in sql for sql in flat)
+    assert not any(sql.startswith("UPDATE identities") for sql in flat)
+    identity = await identity_of(harness, "ben")
+    assert (identity.dm_chat, identity.dm_active) == ("@ben", True)
+    async with harness.bot.sessions() as session:
+        entry = (await session.exec(select(Entry))).one()
+    assert (entry.circle_id, entry.visibility) == ("core", "private")
+
+    # known now: a message from another chat of theirs is remembered there
+    await harness.bot.core.handle(private(harness, BEN, "learned again", n=2, chat="@ben-2"))
+    identity = await identity_of(harness, "ben")
+    assert identity.dm_chat == "@ben-2"
+    await harness.bot.dispatcher.drain()
+    assert harness.take().count("saved as a learning") == 2
