@@ -27,6 +27,7 @@ from bot.core.outbox import Claimed
 from bot.delivery.lanes import Head, Lane, give_lane, lane_parts, take_lane
 from bot.delivery.presence import Presence
 from bot.delivery.sending import Outcome, Sender, claim_in
+from bot.delivery.statements import engine_of
 from bot.errors import Undeliverable
 from bot.storage.database import SessionFactory
 from bot.storage.models import OutboxMessage
@@ -108,6 +109,7 @@ class LaneWork:
         on_undeliverable: Callable[[], UndeliverableHandler | None],
     ) -> None:
         self._sessions = sessions
+        self._engine = engine_of(sessions)
         self._tally = tally
         self._sender = sender
         self._presence = presence
@@ -234,8 +236,8 @@ class LaneWork:
                 if self._stopping() or not self._presence.holds:
                     break
                 self._tally.read(lane)
-                async with self._sessions() as session:
-                    heads = await lane_parts(session, lane, only=only, limit=BATCH)
+                async with self._engine.connect() as connection:
+                    heads = await lane_parts(connection, lane, only=only, limit=BATCH)
         except Exception:
             log.exception(
                 "delivery to %s %s stopped on an unexpected error", lane.platform, lane.chat

@@ -164,7 +164,7 @@ def _lane_parts() -> Select[Any]:
 
 
 async def lane_parts(
-    session: AsyncSession,
+    source: AsyncSession | AsyncConnection,
     lane: Lane,
     *,
     only: Sequence[str] | None = None,
@@ -172,14 +172,20 @@ async def lane_parts(
     written: bool = False,
 ) -> list[Head]:
     """A lane's first `limit` pending parts (within `only`, when given), in order; `written`:
-    the session's transaction has written already (see bot/delivery/statements.py)."""
+    the session's transaction has written already (see bot/delivery/statements.py). Given a
+    connection that has begun nothing, on PostgreSQL the read is its own transaction: one round
+    trip, no BEGIN and ROLLBACK."""
     if only == []:
         return []
     query = _lane_parts()
     if only is not None:
         query = query.where(key_filter(only))
     values = {"platform": lane.platform, "chat": lane.chat, "topic": lane.topic, "limit": limit}
-    rows = await run(await session.connection(), query, values, written=written)
+    if isinstance(source, AsyncConnection):
+        alone = source.dialect.name == "postgresql" and not source.in_transaction()
+        rows = await run(source, query, values, written=written, alone=alone)
+    else:
+        rows = await run(await source.connection(), query, values, written=written)
     return [
         Head(
             lane=lane,

@@ -27,7 +27,8 @@ needs, and recording the outcome one `UPDATE` by id. A caller that already has a
 (the lane worker, taking its lane's lease) claims the lane's first part inside it (`claim_in`), and
 the last part's sent mark gives the lane's lease back with it (`give_back`), so a lane of one part
 costs two transactions. On PostgreSQL a sent mark is one statement that is its own transaction
-(with the lease given back in the same statement): one round trip, no BEGIN and COMMIT.
+(with the lease given back in the same statement): one round trip, no BEGIN and COMMIT; so is a
+claim on its own.
 """
 
 from __future__ import annotations
@@ -135,11 +136,14 @@ def _sent_giving_back() -> TextClause:
 
 
 async def claim_in(
-    connection: AsyncConnection, row_id: int, *, process: str
+    connection: AsyncConnection, row_id: int, *, process: str, alone: bool = False
 ) -> OutboxMessage | None:
-    """Claim the part in the caller's transaction, for `process` alone; None if not pending."""
+    """Claim the part in the caller's transaction, for `process` alone; None if not pending.
+    `alone` (PostgreSQL): the connection has begun nothing and the claim is its own
+    transaction."""
     statement = _claim()
-    rows = await run(connection, statement, {"row_id": row_id, "process": process})
+    values = {"row_id": row_id, "process": process}
+    rows = await run(connection, statement, values, alone=alone)
     if not rows:
         return None
     # built as stored, unchecked: `unfit` says what is wrong with it, after the claim
@@ -170,7 +174,11 @@ class Sender:
         """How many parts this process set aside as failed."""
 
     async def claim(self, row_id: int) -> OutboxMessage | None:
-        """Move the part from pending to sending, for this sender alone; None if not ours."""
+        """Move the part from pending to sending, for this sender alone; None if not ours. On
+        PostgreSQL the claim is one statement that is its own transaction."""
+        if self._engine.dialect.name == "postgresql":
+            async with self._engine.connect() as connection:
+                return await claim_in(connection, row_id, process=self._process, alone=True)
         async with self._sessions.begin() as session:
             return await claim_in(await session.connection(), row_id, process=self._process)
 

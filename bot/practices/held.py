@@ -8,10 +8,11 @@ with that circle with their name, share it without their name, or keep it to the
 choice is recorded with its wording and time, and can be changed by pressing another button
 later.
 
-A button names its choice and the event that brought the entry (`named:<event key>`), by
-which the entry is found again among its author's: so the entry's id is not needed when the
-answer is written, and the entry can go with the unit of work's last write. Buttons sent before
-name the entry's id first (`<id>:named`) and still work.
+A button names its choice, the entry's author and the event that brought the entry
+(`named:<person id>:<event key>`), by which the entry is found again among its author's: so the
+entry's id is not needed when the answer is written, and the entry can go with the unit of
+work's last write. Buttons sent before name the entry's id first (`<id>:named`) and still
+work.
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ async def hold(ctx: Context, event: InboundEvent, *, kind: str, text: str) -> li
         "replies/held", {"kind_label": label, "circle": circle.name, "raised": kind in RAISED}
     )
     buttons = tuple(
-        Button(ACTION, f"{choice}:{event.dedup_key}", wording)
+        Button(ACTION, f"{choice}:{ctx.who.person_id}:{event.dedup_key}", wording)
         for choice, wording in CHOICES.items()
     )
     return [replace(answer_here(event, body, key=key), buttons=buttons), *kept.messages]
@@ -80,13 +81,17 @@ async def hold(ctx: Context, event: InboundEvent, *, kind: str, text: str) -> li
 async def _entry_of(ctx: Context, event: ButtonPress) -> tuple[Entry | None, str]:
     """The entry a button names, and the choice it makes."""
     head, _, rest = event.value.partition(":")
-    if head in CHOICES:  # `choice:event key`: the presser's own entry from that event
+    if head in CHOICES:  # `choice:author:event key`: the author's entry from that event
+        author, _, key = rest.partition(":")
+        person_id = checks.whole_number(author)
+        if person_id is None:
+            return None, head
         query = (
             select(Entry)
             .where(
-                Entry.person_id == ctx.who.person_id,
+                Entry.person_id == person_id,
                 Entry.platform == event.platform,
-                Entry.source_ref == rest,
+                Entry.source_ref == key,
             )
             .order_by(col(Entry.id))
         )

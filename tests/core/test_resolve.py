@@ -8,6 +8,7 @@ is the one, and the person made for the losing attempt is taken back.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 import pytest
 import sqlalchemy as sa
@@ -26,7 +27,8 @@ async def test_a_new_sender_is_one_person_with_one_identity(harness: Harness) ->
         first = await resolve(session, ZOE, now=SUNDAY)
     async with harness.bot.sessions.begin() as session:
         again = await resolve(session, ZOE, now=SUNDAY)
-    assert first == again and first.display_name == "Zoe"
+    assert first.new_chat == "@zoe" and again.new_chat is None  # created by the first only
+    assert replace(first, new_chat=None) == again and first.display_name == "Zoe"
     async with harness.bot.sessions() as session:
         identity = await session.get_one(Identity, first.identity_id)
         person = await session.get_one(Person, first.person_id)
@@ -59,7 +61,8 @@ async def test_a_sender_made_meanwhile_by_another_transaction_is_theirs(
             await asyncio.sleep(0.01)  # polled until it waits; the outcome does not hang on it
     await other.commit()
     await other.close()
-    assert await mine == theirs
+    # theirs was made new with her private chat; ours found it made
+    assert theirs.new_chat == "@zoe" and await mine == replace(theirs, new_chat=None)
     async with sessions() as session:
         people = (await session.exec(select(func.count(col(Person.id))))).one()
         identities = (await session.exec(select(Identity))).all()

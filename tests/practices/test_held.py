@@ -62,3 +62,34 @@ async def test_a_private_learning_left_alone_is_in_no_digest(harness: Harness) -
     digest = harness.take()
     assert WORDS not in digest and "funding" not in digest
     assert "Nothing new was shared this time" in digest
+
+
+async def test_a_button_written_before_by_entry_id_still_works(harness: Harness) -> None:
+    """Buttons sent before they named the event named the entry's id; they are still in
+    people's chats."""
+    await harness.say(f"@ana /dm learned {WORDS}")
+    harness.take()
+    async with harness.bot.sessions() as session:
+        entry = (await session.exec(select(Entry).where(Entry.text == WORDS))).one()
+    await harness.say(f"@ben /press held {entry.id}:named")
+    assert "Only the person who wrote this" in harness.take()
+    await harness.say(f"@ana /press held {entry.id}:named")
+    assert "with your name" in harness.take()
+    async with harness.bot.sessions() as session:
+        entry = (await session.exec(select(Entry).where(Entry.text == WORDS))).one()
+    assert (entry.visibility, entry.anonymous) == ("circle", False)
+
+
+async def test_a_button_naming_no_entry_is_answered_kindly(harness: Harness) -> None:
+    await harness.say(f"@ana /dm learned {WORDS}")
+    answer = harness.take()
+    pressed = button(answer, "Share it, with my name")
+    for value in ("named:x:y", "named::", "named", "named:99:nothing", "bogus:1:2", ":"):
+        await harness.say(f"@ana /press held {value}")
+        said = harness.take()
+        assert "That is no longer here" in said, (value, said)
+    async with harness.bot.sessions() as session:
+        entry = (await session.exec(select(Entry).where(Entry.text == WORDS))).one()
+    assert entry.visibility == "private"  # none of them touched it
+    await harness.say(f"@ana {pressed}")
+    assert "with your name" in harness.take()

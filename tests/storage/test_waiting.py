@@ -24,6 +24,7 @@ from bot.storage.sql import (
     insert_later,
     insert_row,
     lead_with,
+    update_later,
     write_waiting,
 )
 from tests.statement_log import shape, statements_of
@@ -54,6 +55,17 @@ def record(key: str) -> Lead:
 
     values = {"event_platform": "console", "event_key": key, "event_seen_at": NOW}
     return Lead(_record, values, check)
+
+
+@cache
+def _rename(dialect: str) -> sa.Update:
+    del dialect
+    people: sa.Table = Person.__table__  # type: ignore[attr-defined]
+    return (
+        sa.update(people)
+        .where(people.c.display_name == sa.bindparam("rename_from", type_=sa.String))
+        .values(display_name=sa.bindparam("rename_to", type_=sa.String))
+    )
 
 
 def person(name: str) -> dict[str, object]:
@@ -181,3 +193,39 @@ async def test_a_commit_with_writes_still_waiting_is_refused_not_silently_droppe
             await lead_with(session, record("e1"))
             await insert_later(session, Person, person("Ana"))
         assert await names(sessions) == ["Ana"]
+
+
+async def test_an_update_that_waits_goes_in_the_same_statement_only_behind_a_lead_that_wrote(
+    sessions: SessionFactory, database_url: str
+) -> None:
+    async with sessions.begin() as session:
+        await insert_row(session, Person, person("Ana"))
+    async with statements_of(sessions) as said, sessions.begin() as session:
+        await lead_with(session, record("e1"))
+        await update_later(session, _rename, {"rename_from": "Ana", "rename_to": "Ana B"})
+        await insert_later(session, Person, person("Bo"))
+        await write_waiting(session, last=True)
+    if is_postgres(database_url):
+        assert shape(said) == ["WITH"]
+    else:
+        assert shape(said) == ["BEGIN", "INSERT", "UPDATE", "INSERT", "COMMIT"]
+    assert await names(sessions) == ["Ana B", "Bo"]
+
+    with pytest.raises(Repeat):  # delivered again: the lead refuses, and the update is not made
+        async with sessions.begin() as session:
+            await lead_with(session, record("e1"))
+            await update_later(session, _rename, {"rename_from": "Ana B", "rename_to": "Ana C"})
+            await write_waiting(session, last=True)
+    assert await names(sessions) == ["Ana B", "Bo"]
+
+    async with sessions.begin() as session:  # with no lead, it waits for the next write
+        await update_later(session, _rename, {"rename_from": "Bo", "rename_to": "Bo D"})
+        await insert_later(session, Person, person("Cy"))
+        await write_waiting(session, last=True)
+    assert await names(sessions) == ["Ana B", "Bo D", "Cy"]
+
+    if is_postgres(database_url):  # a commit while it still waits is refused, as for rows
+        with pytest.raises(StillWaiting):
+            async with sessions.begin() as session:
+                await update_later(session, _rename, {"rename_from": "Cy", "rename_to": "Cy E"})
+        assert await names(sessions) == ["Ana B", "Bo D", "Cy"]
