@@ -76,14 +76,35 @@ def take_if_clear(dialect: str, prefix: str = "", source: FromClause | None = No
 
 
 class _Reservation:
-    """A lane claimed in a transaction not yet ended: what was queued for it when claimed, and
-    the part once stored."""
+    """A lane claimed in a transaction not yet ended: what was queued for it when claimed, the
+    part once stored, and whether its transaction committed."""
 
-    __slots__ = ("news", "part")
+    __slots__ = ("committed", "news", "part")
 
     def __init__(self, news: News) -> None:
         self.news = news
         self.part: Claimed | None = None
+        self.committed = False
+
+
+_HELD = "huddlebot.direct"
+"""The key, in a session's `info`, of the claims that hold in its transaction, each with its
+`Direct`: told when the transaction commits and when it ends (`_committed`, `_ended`)."""
+
+
+@event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:
+    for direct, lane, token in session.info.get(_HELD, ()):
+        direct.committed(lane, token)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _ended(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is not None:
+        return
+    for direct, lane, token in session.info.pop(_HELD, ()):
+        if not token.committed:
+            direct.release(lane, token)
 
 
 class Direct:
@@ -170,33 +191,27 @@ class Direct:
             return
         if taken:  # the part was there already: the lease goes back in the same transaction
             await give_lane_on(await session.connection(), lane, holder=self._presence.id)
-        self._release(lane, token)
+        self.release(lane, token)
 
     def abandon(self, claim: Claim) -> None:
         """bot/core/outbox.py `Claims.abandon`: the unit of work failed before its claim was
         settled; the lane is let go (nothing of it was stored)."""
         lane, token = cast(tuple[Lane, _Reservation], claim.ticket)
-        self._release(lane, token)
+        self.release(lane, token)
 
     def _until_done(self, session: AsyncSession, lane: Lane, token: _Reservation) -> None:
         """Hand the answer over once the transaction commits; let the lane go if it does not.
-        (Only for a claim that holds: session events are registered in a registry of
-        SQLAlchemy's own, which every unit of work should not churn.)"""
-        done: list[bool] = []
+        (Through the session's `info`, which two listeners registered once for every session
+        read: registering listeners for each unit of work costs more than the rest of it.)"""
+        session.info.setdefault(_HELD, []).append((self, lane, token))
 
-        def committed(_session: Session) -> None:
-            done.append(True)
-            if self.reserved.get(lane) is token and token.part is not None:
-                del self.reserved[lane]
-                self.ready[lane] = (token.part, token.news)
-                self._woken()
-
-        def ended(_session: Session, transaction: SessionTransaction) -> None:
-            if transaction.parent is None and not done:
-                self._release(lane, token)
-
-        event.listen(session.sync_session, "after_commit", committed)
-        event.listen(session.sync_session, "after_transaction_end", ended)
+    def committed(self, lane: Lane, token: _Reservation) -> None:
+        """The transaction that stored the answer committed: send it now."""
+        token.committed = True
+        if self.reserved.get(lane) is token and token.part is not None:
+            del self.reserved[lane]
+            self.ready[lane] = (token.part, token.news)
+            self._woken()
 
     async def put_back(self, sessions: SessionFactory) -> int:
         """Delivery has stopped: the answers committed and not yet sent are pending again and
@@ -223,7 +238,7 @@ class Direct:
                 await give_lane_on(connection, lane, holder=holder)
         return len(ready)
 
-    def _release(self, lane: Lane, token: _Reservation) -> None:
+    def release(self, lane: Lane, token: _Reservation) -> None:
         """Let the lane go, if `token` still holds it."""
         entry = self.reserved.get(lane)
         if entry is token:
