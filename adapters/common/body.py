@@ -70,7 +70,9 @@ def decode(body: bytes) -> str:
 
 def parse_json(text: str, *, depth: int = DEPTH_LIMIT) -> Any:
     """The JSON value of `text`; `Unreadable` when it is not JSON or nests too deeply."""
-    if nesting(text) > depth:
+    # the brackets counted, strings and all, bound the nesting from above: most bodies have too
+    # few to nest too deeply, so they need no closer look
+    if text.count("{") + text.count("[") > depth and nesting(text) > depth:
         raise Unreadable(f"the JSON nests over {depth} levels")
     try:
         return json.loads(text)
@@ -78,23 +80,18 @@ def parse_json(text: str, *, depth: int = DEPTH_LIMIT) -> Any:
         raise Unreadable(f"the body is not JSON ({type(error).__name__})") from None
 
 
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?')
+"""A JSON string, escapes and all (or the rest of the text after a quote never closed)."""
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
 def nesting(text: str) -> int:
     """How deeply the brackets of a JSON text nest, strings skipped; an upper bound is enough."""
     deepest = level = 0
-    in_string = escaped = False
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
+    for found in _BRACKET.finditer(_STRING.sub("", text)):
+        if found.group() in "[{":
             level += 1
             deepest = max(deepest, level)
-        elif char in "]}":
+        else:
             level -= 1
     return deepest
