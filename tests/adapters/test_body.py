@@ -12,7 +12,7 @@ from adapters.common.body import DEPTH_LIMIT, Unreadable, nesting, parse_json
     ("text", "depth"),
     [
         ('{"a": 1}', 1),
-        ('{"a": [[1], {"b": [2]}]}', 3),
+        ('{"a": [[1], {"b": [2]}]}', 4),
         ('{"a": "[[[{{{", "b": [1]}', 2),  # brackets in a string are words, not nesting
         ('["\\"[[[", ["x"]]', 2),  # an escaped quote does not end the string
         ('["\\\\", [[1]]]', 3),  # an escaped backslash does not escape the closing quote
