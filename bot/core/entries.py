@@ -129,7 +129,9 @@ async def save_entry(
         circle_id = prompt_run.circle_id
         await join_once(ctx, ctx.who.person_id, circle_id)
     else:
-        circle_id = (await join_home_circle(ctx)).id
+        # with no entry hook to read them, memberships are not read again in this unit of work
+        unhooked = not ctx.entry_hooks.get(kind)
+        circle_id = (await join_home_circle(ctx, wait=unhooked)).id
     is_story = kind == "story"
     new = NewEntry(
         circle_id=circle_id,

@@ -22,10 +22,11 @@ from bot.core.people import circles_of
 from bot.core.router import Context
 
 
-async def join_home_circle(ctx: Context) -> CircleConfig:
+async def join_home_circle(ctx: Context, *, wait: bool = False) -> CircleConfig:
     """The event's room's circle, else the sender's first configured circle, else the first one
     (the sender's from the memo when it knows it); the sender is recorded as one of its
-    members."""
+    members. `wait`: nothing later in the unit of work reads memberships (a contribution no
+    entry hook looks at), so that record may go with the unit of work's last write."""
     person_id = ctx.who.person_id
     circle = ctx.circle
     if circle is None:
@@ -38,5 +39,5 @@ async def join_home_circle(ctx: Context) -> CircleConfig:
             circle = circle_or_default(ctx, joined)
             # theirs, or the default that they join now, having joined no configured circle
             ctx.after_commit(partial(ctx.memo.first_circles.put, person_id, circle.id))
-    await join_once(ctx, person_id, circle.id)
+    await join_once(ctx, person_id, circle.id, wait=wait)
     return circle

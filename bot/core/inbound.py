@@ -126,15 +126,30 @@ class Core:
             except Forgotten:
                 # another process forgot this person (or moved the identity): look them up again
                 self._memo.forget_person(who.person_id)
-        await self._handle_as(event, None, now=now)
+        try:
+            await self._handle_as(event, None, now=now)
+        except AlreadySeen:
+            log.debug("%s event %s already handled", event.platform, event.dedup_key)
+        except Forgotten:
+            # forgotten by another process between looking them up and the record: once more,
+            # the record first
+            await self._handle_as(event, None, now=now, words=False)
 
-    async def _handle_as(self, event: InboundEvent, who: Who | None, *, now: datetime) -> None:
+    async def _handle_as(
+        self, event: InboundEvent, who: Who | None, *, now: datetime, words: bool | None = None
+    ) -> None:
         """Handle `event` in one unit of work, from the person the memo knows (`who`), or, with
-        None, after recording the event first and looking its sender up."""
-        words = self._words(event)
+        None, after looking its sender up. For words (`Core._words`; `words` overrides it),
+        the event's record goes with the unit of work's last write; otherwise it comes first."""
+        if words is None:
+            words = self._words(event)
         async with self._runtime.transaction(now=now) as tx:
             session = tx.session
-            if who is not None and words:
+            if words:
+                if who is None:
+                    who = await resolve(session, event.sender, now=now)
+                    known = replace(who, new_chat=None)  # not new to later units of work
+                    tx.after_commit(partial(self._memo.people.put, event.sender, known))
                 await record_with(
                     session,
                     platform=event.platform,
@@ -255,12 +270,13 @@ async def is_steward(ctx: Context, event: InboundEvent) -> bool:
     return bool(stewards.intersection(await circles_of(ctx.session, ctx.who.person_id)))
 
 
-async def join_once(ctx: Context, person_id: int, circle_id: str) -> None:
-    """Record a membership, skipping the write when it is already known to exist."""
+async def join_once(ctx: Context, person_id: int, circle_id: str, *, wait: bool = False) -> None:
+    """Record a membership, skipping the write when it is already known to exist (`wait`: see
+    bot/core/people.py `join`)."""
     key = (person_id, circle_id)
     if ctx.memo.memberships.get(key):
         return
-    await join(ctx.session, person_id, circle_id, now=ctx.now)
+    await join(ctx.session, person_id, circle_id, now=ctx.now, wait=wait)
     ctx.after_commit(partial(ctx.memo.memberships.put, key, True))
 
 

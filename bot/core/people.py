@@ -7,14 +7,23 @@ from datetime import datetime
 from functools import lru_cache
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.sql.dml import Update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.events import Sender
+from bot.storage.driver import driver
 from bot.storage.models import Identity, Membership, Person
-from bot.storage.sql import first_row, insert_ignore, insert_row, read_row, update_later
+from bot.storage.sql import (
+    first_row,
+    insert_ignore,
+    insert_later,
+    insert_row,
+    read_row,
+    update_later,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,22 +82,7 @@ async def resolve(session: AsyncSession, sender: Sender, *, now: datetime) -> Wh
     if identity is None:
         # a new person: written past the session, as given, so nothing is read back
         name = sender.display_name or sender.user_id
-        person_id = await insert_row(
-            session, Person, {"display_name": name, "created_at": now, "erased_at": None}
-        )
-        identity_id = await insert_ignore(
-            session,
-            Identity,
-            {
-                "person_id": person_id,
-                "platform": sender.platform,
-                "team_id": sender.team_id,
-                "user_id": sender.user_id,
-                "display_name": sender.display_name,
-                "dm_chat": sender.dm_chat,
-                "dm_active": True,
-            },
-        )
+        person_id, identity_id = await _made(session, sender, name, now=now)
         if identity_id is not None:
             return Who(
                 person_id=person_id,
@@ -122,13 +116,81 @@ async def resolve(session: AsyncSession, sender: Sender, *, now: datetime) -> Wh
     )
 
 
-async def join(session: AsyncSession, person_id: int, circle_id: str, *, now: datetime) -> None:
-    """Record that a person takes part in a circle (seen in one of its rooms, or linked)."""
-    await insert_ignore(
-        session,
-        Membership,
-        {"person_id": person_id, "circle_id": circle_id, "joined_at": now},
+async def _made(
+    session: AsyncSession, sender: Sender, name: str, *, now: datetime
+) -> tuple[int, int | None]:
+    """A new person named `name` and `sender`'s identity as theirs: the person's id, and the
+    identity's (None when a unique identity like it was there already). On PostgreSQL one
+    statement (bot/storage/driver.py, nothing waits before it)."""
+    identity = {
+        "platform": sender.platform,
+        "team_id": sender.team_id,
+        "user_id": sender.user_id,
+        "display_name": sender.display_name,
+        "dm_chat": sender.dm_chat,
+        "dm_active": True,
+    }
+    found = await driver(session)
+    if found.dialect.name == "postgresql":
+        values = {f"made_{key}": value for key, value in identity.items()}
+        values.update(made_name=name, made_at=now)
+        row = await first_row(session, _made_together, values)
+        assert row is not None  # scalar subqueries: always one row
+        return int(row[0]), None if row[1] is None else int(row[1])
+    person = {"display_name": name, "created_at": now, "erased_at": None}
+    person_id = await insert_row(session, Person, person)
+    return person_id, await insert_ignore(session, Identity, {"person_id": person_id, **identity})
+
+
+@lru_cache(maxsize=1)
+def _made_postgres() -> sa.Select[tuple[int, int | None]]:
+    """The person and the identity inserted in one statement; the identity left out when one
+    like it is there (the person is then made all the same, and taken back by the caller)."""
+    people: sa.Table = Person.__table__  # type: ignore[attr-defined]
+    identities: sa.Table = Identity.__table__  # type: ignore[attr-defined]
+    person = (
+        postgresql.insert(people)
+        .values(
+            display_name=sa.bindparam("made_name", type_=people.c.display_name.type),
+            created_at=sa.bindparam("made_at", type_=people.c.created_at.type),
+            erased_at=sa.null(),
+        )
+        .returning(people.c.id)
+        .cte("made")
     )
+    keys = ("platform", "team_id", "user_id", "display_name", "dm_chat", "dm_active")
+    row = sa.select(
+        person.c.id,
+        *(sa.bindparam(f"made_{key}", type_=identities.c[key].type) for key in keys),
+    )
+    identity = (
+        postgresql.insert(identities)
+        .from_select(["person_id", *keys], row, include_defaults=False)
+        .on_conflict_do_nothing()
+        .returning(identities.c.id)
+        .cte("named")
+    )
+    return sa.select(
+        sa.select(person.c.id).scalar_subquery(), sa.select(identity.c.id).scalar_subquery()
+    )
+
+
+def _made_together(dialect: str) -> sa.Select[tuple[int, int | None]]:
+    del dialect
+    return _made_postgres()
+
+
+async def join(
+    session: AsyncSession, person_id: int, circle_id: str, *, now: datetime, wait: bool = False
+) -> None:
+    """Record that a person takes part in a circle (seen in one of its rooms, or linked).
+    `wait`: nothing later in the unit of work reads memberships, so the row may go with its
+    last write (bot/storage/sql.py `insert_later`)."""
+    row = {"person_id": person_id, "circle_id": circle_id, "joined_at": now}
+    if wait:
+        await insert_later(session, Membership, row, skip_conflict=True)
+    else:
+        await insert_ignore(session, Membership, row)
 
 
 async def circles_of(session: AsyncSession, person_id: int) -> list[str]:

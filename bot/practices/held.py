@@ -51,7 +51,8 @@ def said_privately(event: InboundEvent) -> bool:
 
 async def hold(ctx: Context, event: InboundEvent, *, kind: str, text: str) -> list[Outgoing]:
     """Keep the sender's private contribution for them, and ask where it should go."""
-    circle = await join_home_circle(ctx)
+    # with no entry hook to read them, memberships are not read again in this unit of work
+    circle = await join_home_circle(ctx, wait=not ctx.entry_hooks.get(kind))
     kept = await keep_entry(
         ctx,
         event,
