@@ -71,6 +71,8 @@ from bot.errors import ConfigError
 logger = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
+LIST_WITHIN = 5.0
+"""Seconds start-up may spend learning the workspace's people's names (`_list_people`)."""
 
 
 TOKEN_CHECK = TokenCheck(
@@ -144,9 +146,12 @@ class SlackAdapter:
             process_before_response=True,
             request_verification_enabled=False,  # `_endpoint` verifies, before any parsing
         )
+        self._people = UserDirectory(
+            self._client, lookup_timeout=lookup_timeout, monotonic=monotonic
+        )
         SlackListeners(
             client=self._client,
-            people=UserDirectory(self._client, lookup_timeout=lookup_timeout, monotonic=monotonic),
+            people=self._people,
             sender=self._sender,
             clock=clock,
             hand_over=self._hand_over,
@@ -188,6 +193,17 @@ class SlackAdapter:
             finally:
                 self._client.session = None
 
+    async def _list_people(self) -> None:
+        """Learn the workspace's people's names before events arrive (`UserDirectory.list_all`),
+        for at most `LIST_WITHIN` seconds: start-up goes on without the rest."""
+        try:
+            async with asyncio.timeout(LIST_WITHIN):
+                known = await self._people.list_all()
+        except TimeoutError:
+            logger.warning("Slack: listing the workspace's people took too long; went on")
+            return
+        logger.info("Slack: %s people known by name", known)
+
     async def _check_token(self) -> None:
         """Ask Slack who the bot is (`auth.test`), so a bad token or address stops start-up."""
         await check_token(self._client.auth_test(), TOKEN_CHECK, where=self._client.base_url)
@@ -202,6 +218,8 @@ class SlackAdapter:
         socket: AsyncSocketModeHandler | None = None
         try:
             await self._check_token()
+            if receive:
+                await self._list_people()
             if self._app_token and receive:
                 socket = AsyncSocketModeHandler(self._app, self._app_token)
                 socket.client.socket_mode_request_listeners[:] = [self._dispatch_socket]

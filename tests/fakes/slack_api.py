@@ -386,6 +386,16 @@ class FakeSlackAPI:
             rule.workspace_tat = max(now, rule.workspace_tat) + 1.0 / rule.workspace
         return None
 
+    def _users_page(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        """One page of `users.list`: `limit` people from the one `cursor` names (an offset)."""
+        everyone = list(self.users.values())
+        limit = int(params.get("limit") or 100) or 100
+        start = int(str(params.get("cursor") or "0").removeprefix("page:") or 0)
+        page = everyone[start : start + limit]
+        after = start + limit
+        cursor = f"page:{after}" if after < len(everyone) else ""
+        return {"ok": True, "members": page, "response_metadata": {"next_cursor": cursor}}
+
     def _next_ts(self) -> str:
         return f"{self._first_ts}.{next(self._ts):06d}"
 
@@ -429,6 +439,8 @@ class FakeSlackAPI:
             if user is None:
                 return api_error("user_not_found")
             body = {"ok": True, "user": user}
+        elif method == "users.list":
+            body = self._users_page(params)
         elif method == "views.open":
             view = as_json(params.get("view"))
             self.views.append(view)

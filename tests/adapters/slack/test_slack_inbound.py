@@ -6,8 +6,6 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 
 import httpx
 import pytest
@@ -24,93 +22,17 @@ from bot.core.events import (
     Reply,
     Sender,
 )
+from tests.adapters.slack.events_harness import (
+    ALEX,
+    CHANNEL,
+    PROMPT_TS,
+    SAM,
+    Harness,
+    open_harness,
+    reply_event,
+)
 from tests.fakes import slack_events as ev
 from tests.fakes.slack_api import BOT_USER_ID, TEAM_ID, FakeSlackAPI
-
-CHANNEL = "C0CIRCLE"
-PROMPT_TS = "1700000100.000100"
-ALEX = "U0ALEX"
-SAM = "U0SAM"
-
-
-@dataclass
-class Harness:
-    adapter: SlackAdapter
-    http: httpx.AsyncClient
-    received: list[InboundEvent]
-    slack: FakeSlackAPI
-
-    async def post_json(
-        self,
-        payload: dict,
-        *,
-        timestamp: int | None = None,
-        secret: str = ev.SIGNING_SECRET,
-        retry_num: int | None = None,
-    ) -> httpx.Response:
-        body, headers = ev.json_request(
-            payload, timestamp=timestamp or int(time.time()), secret=secret, retry_num=retry_num
-        )
-        return await self.http.post("/slack/events", content=body, headers=headers)
-
-    async def post_form(self, fields: dict[str, str]) -> httpx.Response:
-        body, headers = ev.form_request(fields, timestamp=int(time.time()))
-        return await self.http.post("/slack/events", content=body, headers=headers)
-
-    async def interact(self, payload: dict) -> httpx.Response:
-        return await self.post_form(ev.interaction_fields(payload))
-
-
-@pytest.fixture
-async def slack() -> AsyncIterator[FakeSlackAPI]:
-    async with FakeSlackAPI() as api:
-        api.add_user(ALEX, real_name="Alex Morgan", display_name="alex")
-        api.add_user(SAM, real_name="Sam Okoro")
-        yield api
-        api.assert_no_violations()
-
-
-async def _harness(
-    slack: FakeSlackAPI,
-    sink_error: Exception | None = None,
-) -> AsyncIterator[Harness]:
-    adapter = SlackAdapter(
-        bot_token="xoxb-test", signing_secret=ev.SIGNING_SECRET, api_url=slack.url
-    )
-    received: list[InboundEvent] = []
-
-    async def sink(event: InboundEvent) -> None:
-        if sink_error is not None:
-            raise sink_error
-        received.append(event)
-
-    app = Starlette(routes=list(adapter.routes()))
-    transport = httpx.ASGITransport(app=app)
-    async with (
-        adapter.connect(sink),
-        httpx.AsyncClient(transport=transport, base_url="http://huddlebot.test") as http,
-    ):
-        yield Harness(adapter, http, received, slack)
-
-
-@pytest.fixture
-async def bot(slack: FakeSlackAPI) -> AsyncIterator[Harness]:
-    async for harness in _harness(slack):
-        yield harness
-
-
-def reply_event(
-    text: str = "We learned to ask first.",
-    *,
-    ts: str = "1700000200.000200",
-    event_id: str = "Ev0REPLY1",
-    user: str = ALEX,
-) -> dict:
-    return ev.envelope(
-        ev.message_event(channel=CHANNEL, user=user, text=text, ts=ts, thread_ts=PROMPT_TS),
-        event_id=event_id,
-    )
-
 
 # ---- who may talk to us
 
@@ -165,7 +87,9 @@ async def test_a_thread_reply_becomes_a_reply_to_the_prompt(bot: Harness) -> Non
 
 
 async def test_three_redeliveries_carry_one_dedup_key_and_one_name_lookup(bot: Harness) -> None:
-    payload = reply_event()
+    # someone who joined after the bot listed the workspace's people is looked up once
+    bot.slack.add_user("U0NEW", real_name="Nia Brooks")
+    payload = reply_event(user="U0NEW")
     for retry in (None, 1, 2, 3):
         response = await bot.post_json(payload, retry_num=retry)
         assert response.status_code == 200
@@ -424,7 +348,7 @@ async def test_an_event_we_did_not_ask_for_is_acknowledged(bot: Harness) -> None
 
 
 async def test_a_failing_store_makes_slack_redeliver(slack: FakeSlackAPI) -> None:
-    async for bot in _harness(slack, sink_error=RuntimeError("database is locked")):
+    async for bot in open_harness(slack, sink_error=RuntimeError("database is locked")):
         response = await bot.post_json(reply_event())
         assert response.status_code == 500
         assert "database is locked" not in response.text

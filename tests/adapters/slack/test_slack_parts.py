@@ -32,6 +32,7 @@ METHODS_USED = (
     "chat.postMessage",
     "chat.postEphemeral",
     "users.info",
+    "users.list",
     "views.open",
     "auth.test",
     "conversations.info",  # huddlebot check

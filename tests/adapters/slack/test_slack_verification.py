@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from adapters.common.body import BODY_LIMIT, DEPTH_LIMIT
-from tests.adapters.slack.test_slack_inbound import CHANNEL, Harness, _harness, reply_event
+from tests.adapters.slack.events_harness import CHANNEL, Harness, open_harness, reply_event
 from tests.fakes import slack_events as ev
 from tests.fakes.slack_api import FakeSlackAPI
 
@@ -27,7 +27,7 @@ async def slack() -> AsyncIterator[FakeSlackAPI]:
 
 @pytest.fixture
 async def bot(slack: FakeSlackAPI) -> AsyncIterator[Harness]:
-    async for harness in _harness(slack):
+    async for harness in open_harness(slack):
         yield harness
 
 
