@@ -139,19 +139,40 @@ def row_key(outgoing_key: str, place: _Place, part: int) -> str:
 
 
 def to_delivery(row: OutboxMessage) -> Delivery:
-    buttons = tuple(Button(**b) for b in json.loads(row.buttons))
+    return delivery_of({name: getattr(row, name) for name in DELIVERED})
+
+
+DELIVERED = (
+    "key",
+    "platform",
+    "chat",
+    "text",
+    "topic",
+    "thread_ref",
+    "ephemeral_to",
+    "buttons",
+    "kind",
+    "part",
+    "parts",
+)
+"""The columns of a stored part that its delivery is made of."""
+
+
+def delivery_of(values: Mapping[str, Any]) -> Delivery:
+    """The delivery of a stored part, from its columns' values (`DELIVERED`)."""
+    buttons = tuple(Button(**b) for b in json.loads(values["buttons"]))
     return Delivery(
-        key=row.key,
-        platform=row.platform,
-        chat=row.chat,
-        text=row.text,
-        topic=row.topic or None,
-        thread_ref=row.thread_ref or None,
-        ephemeral_to=row.ephemeral_to or None,
+        key=values["key"],
+        platform=values["platform"],
+        chat=values["chat"],
+        text=values["text"],
+        topic=values["topic"] or None,
+        thread_ref=values["thread_ref"] or None,
+        ephemeral_to=values["ephemeral_to"] or None,
         buttons=buttons,
-        kind=row.kind,
-        part=row.part,
-        parts=row.parts,
+        kind=values["kind"],
+        part=values["part"],
+        parts=values["parts"],
     )
 
 

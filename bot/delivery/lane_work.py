@@ -132,7 +132,7 @@ class LaneWork:
             return 0
         only = None if self._only is None else self._only()
         heads: list[Head] = []
-        claimed: OutboxMessage | None = None
+        claimed: OutboxMessage | Claimed | None = None
         self._tally.read(lane)
         try:
             async with self._sessions.begin() as session:

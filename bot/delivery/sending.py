@@ -47,7 +47,7 @@ from sqlalchemy.sql.dml import Update
 
 from bot.core.clock import Clock
 from bot.core.messages import Delivery
-from bot.core.outbox import Claimed, to_delivery
+from bot.core.outbox import Claimed, delivery_of, to_delivery
 from bot.core.ports import Adapter
 from bot.delivery.lanes import Lane, lease_given, lease_name
 from bot.delivery.statements import engine_of, run, run_alone
@@ -137,18 +137,29 @@ def _sent_giving_back() -> TextClause:
 
 async def claim_in(
     connection: AsyncConnection, row_id: int, *, process: str, alone: bool = False
-) -> OutboxMessage | None:
+) -> OutboxMessage | Claimed | None:
     """Claim the part in the caller's transaction, for `process` alone; None if not pending.
     `alone` (PostgreSQL): the connection has begun nothing and the claim is its own
-    transaction."""
+    transaction.
+
+    A part whose values are of their own types and make a delivery comes back as `Claimed`, its
+    row built only if something goes wrong; any other as its row as stored, unchecked, for
+    `unfit` to say what is wrong with it, after the claim."""
     statement = _claim()
     values = {"row_id": row_id, "process": process}
     rows = await run(connection, statement, values, alone=alone)
     if not rows:
         return None
-    # built as stored, unchecked: `unfit` says what is wrong with it, after the claim
     names = [str(column.key) for column in statement.exported_columns]
-    return OutboxMessage(**dict(zip(names, rows[0], strict=True)))
+    stored = dict(zip(names, rows[0], strict=True))
+    if all(type(stored[name]) is kind for name, kind in _TYPES.items()):
+        try:
+            delivery = delivery_of(stored)
+        except (ValueError, TypeError):
+            pass
+        else:
+            return Claimed(stored.pop("id"), delivery, stored)
+    return OutboxMessage(**stored)
 
 
 class Sender:
@@ -173,7 +184,7 @@ class Sender:
         self.failed = 0
         """How many parts this process set aside as failed."""
 
-    async def claim(self, row_id: int) -> OutboxMessage | None:
+    async def claim(self, row_id: int) -> OutboxMessage | Claimed | None:
         """Move the part from pending to sending, for this sender alone; None if not ours. On
         PostgreSQL the claim is one statement that is its own transaction."""
         if self._engine.dialect.name == "postgresql":
@@ -197,13 +208,15 @@ class Sender:
         asked as a sent part is recorded (only then: whatever else happened, the caller goes on)
         for the lane whose lease goes back with the record.
         """
+        if claimed is None:
+            claimed = await self.claim(row_id)
+            if claimed is None:
+                return Outcome.NOT_OURS, None, None
         if isinstance(claimed, Claimed):
             return await self._deliver(
                 claimed.id, claimed.delivery, claimed.row, give_back=give_back
             )
-        row = claimed if claimed is not None else await self.claim(row_id)
-        if row is None:
-            return Outcome.NOT_OURS, None, None
+        row = claimed
         problem = "" if _plain(row) else unfit(row)
         if not problem:
             try:
