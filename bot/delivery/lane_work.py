@@ -236,8 +236,7 @@ class LaneWork:
                 if self._stopping() or not self._presence.holds:
                     break
                 self._tally.read(lane)
-                async with self._engine.connect() as connection:
-                    heads = await lane_parts(connection, lane, only=only, limit=BATCH)
+                heads = await lane_parts(self._engine, lane, only=only, limit=BATCH)
         except Exception:
             log.exception(
                 "delivery to %s %s stopped on an unexpected error", lane.platform, lane.chat

@@ -24,13 +24,13 @@ from sqlalchemy import (
     or_,
 )
 from sqlalchemy import select as sa_select
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql.dml import Delete
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.delivery.leases import take_statement
-from bot.delivery.statements import run
+from bot.delivery.statements import run, run_pooled
 from bot.storage.models import Lease, OutboxMessage
 
 ANSWER_KINDS = frozenset({"reply"})
@@ -164,7 +164,7 @@ def _lane_parts() -> Select[Any]:
 
 
 async def lane_parts(
-    source: AsyncSession | AsyncConnection,
+    source: AsyncSession | AsyncEngine,
     lane: Lane,
     *,
     only: Sequence[str] | None = None,
@@ -172,18 +172,20 @@ async def lane_parts(
     written: bool = False,
 ) -> list[Head]:
     """A lane's first `limit` pending parts (within `only`, when given), in order; `written`:
-    the session's transaction has written already (see bot/delivery/statements.py). Given a
-    connection that has begun nothing, on PostgreSQL the read is its own transaction: one round
-    trip, no BEGIN and ROLLBACK."""
+    the session's transaction has written already (see bot/delivery/statements.py). Given the
+    engine, the read is its own transaction: on PostgreSQL one round trip on a pooled
+    connection, no BEGIN and ROLLBACK."""
     if only == []:
         return []
     query = _lane_parts()
     if only is not None:
         query = query.where(key_filter(only))
     values = {"platform": lane.platform, "chat": lane.chat, "topic": lane.topic, "limit": limit}
-    if isinstance(source, AsyncConnection):
-        alone = source.dialect.name == "postgresql" and not source.in_transaction()
-        rows = await run(source, query, values, written=written, alone=alone)
+    if isinstance(source, AsyncEngine) and source.dialect.name == "postgresql":
+        rows = await run_pooled(source, query, values)
+    elif isinstance(source, AsyncEngine):
+        async with source.connect() as connection:
+            rows = await run(connection, query, values)
     else:
         rows = await run(await source.connection(), query, values, written=written)
     return [

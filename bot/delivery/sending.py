@@ -42,7 +42,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import Integer, String, Table, TextClause, bindparam, text, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql.dml import Update
 
 from bot.core.clock import Clock
@@ -50,7 +50,7 @@ from bot.core.messages import Delivery
 from bot.core.outbox import Claimed, delivery_of, to_delivery
 from bot.core.ports import Adapter
 from bot.delivery.lanes import Lane, lease_given, lease_name
-from bot.delivery.statements import engine_of, run, run_alone
+from bot.delivery.statements import engine_of, run, run_alone, run_pooled
 from bot.errors import DeliveryError, RateLimited, TransientError, Undeliverable
 from bot.storage.database import SessionFactory
 from bot.storage.models import OutboxMessage
@@ -136,18 +136,20 @@ def _sent_giving_back() -> TextClause:
 
 
 async def claim_in(
-    connection: AsyncConnection, row_id: int, *, process: str, alone: bool = False
+    connection: AsyncConnection | AsyncEngine, row_id: int, *, process: str
 ) -> OutboxMessage | Claimed | None:
     """Claim the part in the caller's transaction, for `process` alone; None if not pending.
-    `alone` (PostgreSQL): the connection has begun nothing and the claim is its own
-    transaction.
+    Given the engine (PostgreSQL), the claim is its own transaction on a pooled connection.
 
     A part whose values are of their own types and make a delivery comes back as `Claimed`, its
     row built only if something goes wrong; any other as its row as stored, unchecked, for
     `unfit` to say what is wrong with it, after the claim."""
     statement = _claim()
     values = {"row_id": row_id, "process": process}
-    rows = await run(connection, statement, values, alone=alone)
+    if isinstance(connection, AsyncEngine):
+        rows = await run_pooled(connection, statement, values)
+    else:
+        rows = await run(connection, statement, values)
     if not rows:
         return None
     names = [str(column.key) for column in statement.exported_columns]
@@ -188,8 +190,7 @@ class Sender:
         """Move the part from pending to sending, for this sender alone; None if not ours. On
         PostgreSQL the claim is one statement that is its own transaction."""
         if self._engine.dialect.name == "postgresql":
-            async with self._engine.connect() as connection:
-                return await claim_in(connection, row_id, process=self._process, alone=True)
+            return await claim_in(self._engine, row_id, process=self._process)
         async with self._sessions.begin() as session:
             return await claim_in(await session.connection(), row_id, process=self._process)
 
@@ -289,8 +290,7 @@ class Sender:
             if lane is not None:
                 statement = _sent_giving_back()
                 values.update(name=lease_name(lane), holder=self._process)
-            async with self._engine.connect() as connection:
-                await run(connection, statement, values, alone=True)
+            await run_pooled(self._engine, statement, values)
             return
         steps: list[tuple[Any, dict[str, Any]]] = [(_sent(), values)]
         if lane is not None:

@@ -24,6 +24,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql import Executable
 from sqlalchemy.sql.selectable import Select
+from sqlalchemy.util import greenlet_spawn
 
 from bot.storage.database import SessionFactory
 from bot.storage.sqlite_connection import SqliteConnection
@@ -78,9 +79,7 @@ async def run(
     if sqlite and isinstance(statement, Select) and not written:
         result = await connection.execute(statement, dict(values))
         return [tuple(row) for row in result]
-    sql, order, fixed, results = _compiled(statement, connection.dialect)
-    given = {**fixed, **values}
-    bound = [given[name] if bind is None else bind(given[name]) for name, bind in order]
+    sql, bound, results = _bound(statement, values, connection.dialect)
     if not sqlite:
         rows = await _postgres(connection, sql, bound, begin=not alone)
     else:
@@ -89,10 +88,78 @@ async def run(
             rows = await driver.write(sql, bound)
         except sqlite3.Error as error:
             raise DBAPIError.instance(sql, bound, error, sqlite3.Error) from error
+    return _read(rows, results)
+
+
+async def run_pooled(
+    engine: AsyncEngine, statement: Executable, values: Mapping[str, Any]
+) -> list[tuple[Any, ...]]:
+    """PostgreSQL: run `statement` as its own transaction (autocommit: one round trip) on a
+    connection of the engine's pool, and give the connection back; the rows it returns.
+
+    The connection is taken from the pool and given back as SQLAlchemy's own connection does
+    (its checks and resets apply), without the `Connection` and `AsyncConnection` around it,
+    which cost more than the statement itself for a one-row write."""
+    if engine.dialect.name != "postgresql":
+        raise TypeError("run_pooled is PostgreSQL's; on SQLite use run_alone")
+    sql, bound, results = _bound(statement, values, engine.dialect)
+    pool = engine.sync_engine.pool
+    pooled = await greenlet_spawn(pool.connect)
+    lost = False
+    try:
+        adapted = pooled.dbapi_connection
+        async with adapted._execute_mutex:  # type: ignore[union-attr]
+            try:
+                rows = await adapted._connection.fetch(sql, *bound)  # type: ignore[union-attr]
+            except Exception as error:
+                wrapped = _translated(engine.dialect, adapted, sql, bound, error)
+                if wrapped is None:
+                    raise
+                if wrapped.connection_invalidated:
+                    # as SQLAlchemy's own connection does: this one is closed and given back,
+                    # and every one made before it is replaced when next taken
+                    lost = True
+                    await greenlet_spawn(pool._invalidate, pooled, wrapped)
+                raise wrapped from error
+    finally:
+        if not lost:
+            await greenlet_spawn(pooled.close)
+    return _read(rows, results)
+
+
+def _bound(
+    statement: Executable, values: Mapping[str, Any], dialect: Dialect
+) -> tuple[str, list[Any], tuple[Any, ...]]:
+    """The statement's SQL, its values bound in order, and its result processors."""
+    sql, order, fixed, results = _compiled(statement, dialect)
+    given = {**fixed, **values}
+    bound = [given[name] if bind is None else bind(given[name]) for name, bind in order]
+    return sql, bound, results
+
+
+def _read(rows: Sequence[Any], results: tuple[Any, ...]) -> list[tuple[Any, ...]]:
     return [
         tuple(v if read is None else read(v) for v, read in zip(row, results, strict=True))
         for row in rows
     ]
+
+
+def _translated(
+    dialect: Dialect, adapted: Any, sql: str, bound: list[Any], error: Exception
+) -> DBAPIError | None:
+    """An asyncpg error as SQLAlchemy raises it (marked invalidated when the connection is
+    lost); None when it is not a database error."""
+    try:
+        adapted._handle_exception(error)
+    except dialect.loaded_dbapi.Error as translated:
+        made = DBAPIError.instance(sql, bound, translated, dialect.loaded_dbapi.Error)
+        wrapped = cast(DBAPIError, made)  # a DBAPI error is wrapped as one
+        if dialect.is_disconnect(translated, adapted, None):
+            wrapped.connection_invalidated = True
+        return wrapped
+    except Exception:
+        return None
+    return None
 
 
 async def run_alone(
@@ -151,16 +218,12 @@ async def _postgres(
                 await adapted._start_transaction()  # type: ignore[union-attr]
             return await adapted._connection.fetch(sql, *bound)  # type: ignore[union-attr,no-any-return]
         except Exception as error:
-            dialect = connection.dialect
-            try:
-                adapted._handle_exception(error)  # type: ignore[union-attr]
-            except dialect.loaded_dbapi.Error as translated:
-                wrapped = DBAPIError.instance(sql, bound, translated, dialect.loaded_dbapi.Error)
-                if dialect.is_disconnect(translated, adapted, None):  # type: ignore[arg-type]
-                    wrapped.connection_invalidated = True
-                    await connection.invalidate(wrapped)
-                raise wrapped from error
-            raise
+            wrapped = _translated(connection.dialect, adapted, sql, bound, error)
+            if wrapped is None:
+                raise
+            if wrapped.connection_invalidated:
+                await connection.invalidate(wrapped)
+            raise wrapped from error
 
 
 async def _driver(connection: AsyncConnection) -> SqliteConnection:
