@@ -62,6 +62,8 @@ SPEC = PlatformSpec(
 )
 PLATFORM = Platform(SPEC)
 YOU = "you"
+NAME_LONGEST = 32
+"""The longest name one may speak as at the console (`@name`, `/as name`)."""
 """The person running the console."""
 _ESCAPES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|O.|.)?")
 """Terminal escape sequences (arrow keys and the like), which are never part of what was meant."""
@@ -164,6 +166,11 @@ class ConsoleAdapter:
         if text.startswith("@"):
             name, _, text = text[1:].partition(" ")
             text = text.strip()
+            if not 0 < len(name) <= NAME_LONGEST:
+                self._write(
+                    f"(A name after @ is 1 to {NAME_LONGEST} characters with no spaces, e.g. @ana.)"
+                )
+                return None
         if not text:
             return None
         self._count += 1
@@ -201,7 +208,7 @@ class ConsoleAdapter:
             self._speaker, self._as_member = YOU, False
             self._write("(You speak as yourself again, with a steward's rights.)")
             return
-        if not re.fullmatch(r"[\w.-]{1,32}", name):
+        if not re.fullmatch(rf"[\w.-]{{1,{NAME_LONGEST}}}", name):
             self._write("(Give a name of letters and digits, e.g. /as ana.)")
             return
         self._speaker, self._as_member = name.lower(), True
