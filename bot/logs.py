@@ -40,6 +40,11 @@ PLATFORM_LOGGERS = (
     "apscheduler",
 )
 """Libraries whose own lines may quote what was sent or received: WARNING and up only."""
+LEVEL_READ_DIRECTLY = ("slack_sdk.web.async_base_client", "slack_sdk.web.base_client")
+"""Loggers whose library asks their own `level`, not the level they inherit, before building a
+debug line (Slack's Web API clients, for every request): an unset level (0) reads as DEBUG, so
+each call would format the whole request only for the line to be dropped. They get their level
+set too."""
 _MASKS = (
     (re.compile(r"\{.*\}|\[.*\]", re.DOTALL), "{…}"),
     (re.compile(r"https?://\S+"), "<address>"),
@@ -159,7 +164,7 @@ def configure(environ: Mapping[str, str], *, default: str = "INFO") -> None:
     handler.setFormatter(BoundedFormatter(FORMAT))
     handler.addFilter(Redacted())
     logging.basicConfig(level=level, handlers=[handler])
-    for name in PLATFORM_LOGGERS:
+    for name in (*PLATFORM_LOGGERS, *LEVEL_READ_DIRECTLY):
         # not even built: their debug lines format whole requests
         logging.getLogger(name).setLevel(max(level, logging.WARNING))
     for name in QUIET_LOGGERS:

@@ -88,3 +88,28 @@ def test_warnings_from_the_libraries_are_masked() -> None:
     assert not logs.Redacted().filter(quiet)
     ours = logging.LogRecord("bot.core", logging.DEBUG, __file__, 1, "a {x}", (), None)
     assert logs.Redacted().filter(ours) and ours.getMessage() == "a {x}"
+
+
+def test_the_slack_clients_do_not_build_the_debug_lines_they_would_drop() -> None:
+    """Slack's Web API clients ask their logger's own level (not the one it inherits) before
+    formatting each request as a debug line: unset, it reads as DEBUG, and every call paid for
+    a line that was then dropped."""
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    root = logging.getLogger()
+    names = (*logs.PLATFORM_LOGGERS, *logs.LEVEL_READ_DIRECTLY, *logs.QUIET_LOGGERS)
+    saved = {name: logging.getLogger(name).level for name in names}
+    saved_root = (root.level, list(root.handlers))
+    try:
+        for name in logs.LEVEL_READ_DIRECTLY:
+            logging.getLogger(name).setLevel(logging.NOTSET)
+        before = AsyncWebClient(token="xoxb-test")
+        assert before._logger.level <= logging.DEBUG  # what the client asks: it would build
+        logs.configure({"HUDDLEBOT_LOG_LEVEL": "DEBUG"})
+        client = AsyncWebClient(token="xoxb-test")
+        assert not client._logger.level <= logging.DEBUG
+    finally:
+        for name, level in saved.items():
+            logging.getLogger(name).setLevel(level)
+        root.setLevel(saved_root[0])
+        root.handlers[:] = saved_root[1]
