@@ -14,15 +14,14 @@ Some writes need not go the moment they are asked for:
   remembered again) waits with `update_later`.
 
 On PostgreSQL, whatever waits goes as one statement with the transaction's next write through
-this module: a data-modifying WITH in which each insert takes its row from the lead's, and
-each update changes rows only when the lead wrote its own, so nothing is written when the lead
-writes nothing. When the unit of work ends with nothing else
-run in it, `write_waiting(last=True)` sends that one statement in autocommit: no BEGIN and no
-COMMIT, so a reply from a remembered member costs one round trip and one flush to disk. One
-statement is atomic, so the unit of work still stores all of it or nothing; a lead that refuses
-(a repeat, a person forgotten meanwhile) writes nothing there, and says why through its witness
-(a value the same statement read). On SQLite, where a statement is no round trip, each write
-goes at once.
+this module: a data-modifying WITH in which each insert takes its row from the lead's, and each
+update changes rows only when the lead wrote its own, so nothing is written when the lead writes
+nothing. When the unit of work ends with nothing else run in it, `write_waiting(last=True)`
+sends that one statement in autocommit: no BEGIN and no COMMIT, so a reply from a remembered
+member costs one round trip and one flush to disk. One statement is atomic, so the unit of
+work still stores all of it or nothing; a lead that refuses (a repeat, a person forgotten
+meanwhile) writes nothing there, and says why through its witness (a value the same statement
+read). On SQLite, where a statement is no round trip, each write goes at once.
 
 What waits is not yet in the database: a statement through the ORM, or through a connection,
 does not see it. Only rows nobody in the same unit of work reads back may wait.
