@@ -18,10 +18,9 @@ from sqlmodel import col, select
 from bot.config.partnership import load_config
 from bot.core.events import DirectMessage, Sender
 from bot.core.people import Who, remember_private_chat
-from bot.practices.data_rights.erasure import erase_person
 from bot.storage.models import Entry, Identity
-from tests.core.test_reply_cost import postgres
-from tests.harness import SUNDAY, Harness, open_harness
+from tests.core.test_reply_cost import forget_elsewhere, postgres
+from tests.harness import Harness, open_harness
 from tests.statement_log import shape, statements
 
 
@@ -164,14 +163,7 @@ async def test_a_person_forgotten_elsewhere_starts_in_no_circle_of_theirs(
         await first.bot.dispatcher.drain()
         assert first.take().count("share it with Stewards") == 2
         forgotten = (await identity_of(first, "ben")).person_id
-        if database_url.startswith("postgresql"):
-            async with open_harness(config, database_url, run_id="b") as second:
-                await second.say("@ben /forget")
-                await second.say("@ben /forget confirm")
-                assert "welcomed as someone new" in second.take()
-        else:
-            async with first.bot.sessions.begin() as session:
-                assert await erase_person(session, forgotten, mode="anonymise", now=SUNDAY)
+        await forget_elsewhere(first, config, database_url, "ben", forgotten)
 
         for n in (3, 4):  # the first looks him up afresh, the second is remembered again
             await handle(private(first, BEN, f"learned afresh {n}", n=n))

@@ -15,7 +15,7 @@ from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col, select
 
-from bot.config.partnership import load_config
+from bot.config.partnership import Config, load_config
 from bot.core.events import Command, Reply, Sender
 from bot.practices.data_rights.erasure import erase_person
 from bot.storage.models import Entry, Identity, OutboxMessage, Person
@@ -95,6 +95,22 @@ async def test_a_known_members_reply_and_its_redelivery_cost_a_fixed_few_stateme
     assert harness.take().count("saved as a learning") == 2
 
 
+async def forget_elsewhere(
+    first: Harness, config: Config, database_url: str, name: str, person_id: int
+) -> None:
+    """Forget `name` (person `person_id`) beside the bot `first`: on PostgreSQL a second bot on
+    the same database, at their request in chat; on SQLite (one bot only) the erasure a one-shot
+    `huddlebot forget --replay` applies beside it."""
+    if database_url.startswith("postgresql"):
+        async with open_harness(config, database_url, run_id="b") as second:
+            await second.say(f"@{name} /forget")
+            await second.say(f"@{name} /forget confirm")
+            assert "welcomed as someone new" in second.take()
+    else:
+        async with first.bot.sessions.begin() as session:
+            assert await erase_person(session, person_id, mode="anonymise", now=SUNDAY)
+
+
 @pytest.mark.parametrize("then", ["reply", "command"])
 async def test_a_person_forgotten_by_another_process_is_not_kept_alive_by_the_memo(
     config_file: Path, database_url: str, then: str
@@ -113,15 +129,7 @@ async def test_a_person_forgotten_by_another_process_is_not_kept_alive_by_the_me
         await first.bot.dispatcher.drain()
         forgotten = await person_of(first, "ana")
         assert forgotten is not None
-        if database_url.startswith("postgresql"):
-            async with open_harness(config, database_url, run_id="b") as second:
-                await second.say("@ana /forget")
-                await second.say("@ana /forget confirm")
-                assert "welcomed as someone new" in second.take()
-        else:
-            async with first.bot.sessions.begin() as session:
-                erased = await erase_person(session, forgotten, mode="anonymise", now=SUNDAY)
-            assert erased
+        await forget_elsewhere(first, config, database_url, "ana", forgotten)
         assert await person_of(first, "ana") is None
 
         if then == "reply":

@@ -15,6 +15,12 @@ THURSDAY_17 = datetime(2026, 3, 12, 17, 0, tzinfo=UTC)
 WORDS = "Evening calls reach more carers than morning ones."
 
 
+async def the_entry(harness: Harness) -> Entry:
+    """The entry of `WORDS`, as stored now."""
+    async with harness.bot.sessions() as session:
+        return (await session.exec(select(Entry).where(Entry.text == WORDS))).one()
+
+
 def button(printed: str, label: str) -> str:
     """The console line that presses the button `label` shown in `printed`."""
     found = re.search(rf"\[{re.escape(label)}\]\s+->\s+(/press \S+ \S+)", printed)
@@ -37,8 +43,8 @@ async def test_a_private_learning_is_kept_until_its_author_shares_it(harness: Ha
 
     await harness.say(f"@ana {button(answer, 'Share it, without my name')}")
     assert "without your name" in harness.take()
+    entry = await the_entry(harness)
     async with harness.bot.sessions() as session:
-        entry = (await session.exec(select(Entry).where(Entry.text == WORDS))).one()
         consent = (await session.exec(select(Consent))).one()
     assert (entry.circle_id, entry.visibility, entry.anonymous) == ("core", "circle", True)
     assert consent.wording == "Share it, without my name"
@@ -69,14 +75,12 @@ async def test_a_button_written_before_by_entry_id_still_works(harness: Harness)
     people's chats."""
     await harness.say(f"@ana /dm learned {WORDS}")
     harness.take()
-    async with harness.bot.sessions() as session:
-        entry = (await session.exec(select(Entry).where(Entry.text == WORDS))).one()
+    entry = await the_entry(harness)
     await harness.say(f"@ben /press held {entry.id}:named")
     assert "Only the person who wrote this" in harness.take()
     await harness.say(f"@ana /press held {entry.id}:named")
     assert "with your name" in harness.take()
-    async with harness.bot.sessions() as session:
-        entry = (await session.exec(select(Entry).where(Entry.text == WORDS))).one()
+    entry = await the_entry(harness)
     assert (entry.visibility, entry.anonymous) == ("circle", False)
 
 
@@ -88,8 +92,7 @@ async def test_a_button_naming_no_entry_is_answered_kindly(harness: Harness) -> 
         await harness.say(f"@ana /press held {value}")
         said = harness.take()
         assert "That is no longer here" in said, (value, said)
-    async with harness.bot.sessions() as session:
-        entry = (await session.exec(select(Entry).where(Entry.text == WORDS))).one()
+    entry = await the_entry(harness)
     assert entry.visibility == "private"  # none of them touched it
     await harness.say(f"@ana {pressed}")
     assert "with your name" in harness.take()
